@@ -1,0 +1,1 @@
+//! The `aimcp mcp setup` catalog, as data.

@@ -1,0 +1,571 @@
+//! The command line, as clap types only. `../shared/CLI.md` is the contract this follows.
+//! Nothing outside `lib.rs`/`settings.rs` sees these types: commands take plain settings.
+
+#![allow(clippy::large_enum_variant)] // parsed once per run
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// MCP servers for a project, and what AI use costs.
+///
+/// `aimcp mcp ...` sets up, tests and discovers Model Context Protocol servers in `.mcp.json`
+/// (the file Claude Code and Cursor read). `aimcp tokens ...` keeps a local ledger of token usage
+/// and cost, with budgets that can fail a CI job.
+#[derive(Debug, Parser)]
+#[command(
+    name = "aimcp",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Act as if started in DIR
+    #[arg(short = 'C', long = "project-dir", value_name = "DIR", global = true)]
+    pub project_dir: Option<PathBuf>,
+
+    /// Use this `.mcp.json` instead of searching for one
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Machine output: exactly one JSON document on stdout; no prompts, no progress
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print less on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more on stderr (repeat for more)
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Never prompt; a missing required value is an error naming the flag that supplies it
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
+    /// When to use colour (`NO_COLOR` is honoured too)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN", global = true)]
+    pub color: ColorArg,
+
+    /// Extra prices in LiteLLM's `model_prices_and_context_window.json` shape, over the built-in table
+    #[arg(long, value_name = "FILE", env = "AIMCP_PRICING", global = true)]
+    pub pricing: Option<PathBuf>,
+
+    /// The usage store [default: <data dir>/aimcp/usage.db]
+    #[arg(long, value_name = "FILE", env = "AIMCP_DB", global = true)]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// MCP servers in `.mcp.json`: set up, add, list, test, discover, call
+    #[command(subcommand)]
+    Mcp(McpCommand),
+
+    /// The usage ledger: record, import, summarise, budget and check token costs
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff)
+    Man,
+}
+
+// ---- mcp ------------------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum McpCommand {
+    /// Interactive wizard: pick a server from the catalog, configure, install, test, discover
+    Setup(McpSetupArgs),
+
+    /// List the servers `aimcp mcp setup` knows
+    Catalog,
+
+    /// Add a server to `.mcp.json` (stdio after `--`, or a URL for http/sse)
+    #[command(
+        after_help = "Examples:\n  aimcp mcp add time -- uvx mcp-server-time\n  \
+        aimcp mcp add memory --env MEMORY_FILE_PATH=./memory.json -- npx -y @modelcontextprotocol/server-memory\n  \
+        aimcp mcp add web --header 'Authorization: Bearer ${WEB_TOKEN}' https://example.com/mcp"
+    )]
+    Add(McpAddArgs),
+
+    /// List the servers in `.mcp.json`
+    #[command(visible_alias = "ls")]
+    List,
+
+    /// Show everything about one server
+    Get(McpGetArgs),
+
+    /// Remove a server from `.mcp.json` and `.mcp.tools.json`
+    #[command(visible_alias = "rm")]
+    Remove(McpRemoveArgs),
+
+    /// Contact servers and write their tools, prompts and resources to `.mcp.tools.json`
+    Discover(McpDiscoverArgs),
+
+    /// Check that servers start, answer the handshake, `ping` and `tools/list`
+    Test(McpTestArgs),
+
+    /// Call one tool of a server and print its result
+    Call(McpCallArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct McpSetupArgs {
+    /// Catalog entry to set up (asked for at a terminal when left out)
+    pub entry: Option<String>,
+
+    /// How the entry runs, where it has several ways (e.g. github: remote | docker)
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+
+    /// The server's name in `.mcp.json` [default: the entry id]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// A setting of the entry, as KEY=VALUE (repeatable)
+    #[arg(long = "env", short = 'e', value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+
+    /// An HTTP header, as 'Name: value' (repeatable)
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub header: Vec<String>,
+
+    /// An extra argument for the server's command (repeatable)
+    #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub arg: Vec<String>,
+
+    /// Accept every default and confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// Do not fetch the package ahead of first use
+    #[arg(long)]
+    pub no_install: bool,
+
+    /// Do not pin the resolved package version in the arguments
+    #[arg(long)]
+    pub no_pin: bool,
+
+    /// Do not test the server after writing it
+    #[arg(long)]
+    pub no_test: bool,
+
+    /// Do not discover the server's tools after writing it
+    #[arg(long)]
+    pub no_discover: bool,
+
+    /// Do not store secret values in the project's `.env`
+    #[arg(long)]
+    pub no_store_secrets: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransportArg {
+    Stdio,
+    Http,
+    Sse,
+}
+
+#[derive(Debug, Args)]
+pub struct McpAddArgs {
+    /// The server's name (letters, digits, `-`, `_`)
+    pub name: String,
+
+    /// How to reach the server [default: stdio with a command, http with a URL]
+    #[arg(long, short = 't', value_enum)]
+    pub transport: Option<TransportArg>,
+
+    /// An environment variable for the server, as KEY=VALUE (repeatable); a value under a
+    /// secret-looking key is written as `${KEY}`, never as the value
+    #[arg(long = "env", short = 'e', value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+
+    /// An HTTP header, as 'Name: value' (repeatable); a secret-looking literal value is written as
+    /// a `${VAR}` reference
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub header: Vec<String>,
+
+    /// Add the server switched off
+    #[arg(long)]
+    pub disabled: bool,
+
+    /// Replace a server of the same name
+    #[arg(long, short = 'f')]
+    pub force: bool,
+
+    /// The URL (http/sse), or after `--` the command and its arguments (stdio)
+    #[arg(
+        value_name = "COMMAND_OR_URL",
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        required = true
+    )]
+    pub target: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct McpGetArgs {
+    /// The server's name
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct McpRemoveArgs {
+    /// The server's name
+    pub name: String,
+
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpDiscoverArgs {
+    /// Servers to discover [default: every enabled server]
+    pub names: Vec<String>,
+
+    /// Write nothing; exit 1 when any server's tool surface differs from `.mcp.tools.json`
+    #[arg(long)]
+    pub check: bool,
+
+    /// Seconds allowed for each server's start and for every request
+    /// [default: `global_config.timeout`, else 30]
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Servers contacted at once [default: `global_config.max_concurrent`, else 4]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub concurrency: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct McpTestArgs {
+    /// Servers to test [default: every enabled server]
+    #[arg(conflicts_with = "url")]
+    pub names: Vec<String>,
+
+    /// Seconds allowed for each server's start and for every request
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Test a server at this URL that is not in `.mcp.json`
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// With `--url`: use the legacy HTTP+SSE transport
+    #[arg(long, requires = "url")]
+    pub sse: bool,
+
+    /// With `--url`: an HTTP header, as 'Name: value' (repeatable)
+    #[arg(
+        long = "header",
+        short = 'H',
+        value_name = "NAME: VALUE",
+        requires = "url"
+    )]
+    pub header: Vec<String>,
+
+    /// After `--`: a stdio server's command and arguments, not in `.mcp.json`
+    #[arg(last = true, value_name = "COMMAND", conflicts_with_all = ["url", "names"])]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct McpCallArgs {
+    /// SERVER TOOL, or only TOOL with `--url` or `-- COMMAND`
+    #[arg(value_name = "SERVER TOOL", required = true, num_args = 1..=2)]
+    pub positional: Vec<String>,
+
+    /// The tool's arguments, as a JSON object
+    #[arg(long, value_name = "JSON", default_value = "{}")]
+    pub args: String,
+
+    /// Seconds allowed for the server's start and for the call
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Call a server at this URL that is not in `.mcp.json`
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// With `--url`: use the legacy HTTP+SSE transport
+    #[arg(long, requires = "url")]
+    pub sse: bool,
+
+    /// With `--url`: an HTTP header, as 'Name: value' (repeatable)
+    #[arg(
+        long = "header",
+        short = 'H',
+        value_name = "NAME: VALUE",
+        requires = "url"
+    )]
+    pub header: Vec<String>,
+
+    /// After `--`: a stdio server's command and arguments, not in `.mcp.json`
+    #[arg(last = true, value_name = "COMMAND", conflicts_with = "url")]
+    pub command: Vec<String>,
+}
+
+// ---- tokens ---------------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Record one request's usage, or many from JSON lines
+    Record(TokensRecordArgs),
+
+    /// Import the usage logs a coding agent already writes
+    Import(TokensImportArgs),
+
+    /// Usage and cost per day (or per provider, model, user, project, week, month)
+    Summary(TokensSummaryArgs),
+
+    /// Set, list, remove and check spending budgets
+    #[command(subcommand)]
+    Budget(TokensBudgetCommand),
+
+    /// Exit 1 when any budget is (or, with `--estimate`, would be) exceeded: a CI gate
+    Check(TokensCheckArgs),
+
+    /// Show the prices used, and where they come from
+    Prices(TokensPricesArgs),
+
+    /// Print every recorded request in a window, as CSV or JSON lines
+    Export(TokensExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokensRecordArgs {
+    /// Read requests from a JSON-lines file (`-` for stdin), one object a line, fields as the flags
+    /// in snake_case
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["provider", "model", "input", "output"])]
+    pub jsonl: Option<String>,
+
+    /// The provider (anthropic, openai, google, mistral, deepseek, ollama ...)
+    #[arg(long, required_unless_present = "jsonl")]
+    pub provider: Option<String>,
+
+    /// The model id
+    #[arg(long, required_unless_present = "jsonl")]
+    pub model: Option<String>,
+
+    /// Input (prompt) tokens, not counting cache reads and writes
+    #[arg(long, value_name = "N", required_unless_present = "jsonl")]
+    pub input: Option<u64>,
+
+    /// Output tokens
+    #[arg(long, value_name = "N", required_unless_present = "jsonl")]
+    pub output: Option<u64>,
+
+    /// Tokens read from the prompt cache
+    #[arg(long, value_name = "N")]
+    pub cache_read: Option<u64>,
+
+    /// Tokens written to the prompt cache (5-minute lifetime)
+    #[arg(long, value_name = "N")]
+    pub cache_write: Option<u64>,
+
+    /// Tokens written to the prompt cache with a 1-hour lifetime
+    #[arg(long = "cache-write-1h", value_name = "N")]
+    pub cache_write_1h: Option<u64>,
+
+    /// Reasoning tokens (already counted in output)
+    #[arg(long, value_name = "N")]
+    pub reasoning: Option<u64>,
+
+    /// Who made the request [default: $USER]
+    #[arg(long)]
+    pub user: Option<String>,
+
+    /// The project [default: the current folder's name]
+    #[arg(long)]
+    pub project: Option<String>,
+
+    /// A session id
+    #[arg(long)]
+    pub session: Option<String>,
+
+    /// The request id; recording the same id again updates the row
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+
+    /// The cost in USD, when known; otherwise it is computed from the price table
+    #[arg(long, value_name = "USD")]
+    pub cost: Option<String>,
+
+    /// When the request was made (RFC 3339) [default: now]
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+
+    /// The request's latency in milliseconds
+    #[arg(long, value_name = "N")]
+    pub latency_ms: Option<u64>,
+
+    /// The request failed
+    #[arg(long)]
+    pub failed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportSourceArg {
+    /// Claude Code's JSONL logs (~/.claude/projects, ~/.config/claude/projects, CLAUDE_CONFIG_DIR)
+    ClaudeCode,
+    /// Codex CLI's session logs (~/.codex/sessions, CODEX_HOME)
+    Codex,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensImportArgs {
+    /// Which agent's logs
+    #[arg(value_enum)]
+    pub source: ImportSourceArg,
+
+    /// Read logs from this folder instead of the agent's default
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupByArg {
+    Day,
+    Week,
+    Month,
+    Provider,
+    Model,
+    User,
+    Project,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensSummaryArgs {
+    /// The last N days, today included
+    #[arg(long, value_name = "N", conflicts_with = "since")]
+    pub days: Option<u32>,
+
+    /// From this date (YYYY-MM-DD or RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Up to this date, included
+    #[arg(long, value_name = "DATE", requires = "since")]
+    pub until: Option<String>,
+
+    /// How to group rows
+    #[arg(long, value_enum, default_value_t = GroupByArg::Day)]
+    pub by: GroupByArg,
+
+    /// Check a one-off budget (USD) for the shown window
+    #[arg(long, value_name = "USD")]
+    pub budget: Option<String>,
+
+    /// Time zone for days (IANA name) [default: the local zone]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+
+    /// CSV on stdout
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensBudgetCommand {
+    /// Set a budget
+    Set(TokensBudgetSetArgs),
+    /// List budgets
+    List,
+    /// Remove a budget
+    Remove(TokensBudgetRemoveArgs),
+    /// Spent, limit and percent for each budget
+    Status,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "limit", required = true, multiple = false)]
+pub struct TokensBudgetSetArgs {
+    /// A daily limit in USD
+    #[arg(long, value_name = "USD", group = "limit")]
+    pub daily: Option<String>,
+
+    /// A monthly limit in USD
+    #[arg(long, value_name = "USD", group = "limit")]
+    pub monthly: Option<String>,
+
+    /// A limit for any single request, in USD
+    #[arg(long, value_name = "USD", group = "limit")]
+    pub per_request: Option<String>,
+
+    /// What the budget covers: global, user:NAME, project:NAME or org:NAME
+    #[arg(long, default_value = "global")]
+    pub scope: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensBudgetRemoveArgs {
+    /// The budget's id (see `aimcp tokens budget list`)
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensCheckArgs {
+    /// Add this cost (USD) to what has been spent before checking
+    #[arg(long, value_name = "USD")]
+    pub estimate: Option<String>,
+
+    /// Check only the budgets of this scope
+    #[arg(long)]
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensPricesArgs {
+    /// Show one model's prices (aliases and dated ids resolve)
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "format", required = true, multiple = false)]
+pub struct TokensExportArgs {
+    /// CSV with a header line
+    #[arg(long, group = "format")]
+    pub csv: bool,
+
+    /// One JSON object a line
+    #[arg(long, group = "format")]
+    pub jsonl: bool,
+
+    /// From this date (YYYY-MM-DD or RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Up to this date, included
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+// ---- completions ----------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,16 @@
+//! `aimcp tokens prices`
+
+#![allow(dead_code)]
+
+use crate::error::not_built;
+use crate::printer::Printer;
+use crate::settings::Globals;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub model: Option<String>,
+}
+
+pub fn run(_globals: &Globals, _settings: Settings, _printer: &Printer) -> anyhow::Result<()> {
+    Err(not_built("tokens prices"))
+}

@@ -1,0 +1,73 @@
+//! aimcp: MCP servers for a project, and what AI use costs.
+//!
+//! `run` is the one place where errors become exit codes (see `../shared/CLI.md`).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod mcp;
+pub mod pricing;
+pub mod printer;
+pub mod prompt;
+pub mod settings;
+pub mod usage;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, McpCommand, TokensBudgetCommand, TokensCommand};
+use crate::printer::Printer;
+use crate::settings::Globals;
+
+/// Runs a parsed command line and returns the process's exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let globals = Globals::from_args(&cli.global);
+    let printer = Printer::new(&globals.printer_options());
+    match dispatch(cli.command, &globals, &printer) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = error::exit_code(&err);
+            if error::find_fail(&err).is_none_or(|f| f.code != error::Code::BrokenPipe) {
+                printer.error(&err);
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
+    use crate::commands::{completions, mcp, tokens};
+    match command {
+        Command::Mcp(cmd) => match cmd {
+            McpCommand::Setup(a) => mcp::setup::run(g, settings::mcp_setup(a)?, p),
+            McpCommand::Catalog => mcp::catalog::run(g, p),
+            McpCommand::Add(a) => mcp::add::run(g, settings::mcp_add(a)?, p),
+            McpCommand::List => mcp::list::run(g, p),
+            McpCommand::Get(a) => mcp::get::run(g, settings::mcp_get(a)?, p),
+            McpCommand::Remove(a) => mcp::remove::run(g, settings::mcp_remove(a)?, p),
+            McpCommand::Discover(a) => mcp::discover::run(g, settings::mcp_discover(a)?, p),
+            McpCommand::Test(a) => mcp::test::run(g, settings::mcp_test(a)?, p),
+            McpCommand::Call(a) => mcp::call::run(g, settings::mcp_call(a)?, p),
+        },
+        Command::Tokens(cmd) => match cmd {
+            TokensCommand::Record(a) => tokens::record::run(g, settings::tokens_record(a)?, p),
+            TokensCommand::Import(a) => tokens::import::run(g, settings::tokens_import(a)?, p),
+            TokensCommand::Summary(a) => tokens::summary::run(g, settings::tokens_summary(a)?, p),
+            TokensCommand::Budget(b) => match b {
+                TokensBudgetCommand::Set(a) => {
+                    tokens::budget::set(g, settings::tokens_budget_set(a)?, p)
+                }
+                TokensBudgetCommand::List => tokens::budget::list(g, p),
+                TokensBudgetCommand::Remove(a) => tokens::budget::remove(g, &a.id, p),
+                TokensBudgetCommand::Status => tokens::budget::status(g, p),
+            },
+            TokensCommand::Check(a) => tokens::check::run(g, settings::tokens_check(a)?, p),
+            TokensCommand::Prices(a) => tokens::prices::run(g, settings::tokens_prices(a)?, p),
+            TokensCommand::Export(a) => tokens::export::run(g, settings::tokens_export(a)?, p),
+        },
+        Command::Completions(a) => completions::completions(a.shell, p),
+        Command::Man => completions::man(p),
+    }
+}

@@ -1,0 +1,318 @@
+//! The only code that writes to stdout and stderr.
+//!
+//! Data goes to stdout; messages, warnings, progress and prompts go to stderr. With `--json`,
+//! stdout holds exactly one JSON document. A closed stdout (`aimcp ... | head`) becomes
+//! [`Code::BrokenPipe`], which `lib.rs` turns into a quiet exit 0.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::fmt::Display;
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use crate::error::{Code, Fail, find_fail};
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the printer needs to know, decided once in `main`.
+#[derive(Debug, Clone, Default)]
+pub struct PrinterOptions {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub color: ColorChoice,
+    pub no_input: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Printer {
+    json: bool,
+    quiet: bool,
+    verbose: u8,
+    color: bool,
+    stdout_tty: bool,
+    stderr_tty: bool,
+    interactive: bool,
+}
+
+impl Printer {
+    pub fn new(opts: &PrinterOptions) -> Self {
+        let stdout_tty = io::stdout().is_terminal();
+        let stderr_tty = io::stderr().is_terminal();
+        let stdin_tty = io::stdin().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match opts.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stderr_tty && !no_color,
+        };
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+        Printer {
+            json: opts.json,
+            quiet: opts.quiet,
+            verbose: opts.verbose,
+            color,
+            stdout_tty,
+            stderr_tty,
+            interactive: stdin_tty && stderr_tty && !opts.no_input && !opts.json && !ci,
+        }
+    }
+
+    /// A printer for unit tests: no terminal, no colour, text output.
+    pub fn for_tests() -> Self {
+        Printer {
+            json: false,
+            quiet: false,
+            verbose: 0,
+            color: false,
+            stdout_tty: false,
+            stderr_tty: false,
+            interactive: false,
+        }
+    }
+
+    /// `--json` was given: commands print one JSON document and nothing else on stdout.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    pub fn verbosity(&self) -> u8 {
+        self.verbose
+    }
+
+    /// Prompts are allowed: stdin and stderr are terminals, and neither `--no-input`, `--json`
+    /// nor `CI=true` is set.
+    pub fn is_interactive(&self) -> bool {
+        self.interactive
+    }
+
+    pub fn stdout_is_terminal(&self) -> bool {
+        self.stdout_tty
+    }
+
+    pub fn stderr_is_terminal(&self) -> bool {
+        self.stderr_tty
+    }
+
+    /// Progress bars and spinners may be drawn.
+    pub fn shows_progress(&self) -> bool {
+        self.stderr_tty && !self.json && !self.quiet
+    }
+
+    // ---- stdout ----------------------------------------------------------------------------
+
+    /// Writes text to stdout as it is.
+    pub fn write(&self, text: &str) -> anyhow::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(stdout_error)
+    }
+
+    /// Writes one line of data to stdout.
+    pub fn line(&self, text: impl Display) -> anyhow::Result<()> {
+        self.write(&format!("{text}\n"))
+    }
+
+    /// Writes the one JSON document of a `--json` run, pretty-printed.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> anyhow::Result<()> {
+        let mut text = serde_json::to_string_pretty(value)?;
+        text.push('\n');
+        self.write(&text)
+    }
+
+    /// A table styled for where stdout goes: box drawing at a terminal, plain columns elsewhere.
+    pub fn table(&self) -> Table {
+        let mut table = Table::new();
+        if self.stdout_tty {
+            table
+                .load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic);
+        } else {
+            table
+                .load_style(presets::NOTHING)
+                .set_content_arrangement(ContentArrangement::Disabled);
+        }
+        if !self.color {
+            table.force_no_tty();
+        }
+        table
+    }
+
+    /// Prints a table on stdout, with plain columns trimmed of trailing blanks.
+    pub fn print_table(&self, table: &Table) -> anyhow::Result<()> {
+        let mut text = String::new();
+        for line in table.lines() {
+            text.push_str(if self.stdout_tty {
+                &line
+            } else {
+                line.trim_end()
+            });
+            text.push('\n');
+        }
+        self.write(&text)
+    }
+
+    // ---- stderr ----------------------------------------------------------------------------
+
+    fn stderr(&self, text: &str) {
+        let mut err = io::stderr().lock();
+        let _ = writeln!(err, "{text}");
+    }
+
+    fn paint(&self, text: &str, ansi: &str) -> String {
+        if self.color {
+            format!("\x1b[{ansi}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A message for the user on stderr; hidden by `--quiet`.
+    pub fn info(&self, text: impl Display) {
+        if !self.quiet {
+            self.stderr(&text.to_string());
+        }
+    }
+
+    /// A message shown only with `--verbose`.
+    pub fn detail(&self, text: impl Display) {
+        if self.verbose > 0 && !self.quiet {
+            self.stderr(&text.to_string());
+        }
+    }
+
+    /// `warning: ...` on stderr, even with `--quiet`.
+    pub fn warn(&self, text: impl Display) {
+        let prefix = self.paint("warning", "1;33");
+        self.stderr(&format!("{prefix}: {text}"));
+    }
+
+    /// `hint: ...` on stderr; hidden by `--quiet`.
+    pub fn hint(&self, text: impl Display) {
+        if !self.quiet {
+            let prefix = self.paint("hint", "1;36");
+            self.stderr(&format!("{prefix}: {text}"));
+        }
+    }
+
+    /// A line for a CI system (a GitHub Actions workflow command such as `::warning::...`),
+    /// written on stdout where the runner reads it, unless stdout holds a JSON document.
+    pub fn annotation(&self, text: impl Display) {
+        if self.json {
+            self.stderr(&text.to_string());
+        } else {
+            let _ = self.line(text);
+        }
+    }
+
+    /// Reports an error: `error: ...`, `Caused by:` lines, then `hint:` lines.
+    pub fn error(&self, err: &anyhow::Error) {
+        let prefix = self.paint("error", "1;31");
+        let mut chain = err.chain();
+        if let Some(top) = chain.next() {
+            self.stderr(&format!("{prefix}: {top}"));
+        }
+        let causes: Vec<String> = chain.map(|c| c.to_string()).collect();
+        if !causes.is_empty() {
+            self.stderr("");
+            self.stderr("Caused by:");
+            for (i, cause) in causes.iter().enumerate() {
+                let mut lines = cause.lines();
+                if let Some(first) = lines.next() {
+                    self.stderr(&format!("  {i}: {first}"));
+                }
+                for rest in lines {
+                    self.stderr(&format!("     {rest}"));
+                }
+            }
+        }
+        if let Some(fail) = find_fail(err) {
+            if !fail.hints.is_empty() && (!causes.is_empty()) {
+                self.stderr("");
+            }
+            for hint in &fail.hints {
+                let prefix = self.paint("hint", "1;36");
+                self.stderr(&format!("{prefix}: {hint}"));
+            }
+        }
+    }
+
+    // ---- progress --------------------------------------------------------------------------
+
+    /// A container for several progress lines; hidden when progress is off.
+    pub fn multi_progress(&self) -> MultiProgress {
+        if self.shows_progress() {
+            MultiProgress::with_draw_target(ProgressDrawTarget::stderr())
+        } else {
+            MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
+        }
+    }
+
+    /// A spinner with a message; hidden when progress is off. It draws nothing for its first
+    /// 250 ms so that quick steps do not flicker. Finish it with `finish_and_clear()`.
+    pub fn spinner(&self, message: impl Into<String>) -> ProgressBar {
+        let bar = if self.shows_progress() {
+            ProgressBar::new_spinner()
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed:.dim}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(message.into());
+        if self.shows_progress() {
+            let delayed = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(250));
+                if !delayed.is_finished() {
+                    delayed.enable_steady_tick(Duration::from_millis(100));
+                }
+            });
+        }
+        bar
+    }
+
+    /// A progress bar counting `len` units (bytes when `bytes`); hidden when progress is off.
+    pub fn progress_bar(&self, len: u64, bytes: bool) -> ProgressBar {
+        let bar = if self.shows_progress() {
+            ProgressBar::new(len)
+        } else {
+            ProgressBar::hidden()
+        };
+        let template = if bytes {
+            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+        } else {
+            "{msg} [{bar:30}] {pos}/{len} eta {eta}"
+        };
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar
+    }
+}
+
+fn stdout_error(err: io::Error) -> anyhow::Error {
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        Fail::new(Code::BrokenPipe, "stdout was closed").into()
+    } else {
+        anyhow::Error::new(err).context("cannot write to stdout")
+    }
+}

@@ -1,0 +1,1 @@
+//! A `Prompter` trait: inquire behind it, a scripted one for tests.

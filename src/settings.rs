@@ -1,0 +1,468 @@
+//! Turns clap's Args into the plain settings commands take. Every field is destructured, so a
+//! new flag cannot be forgotten here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{self, ColorArg, GlobalArgs};
+use crate::commands::{mcp, tokens};
+use crate::config::{Server, Transport, valid_name};
+use crate::error::usage;
+use crate::printer::{ColorChoice, PrinterOptions};
+
+/// Options every command sees.
+#[derive(Debug, Clone)]
+pub struct Globals {
+    /// The project folder (absolute): `-C DIR`, else the current folder.
+    pub project_dir: PathBuf,
+    /// `--config FILE`, relative to the project folder.
+    pub config: Option<PathBuf>,
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub no_input: bool,
+    pub color: ColorChoice,
+    pub pricing: Option<PathBuf>,
+    pub db: Option<PathBuf>,
+}
+
+impl Globals {
+    pub fn from_args(args: &GlobalArgs) -> Self {
+        let GlobalArgs {
+            project_dir,
+            config,
+            json,
+            quiet,
+            verbose,
+            no_input,
+            color,
+            pricing,
+            db,
+        } = args;
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let project_dir = match project_dir {
+            Some(dir) => cwd.join(dir),
+            None => cwd.clone(),
+        };
+        Globals {
+            project_dir,
+            config: config.clone(),
+            json: *json,
+            quiet: *quiet,
+            verbose: *verbose,
+            no_input: *no_input,
+            color: match color {
+                ColorArg::Auto => ColorChoice::Auto,
+                ColorArg::Always => ColorChoice::Always,
+                ColorArg::Never => ColorChoice::Never,
+            },
+            pricing: pricing.as_ref().map(|p| cwd.join(p)),
+            db: db.as_ref().map(|p| cwd.join(p)),
+        }
+    }
+
+    pub fn printer_options(&self) -> PrinterOptions {
+        PrinterOptions {
+            json: self.json,
+            quiet: self.quiet,
+            verbose: self.verbose,
+            color: self.color,
+            no_input: self.no_input,
+        }
+    }
+
+    /// Where `.mcp.json` is (see [`crate::config::locate`]); fails when `-C` names no folder.
+    pub fn locate_config(&self) -> anyhow::Result<crate::config::Located> {
+        if !self.project_dir.is_dir() {
+            return Err(usage(format!(
+                "project folder `{}` does not exist",
+                self.project_dir.display()
+            ))
+            .into());
+        }
+        Ok(crate::config::locate(
+            &self.project_dir,
+            self.config.as_deref(),
+        ))
+    }
+}
+
+/// `KEY=VALUE`.
+pub fn parse_key_value(flag: &str, text: &str) -> anyhow::Result<(String, String)> {
+    match text.split_once('=') {
+        Some((k, v))
+            if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            Ok((k.to_string(), v.to_string()))
+        }
+        _ => Err(
+            usage(format!("invalid `{flag} {text}`: expected KEY=VALUE"))
+                .hint("keys are letters, digits and `_`, e.g. `--env API_KEY=...`")
+                .into(),
+        ),
+    }
+}
+
+/// `Name: value`.
+pub fn parse_header(text: &str) -> anyhow::Result<(String, String)> {
+    match text.split_once(':') {
+        Some((k, v))
+            if !k.trim().is_empty()
+                && k.trim()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_!#$%&'*+.^`|~".contains(c)) =>
+        {
+            Ok((k.trim().to_string(), v.trim().to_string()))
+        }
+        _ => Err(usage(format!("invalid `--header {text}`: expected 'Name: value'")).into()),
+    }
+}
+
+fn timeout(secs: Option<f64>) -> anyhow::Result<Option<Duration>> {
+    match secs {
+        None => Ok(None),
+        Some(s) if s > 0.0 && s.is_finite() && s < 1e9 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(usage(format!(
+            "invalid `--timeout {s}`: expected a positive number of seconds"
+        ))
+        .into()),
+    }
+}
+
+/// A server given with `--url` or `-- COMMAND` instead of a name from `.mcp.json`.
+fn ad_hoc(
+    url: Option<String>,
+    sse: bool,
+    headers: &[String],
+    command: &[String],
+) -> anyhow::Result<Option<Server>> {
+    if let Some(url) = url {
+        let transport = if sse { Transport::Sse } else { Transport::Http };
+        let mut server = Server::remote(url.clone(), transport, url);
+        server.headers = headers
+            .iter()
+            .map(|h| parse_header(h))
+            .collect::<anyhow::Result<_>>()?;
+        return Ok(Some(server));
+    }
+    if let Some((program, args)) = command.split_first() {
+        return Ok(Some(Server::stdio(
+            program.clone(),
+            program.clone(),
+            args.to_vec(),
+        )));
+    }
+    Ok(None)
+}
+
+pub fn mcp_setup(a: cli::McpSetupArgs) -> anyhow::Result<mcp::setup::Settings> {
+    let cli::McpSetupArgs {
+        entry,
+        variant,
+        name,
+        env,
+        header,
+        arg,
+        yes,
+        no_install,
+        no_pin,
+        no_test,
+        no_discover,
+        no_store_secrets,
+    } = a;
+    if let Some(n) = &name
+        && !valid_name(n)
+    {
+        return Err(usage(format!(
+            "invalid server name `{n}`: use letters, digits, `-` and `_`"
+        ))
+        .into());
+    }
+    Ok(mcp::setup::Settings {
+        entry,
+        variant,
+        name,
+        env: env
+            .iter()
+            .map(|e| parse_key_value("--env", e))
+            .collect::<anyhow::Result<_>>()?,
+        headers: header
+            .iter()
+            .map(|h| parse_header(h))
+            .collect::<anyhow::Result<_>>()?,
+        args: arg,
+        yes,
+        install: !no_install,
+        pin: !no_pin,
+        test: !no_test,
+        discover: !no_discover,
+        store_secrets: !no_store_secrets,
+    })
+}
+
+pub fn mcp_add(a: cli::McpAddArgs) -> anyhow::Result<mcp::add::Settings> {
+    let cli::McpAddArgs {
+        name,
+        transport,
+        env,
+        header,
+        disabled,
+        force,
+        target,
+    } = a;
+    if !valid_name(&name) {
+        return Err(usage(format!(
+            "invalid server name `{name}`: use letters, digits, `-` and `_`"
+        ))
+        .into());
+    }
+    let looks_like_url = target.len() == 1
+        && (target[0].starts_with("http://") || target[0].starts_with("https://"));
+    let transport = match transport {
+        Some(cli::TransportArg::Stdio) => Transport::Stdio,
+        Some(cli::TransportArg::Http) => Transport::Http,
+        Some(cli::TransportArg::Sse) => Transport::Sse,
+        None if looks_like_url => Transport::Http,
+        None => Transport::Stdio,
+    };
+    let mut server = match transport {
+        Transport::Stdio => {
+            let (program, args) = target
+                .split_first()
+                .ok_or_else(|| usage("a stdio server needs a command after `--`"))?;
+            Server::stdio(name, program.clone(), args.to_vec())
+        }
+        Transport::Http | Transport::Sse => {
+            if target.len() != 1 || !looks_like_url {
+                return Err(usage(format!(
+                    "a `{transport}` server needs one URL starting with http:// or https://, got `{}`",
+                    target.join(" ")
+                ))
+                .into());
+            }
+            Server::remote(name, transport, target[0].clone())
+        }
+    };
+    server.env = env
+        .iter()
+        .map(|e| parse_key_value("--env", e))
+        .collect::<anyhow::Result<_>>()?;
+    server.headers = header
+        .iter()
+        .map(|h| parse_header(h))
+        .collect::<anyhow::Result<_>>()?;
+    if transport == Transport::Stdio && !server.headers.is_empty() {
+        return Err(usage("`--header` is for http and sse servers").into());
+    }
+    server.enabled = !disabled;
+    Ok(mcp::add::Settings { server, force })
+}
+
+pub fn mcp_get(a: cli::McpGetArgs) -> anyhow::Result<mcp::get::Settings> {
+    let cli::McpGetArgs { name } = a;
+    Ok(mcp::get::Settings { name })
+}
+
+pub fn mcp_remove(a: cli::McpRemoveArgs) -> anyhow::Result<mcp::remove::Settings> {
+    let cli::McpRemoveArgs { name, yes } = a;
+    Ok(mcp::remove::Settings { name, yes })
+}
+
+pub fn mcp_discover(a: cli::McpDiscoverArgs) -> anyhow::Result<mcp::discover::Settings> {
+    let cli::McpDiscoverArgs {
+        names,
+        check,
+        timeout: secs,
+        concurrency,
+    } = a;
+    if concurrency == Some(0) {
+        return Err(usage("invalid `--concurrency 0`: expected 1 or more").into());
+    }
+    Ok(mcp::discover::Settings {
+        names,
+        check,
+        timeout: timeout(secs)?,
+        concurrency,
+    })
+}
+
+pub fn mcp_test(a: cli::McpTestArgs) -> anyhow::Result<mcp::test::Settings> {
+    let cli::McpTestArgs {
+        names,
+        timeout: secs,
+        url,
+        sse,
+        header,
+        command,
+    } = a;
+    Ok(mcp::test::Settings {
+        names,
+        timeout: timeout(secs)?,
+        ad_hoc: ad_hoc(url, sse, &header, &command)?,
+    })
+}
+
+pub fn mcp_call(a: cli::McpCallArgs) -> anyhow::Result<mcp::call::Settings> {
+    let cli::McpCallArgs {
+        positional,
+        args,
+        timeout: secs,
+        url,
+        sse,
+        header,
+        command,
+    } = a;
+    let ad_hoc = ad_hoc(url, sse, &header, &command)?;
+    let (server, tool) = match (&ad_hoc, positional.as_slice()) {
+        (Some(_), [tool]) => (None, tool.clone()),
+        (None, [server, tool]) => (Some(server.clone()), tool.clone()),
+        (Some(_), _) => {
+            return Err(usage("with `--url` or `-- COMMAND`, give only the tool's name").into());
+        }
+        (None, _) => return Err(usage("give the server's name and the tool's name").into()),
+    };
+    let arguments = match serde_json::from_str::<serde_json::Value>(&args) {
+        Ok(serde_json::Value::Object(m)) => m,
+        Ok(_) => {
+            return Err(
+                usage("`--args` must be a JSON object, e.g. '{\"message\": \"hi\"}'").into(),
+            );
+        }
+        Err(e) => {
+            return Err(usage(format!("`--args` is not valid JSON: {e}")).into());
+        }
+    };
+    Ok(mcp::call::Settings {
+        server,
+        tool,
+        arguments,
+        timeout: timeout(secs)?,
+        ad_hoc,
+    })
+}
+
+pub fn tokens_record(a: cli::TokensRecordArgs) -> anyhow::Result<tokens::record::Settings> {
+    let cli::TokensRecordArgs {
+        jsonl,
+        provider,
+        model,
+        input,
+        output,
+        cache_read,
+        cache_write,
+        cache_write_1h,
+        reasoning,
+        user,
+        project,
+        session,
+        request_id,
+        cost,
+        at,
+        latency_ms,
+        failed,
+    } = a;
+    Ok(tokens::record::Settings {
+        jsonl,
+        provider,
+        model,
+        input,
+        output,
+        cache_read,
+        cache_write,
+        cache_write_1h,
+        reasoning,
+        user,
+        project,
+        session,
+        request_id,
+        cost,
+        at,
+        latency_ms,
+        failed,
+    })
+}
+
+pub fn tokens_import(a: cli::TokensImportArgs) -> anyhow::Result<tokens::import::Settings> {
+    let cli::TokensImportArgs { source, path } = a;
+    Ok(tokens::import::Settings {
+        source: match source {
+            cli::ImportSourceArg::ClaudeCode => tokens::import::Source::ClaudeCode,
+            cli::ImportSourceArg::Codex => tokens::import::Source::Codex,
+        },
+        path,
+    })
+}
+
+pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summary::Settings> {
+    let cli::TokensSummaryArgs {
+        days,
+        since,
+        until,
+        by,
+        budget,
+        tz,
+        csv,
+    } = a;
+    Ok(tokens::summary::Settings {
+        days,
+        since,
+        until,
+        by: match by {
+            cli::GroupByArg::Day => tokens::summary::GroupBy::Day,
+            cli::GroupByArg::Week => tokens::summary::GroupBy::Week,
+            cli::GroupByArg::Month => tokens::summary::GroupBy::Month,
+            cli::GroupByArg::Provider => tokens::summary::GroupBy::Provider,
+            cli::GroupByArg::Model => tokens::summary::GroupBy::Model,
+            cli::GroupByArg::User => tokens::summary::GroupBy::User,
+            cli::GroupByArg::Project => tokens::summary::GroupBy::Project,
+        },
+        budget,
+        tz,
+        csv,
+    })
+}
+
+pub fn tokens_budget_set(
+    a: cli::TokensBudgetSetArgs,
+) -> anyhow::Result<tokens::budget::SetSettings> {
+    let cli::TokensBudgetSetArgs {
+        daily,
+        monthly,
+        per_request,
+        scope,
+    } = a;
+    Ok(tokens::budget::SetSettings {
+        daily,
+        monthly,
+        per_request,
+        scope,
+    })
+}
+
+pub fn tokens_check(a: cli::TokensCheckArgs) -> anyhow::Result<tokens::check::Settings> {
+    let cli::TokensCheckArgs { estimate, scope } = a;
+    Ok(tokens::check::Settings { estimate, scope })
+}
+
+pub fn tokens_prices(a: cli::TokensPricesArgs) -> anyhow::Result<tokens::prices::Settings> {
+    let cli::TokensPricesArgs { model } = a;
+    Ok(tokens::prices::Settings { model })
+}
+
+pub fn tokens_export(a: cli::TokensExportArgs) -> anyhow::Result<tokens::export::Settings> {
+    let cli::TokensExportArgs {
+        csv,
+        jsonl,
+        since,
+        until,
+    } = a;
+    Ok(tokens::export::Settings {
+        format: if jsonl && !csv {
+            tokens::export::Format::Jsonl
+        } else {
+            tokens::export::Format::Csv
+        },
+        since,
+        until,
+    })
+}

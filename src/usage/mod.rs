@@ -1,0 +1,1 @@
+//! The SQLite usage ledger: schema and migrations, record, import, queries.

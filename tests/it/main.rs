@@ -1,0 +1,5 @@
+//! Integration tests: the real binary in temp directories with a temp HOME.
+
+mod common;
+
+mod cli;

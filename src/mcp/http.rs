@@ -56,7 +56,7 @@ async fn status_error(url: &Url, resp: Response) -> McpError {
     let body = String::from_utf8_lossy(&body);
     let body = body.trim();
     let mut message = format!("HTTP {} from `{url}`", status.as_u16());
-    if !body.is_empty() {
+    if !body.is_empty() && !body.starts_with('<') {
         let short: String = body.chars().take(200).collect();
         message = format!("{message}: {}", short.replace('\n', " "));
     }

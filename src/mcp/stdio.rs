@@ -188,6 +188,13 @@ impl Drop for StdioLink {
             procs::signal_group(self.pgid, libc::SIGKILL);
             procs::unregister(self.pgid);
             let _ = self.child.start_kill();
+            // Reap it (SIGKILL is quick), so that no zombie outlives us either.
+            for _ in 0..100 {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
             self.reader.abort();
             if let Some(t) = self.stderr_task.take() {
                 t.abort();

@@ -3,3 +3,4 @@
 mod common;
 
 mod cli;
+mod mcp_client;

@@ -102,10 +102,11 @@ pub fn protect_secrets(server: &mut Server) -> Vec<Variable> {
                 Some(s) => format!("{s} ${{{var}}}"),
                 None => format!("${{{var}}}"),
             };
-            vars.push(Variable {
-                name: var,
-                used_in: format!("header `{name}`"),
-            });
+            let used_in = match scheme {
+                Some(s) => format!("header `{name}` (the part after `{s}`)"),
+                None => format!("header `{name}`"),
+            };
+            vars.push(Variable { name: var, used_in });
         }
     }
     vars

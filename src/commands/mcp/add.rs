@@ -98,7 +98,7 @@ pub fn protect_secrets(server: &mut Server) -> Vec<Variable> {
             let scheme = value.split_once(' ').map(|(s, _)| s.to_string()).filter(|s| {
                 ["bearer", "basic", "token", "bot"].contains(&s.to_ascii_lowercase().as_str())
             });
-            *value = match scheme {
+            *value = match &scheme {
                 Some(s) => format!("{s} ${{{var}}}"),
                 None => format!("${{{var}}}"),
             };

@@ -95,9 +95,12 @@ pub fn protect_secrets(server: &mut Server) -> Vec<Variable> {
     for (name, value) in &mut server.headers {
         if secret::looks_secret(name) && secret::has_literal(value) {
             let var = header_variable(&server.name, name);
-            let scheme = value.split_once(' ').map(|(s, _)| s.to_string()).filter(|s| {
-                ["bearer", "basic", "token", "bot"].contains(&s.to_ascii_lowercase().as_str())
-            });
+            let scheme = value
+                .split_once(' ')
+                .map(|(s, _)| s.to_string())
+                .filter(|s| {
+                    ["bearer", "basic", "token", "bot"].contains(&s.to_ascii_lowercase().as_str())
+                });
             *value = match &scheme {
                 Some(s) => format!("{s} ${{{var}}}"),
                 None => format!("${{{var}}}"),

@@ -3,4 +3,6 @@
 mod common;
 
 mod cli;
+mod generated;
 mod mcp_client;
+mod mcp_config;

@@ -104,7 +104,8 @@ fn is_event_stream(resp: &Response) -> bool {
 async fn read_events(
     mut resp: Response,
     mut on_event: impl FnMut(&str, String) -> bool,
-) -> Result<()> {
+) -> Result<StreamEnd> {
+    let mut end = StreamEnd::default();
     let mut pending: Vec<u8> = Vec::new();
     let mut event = String::new();
     let mut data = String::new();
@@ -112,7 +113,7 @@ async fn read_events(
     loop {
         let chunk = match resp.chunk().await {
             Ok(Some(c)) => c,
-            Ok(None) => return Ok(()),
+            Ok(None) => return Ok(end),
             Err(e) => return Err(McpError::new(format!("the event stream broke: {e}"))),
         };
         pending.extend_from_slice(&chunk);
@@ -124,7 +125,7 @@ async fn read_events(
                 if has_data {
                     let name = if event.is_empty() { "message" } else { &event };
                     if !on_event(name, std::mem::take(&mut data)) {
-                        return Ok(());
+                        return Ok(end);
                     }
                 }
                 event.clear();
@@ -141,6 +142,8 @@ async fn read_events(
             };
             match field {
                 "event" => event = value.to_string(),
+                "id" => end.last_id = Some(value.to_string()),
+                "retry" => end.retry_ms = value.trim().parse().ok(),
                 "data" => {
                     if has_data {
                         data.push('\n');
@@ -160,31 +163,78 @@ async fn read_events(
     }
 }
 
-/// Forwards the JSON-RPC messages of an SSE answer into `tx`.
-async fn forward_stream(resp: Response, tx: mpsc::Sender<Incoming>) {
-    let mut failed = None;
-    let result = read_events(resp, |event, data| {
-        if event != "message" || data.trim().is_empty() {
-            return true;
-        }
-        match super::parse_message(&data) {
-            Ok(msgs) => {
-                for m in msgs {
-                    if tx.try_send(Incoming::Message(m)).is_err() {
-                        return false;
+/// How an event stream ended: the last event id and `retry` it gave, to resume it.
+#[derive(Default)]
+struct StreamEnd {
+    last_id: Option<String>,
+    retry_ms: Option<u64>,
+}
+
+/// Where to resume a Streamable HTTP answer stream that closed before its answer (`GET` with
+/// `Last-Event-ID`).
+struct Resume {
+    client: Client,
+    url: Url,
+    headers: HeaderMap,
+}
+
+/// Forwards the JSON-RPC messages of an SSE answer into `tx`; a stream that ends before it carried
+/// an answer, after giving an event id, is resumed with `GET` and `Last-Event-ID` after the
+/// `retry` delay it asked for.
+async fn forward_stream(mut resp: Response, tx: mpsc::Sender<Incoming>, resume: Option<Resume>) {
+    let mut resumes = 0;
+    loop {
+        let mut failed = None;
+        let mut answered = false;
+        let result = read_events(resp, |event, data| {
+            if event != "message" || data.trim().is_empty() {
+                return true;
+            }
+            match super::parse_message(&data) {
+                Ok(msgs) => {
+                    for m in msgs {
+                        answered |= m.get("method").is_none() && m.get("id").is_some();
+                        if tx.try_send(Incoming::Message(m)).is_err() {
+                            return false;
+                        }
                     }
+                    true
                 }
-                true
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
             }
-            Err(e) => {
-                failed = Some(e);
-                false
+        })
+        .await;
+        let end = match (failed, result) {
+            (Some(e), _) | (None, Err(e)) => {
+                let _ = tx.send(Incoming::Failed(e)).await;
+                return;
             }
+            (None, Ok(end)) => end,
+        };
+        let (Some(last_id), Some(r), false) = (end.last_id, resume.as_ref(), answered) else {
+            return;
+        };
+        if resumes >= 5 {
+            return;
         }
-    })
-    .await;
-    if let Some(e) = failed.or(result.err()) {
-        let _ = tx.send(Incoming::Failed(e)).await;
+        resumes += 1;
+        let delay = end.retry_ms.unwrap_or(1000).min(30_000);
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        let got = r
+            .client
+            .get(r.url.clone())
+            .headers(r.headers.clone())
+            .header(ACCEPT, "text/event-stream")
+            .header("last-event-id", last_id)
+            .send()
+            .await;
+        match got {
+            Ok(next) if next.status().is_success() && is_event_stream(&next) => resp = next,
+            _ => return,
+        }
     }
 }
 
@@ -254,8 +304,31 @@ impl HttpLink {
             return Ok(());
         }
         if is_event_stream(&resp) {
-            self.tasks
-                .push(tokio::spawn(forward_stream(resp, self.tx.clone())));
+            let mut headers = self.headers.clone();
+            if let Some(id) = self
+                .session_id
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                headers.insert("mcp-session-id", id);
+            }
+            if let Some(v) = self
+                .protocol_version
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                headers.insert("mcp-protocol-version", v);
+            }
+            let resume = Resume {
+                client: self.client.clone(),
+                url: self.url.clone(),
+                headers,
+            };
+            self.tasks.push(tokio::spawn(forward_stream(
+                resp,
+                self.tx.clone(),
+                Some(resume),
+            )));
             return Ok(());
         }
         let body = read_capped(resp, MAX_MESSAGE).await?;

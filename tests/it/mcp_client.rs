@@ -634,3 +634,44 @@ fn install_is_idempotent() {
     assert!(a.join("node_modules/.bin/mcp-server-everything").exists());
     assert!(a.join("venv/bin/mcp-server-time").exists());
 }
+
+#[test]
+fn http_401_names_the_url_and_hints_at_the_header() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 8192];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(
+                b"HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nunauthorized",
+            );
+        }
+    });
+    let env = TestEnv::new();
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    write_config(
+        &env,
+        json!({"web": {"type": "http", "url": url, "headers": {"Authorization": "Bearer ${AIMCP_TEST_TOKEN_401}"}}}),
+    );
+    let out = env
+        .cmd()
+        .env("AIMCP_TEST_TOKEN_401", "very-secret-401")
+        .args(["mcp", "test", "--timeout", "20"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("HTTP 401 from `{url}`")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint:") && stderr.contains("header"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("very-secret-401"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("very-secret-401"));
+}

@@ -373,3 +373,38 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tools_hash_ignores_tool_and_key_order() {
+        let a = vec![
+            json!({"name": "b", "description": "x", "inputSchema": {"type": "object"}}),
+            json!({"name": "a", "inputSchema": {"properties": {}, "type": "object"}}),
+        ];
+        let b = vec![
+            json!({"inputSchema": {"type": "object", "properties": {}}, "name": "a"}),
+            json!({"inputSchema": {"type": "object"}, "description": "x", "name": "b"}),
+        ];
+        assert_eq!(tools_hash(&a), tools_hash(&b));
+        let c = vec![json!({"name": "a", "description": "changed"})];
+        assert_ne!(tools_hash(&a), tools_hash(&c));
+        assert!(tools_hash(&a).starts_with("sha256:"));
+    }
+
+    #[test]
+    fn now_is_rfc3339_utc() {
+        let now = now_rfc3339();
+        assert_eq!(now.len(), 20, "{now}");
+        assert!(now.starts_with("20") && now.ends_with('Z') && &now[10..11] == "T");
+    }
+
+    #[test]
+    fn token_footprint_counts_o200k_tokens() {
+        let tools = vec![json!({"name": "echo", "description": "Echoes back the input"})];
+        let n = token_footprint(&tools);
+        assert!(n > 5 && n < 30, "{n}");
+    }
+}

@@ -1,5 +1,6 @@
 //! `aimcp mcp discover`
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -47,18 +48,18 @@ fn tokenizer() -> &'static Option<tiktoken_rs::CoreBPE> {
 }
 
 /// How many o200k_base tokens the JSON of the tool list costs (an estimate of its cost in a
-/// model's context).
+/// model's context). Counted on the canonical JSON (see [`canonical_json`]), so that it depends
+/// only on the tool surface and can be reused while `tools_hash` stays the same.
 pub fn token_footprint(tools: &[Value]) -> usize {
-    let text = serde_json::to_string(tools).unwrap_or_default();
+    let text = canonical_json(tools);
     match tokenizer() {
         Some(bpe) => bpe.encode_ordinary(&text).len(),
         None => text.len().div_ceil(4),
     }
 }
 
-/// A stable hash of the tool surface: sha256 of the canonical JSON (keys sorted) of the tools
-/// sorted by name.
-pub fn tools_hash(tools: &[Value]) -> String {
+/// The tools sorted by name, with every object's keys sorted, as compact JSON.
+pub fn canonical_json(tools: &[Value]) -> String {
     let mut sorted: Vec<Value> = tools.iter().map(canonical).collect();
     sorted.sort_by(|a, b| {
         let name = |v: &Value| {
@@ -69,10 +70,28 @@ pub fn tools_hash(tools: &[Value]) -> String {
         };
         name(a).cmp(&name(b))
     });
-    let text = serde_json::to_string(&sorted).unwrap_or_default();
-    let digest = Sha256::digest(text.as_bytes());
+    serde_json::to_string(&sorted).unwrap_or_default()
+}
+
+/// A stable hash of the tool surface: sha256 of [`canonical_json`].
+pub fn tools_hash(tools: &[Value]) -> String {
+    let digest = Sha256::digest(canonical_json(tools).as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
+}
+
+/// `tools_hash` -> `token_footprint` from the previous `.mcp.tools.json`: an unchanged tool
+/// surface is not counted again (loading the tokenizer is most of discover's own CPU time).
+fn known_footprints(previous: &ToolsFile) -> HashMap<String, usize> {
+    previous
+        .entries()
+        .values()
+        .filter_map(|e| {
+            let hash = e.get("tools_hash")?.as_str()?;
+            let tokens = e.get("token_footprint")?.as_u64()?;
+            Some((hash.to_string(), tokens as usize))
+        })
+        .collect()
 }
 
 fn canonical(v: &Value) -> Value {
@@ -139,6 +158,7 @@ async fn discover_one(
     resolver: Arc<EnvResolver>,
     opts: ConnectOptions,
     bar: ProgressBar,
+    known: Arc<HashMap<String, usize>>,
 ) -> Outcome {
     let start = Instant::now();
     let mut step = "initialize";
@@ -172,13 +192,19 @@ async fn discover_one(
         bar.set_message("closing");
         session.shutdown().await;
         let (tools, prompts, resources, templates) = listed?;
-        let tokens = tokio::task::spawn_blocking({
-            let tools = tools.clone();
-            move || token_footprint(&tools)
-        })
-        .await
-        .unwrap_or(0);
         let hash = tools_hash(&tools);
+        let tokens = match known.get(&hash) {
+            Some(n) => *n,
+            None => {
+                bar.set_message("counting tokens");
+                tokio::task::spawn_blocking({
+                    let tools = tools.clone();
+                    move || token_footprint(&tools)
+                })
+                .await
+                .unwrap_or(0)
+            }
+        };
         let found = Found {
             tools: tools.len(),
             prompts: prompts.len(),
@@ -230,9 +256,19 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     }
     let tools_file = tools_path(&targets.config_path);
     let previous = ToolsFile::load(&tools_file)?;
-    // Load the tokenizer while the servers start.
-    let loader = std::thread::spawn(|| {
-        let _ = tokenizer();
+    let known = Arc::new(known_footprints(&previous));
+    // Load the tokenizer while the servers start, unless every server has a counted entry.
+    let needs_tokenizer = targets.servers.iter().any(|s| {
+        previous
+            .get(&s.name)
+            .and_then(|e| e.get("tools_hash"))
+            .and_then(Value::as_str)
+            .is_none_or(|h| !known.contains_key(h))
+    });
+    let loader = needs_tokenizer.then(|| {
+        std::thread::spawn(|| {
+            let _ = tokenizer();
+        })
     });
     let opts = targets.options(timeout);
     let limit = targets.concurrency(concurrency);
@@ -255,10 +291,18 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         .collect();
     let resolver = targets.resolver.clone();
     let outcomes = mcp::block_on(for_each_server(&targets.servers, limit, |i, s| {
-        discover_one(s, resolver.clone(), opts.clone(), bars[i].clone())
+        discover_one(
+            s,
+            resolver.clone(),
+            opts.clone(),
+            bars[i].clone(),
+            known.clone(),
+        )
     }));
     let _ = multi.clear();
-    let _ = loader.join();
+    if let Some(l) = loader {
+        let _ = l.join();
+    }
 
     let changed = |o: &Outcome| match &o.result {
         Ok(f) => {

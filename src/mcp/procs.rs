@@ -3,7 +3,6 @@
 //! [`install_signal_handler`]).
 
 use std::sync::Mutex;
-use std::time::Duration;
 
 static LIVE: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 
@@ -41,18 +40,6 @@ pub fn kill_all() {
         signal_group(pgid, libc::SIGKILL);
         unregister(pgid);
     }
-}
-
-/// Ends a group: SIGTERM, up to `grace` for it to go, then SIGKILL.
-pub(crate) async fn end_group(pgid: i32, grace: Duration) {
-    if signal_group(pgid, libc::SIGTERM) {
-        let deadline = tokio::time::Instant::now() + grace;
-        while group_alive(pgid) && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        signal_group(pgid, libc::SIGKILL);
-    }
-    unregister(pgid);
 }
 
 /// On Ctrl-C or SIGTERM: kill every server's group and exit 130. Call inside a runtime.

@@ -172,7 +172,19 @@ impl StdioLink {
         }
         self.stdin = None;
         let _ = tokio::time::timeout(Duration::from_millis(300), self.child.wait()).await;
-        procs::end_group(self.pgid, Duration::from_millis(1000)).await;
+        if procs::signal_group(self.pgid, libc::SIGTERM) {
+            let deadline = tokio::time::Instant::now() + Duration::from_millis(1000);
+            loop {
+                // Reap the leader: a zombie still counts as a member of its group.
+                let _ = self.child.try_wait();
+                if !procs::group_alive(self.pgid) || tokio::time::Instant::now() >= deadline {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            procs::signal_group(self.pgid, libc::SIGKILL);
+        }
+        procs::unregister(self.pgid);
         let _ = tokio::time::timeout(Duration::from_millis(500), self.child.wait()).await;
         self.reader.abort();
         if let Some(t) = self.stderr_task.take() {

@@ -40,6 +40,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--aimcp", default=os.path.join(ROOT, "target/release/aimcp"))
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--cold", action="store_true", help="delete .mcp.tools.json before each aimcp run, so every token footprint is counted (the tokenizer is loaded)")
     args = ap.parse_args()
     args.aimcp = os.path.abspath(args.aimcp)
     commands = [os.path.join(BIN, s) for s in SERVERS]
@@ -58,7 +59,10 @@ def main():
         run_measured(aimcp, project, env)
         run_measured(bare, project, env)
     a_wall, a_cpu, b_wall = [], [], []
+    tools_file = os.path.join(project, ".mcp.tools.json")
     for _ in range(args.runs):
+        if args.cold and os.path.exists(tools_file):
+            os.remove(tools_file)
         w, c, out = run_measured(aimcp, project, env)
         doc = json.loads(out)
         assert all(s["ok"] for s in doc["servers"]), doc
@@ -68,6 +72,7 @@ def main():
         assert len(json.loads(out)) == len(commands)
         b_wall.append(w)
     aw, bw, ac = statistics.median(a_wall), statistics.median(b_wall), statistics.median(a_cpu)
+    print(f"mode: {'cold (.mcp.tools.json deleted before each run)' if args.cold else 'warm (.mcp.tools.json from the previous run)'}")
     print(f"servers: {len(commands)} stdio ({', '.join(sorted(set(SERVERS)))}), runs: {args.runs}, cores: {os.cpu_count()}")
     print(f"aimcp mcp discover --concurrency 8: median wall {aw * 1000:.0f} ms (min {min(a_wall) * 1000:.0f}, max {max(a_wall) * 1000:.0f})")
     print(f"bare handshakes (node driver):      median wall {bw * 1000:.0f} ms (min {min(b_wall) * 1000:.0f}, max {max(b_wall) * 1000:.0f})")

@@ -335,7 +335,7 @@ impl Entry {
         let used = variant.referenced();
         self.settings
             .iter()
-            .filter(|s| used.iter().any(|u| *u == s.name))
+            .filter(|s| used.contains(&s.name))
             .collect()
     }
 }

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
+pub mod install;
+
 use crate::config::{Server, Transport};
 use crate::error::usage;
 

@@ -646,7 +646,11 @@ fn summary(
             }
         }
         _ => {
-            printer.info(format!("  {:<8} {}", server.transport, server.target()));
+            printer.info(format!(
+                "  {:<8} {}",
+                server.transport.as_str(),
+                server.target()
+            ));
             for (k, v) in &server.headers {
                 printer.info(format!("  header   {k}: {v}"));
             }
@@ -822,4 +826,557 @@ fn server_json(server: &Server) -> serde_json::Value {
         "url": server.url,
         "headers": obj(&server.headers),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::error::exit_code;
+    use crate::prompt::{Answer, ScriptedPrompter};
+
+    /// A machine where the programs in `missing` are absent and `fail` makes installs fail.
+    #[derive(Default)]
+    struct FakeInstaller {
+        missing: Vec<&'static str>,
+        fail: bool,
+        done: Vec<String>,
+    }
+
+    impl Installer for FakeInstaller {
+        fn which(&self, program: &str) -> Option<PathBuf> {
+            (!self.missing.contains(&program)).then(|| PathBuf::from("/usr/bin").join(program))
+        }
+        fn resolve_npm(&mut self, package: &str) -> anyhow::Result<String> {
+            self.done.push(format!("resolve {package}"));
+            Ok("1.2.3".into())
+        }
+        fn warm_npm(&mut self, spec: &str) -> anyhow::Result<()> {
+            if self.fail {
+                anyhow::bail!("npm error 404 Not Found");
+            }
+            self.done.push(format!("warm {spec}"));
+            Ok(())
+        }
+        fn warm_uvx(&mut self, package: &str, _bin: &str) -> anyhow::Result<()> {
+            self.done.push(format!("uvx {package}"));
+            Ok(())
+        }
+        fn install_venv(
+            &mut self,
+            dir: &Path,
+            package: &str,
+            bin: &str,
+        ) -> anyhow::Result<PathBuf> {
+            if self.fail {
+                anyhow::bail!("pip failed");
+            }
+            self.done.push(format!("venv {package}"));
+            Ok(install::venv_bin(dir, bin))
+        }
+        fn pull_docker(&mut self, image: &str) -> anyhow::Result<()> {
+            self.done.push(format!("pull {image}"));
+            Ok(())
+        }
+    }
+
+    /// Records the checks; `fail_test` makes the test fail.
+    #[derive(Default)]
+    struct FakeChecks {
+        fail_test: bool,
+        ran: RefCell<Vec<String>>,
+    }
+
+    impl Checks for FakeChecks {
+        fn test(&self, _: &Globals, name: &str, _: &Printer) -> anyhow::Result<()> {
+            self.ran.borrow_mut().push(format!("test {name}"));
+            if self.fail_test {
+                return Err(no("1 of 1 servers failed").into());
+            }
+            Ok(())
+        }
+        fn discover(&self, _: &Globals, name: &str, _: &Printer) -> anyhow::Result<()> {
+            self.ran.borrow_mut().push(format!("discover {name}"));
+            Ok(())
+        }
+    }
+
+    struct Project {
+        dir: tempfile::TempDir,
+    }
+
+    impl Project {
+        fn new() -> Self {
+            Project {
+                dir: tempfile::tempdir().unwrap(),
+            }
+        }
+        fn globals(&self) -> Globals {
+            Globals {
+                project_dir: self.dir.path().to_path_buf(),
+                config: None,
+                json: false,
+                quiet: true,
+                verbose: 0,
+                no_input: false,
+                color: crate::printer::ColorChoice::Never,
+                pricing: None,
+                db: None,
+            }
+        }
+        fn config(&self) -> Option<String> {
+            std::fs::read_to_string(self.dir.path().join(".mcp.json")).ok()
+        }
+        fn servers(&self) -> serde_json::Value {
+            let doc: serde_json::Value = serde_json::from_str(&self.config().unwrap()).unwrap();
+            doc["mcpServers"].clone()
+        }
+    }
+
+    fn settings(entry: Option<&str>) -> Settings {
+        Settings {
+            entry: entry.map(String::from),
+            install: true,
+            pin: true,
+            test: true,
+            discover: true,
+            store_secrets: true,
+            ..Settings::default()
+        }
+    }
+
+    /// Runs the flow with a script (None: no terminal).
+    fn go(
+        project: &Project,
+        s: Settings,
+        script: Option<&mut ScriptedPrompter>,
+        installer: &mut FakeInstaller,
+        checks: &FakeChecks,
+    ) -> anyhow::Result<()> {
+        let deps = Deps {
+            prompter: script.map(|p| p as &mut dyn Prompter),
+            installer,
+            checks,
+        };
+        setup(
+            &project.globals(),
+            s,
+            &Printer::for_tests(),
+            &Catalog::built_in(),
+            deps,
+        )
+    }
+
+    fn answers(a: &[Answer]) -> ScriptedPrompter {
+        ScriptedPrompter::new(a.iter().cloned())
+    }
+
+    fn choose(t: &str) -> Answer {
+        Answer::Choose(t.into())
+    }
+
+    fn typed(t: &str) -> Answer {
+        Answer::Type(t.into())
+    }
+
+    #[test]
+    fn the_wizard_writes_a_pinned_server_then_tests_and_discovers_it() {
+        let p = Project::new();
+        let mut script = answers(&[choose("sequential-thinking"), Answer::Enter, Answer::Yes]);
+        let mut inst = FakeInstaller::default();
+        let checks = FakeChecks::default();
+        go(&p, settings(None), Some(&mut script), &mut inst, &checks).unwrap();
+        assert_eq!(script.left(), 0);
+        assert_eq!(
+            script.asked,
+            [
+                "Which server do you want to set up?",
+                "Name in .mcp.json",
+                "Write this server and fetch what it needs?"
+            ]
+        );
+        assert_eq!(
+            p.servers()["sequential-thinking"]["args"],
+            json!([
+                "-y",
+                "@modelcontextprotocol/server-sequential-thinking@1.2.3"
+            ])
+        );
+        assert_eq!(
+            inst.done,
+            [
+                "resolve @modelcontextprotocol/server-sequential-thinking",
+                "warm @modelcontextprotocol/server-sequential-thinking@1.2.3"
+            ]
+        );
+        assert_eq!(
+            *checks.ran.borrow(),
+            ["test sequential-thinking", "discover sequential-thinking"]
+        );
+    }
+
+    #[test]
+    fn a_secret_is_asked_masked_and_goes_to_dotenv_only() {
+        let p = Project::new();
+        let mut script = answers(&[
+            choose("brave-search"),
+            typed("search"),
+            typed("BSA-secret-value"),
+            Answer::Yes,
+        ]);
+        let mut inst = FakeInstaller::default();
+        let mut s = settings(None);
+        s.pin = false;
+        go(&p, s, Some(&mut script), &mut inst, &FakeChecks::default()).unwrap();
+        assert_eq!(script.asked[2], "Brave Search API key");
+        let config = p.config().unwrap();
+        assert!(!config.contains("BSA-secret-value"));
+        assert_eq!(
+            p.servers()["search"]["env"]["BRAVE_API_KEY"],
+            "${BRAVE_API_KEY}"
+        );
+        assert_eq!(
+            p.servers()["search"]["args"],
+            json!([
+                "-y",
+                "@brave/brave-search-mcp-server",
+                "--transport",
+                "stdio"
+            ])
+        );
+        let dotenv = std::fs::read_to_string(p.dir.path().join(".env")).unwrap();
+        assert_eq!(dotenv, "BRAVE_API_KEY=BSA-secret-value\n");
+    }
+
+    #[test]
+    fn github_offers_remote_and_docker() {
+        let p = Project::new();
+        let mut script = answers(&[
+            choose("github"),
+            choose("remote"),
+            Answer::Enter,
+            typed("ghp_x"),
+            typed("repos,issues"),
+            Answer::Yes,
+            Answer::Yes,
+        ]);
+        let mut inst = FakeInstaller::default();
+        go(
+            &p,
+            settings(None),
+            Some(&mut script),
+            &mut inst,
+            &FakeChecks::default(),
+        )
+        .unwrap();
+        let gh = &p.servers()["github"];
+        assert_eq!(gh["type"], "http");
+        assert_eq!(gh["url"], "https://api.githubcopilot.com/mcp/");
+        assert_eq!(
+            gh["headers"],
+            json!({
+                "Authorization": "Bearer ${GITHUB_PERSONAL_ACCESS_TOKEN}",
+                "X-MCP-Toolsets": "repos,issues",
+                "X-MCP-Readonly": "true"
+            })
+        );
+        assert!(inst.done.is_empty(), "nothing to install: {:?}", inst.done);
+
+        let mut s = settings(Some("github"));
+        s.variant = Some("docker".into());
+        s.name = Some("gh-local".into());
+        s.env = vec![("GITHUB_PERSONAL_ACCESS_TOKEN".into(), "ghp_x".into())];
+        s.yes = true;
+        go(&p, s, None, &mut inst, &FakeChecks::default()).unwrap();
+        let gh = &p.servers()["gh-local"];
+        assert_eq!(gh["command"], "docker");
+        assert_eq!(
+            gh["env"]["GITHUB_PERSONAL_ACCESS_TOKEN"],
+            "${GITHUB_PERSONAL_ACCESS_TOKEN}"
+        );
+        assert_eq!(inst.done, ["pull ghcr.io/github/github-mcp-server"]);
+        assert!(!p.config().unwrap().contains("ghp_x"));
+    }
+
+    #[test]
+    fn an_existing_name_asks_before_replacing() {
+        let p = Project::new();
+        let mut inst = FakeInstaller::default();
+        let checks = FakeChecks::default();
+        let mut s = settings(Some("memory"));
+        s.yes = true;
+        go(&p, s, None, &mut inst, &checks).unwrap();
+        let before = p.config().unwrap();
+
+        // Decline: asked for another name.
+        let mut script = answers(&[
+            typed("memory"),
+            Answer::No,
+            typed("memory2"),
+            Answer::Enter,
+            Answer::Yes,
+        ]);
+        go(
+            &p,
+            settings(Some("memory")),
+            Some(&mut script),
+            &mut inst,
+            &checks,
+        )
+        .unwrap();
+        assert_eq!(
+            script.asked[1],
+            "`memory` is already in .mcp.json; replace it?"
+        );
+        assert!(p.servers()["memory2"].is_object());
+        assert_eq!(
+            p.servers()["memory"],
+            serde_json::from_str::<serde_json::Value>(&before).unwrap()["mcpServers"]["memory"]
+        );
+
+        // Accept: replaced in place.
+        let mut script = answers(&[
+            typed("memory"),
+            Answer::Yes,
+            typed("./mem.jsonl"),
+            Answer::Yes,
+        ]);
+        go(
+            &p,
+            settings(Some("memory")),
+            Some(&mut script),
+            &mut inst,
+            &checks,
+        )
+        .unwrap();
+        assert_eq!(
+            p.servers()["memory"]["env"]["MEMORY_FILE_PATH"],
+            "./mem.jsonl"
+        );
+
+        // Without a terminal and without --yes: exit 1, unchanged.
+        let before = p.config();
+        let err = go(&p, settings(Some("memory")), None, &mut inst, &checks).unwrap_err();
+        assert_eq!(exit_code(&err), 1);
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert_eq!(p.config(), before);
+    }
+
+    #[test]
+    fn cancelling_at_any_prompt_writes_nothing() {
+        let scripts: Vec<Vec<Answer>> = vec![
+            vec![Answer::Cancel],
+            vec![choose("brave-search"), Answer::Cancel],
+            vec![choose("brave-search"), Answer::Enter, Answer::Cancel],
+            vec![
+                choose("brave-search"),
+                Answer::Enter,
+                typed("k"),
+                Answer::Cancel,
+            ],
+            vec![
+                choose("brave-search"),
+                Answer::Enter,
+                typed("k"),
+                Answer::No,
+            ],
+        ];
+        for script in scripts {
+            let p = Project::new();
+            let mut script = answers(&script);
+            let mut inst = FakeInstaller::default();
+            let checks = FakeChecks::default();
+            let err = go(&p, settings(None), Some(&mut script), &mut inst, &checks).unwrap_err();
+            assert_eq!(exit_code(&err), 130, "{err}");
+            assert!(p.config().is_none());
+            assert!(!p.dir.path().join(".env").exists());
+            assert!(inst.done.is_empty() && checks.ran.borrow().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_missing_prerequisite_names_what_to_install() {
+        let p = Project::new();
+        let mut inst = FakeInstaller {
+            missing: vec!["npx", "npm"],
+            ..Default::default()
+        };
+        let mut script = answers(&[choose("everything"), Answer::Enter, Answer::Yes]);
+        let err = go(
+            &p,
+            settings(None),
+            Some(&mut script),
+            &mut inst,
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert_eq!(exit_code(&err), 1);
+        assert!(err.to_string().contains("`npx` is not installed"), "{err}");
+        let hints = &crate::error::find_fail(&err).unwrap().hints;
+        assert!(hints[0].contains("Node.js"), "{hints:?}");
+        assert!(p.config().is_none());
+
+        let mut inst = FakeInstaller {
+            missing: vec!["uvx", "python3"],
+            ..Default::default()
+        };
+        let err = go(
+            &p,
+            settings(Some("time")),
+            None,
+            &mut inst,
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        let hints = &crate::error::find_fail(&err).unwrap().hints;
+        assert!(
+            hints[0].contains("uv") && hints[0].contains("Python"),
+            "{hints:?}"
+        );
+
+        let mut inst = FakeInstaller {
+            missing: vec!["docker"],
+            ..Default::default()
+        };
+        let mut s = settings(Some("github"));
+        s.variant = Some("docker".into());
+        s.env = vec![("GITHUB_PERSONAL_ACCESS_TOKEN".into(), "x".into())];
+        let err = go(&p, s, None, &mut inst, &FakeChecks::default()).unwrap_err();
+        assert!(err.to_string().contains("`docker`"), "{err}");
+        assert!(p.config().is_none());
+        assert!(!p.dir.path().join(".env").exists());
+    }
+
+    #[test]
+    fn a_failed_install_writes_nothing() {
+        let p = Project::new();
+        let mut inst = FakeInstaller {
+            fail: true,
+            ..Default::default()
+        };
+        let mut s = settings(Some("brave-search"));
+        s.env = vec![("BRAVE_API_KEY".into(), "k".into())];
+        let checks = FakeChecks::default();
+        let err = go(&p, s, None, &mut inst, &checks).unwrap_err();
+        assert_eq!(exit_code(&err), 1);
+        assert!(err.to_string().contains("404"), "{err}");
+        assert!(p.config().is_none());
+        assert!(!p.dir.path().join(".env").exists());
+        assert!(checks.ran.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_failed_test_keeps_the_entry_and_says_how_to_retry() {
+        let p = Project::new();
+        let checks = FakeChecks {
+            fail_test: true,
+            ..Default::default()
+        };
+        let err = go(
+            &p,
+            settings(Some("sequential-thinking")),
+            None,
+            &mut FakeInstaller::default(),
+            &checks,
+        )
+        .unwrap_err();
+        assert_eq!(exit_code(&err), 1);
+        let fail = crate::error::find_fail(&err).unwrap();
+        assert!(fail.message.contains("failed its test"), "{}", fail.message);
+        assert!(fail.hints[0].contains("aimcp mcp test sequential-thinking"));
+        assert!(p.servers()["sequential-thinking"].is_object());
+        assert_eq!(*checks.ran.borrow(), ["test sequential-thinking"]);
+    }
+
+    #[test]
+    fn without_a_terminal_a_missing_setting_names_its_flag() {
+        let p = Project::new();
+        let err = go(
+            &p,
+            settings(Some("github")),
+            None,
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+        let fail = crate::error::find_fail(&err).unwrap();
+        assert!(fail.message.contains("GITHUB_PERSONAL_ACCESS_TOKEN"));
+        assert!(fail.hints[0].contains("--env GITHUB_PERSONAL_ACCESS_TOKEN="));
+
+        let err = go(
+            &p,
+            settings(None),
+            None,
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+
+        let mut s = settings(Some("filesystem"));
+        s.env = vec![("ALLOWED_DIRS".into(), "./nope".into())];
+        let err = go(
+            &p,
+            s,
+            None,
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+        assert!(err.to_string().contains("`./nope` does not exist"), "{err}");
+        assert!(p.config().is_none());
+    }
+
+    #[test]
+    fn pypi_entries_use_uvx_else_a_virtual_environment() {
+        let p = Project::new();
+        let mut inst = FakeInstaller::default();
+        go(
+            &p,
+            settings(Some("fetch")),
+            None,
+            &mut inst,
+            &FakeChecks::default(),
+        )
+        .unwrap();
+        assert_eq!(p.servers()["fetch"]["command"], "uvx");
+        assert_eq!(p.servers()["fetch"]["args"], json!(["mcp-server-fetch"]));
+        let mut inst = FakeInstaller {
+            missing: vec!["uvx"],
+            ..Default::default()
+        };
+        let mut s = settings(Some("git"));
+        s.yes = true;
+        go(&p, s, None, &mut inst, &FakeChecks::default()).unwrap();
+        let cmd = p.servers()["git"]["command"].as_str().unwrap().to_string();
+        assert!(cmd.ends_with("venvs/git/bin/mcp-server-git"), "{cmd}");
+        assert_eq!(p.servers()["git"]["args"], json!(["--repository", "."]));
+        assert_eq!(inst.done, ["venv mcp-server-git"]);
+    }
+
+    #[test]
+    fn a_literal_secret_header_becomes_a_reference() {
+        let p = Project::new();
+        let mut s = settings(Some("github"));
+        s.env = vec![("GITHUB_PERSONAL_ACCESS_TOKEN".into(), "ghp_x".into())];
+        s.headers = vec![("X-Api-Key".into(), "literal-123".into())];
+        go(
+            &p,
+            s,
+            None,
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            p.servers()["github"]["headers"]["X-Api-Key"],
+            "${GITHUB_X_API_KEY}"
+        );
+        let dotenv = std::fs::read_to_string(p.dir.path().join(".env")).unwrap();
+        assert!(dotenv.contains("GITHUB_X_API_KEY=literal-123"), "{dotenv}");
+        assert!(!p.config().unwrap().contains("literal-123"));
+    }
 }

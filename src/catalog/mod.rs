@@ -319,8 +319,11 @@ pub fn user_catalog_path() -> Option<PathBuf> {
 /// The archived package a server runs and the entry that replaces it, from the built-in map and
 /// the user's catalog (falling back to the built-in one when the user's file is broken).
 pub fn replacement_for(server: &Server) -> Option<Deprecation> {
-    let catalog = Catalog::load().unwrap_or_else(|_| Catalog::built_in());
-    catalog.replacement_for(server).cloned()
+    static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+    CATALOG
+        .get_or_init(|| Catalog::load().unwrap_or_else(|_| Catalog::built_in()))
+        .replacement_for(server)
+        .cloned()
 }
 
 impl Entry {

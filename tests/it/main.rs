@@ -3,5 +3,7 @@
 mod common;
 
 mod cli;
+mod generated;
+mod mcp_config;
 mod setup;
 mod setup_pty;

@@ -330,3 +330,42 @@ fn a_failed_install_leaves_the_file_as_it_was() {
     );
     assert_eq!(env.read(".mcp.json"), "{\n  \"mcpServers\": {}\n}\n");
 }
+
+#[test]
+fn archived_packages_are_flagged_by_list_and_setup() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {
+  "gh": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"],
+         "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_PERSONAL_ACCESS_TOKEN}"}},
+  "brave": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-brave-search@0.6.2"]},
+  "fine": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]}
+}}
+"#,
+    );
+    let run = env.run(&["mcp", "list"]);
+    run.assert_code(0);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(warnings[0].contains("`gh`") && warnings[0].contains("aimcp mcp setup github"));
+    assert!(
+        warnings[1].contains("`brave`") && warnings[1].contains("aimcp mcp setup brave-search")
+    );
+    let run = env.run(&["mcp", "list", "--json"]);
+    run.assert_code(0);
+    run.json();
+    assert!(run.stderr.contains("warning: server `gh`"));
+
+    let run = env.run_setup(&["mcp", "setup", "time", "--yes", "--no-install", "--no-test"]);
+    assert!(
+        run.stderr
+            .contains("server `gh` runs `@modelcontextprotocol/server-github`"),
+        "{}",
+        run.stderr
+    );
+}

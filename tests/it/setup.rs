@@ -118,7 +118,6 @@ fn sequential_thinking_installs_and_pins_without_a_terminal() {
 }
 
 #[test]
-#[ignore = "needs the MCP client (issue 3)"]
 fn sequential_thinking_installs_tests_and_discovers_without_a_terminal() {
     let env = TestEnv::new();
     let _lock = crate::common::setup::install_lock();
@@ -367,5 +366,37 @@ fn archived_packages_are_flagged_by_list_and_setup() {
             .contains("server `gh` runs `@modelcontextprotocol/server-github`"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn a_failed_test_keeps_the_entry_and_says_how_to_retry() {
+    let env = TestEnv::new();
+    let dir = env.home.join(".config/aimcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Nothing listens on the discard port: the connection is refused at once.
+    std::fs::write(
+        dir.join("catalog.json"),
+        r#"{"entries":[{"id":"down","name":"Down","description":"a server that is not there",
+            "settings":[{"name":"DOWN_TOKEN","prompt":"Token","secret":true,"required":true}],
+            "variants":[{"id":"remote","description":"d","runner":"remote","transport":"http",
+                         "url":"http://127.0.0.1:9/mcp","headers":{"Authorization":"Bearer {{DOWN_TOKEN}}"}}]}]}"#,
+    )
+    .unwrap();
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "down",
+        "--env",
+        "DOWN_TOKEN=tok-5ecret",
+        "--yes",
+    ]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("failed its test"), "{}", run.stderr);
+    assert!(run.stderr.contains("aimcp mcp test down"), "{}", run.stderr);
+    assert!(!run.stdout.contains("tok-5ecret") && !run.stderr.contains("tok-5ecret"));
+    assert_eq!(
+        servers(&env)["down"]["headers"]["Authorization"],
+        "Bearer ${DOWN_TOKEN}"
     );
 }

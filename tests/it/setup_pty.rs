@@ -61,7 +61,6 @@ fn the_wizard_sets_up_sequential_thinking_by_typing() {
 }
 
 #[test]
-#[ignore = "needs the MCP client (issue 3)"]
 fn the_wizard_tests_and_discovers_what_it_wrote() {
     let env = TestEnv::new();
     let _lock = crate::common::setup::install_lock();

@@ -670,12 +670,12 @@ fn summary(
     }
     let mut steps = Vec::new();
     if s.install {
-        steps.push(match variant.runner {
-            Runner::Npm => "fetch the npm package",
-            Runner::Pypi => "fetch the PyPI package",
-            Runner::Docker => "pull the image",
-            Runner::Remote => "nothing to install",
-        });
+        match variant.runner {
+            Runner::Npm => steps.push("fetch the npm package"),
+            Runner::Pypi => steps.push("fetch the PyPI package"),
+            Runner::Docker => steps.push("pull the image"),
+            Runner::Remote => {}
+        }
     }
     steps.push("write the file");
     if s.test {

@@ -287,19 +287,25 @@ pub fn setup(
         &pypi,
     );
     add_extras(&mut server, entry, &s, &mut secrets)?;
-    let will_pin = variant.runner == Runner::Npm && s.pin && s.install;
 
-    // 6. Summary and confirmation.
+    // 6. Where secrets go, the summary and the confirmation.
+    let mut store = s.store_secrets;
+    if store
+        && !secrets.is_empty()
+        && !s.yes
+        && let Some(p) = deps.prompter.as_deref_mut()
+    {
+        let names: Vec<&str> = secrets.iter().map(|(k, _)| k.as_str()).collect();
+        store = p.confirm(
+            &format!(
+                "Store {} in .env (mode 0600, kept out of git)?",
+                names.join(", ")
+            ),
+            true,
+        )?;
+    }
     if !printer.is_json() {
-        summary(
-            printer,
-            &server,
-            &config_name,
-            variant,
-            &s,
-            &secrets,
-            will_pin,
-        );
+        summary(printer, &server, &config_name, variant, &s, store, &secrets);
     }
     if let Some(p) = deps.prompter.as_deref_mut()
         && !s.yes
@@ -309,7 +315,7 @@ pub fn setup(
     }
 
     // 7. Prerequisites, install, then the files.
-    if s.store_secrets && !secrets.is_empty() {
+    if store && !secrets.is_empty() {
         dotenv::check_not_tracked(&project)?;
     }
     check_prerequisites(entry, variant, &pypi, &*deps.installer, s.install)?;
@@ -345,7 +351,7 @@ pub fn setup(
 
     let mut env_file = None;
     if !secrets.is_empty() {
-        if s.store_secrets {
+        if store {
             let stored = dotenv::store(&project, &secrets)?;
             let names: Vec<String> = secrets.iter().map(|(k, _)| format!("`{k}`")).collect();
             printer.info(format!(
@@ -629,9 +635,10 @@ fn summary(
     config_name: &str,
     variant: &Variant,
     s: &Settings,
+    store: bool,
     secrets: &[(String, String)],
-    will_pin: bool,
 ) {
+    let will_pin = variant.runner == Runner::Npm && s.pin && s.install;
     printer.info("");
     printer.info(format!("server `{}` in `{config_name}`:", server.name));
     match server.transport {
@@ -661,10 +668,10 @@ fn summary(
         printer.info(format!(
             "  secrets  {} {}",
             names.join(", "),
-            if s.store_secrets {
+            if store {
                 "-> `.env` (mode 0600, never in `.mcp.json`)"
             } else {
-                "-> not stored (`--no-store-secrets`)"
+                "-> not stored: export them before starting the server"
             }
         ));
     }
@@ -1024,6 +1031,7 @@ mod tests {
             typed("search"),
             typed("BSA-secret-value"),
             Answer::Yes,
+            Answer::Yes,
         ]);
         let mut inst = FakeInstaller::default();
         let mut s = settings(None);
@@ -1050,6 +1058,39 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_the_user_does_not_store_stays_out_of_every_file() {
+        let p = Project::new();
+        let mut script = answers(&[
+            choose("context7"),
+            Answer::Enter,
+            typed("ctx7sk-unit-test"),
+            Answer::No,
+            Answer::Yes,
+        ]);
+        let mut s = settings(None);
+        s.test = false;
+        s.discover = false;
+        go(
+            &p,
+            s,
+            Some(&mut script),
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            script.asked[3],
+            "Store CONTEXT7_API_KEY in .env (mode 0600, kept out of git)?"
+        );
+        assert_eq!(
+            p.servers()["context7"]["env"]["CONTEXT7_API_KEY"],
+            "${CONTEXT7_API_KEY}"
+        );
+        assert!(!p.config().unwrap().contains("ctx7sk-unit-test"));
+        assert!(!p.dir.path().join(".env").exists());
+    }
+
+    #[test]
     fn github_offers_remote_and_docker() {
         let p = Project::new();
         let mut script = answers(&[
@@ -1058,6 +1099,7 @@ mod tests {
             Answer::Enter,
             typed("ghp_x"),
             typed("repos,issues"),
+            Answer::Yes,
             Answer::Yes,
             Answer::Yes,
         ]);
@@ -1179,6 +1221,14 @@ mod tests {
                 choose("brave-search"),
                 Answer::Enter,
                 typed("k"),
+                Answer::Yes,
+                Answer::Cancel,
+            ],
+            vec![
+                choose("brave-search"),
+                Answer::Enter,
+                typed("k"),
+                Answer::Yes,
                 Answer::No,
             ],
         ];

@@ -156,9 +156,11 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> anyhow::Result<String> {
         cmd.process_group(0);
     }
     let program = cmd.get_program().to_string_lossy().into_owned();
+    let _guard = interrupt::Guard::install();
     let mut child = cmd
         .spawn()
         .with_context(|| format!("cannot start `{program}`"))?;
+    interrupt::watch(&child);
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     let out_reader = std::thread::spawn(move || {
@@ -208,6 +210,78 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> anyhow::Result<String> {
                 anyhow::bail!("`{program}` failed with {code}:\n{tail}")
             }
         }
+    }
+}
+
+/// Ctrl-C while an install runs: the child has its own process group (so that a time limit can
+/// kill all of it), which the terminal's SIGINT does not reach. This handler kills that group and
+/// exits 130 before anything was written.
+mod interrupt {
+    #[cfg(unix)]
+    use std::sync::atomic::{AtomicI32, Ordering};
+
+    #[cfg(unix)]
+    static GROUP: AtomicI32 = AtomicI32::new(0);
+
+    #[cfg(unix)]
+    extern "C" fn on_signal(_: libc::c_int) {
+        let pgid = GROUP.load(Ordering::SeqCst);
+        // SAFETY: kill(2) and _exit(2) are async-signal-safe.
+        unsafe {
+            if pgid > 0 {
+                libc::kill(-pgid, libc::SIGKILL);
+            }
+            libc::_exit(130);
+        }
+    }
+
+    /// Restores the previous handlers when dropped.
+    pub struct Guard {
+        #[cfg(unix)]
+        previous: [libc::sighandler_t; 2],
+    }
+
+    impl Guard {
+        pub fn install() -> Guard {
+            #[cfg(unix)]
+            {
+                let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+                // SAFETY: installs a handler that only calls async-signal-safe functions.
+                let previous = unsafe {
+                    [
+                        libc::signal(libc::SIGINT, handler),
+                        libc::signal(libc::SIGTERM, handler),
+                    ]
+                };
+                Guard { previous }
+            }
+            #[cfg(not(unix))]
+            Guard {}
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            {
+                GROUP.store(0, Ordering::SeqCst);
+                // SAFETY: puts back the handlers that were there before.
+                unsafe {
+                    libc::signal(libc::SIGINT, self.previous[0]);
+                    libc::signal(libc::SIGTERM, self.previous[1]);
+                }
+            }
+        }
+    }
+
+    /// The child whose group a signal kills.
+    pub fn watch(child: &std::process::Child) {
+        #[cfg(unix)]
+        if let Ok(pid) = i32::try_from(child.id()) {
+            GROUP.store(pid, Ordering::SeqCst);
+        }
+        #[cfg(not(unix))]
+        let _ = child;
     }
 }
 

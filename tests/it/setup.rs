@@ -103,8 +103,9 @@ fn sequential_thinking_installs_and_pins_without_a_terminal() {
     assert!(run.stderr.contains("(pinned)"), "{}", run.stderr);
 
     // The package is in npx's cache: it starts with the network switched off.
-    let out = std::process::Command::new("npx")
-        .args(["-y", "--offline", spec])
+    // (`timeout`: the server ends at the end of its stdin, but a hang must not hang the tests.)
+    let out = std::process::Command::new("timeout")
+        .args(["120", "npx", "-y", "--offline", spec])
         .env("npm_config_cache", crate::common::setup::npm_cache())
         .env("HOME", &env.home)
         .stdin(std::process::Stdio::null())

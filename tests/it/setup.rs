@@ -401,3 +401,51 @@ fn a_failed_test_keeps_the_entry_and_says_how_to_retry() {
         "Bearer ${DOWN_TOKEN}"
     );
 }
+
+#[test]
+fn time_from_pypi_runs_with_uvx_or_from_a_venv_aimcp_makes() {
+    let env = TestEnv::new();
+    let pip_cache = crate::common::repo_root()
+        .join("target")
+        .join("test-pip-cache");
+    let out = env
+        .setup_cmd()
+        .env("PIP_CACHE_DIR", &pip_cache)
+        .args([
+            "mcp",
+            "setup",
+            "time",
+            "--env",
+            "LOCAL_TIMEZONE=Europe/Paris",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let server = &servers(&env)["time"];
+    let command = server["command"].as_str().unwrap();
+    if command == "uvx" {
+        assert_eq!(
+            server["args"],
+            serde_json::json!(["mcp-server-time", "--local-timezone", "Europe/Paris"])
+        );
+    } else {
+        let venv = env
+            .home
+            .join(".local/share/aimcp/venvs/time/bin/mcp-server-time");
+        assert_eq!(std::path::Path::new(command), venv);
+        assert_eq!(
+            server["args"],
+            serde_json::json!(["--local-timezone", "Europe/Paris"])
+        );
+    }
+    let tools: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    let names: Vec<&str> = tools["time"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"get_current_time"), "{names:?}");
+}

@@ -231,7 +231,10 @@ pub fn setup(
         let value = if let Some(v) = given.get(key) {
             check_value(setting, v, &project)
                 .map_err(|m| usage(format!("invalid `--env {key}=...`: {m}")))?;
-            v.to_string()
+            match (setting.kind, bool_value(v)) {
+                (Kind::Bool, Some(b)) => b.to_string(),
+                _ => v.to_string(),
+            }
         } else if setting.secret
             && resolver
                 .get(key)
@@ -494,14 +497,23 @@ fn check_value(setting: &Setting, value: &str, project: &Path) -> Result<(), Str
     }
     match setting.kind {
         Kind::Text => Ok(()),
-        Kind::Bool => match value {
-            "true" | "false" => Ok(()),
-            _ => Err("expected `true` or `false`".into()),
+        Kind::Bool => match bool_value(value) {
+            Some(_) => Ok(()),
+            None => Err("expected `true` or `false`".into()),
         },
         Kind::Path => exists(value, project),
         Kind::Paths => crate::catalog::split_paths(value)
             .iter()
             .try_for_each(|p| exists(p, project)),
+    }
+}
+
+/// `true`/`1`/`yes`/`on` and `false`/`0`/`no`/`off`.
+fn bool_value(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
     }
 }
 
@@ -1128,10 +1140,20 @@ mod tests {
         let mut s = settings(Some("github"));
         s.variant = Some("docker".into());
         s.name = Some("gh-local".into());
-        s.env = vec![("GITHUB_PERSONAL_ACCESS_TOKEN".into(), "ghp_x".into())];
+        s.env = vec![
+            ("GITHUB_PERSONAL_ACCESS_TOKEN".into(), "ghp_x".into()),
+            ("GITHUB_READ_ONLY".into(), "1".into()),
+        ];
         s.yes = true;
         go(&p, s, None, &mut inst, &FakeChecks::default()).unwrap();
         let gh = &p.servers()["gh-local"];
+        assert!(
+            gh["args"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("GITHUB_READ_ONLY=true")),
+            "{gh}"
+        );
         assert_eq!(gh["command"], "docker");
         assert_eq!(
             gh["env"]["GITHUB_PERSONAL_ACCESS_TOKEN"],

@@ -225,7 +225,6 @@ pub fn setup(
     let resolver = EnvResolver::for_project(&project);
     let mut values: HashMap<String, String> = HashMap::new();
     let mut secrets: Vec<(String, String)> = Vec::new();
-    let mut from_env: Vec<String> = Vec::new();
     for setting in entry.settings_for(variant) {
         let key = setting.name.as_str();
         let value = if let Some(v) = given.get(key) {
@@ -242,7 +241,6 @@ pub fn setup(
                 .flatten()
                 .is_some_and(|v| !v.is_empty())
         {
-            from_env.push(key.to_string());
             printer.info(format!("using `{key}` from the environment or `.env`"));
             values.insert(key.to_string(), "(set)".into());
             continue;

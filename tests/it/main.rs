@@ -4,4 +4,7 @@ mod common;
 
 mod cli;
 mod generated;
+mod mcp_client;
 mod mcp_config;
+mod setup;
+mod setup_pty;

@@ -7,3 +7,5 @@ mod generated;
 mod mcp_client;
 mod mcp_config;
 mod mcp_conformance;
+mod setup;
+mod setup_pty;

@@ -2,15 +2,21 @@
 
 use serde_json::{Value, json};
 
-use crate::config::{ConfigFile, Server, secret, tools::ToolsFile, tools_path};
+use crate::config::{ConfigFile, Server, secret, tools, tools::ToolsFile, tools_path};
 use crate::printer::Printer;
 use crate::settings::Globals;
 
 pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
     let located = globals.locate_config()?;
     let file = ConfigFile::load(&located.path)?;
-    let tools = load_tools(&located.path, printer);
-    let count = |name: &str| tools.as_ref().and_then(|t| t.tool_count(name));
+    let counts = match tools::tool_counts(&tools_path(&located.path)) {
+        Ok(c) => c,
+        Err(e) => {
+            printer.warn(format!("{e:#}"));
+            Default::default()
+        }
+    };
+    let count = |name: &str| counts.get(name).copied();
 
     if printer.is_json() {
         let servers: Vec<Value> = file
@@ -35,6 +41,14 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
             col.set_cell_alignment(comfy_table::CellAlignment::Right);
         }
         printer.print_table(&table)?;
+    }
+    for s in file.servers() {
+        if let Some(d) = crate::catalog::replacement_for(s) {
+            printer.warn(format!(
+                "server `{}` runs `{}` ({}); replace it with `aimcp mcp setup {}`",
+                s.name, d.package, d.reason, d.replacement
+            ));
+        }
     }
     if file.servers().is_empty() {
         let where_ = if located.exists {

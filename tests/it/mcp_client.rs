@@ -675,3 +675,27 @@ fn http_401_names_the_url_and_hints_at_the_header() {
     assert!(!stderr.contains("very-secret-401"));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("very-secret-401"));
 }
+
+#[test]
+fn retry_attempts_retries_a_failed_start() {
+    let env = TestEnv::new();
+    let marker = env.path("started");
+    let config = |retries: u32| {
+        json!({
+            "global_config": {"retry_attempts": retries},
+            "servers": {"flaky": {"type": "external", "command": "node",
+                                  "args": [fake_js(), "fail-once"],
+                                  "env": {"FAIL_ONCE_FILE": marker}}}
+        })
+    };
+    env.write(".mcp.json", &config(0).to_string());
+    let run = env.run(&["mcp", "test", "--timeout", "30"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("exited with code 1"), "{}", run.stderr);
+
+    std::fs::remove_file(&marker).unwrap();
+    env.write(".mcp.json", &config(2).to_string());
+    let run = env.run(&["mcp", "test", "--timeout", "30", "--json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["results"][0]["ok"], true);
+}

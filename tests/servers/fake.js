@@ -10,6 +10,8 @@
 //   repeat-cursor  `tools/list` returns the same cursor forever
 //   bad-version    answers `initialize` with protocol version 1999-01-01
 //   ignore-eof     a correct server that ignores stdin EOF and SIGTERM and starts a grandchild
+//   fail-once      exits with code 1 when the file FAIL_ONCE_FILE does not exist (creating it),
+//                  else behaves as `ok`
 // With PID_FILE set, every process it starts (itself, a grandchild) appends its pid there.
 "use strict";
 const fs = require("fs");
@@ -26,6 +28,15 @@ function send(msg) {
 if (mode === "exit-stderr") {
   process.stderr.write("starting fake server\nfatal: FAKE_API_KEY is not set\n");
   process.exit(3);
+}
+
+if (mode === "fail-once") {
+  const marker = process.env.FAIL_ONCE_FILE;
+  if (!fs.existsSync(marker)) {
+    fs.writeFileSync(marker, "started once\n");
+    process.stderr.write("first start fails\n");
+    process.exit(1);
+  }
 }
 
 if (mode === "ignore-eof") {

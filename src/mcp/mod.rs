@@ -1,7 +1,8 @@
 //! The MCP protocol client: connect (stdio, Streamable HTTP, legacy HTTP+SSE), handshake, list,
 //! call, shut down. It prints nothing and knows nothing of the terminal.
 //!
-//! The JSON-RPC layer is our own (a few hundred lines) rather than rmcp's, because the behaviour
+//! Messages are typed by rmcp's protocol model where aimcp builds them (`initialize`); the
+//! transports and the JSON-RPC session are our own (a few hundred lines) rather than rmcp's, because the behaviour
 //! this client promises is about the edges rmcp hides: every stdio server in its own process group
 //! that is ended on every exit path, the server's stderr kept for error messages, a size cap on
 //! every message, repeating cursors, and the legacy SSE transport that rmcp 3 no longer has.
@@ -28,6 +29,22 @@ use crate::config::{EnvResolver, Server, Transport};
 
 /// The protocol versions this client speaks, newest first.
 pub const PROTOCOL_VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+
+/// The `initialize` request's params, typed by rmcp (the official SDK's protocol model): this
+/// client's name and version, and no optional client capabilities.
+fn initialize_params(version: &str) -> Value {
+    use rmcp::model::{
+        ClientCapabilities, Implementation, InitializeRequestParams, ProtocolVersion,
+    };
+    let version: ProtocolVersion = serde_json::from_value(Value::String(version.to_string()))
+        .expect("a protocol version is a string");
+    let params = InitializeRequestParams::new(
+        ClientCapabilities::default(),
+        Implementation::new("aimcp", env!("CARGO_PKG_VERSION")),
+    )
+    .with_protocol_version(version);
+    serde_json::to_value(params).expect("initialize params serialise")
+}
 
 /// The largest message accepted from a server.
 pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
@@ -261,11 +278,7 @@ impl Session {
     async fn initialize(&mut self) -> Result<()> {
         let mut offer = PROTOCOL_VERSIONS[0].to_string();
         for _ in 0..2 {
-            let params = json!({
-                "protocolVersion": offer,
-                "capabilities": {},
-                "clientInfo": {"name": "aimcp", "version": env!("CARGO_PKG_VERSION")},
-            });
+            let params = initialize_params(&offer);
             match self.request_raw("initialize", params).await {
                 Ok(result) => {
                     let chosen = result
@@ -591,4 +604,32 @@ pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
 /// Milliseconds since `start`.
 pub fn elapsed_ms(start: Instant) -> u64 {
     start.elapsed().as_millis() as u64
+}
+
+#[cfg(test)]
+mod rmcp_model_tests {
+    use super::*;
+
+    #[test]
+    fn initialize_params_follow_the_spec() {
+        let p = initialize_params("2025-06-18");
+        assert_eq!(p["protocolVersion"], "2025-06-18");
+        assert_eq!(p["clientInfo"]["name"], "aimcp");
+        assert_eq!(p["clientInfo"]["version"], env!("CARGO_PKG_VERSION"));
+        assert!(p["capabilities"].is_object());
+    }
+
+    #[test]
+    fn every_version_offered_is_one_rmcp_knows() {
+        use rmcp::model::ProtocolVersion;
+        let known = [
+            ProtocolVersion::V_2025_11_25,
+            ProtocolVersion::V_2025_06_18,
+            ProtocolVersion::V_2025_03_26,
+            ProtocolVersion::V_2024_11_05,
+        ];
+        for v in PROTOCOL_VERSIONS {
+            assert!(known.iter().any(|k| k.as_str() == *v), "{v}");
+        }
+    }
 }

@@ -400,6 +400,10 @@ pub struct TokensRecordArgs {
     #[arg(long)]
     pub project: Option<String>,
 
+    /// The organisation, for `org:NAME` budgets
+    #[arg(long)]
+    pub org: Option<String>,
+
     /// A session id
     #[arg(long)]
     pub session: Option<String>,

@@ -3,3 +3,4 @@
 mod common;
 
 mod cli;
+mod tokens_record;

@@ -1,0 +1,1 @@
+//! Importing the logs coding agents write.

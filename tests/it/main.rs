@@ -4,3 +4,4 @@ mod common;
 
 mod cli;
 mod tokens_record;
+mod tokens_summary;

@@ -70,11 +70,26 @@ pub(crate) fn thousands(n: i64) -> String {
     out
 }
 
-/// Micro-dollars for people: `$1,234.57` (rounded half up to the cent).
+/// Micro-dollars for people: `$1,234.57` (rounded half up to the cent), or four decimals under
+/// a dollar so small costs do not read as nothing (`$0.0392`).
 pub(crate) fn money(micros: i64) -> String {
-    let cents = (micros.abs() + 5_000) / 10_000;
     let sign = if micros < 0 { "-" } else { "" };
+    let m = micros.abs();
+    if m > 0 && m < 999_950 {
+        let tenths_of_cents = (m + 50) / 100;
+        return format!("{sign}$0.{tenths_of_cents:04}");
+    }
+    let cents = (m + 5_000) / 10_000;
     format!("{sign}${}.{:02}", thousands(cents / 100), cents % 100)
+}
+
+/// `1 request`, `2 requests`.
+pub(crate) fn plural(n: i64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{} {word}s", thousands(n))
+    }
 }
 
 /// Prints a warning (and, under GitHub Actions, an annotation) for every budget past a threshold.
@@ -136,7 +151,9 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(-1234), "-1,234");
-        assert_eq!(money(39_207), "$0.04");
+        assert_eq!(money(39_207), "$0.0392");
+        assert_eq!(money(999_960), "$1.00");
+        assert_eq!(money(1_005_000), "$1.01");
         assert_eq!(money(1_234_565_000), "$1,234.57");
         assert_eq!(money(0), "$0.00");
     }

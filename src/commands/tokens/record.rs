@@ -375,8 +375,8 @@ fn run_jsonl(
         }))?;
     } else {
         printer.info(format!(
-            "recorded {} requests ({} new, {} updated), {}",
-            super::thousands((added + updated) as i64),
+            "recorded {} ({} new, {} updated), {}",
+            super::plural((added + updated) as i64, "request"),
             super::thousands(added as i64),
             super::thousands(updated as i64),
             money(cost)
@@ -385,8 +385,9 @@ fn run_jsonl(
     if unpriced > 0 {
         let models: Vec<String> = unpriced_models.iter().map(|m| format!("`{m}`")).collect();
         printer.warn(format!(
-            "{} requests have no price and were recorded as unpriced: {}",
-            super::thousands(unpriced as i64),
+            "{} no price and were recorded as unpriced: {}",
+            super::plural(unpriced as i64, "request")
+                + if unpriced == 1 { " has" } else { " have" },
             models.join(", ")
         ));
     }

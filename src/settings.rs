@@ -432,12 +432,14 @@ pub fn tokens_budget_set(
         monthly,
         per_request,
         scope,
+        thresholds,
     } = a;
     Ok(tokens::budget::SetSettings {
         daily,
         monthly,
         per_request,
         scope,
+        thresholds,
     })
 }
 

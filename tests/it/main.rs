@@ -3,5 +3,6 @@
 mod common;
 
 mod cli;
+mod tokens_budget;
 mod tokens_record;
 mod tokens_summary;

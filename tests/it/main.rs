@@ -4,5 +4,6 @@ mod common;
 
 mod cli;
 mod tokens_budget;
+mod tokens_import;
 mod tokens_record;
 mod tokens_summary;

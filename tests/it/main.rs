@@ -4,6 +4,7 @@ mod common;
 
 mod cli;
 mod tokens_budget;
+mod tokens_export;
 mod tokens_import;
 mod tokens_record;
 mod tokens_summary;

@@ -156,17 +156,42 @@ struct Table {
     models: Vec<ModelPrice>,
     /// Exact (lowercased) ids and aliases.
     exact: HashMap<String, usize>,
-    /// Normalised ids (see [`normalize`]).
-    normal: HashMap<String, usize>,
+    /// Normalised ids (see [`normalize`]), with how good a match each is (lower is better).
+    normal: HashMap<String, (u8, usize)>,
 }
+
+/// Providers that sell their own models: their entries win over resellers' (azure, bedrock ...)
+/// for a bare model name.
+const FIRST_PARTY: &[&str] = &[
+    "anthropic",
+    "openai",
+    "gemini",
+    "google",
+    "mistral",
+    "deepseek",
+];
 
 impl Table {
     fn push(&mut self, price: ModelPrice, names: &[String]) {
         let i = self.models.len();
         self.models.push(price);
+        let first_party = FIRST_PARTY.contains(&self.models[i].provider.as_str());
         for name in names {
             let lower = name.to_ascii_lowercase();
-            self.normal.entry(normalize(&lower)).or_insert(i);
+            let normal = normalize(&lower);
+            // a plain id (`claude-sonnet-4-5`) wins over prefixed ones, and the maker's own
+            // (`mistral/...`) over a reseller's (`azure/...`, `us.anthropic....`)
+            let rank = match (normal == lower, first_party) {
+                (true, _) => 0,
+                (false, true) => 1,
+                (false, false) => 2,
+            };
+            match self.normal.get(&normal) {
+                Some((r, _)) if *r <= rank => {}
+                _ => {
+                    self.normal.insert(normal, (rank, i));
+                }
+            }
             self.exact.entry(lower).or_insert(i);
         }
     }
@@ -175,7 +200,7 @@ impl Table {
         let lower = model.to_ascii_lowercase();
         self.exact
             .get(&lower)
-            .or_else(|| self.normal.get(&normalize(&lower)))
+            .or_else(|| self.normal.get(&normalize(&lower)).map(|(_, i)| i))
             .map(|&i| &self.models[i])
     }
 }
@@ -408,7 +433,21 @@ impl PriceBook {
     pub fn load(user: Option<&Path>) -> anyhow::Result<Self> {
         let (builtin, meta) = builtin_table()?;
         let user_table = match user {
-            Some(p) => Some(litellm_table(p)?),
+            Some(p) => {
+                let mut t = litellm_table(p)?;
+                // A file that prices a model like the built-in table but says nothing of its
+                // long-context tier (LiteLLM's direct Anthropic entries) keeps the tier the
+                // provider bills.
+                for m in &mut t.models {
+                    if m.long_context.is_none()
+                        && let Some(b) = builtin.find(&m.id)
+                        && b.base == m.base
+                    {
+                        m.long_context = b.long_context;
+                    }
+                }
+                Some(t)
+            }
             None => None,
         };
         Ok(PriceBook {
@@ -456,12 +495,13 @@ impl PriceBook {
         }
         if let Some(user) = &self.user {
             // A provider-qualified key in the user's file wins (`gemini/gemini-2.5-pro`).
-            if !provider.is_empty()
-                && let Some(p) = user.exact.get(&format!(
-                    "{}/{}",
-                    provider.to_ascii_lowercase(),
-                    lower_model
-                ))
+            let prefix = match provider.to_ascii_lowercase().as_str() {
+                "google" => "gemini".to_string(),
+                "vertex" => "vertex_ai".to_string(),
+                p => p.to_string(),
+            };
+            if !prefix.is_empty()
+                && let Some(p) = user.exact.get(&format!("{prefix}/{lower_model}"))
             {
                 return Lookup::Priced(&user.models[*p]);
             }
@@ -655,6 +695,11 @@ mod tests {
                 "cache_read_input_token_cost_above_200k_tokens": 6e-07,
                 "litellm_provider": "anthropic", "mode": "chat", "supports_vision": true
               },
+              "claude-sonnet-4-5": {
+                "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05,
+                "cache_creation_input_token_cost": 3.75e-06, "cache_read_input_token_cost": 3e-07,
+                "cache_creation_input_token_cost_above_1hr": 6e-06
+              },
               "my-model": {"input_cost_per_token": 1.1e-07, "output_cost_per_token": 0.0000004},
               "dall-e-3": {"input_cost_per_pixel": 1e-08, "output_cost_per_pixel": 0.0}
             }"#,
@@ -667,6 +712,10 @@ mod tests {
         assert_eq!(p.base.cache_write_1h, 6_000_000);
         assert_eq!(p.long_context.unwrap().1.output, 22_500_000);
         assert!(p.origin.ends_with("prices.json"));
+        // the file has no tier for this one; the built-in table's tier is kept
+        let plain = b.price("anthropic", "claude-sonnet-4-5").unwrap();
+        assert!(plain.origin.ends_with("prices.json"));
+        assert_eq!(plain.long_context.unwrap().1.input, 6_000_000);
         let m = b.price("custom", "my-model").unwrap();
         assert_eq!(m.base.input, 110_000);
         assert_eq!(m.base.output, 400_000);

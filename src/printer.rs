@@ -157,11 +157,12 @@ impl Printer {
     pub fn print_table(&self, table: &Table) -> anyhow::Result<()> {
         let mut text = String::new();
         for line in table.lines() {
-            text.push_str(if self.stdout_tty {
-                &line
+            if self.stdout_tty {
+                text.push_str(&line);
             } else {
-                line.trim_end()
-            });
+                // Plain columns: drop the padding before the first column and after the last.
+                text.push_str(line.strip_prefix(' ').unwrap_or(&line).trim_end());
+            }
             text.push('\n');
         }
         self.write(&text)

@@ -131,3 +131,59 @@ pub fn edit_tools<T>(
     file.save()?;
     Ok(out)
 }
+
+/// The number of tools of each server in a `.mcp.tools.json`, read without building the tool
+/// objects (what `mcp list` needs, fast on large files). A missing file gives an empty map.
+pub fn tool_counts(path: &Path) -> anyhow::Result<std::collections::HashMap<String, usize>> {
+    use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+
+    struct Count(usize);
+    impl<'de> serde::Deserialize<'de> for Count {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Count;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a list of tools")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
+                    let mut n = 0;
+                    while seq.next_element::<IgnoredAny>()?.is_some() {
+                        n += 1;
+                    }
+                    Ok(Count(n))
+                }
+            }
+            d.deserialize_seq(V)
+        }
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        tools: Option<Count>,
+    }
+
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("cannot read `{}`", path.display())));
+        }
+    };
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Default::default());
+    }
+    let entries: std::collections::HashMap<String, Entry> =
+        serde_json::from_slice(&text).map_err(|e| {
+            usage(format!(
+                "`{}`:{}:{}: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+            .hint("delete it and run `aimcp mcp discover` to write it anew")
+        })?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|(k, v)| v.tools.map(|c| (k, c.0)))
+        .collect())
+}

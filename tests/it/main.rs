@@ -3,6 +3,8 @@
 mod common;
 
 mod cli;
+mod generated;
+mod mcp_config;
 mod tokens_budget;
 mod tokens_export;
 mod tokens_import;

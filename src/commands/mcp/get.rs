@@ -1,4 +1,10 @@
-//! `aimcp mcp get`
+//! `aimcp mcp get NAME`: everything about one server.
+
+use serde_json::{Value, json};
+
+use super::list::{load_tools, server_json};
+use crate::config::{ConfigFile, Transport, secret, shell_quote};
+use crate::error::no;
 use crate::printer::Printer;
 use crate::settings::Globals;
 
@@ -7,6 +13,112 @@ pub struct Settings {
     pub name: String,
 }
 
-pub fn run(_globals: &Globals, _settings: Settings, _printer: &Printer) -> anyhow::Result<()> {
-    Err(crate::error::not_built("mcp get"))
+pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let located = globals.locate_config()?;
+    let file = ConfigFile::load(&located.path)?;
+    let Some(server) = file.server(&settings.name) else {
+        return Err(unknown_server(&settings.name, &file).into());
+    };
+    let tools = load_tools(&located.path, printer);
+    let entry = tools.as_ref().and_then(|t| t.get(&server.name)).cloned();
+    let count = tools.as_ref().and_then(|t| t.tool_count(&server.name));
+    let tool_names: Vec<String> = entry
+        .as_ref()
+        .and_then(|e| e.get("tools"))
+        .and_then(Value::as_array)
+        .map(|tools| {
+            tools
+                .iter()
+                .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let extra = file.extra_keys(&server.name);
+
+    if printer.is_json() {
+        let mut out = server_json(server, count);
+        let obj = out.as_object_mut().expect("server_json is an object");
+        obj.insert("config".into(), json!(located.path));
+        obj.insert("tool_names".into(), json!(tool_names));
+        obj.insert(
+            "discovered_at".into(),
+            entry
+                .as_ref()
+                .and_then(|e| e.get("discovered_at"))
+                .cloned()
+                .unwrap_or(Value::Null),
+        );
+        obj.insert("extra".into(), Value::Object(extra.into_iter().collect()));
+        return printer.json(&out);
+    }
+
+    let mut lines = vec![server.name.clone()];
+    let mut field = |k: &str, v: String| lines.push(format!("  {:<10} {v}", format!("{k}:")));
+    field("transport", server.transport.to_string());
+    field("enabled", if server.enabled { "yes" } else { "no" }.into());
+    match server.transport {
+        Transport::Stdio => {
+            field(
+                "command",
+                shell_quote(server.command.as_deref().unwrap_or("")),
+            );
+            let args: Vec<String> = server.args.iter().map(|a| shell_quote(a)).collect();
+            field("args", args.join(" "));
+        }
+        Transport::Http | Transport::Sse => {
+            field("url", server.url.clone().unwrap_or_default());
+        }
+    }
+    let mut pairs = |title: &str, items: &[(String, String)]| {
+        if !items.is_empty() {
+            lines.push(format!("  {title}:"));
+            for (k, v) in items {
+                lines.push(format!("    {k}={}", secret::display_value(k, v)));
+            }
+        }
+    };
+    pairs("env", &server.env);
+    pairs("headers", &server.headers);
+    for (k, v) in &extra {
+        lines.push(format!("  {:<10} {v}", format!("{k}:")));
+    }
+    match count {
+        Some(n) => {
+            let when = entry
+                .as_ref()
+                .and_then(|e| e.get("discovered_at"))
+                .and_then(Value::as_str)
+                .map(|t| format!(" (discovered {t})"))
+                .unwrap_or_default();
+            lines.push(format!("  {:<10} {n}{when}", "tools:"));
+            for t in &tool_names {
+                lines.push(format!("    {t}"));
+            }
+        }
+        None => lines.push(format!(
+            "  {:<10} - (run `aimcp mcp discover {}`)",
+            "tools:", server.name
+        )),
+    }
+    lines.push(format!("  {:<10} {}", "config:", located.path.display()));
+    printer.write(&(lines.join("\n") + "\n"))
+}
+
+/// `server NAME not found`, with the configured names (closest match first) as a hint.
+pub fn unknown_server(name: &str, file: &ConfigFile) -> crate::error::Fail {
+    let fail = no(format!(
+        "server `{name}` not found in `{}`",
+        file.path().display()
+    ));
+    let mut names = file.names();
+    if names.is_empty() {
+        return fail
+            .hint("no servers are configured; add one with `aimcp mcp add` or `aimcp mcp setup`");
+    }
+    names.sort_by(|a, b| {
+        strsim::jaro_winkler(name, b)
+            .partial_cmp(&strsim::jaro_winkler(name, a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    fail.hint(format!("configured servers: {}", names.join(", ")))
 }

@@ -1,7 +1,92 @@
-//! `aimcp mcp list`
+//! `aimcp mcp list`: the servers in `.mcp.json`, with their tool counts from `.mcp.tools.json`.
+
+use serde_json::{Value, json};
+
+use crate::config::{ConfigFile, Server, secret, tools, tools::ToolsFile, tools_path};
 use crate::printer::Printer;
 use crate::settings::Globals;
 
-pub fn run(_globals: &Globals, _printer: &Printer) -> anyhow::Result<()> {
-    Err(crate::error::not_built("mcp list"))
+pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
+    let located = globals.locate_config()?;
+    let file = ConfigFile::load(&located.path)?;
+    let counts = match tools::tool_counts(&tools_path(&located.path)) {
+        Ok(c) => c,
+        Err(e) => {
+            printer.warn(format!("{e:#}"));
+            Default::default()
+        }
+    };
+    let count = |name: &str| counts.get(name).copied();
+
+    if printer.is_json() {
+        let servers: Vec<Value> = file
+            .servers()
+            .iter()
+            .map(|s| server_json(s, count(&s.name)))
+            .collect();
+        printer.json(&json!({ "servers": servers, "config": located.path }))?;
+    } else if !file.servers().is_empty() {
+        let mut table = printer.table();
+        table.set_header(["NAME", "TRANSPORT", "COMMAND / URL", "ENABLED", "TOOLS"]);
+        for s in file.servers() {
+            table.add_row([
+                s.name.clone(),
+                s.transport.to_string(),
+                s.target(),
+                if s.enabled { "yes" } else { "no" }.to_string(),
+                count(&s.name).map_or_else(|| "-".to_string(), |n| n.to_string()),
+            ]);
+        }
+        if let Some(col) = table.column_mut(4) {
+            col.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+        printer.print_table(&table)?;
+    }
+    if file.servers().is_empty() {
+        let where_ = if located.exists {
+            format!("in `{}`", located.path.display())
+        } else {
+            format!(
+                "(no `.mcp.json` in `{}` or above)",
+                globals.project_dir.display()
+            )
+        };
+        printer.info(format!("no MCP servers configured {where_}"));
+        printer.hint("add one with `aimcp mcp setup` or `aimcp mcp add NAME -- COMMAND`");
+    }
+    Ok(())
+}
+
+/// `.mcp.tools.json` beside the config, if readable; a broken one is a warning here, not an error.
+pub(crate) fn load_tools(config_path: &std::path::Path, printer: &Printer) -> Option<ToolsFile> {
+    match ToolsFile::load(&tools_path(config_path)) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            printer.warn(format!("{e:#}"));
+            None
+        }
+    }
+}
+
+/// A server as shown by `list --json` and `get --json`: values as written, secret literals hidden.
+pub(crate) fn server_json(s: &Server, tools: Option<usize>) -> Value {
+    let shown = |pairs: &[(String, String)]| -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(secret::display_value(k, v))))
+                .collect(),
+        )
+    };
+    json!({
+        "name": s.name,
+        "transport": s.transport.as_str(),
+        "command": s.command,
+        "args": s.args,
+        "url": s.url,
+        "enabled": s.enabled,
+        "tools": tools,
+        "env": shown(&s.env),
+        "headers": shown(&s.headers),
+    })
 }

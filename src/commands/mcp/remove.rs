@@ -1,4 +1,10 @@
-//! `aimcp mcp remove`
+//! `aimcp mcp remove NAME`: from `.mcp.json` and from `.mcp.tools.json`.
+
+use serde_json::json;
+
+use super::get::unknown_server;
+use crate::config::{self, ConfigFile, tools, tools_path};
+use crate::error::{cancelled, usage};
 use crate::printer::Printer;
 use crate::settings::Globals;
 
@@ -8,6 +14,54 @@ pub struct Settings {
     pub yes: bool,
 }
 
-pub fn run(_globals: &Globals, _settings: Settings, _printer: &Printer) -> anyhow::Result<()> {
-    Err(crate::error::not_built("mcp remove"))
+pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let Settings { name, yes } = settings;
+    let located = globals.locate_config()?;
+    let file = ConfigFile::load(&located.path)?;
+    if file.server(&name).is_none() {
+        return Err(unknown_server(&name, &file).into());
+    }
+    if !yes {
+        if !printer.is_interactive() {
+            return Err(usage(format!("not removing `{name}` without confirmation"))
+                .hint("pass `--yes` to remove it without a prompt")
+                .into());
+        }
+        let answer = inquire::Confirm::new(&format!(
+            "Remove server `{name}` from {}?",
+            located.path.display()
+        ))
+        .with_default(false)
+        .prompt();
+        match answer {
+            Ok(true) => {}
+            Ok(false)
+            | Err(inquire::InquireError::OperationCanceled)
+            | Err(inquire::InquireError::OperationInterrupted) => return Err(cancelled().into()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let removed = config::edit(&located.path, |f| {
+        if !f.remove(&name) {
+            return Err(unknown_server(&name, f).into());
+        }
+        Ok(true)
+    })?;
+    let tools_file = tools_path(&located.path);
+    let removed_tools =
+        tools_file.exists() && tools::edit_tools(&tools_file, |t| Ok(t.remove(&name)))?;
+    if printer.is_json() {
+        return printer.json(&json!({
+            "removed": name,
+            "config": located.path,
+            "tools_entry_removed": removed_tools,
+        }));
+    }
+    if removed {
+        printer.info(format!(
+            "removed server `{name}` from `{}`",
+            located.path.display()
+        ));
+    }
+    Ok(())
 }

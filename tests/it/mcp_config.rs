@@ -1,0 +1,441 @@
+//! `.mcp.json` editing and reading: round-trips, malformed input, locking, list/get/add/remove.
+
+use std::path::Path;
+
+use crate::common::{TestEnv, repo_root};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+/// Each `tests/it/fixtures/roundtrip/<case>` has `in/` (copied into a project), `cmd` (the
+/// arguments, one a line) and `out/` (the project's files afterwards).
+#[test]
+fn round_trip_fixtures() {
+    let root = repo_root().join("tests/it/fixtures/roundtrip");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 5);
+    for case in cases {
+        let env = TestEnv::new();
+        if case.join("in").is_dir() {
+            copy_dir(&case.join("in"), &env.project);
+        }
+        let cmd = std::fs::read_to_string(case.join("cmd")).unwrap();
+        let args: Vec<&str> = cmd.lines().collect();
+        let run = env.run(&args);
+        assert_eq!(run.code, 0, "{}: {}", case.display(), run.stderr);
+        for entry in std::fs::read_dir(case.join("out")).unwrap() {
+            let entry = entry.unwrap();
+            let expected = std::fs::read_to_string(entry.path()).unwrap();
+            let actual = std::fs::read_to_string(env.project.join(entry.file_name())).unwrap();
+            assert_eq!(actual, expected, "{}", case.display());
+        }
+        assert!(!run.stdout.contains("secret-value") && !run.stderr.contains("secret-value"));
+        assert!(!run.stderr.contains("abc123"));
+    }
+}
+
+const MALFORMED: &[(&str, &str)] = &[
+    (
+        "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\",}\n  }\n}\n",
+        ".mcp.json`:3:",
+    ),
+    ("[1, 2]", "top level must be a JSON object"),
+    (
+        "{\n  \"mcpServers\": {\n    \"a\": {\n      \"command\": \"x\",\n      \"args\": \"-y pkg\"\n    }\n  }\n}\n",
+        ":5: `mcpServers.a.args`: expected a list of strings",
+    ),
+    (
+        "{\"mcpServers\": {\"a\": {\"command\": \"x\", \"args\": [\"ok\", 3]}}}",
+        "`mcpServers.a.args`: expected a list of strings, item 1 is a number",
+    ),
+    (
+        "{\"mcpServers\": {\"a\": {\"env\": {}}}}",
+        "`mcpServers.a`: the server has neither `command` nor `url`",
+    ),
+    (
+        "{\"mcpServers\": {\"a\": {\"type\": \"websocket\", \"url\": \"ws://x\"}}}",
+        "`mcpServers.a.type`: unknown type \"websocket\"",
+    ),
+    (
+        "{\"mcpServers\": {\"a\": {\"command\": \"x\", \"env\": {\"K\": 1}}}}",
+        "`mcpServers.a.env.K`: expected a string",
+    ),
+    (
+        "{\"mcpServers\": {\"a\": {\"type\": \"http\"}}}",
+        "a `http` server needs `url`",
+    ),
+    (
+        "{\"servers\": {\"a\": {\"type\": \"external\", \"command\": \"npx 'unclosed\"}}}",
+        "cannot split the command",
+    ),
+    (
+        "{\"servers\": {}, \"global_config\": {\"timeout\": \"soon\"}}",
+        "`global_config.timeout`",
+    ),
+];
+
+#[test]
+fn malformed_files_exit_2_name_the_place_and_stay_untouched() {
+    for (text, expected) in MALFORMED {
+        for args in [
+            &["mcp", "list"][..],
+            &["mcp", "get", "a"][..],
+            &["mcp", "add", "new", "--", "cmd"][..],
+            &["mcp", "remove", "--yes", "a"][..],
+        ] {
+            let env = TestEnv::new();
+            let path = env.write(".mcp.json", text);
+            let run = env.run(args);
+            assert_eq!(run.code, 2, "{args:?} on {text}: {}", run.stderr);
+            assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+            assert!(
+                run.stderr.contains(expected),
+                "{args:?}: expected {expected:?} in {}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.contains(&path.display().to_string()),
+                "{}",
+                run.stderr
+            );
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                *text,
+                "file changed"
+            );
+            assert!(run.stdout.is_empty());
+            assert!(!run.stderr.contains("panicked"));
+        }
+    }
+}
+
+#[test]
+fn concurrent_adds_keep_every_edit() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", "{\"mcpServers\": {}}\n");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            env.cmd()
+                .args(["mcp", "add", &format!("s{i}"), "--", "echo", &i.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let doc: serde_json::Value = serde_json::from_str(&env.read(".mcp.json")).unwrap();
+    let servers = doc["mcpServers"].as_object().unwrap();
+    for i in 0..8 {
+        assert_eq!(
+            servers[&format!("s{i}")]["args"][0],
+            i.to_string(),
+            "s{i} lost"
+        );
+    }
+    // No temp files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&env.project)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".mcp.json")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn saves_only_on_change_and_keep_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    env.run(&["mcp", "add", "t", "--", "uvx", "mcp-server-time"])
+        .assert_code(0);
+    let path = env.path(".mcp.json");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let before = std::fs::metadata(&path).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // The same server again: nothing changes, nothing is written.
+    env.run(&["mcp", "add", "--force", "t", "--", "uvx", "mcp-server-time"])
+        .assert_code(0);
+    let after = std::fs::metadata(&path).unwrap();
+    assert_eq!(
+        before.modified().unwrap(),
+        after.modified().unwrap(),
+        "rewritten without a change"
+    );
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(before.ino(), after.ino());
+    // A real change keeps the mode.
+    env.run(&["mcp", "add", "u", "--", "echo"]).assert_code(0);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn the_nearest_parent_file_is_used_and_new_files_go_in_the_project_dir() {
+    let env = TestEnv::new();
+    env.run(&["mcp", "add", "top", "--", "echo"]).assert_code(0);
+    let deep = env.project.join("src/deep");
+    std::fs::create_dir_all(&deep).unwrap();
+    let run = env.run(&["-C", "src/deep", "mcp", "list", "--json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["servers"][0]["name"], "top");
+    env.run(&["-C", "src/deep", "mcp", "add", "second", "--", "echo"])
+        .assert_code(0);
+    assert!(!deep.join(".mcp.json").exists());
+    assert!(env.read(".mcp.json").contains("\"second\""));
+    // --config names a file outright.
+    env.run(&["--config", "other.json", "mcp", "add", "x", "--", "echo"])
+        .assert_code(0);
+    assert!(env.read("other.json").contains("\"x\""));
+    assert!(!env.read(".mcp.json").contains("\"x\""));
+}
+
+#[test]
+fn list_json_field_by_field() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {
+            "gh": {"command": "npx", "args": ["-y", "pkg"], "env": {"GITHUB_TOKEN": "ghp_literal", "T": "${T}", "API_KEY": "${API_KEY}"}},
+            "web": {"type": "sse", "url": "http://127.0.0.1:9/sse", "headers": {"Authorization": "Bearer literal-token"}, "enabled": false}
+        }}"#,
+    );
+    env.write(
+        ".mcp.tools.json",
+        r#"{"gh": {"tools": [{"name": "a"}, {"name": "b"}]}}"#,
+    );
+    let run = env.run(&["mcp", "list", "--json"]);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("ghp_literal") && !run.stdout.contains("literal-token"));
+    let doc = run.json();
+    let servers = doc["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 2);
+    let gh = &servers[0];
+    assert_eq!(gh["name"], "gh");
+    assert_eq!(gh["transport"], "stdio");
+    assert_eq!(gh["command"], "npx");
+    assert_eq!(gh["args"], serde_json::json!(["-y", "pkg"]));
+    assert_eq!(gh["url"], serde_json::Value::Null);
+    assert_eq!(gh["enabled"], true);
+    assert_eq!(gh["tools"], 2);
+    assert_eq!(gh["env"]["GITHUB_TOKEN"], "****");
+    assert_eq!(gh["env"]["T"], "${T}");
+    assert_eq!(gh["env"]["API_KEY"], "${API_KEY}");
+    let web = &servers[1];
+    assert_eq!(web["transport"], "sse");
+    assert_eq!(web["url"], "http://127.0.0.1:9/sse");
+    assert_eq!(web["command"], serde_json::Value::Null);
+    assert_eq!(web["enabled"], false);
+    assert_eq!(web["tools"], serde_json::Value::Null);
+    assert_eq!(web["headers"]["Authorization"], "****");
+}
+
+#[test]
+fn list_text_is_plain_columns_off_a_terminal() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {
+            "time": {"command": "uvx", "args": ["mcp-server-time", "--local-timezone=Europe/Paris"]},
+            "web": {"type": "http", "url": "https://example.com/mcp", "enabled": false}
+        }}"#,
+    );
+    env.write(
+        ".mcp.tools.json",
+        r#"{"time": {"tools": [{"name": "get_current_time"}, {"name": "convert_time"}]}}"#,
+    );
+    let run = env.run(&["mcp", "list"]);
+    run.assert_code(0);
+    insta::assert_snapshot!(run.stdout, @r"
+    NAME  TRANSPORT  COMMAND / URL                                      ENABLED  TOOLS
+    time  stdio      uvx mcp-server-time --local-timezone=Europe/Paris  yes          2
+    web   http       https://example.com/mcp                            no           -
+    ");
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn an_empty_project_says_so_on_stderr() {
+    let env = TestEnv::new();
+    let run = env.run(&["mcp", "list"]);
+    run.assert_code(0);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("no MCP servers configured"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["mcp", "list", "--json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["servers"], serde_json::json!([]));
+    assert!(!env.exists(".mcp.json"), "list must not create the file");
+}
+
+#[test]
+fn get_shows_one_server_and_hints_at_names() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {
+            "github": {"type": "http", "url": "https://api.githubcopilot.com/mcp/", "headers": {"Authorization": "Bearer ${GITHUB_PERSONAL_ACCESS_TOKEN}"}},
+            "memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"], "env": {"SECRET_KEY": "hunter2"}, "custom": 1}
+        }}"#,
+    );
+    let run = env.run(&["mcp", "get", "github"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("https://api.githubcopilot.com/mcp/"));
+    assert!(
+        run.stdout
+            .contains("Authorization=Bearer ${GITHUB_PERSONAL_ACCESS_TOKEN}")
+    );
+    let run = env.run(&["mcp", "get", "memory"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("SECRET_KEY=****"), "{}", run.stdout);
+    assert!(!run.stdout.contains("hunter2"));
+    assert!(run.stdout.contains("custom:"));
+    let run = env.run(&["mcp", "get", "memory", "--json"]);
+    let doc = run.json();
+    assert_eq!(doc["env"]["SECRET_KEY"], "****");
+    assert_eq!(doc["extra"]["custom"], 1);
+    assert_eq!(doc["args"][1], "@modelcontextprotocol/server-memory");
+
+    let run = env.run(&["mcp", "get", "memroy"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("error: server `memroy` not found"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("hint: configured servers: memory, github"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn add_rules() {
+    let env = TestEnv::new();
+    env.run(&["mcp", "add", "bad name", "--", "x"])
+        .assert_code(2);
+    env.run(&[
+        "mcp",
+        "add",
+        "web",
+        "--transport",
+        "http",
+        "--",
+        "not-a-url",
+    ])
+    .assert_code(2);
+    env.run(&["mcp", "add", "x", "--env", "NOEQUALS", "--", "x"])
+        .assert_code(2);
+    env.run(&[
+        "mcp",
+        "add",
+        "x",
+        "--header",
+        "Authorization: Bearer t",
+        "--",
+        "x",
+    ])
+    .assert_code(2);
+    assert!(!env.exists(".mcp.json"), "a failed add wrote a file");
+
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "gh",
+        "--env",
+        "GITHUB_PERSONAL_ACCESS_TOKEN=ghp_supersecret",
+        "--",
+        "npx",
+        "-y",
+        "pkg",
+    ]);
+    run.assert_code(0);
+    assert!(!env.read(".mcp.json").contains("ghp_supersecret"));
+    assert!(
+        env.read(".mcp.json")
+            .contains("\"GITHUB_PERSONAL_ACCESS_TOKEN\": \"${GITHUB_PERSONAL_ACCESS_TOKEN}\"")
+    );
+    assert!(!run.stderr.contains("ghp_supersecret") && !run.stdout.contains("ghp_supersecret"));
+    assert!(
+        run.stderr.contains("GITHUB_PERSONAL_ACCESS_TOKEN"),
+        "the user is told what to set"
+    );
+
+    let run = env.run(&["mcp", "add", "gh", "--", "other"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("already exists") && run.stderr.contains("--force"));
+
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "sse",
+        "--transport",
+        "sse",
+        "--header",
+        "Authorization: ${MY_TOKEN}",
+        "https://x.example/sse",
+    ]);
+    run.assert_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&env.read(".mcp.json")).unwrap();
+    assert_eq!(doc["mcpServers"]["sse"]["type"], "sse");
+    assert_eq!(
+        doc["mcpServers"]["sse"]["headers"]["Authorization"],
+        "${MY_TOKEN}"
+    );
+
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "--disabled",
+        "off",
+        "--json",
+        "--",
+        "echo",
+        "-n",
+    ]);
+    run.assert_code(0);
+    assert_eq!(run.json()["server"]["enabled"], false);
+    assert_eq!(run.json()["server"]["args"], serde_json::json!(["-n"]));
+}
+
+#[test]
+fn remove_needs_confirmation_off_a_terminal_and_cleans_the_tools_file() {
+    let env = TestEnv::new();
+    env.run(&["mcp", "add", "a", "--", "echo"]).assert_code(0);
+    env.run(&["mcp", "add", "b", "--", "echo"]).assert_code(0);
+    env.write(
+        ".mcp.tools.json",
+        r#"{"a": {"tools": []}, "b": {"tools": [{"name": "x"}]}}"#,
+    );
+    let run = env.run(&["mcp", "remove", "a"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("--yes"));
+    let run = env.run(&["mcp", "remove", "a", "--no-input"]);
+    run.assert_code(2);
+    assert!(env.read(".mcp.json").contains("\"a\""));
+    env.run(&["mcp", "remove", "a", "--yes"]).assert_code(0);
+    assert!(!env.read(".mcp.json").contains("\"a\""));
+    let tools: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    assert!(tools.get("a").is_none());
+    assert_eq!(tools["b"]["tools"][0]["name"], "x");
+    env.run(&["mcp", "remove", "a", "--yes"]).assert_code(1);
+}

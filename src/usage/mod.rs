@@ -61,7 +61,8 @@ pub struct Request {
 /// Prices requests, remembering each (provider, model) it has looked up.
 pub struct Pricer<'a> {
     book: &'a PriceBook,
-    cache: HashMap<(String, String), Option<(crate::pricing::ModelPrice,)>>,
+    cache: HashMap<String, Option<crate::pricing::ModelPrice>>,
+    key: String,
 }
 
 impl<'a> Pricer<'a> {
@@ -69,6 +70,7 @@ impl<'a> Pricer<'a> {
         Pricer {
             book,
             cache: HashMap::new(),
+            key: String::new(),
         }
     }
 
@@ -77,14 +79,16 @@ impl<'a> Pricer<'a> {
         if r.cost_source == CostSource::Given {
             return;
         }
-        let key = (r.provider.clone(), r.model.clone());
-        let book = self.book;
-        let entry = self
-            .cache
-            .entry(key)
-            .or_insert_with(|| book.price(&r.provider, &r.model).cloned().map(|p| (p,)));
-        match entry {
-            Some((p,)) => {
+        self.key.clear();
+        self.key.push_str(&r.provider);
+        self.key.push('\0');
+        self.key.push_str(&r.model);
+        if !self.cache.contains_key(self.key.as_str()) {
+            let found = self.book.price(&r.provider, &r.model).cloned();
+            self.cache.insert(self.key.clone(), found);
+        }
+        match &self.cache[self.key.as_str()] {
+            Some(p) => {
                 r.cost_micros = p.cost(&r.tokens);
                 r.cost_source = CostSource::Computed;
                 r.price_version = Some(p.version.clone());
@@ -136,10 +140,17 @@ pub enum Written {
     Existing,
 }
 
-/// Writes requests inside one transaction.
+/// Writes requests inside one transaction, and adds new rows to the rollups.
+///
+/// New rows are summed in memory per hour and group and written to `rollup` and `rollup_hour`
+/// by [`Writer::finish`], which must be called before the transaction commits. (Updates and
+/// deletes are kept in the rollups by triggers; every change is additive, so order is free.)
 pub struct Writer<'t> {
     stmt: rusqlite::CachedStatement<'t>,
     conn: &'t Connection,
+    names: HashMap<String, u32>,
+    by_group: HashMap<(i64, [u32; 5]), Totals>,
+    by_hour: HashMap<i64, Totals>,
 }
 
 impl<'t> Writer<'t> {
@@ -149,7 +160,19 @@ impl<'t> Writer<'t> {
         Ok(Writer {
             stmt: tx.prepare_cached(&insert_sql(keep_largest))?,
             conn: tx,
+            names: HashMap::new(),
+            by_group: HashMap::new(),
+            by_hour: HashMap::new(),
         })
+    }
+
+    fn name(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.names.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.insert(s.to_string(), i);
+        i
     }
 
     pub fn write(&mut self, r: &Request) -> rusqlite::Result<Written> {
@@ -176,11 +199,95 @@ impl<'t> Writer<'t> {
             r.latency_ms.map(i),
             r.success,
         ])?;
-        Ok(if self.conn.last_insert_rowid() != before {
-            Written::Added
-        } else {
-            Written::Existing
-        })
+        if self.conn.last_insert_rowid() == before {
+            return Ok(Written::Existing);
+        }
+        let t = Totals {
+            requests: 1,
+            input: i(r.tokens.input),
+            output: i(r.tokens.output),
+            cache_read: i(r.tokens.cache_read),
+            cache_write_5m: i(r.tokens.cache_write_5m),
+            cache_write_1h: i(r.tokens.cache_write_1h),
+            reasoning: i(r.reasoning),
+            cost_micros: r.cost_micros,
+            unpriced: i64::from(r.cost_source == CostSource::Unpriced),
+        };
+        let hour = r.ts_ms.div_euclid(HOUR_MS);
+        let key = [
+            self.name(&r.provider),
+            self.name(&r.model),
+            self.name(&r.user),
+            self.name(&r.project),
+            self.name(&r.org),
+        ];
+        self.by_group.entry((hour, key)).or_default().add(&t);
+        self.by_hour.entry(hour).or_default().add(&t);
+        Ok(Written::Added)
+    }
+
+    /// Adds the new rows' sums to the rollups. Call it before the transaction commits.
+    pub fn finish(self) -> rusqlite::Result<()> {
+        let Writer {
+            stmt,
+            conn,
+            names,
+            by_group,
+            by_hour,
+        } = self;
+        drop(stmt);
+        let mut by_id = vec![""; names.len()];
+        for (n, i) in &names {
+            by_id[*i as usize] = n;
+        }
+        let set = "requests = requests + excluded.requests, input = input + excluded.input, \
+            output = output + excluded.output, cache_read = cache_read + excluded.cache_read, \
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m, \
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h, \
+            reasoning = reasoning + excluded.reasoning, cost_micros = cost_micros + excluded.cost_micros, \
+            unpriced = unpriced + excluded.unpriced";
+        let mut group = conn.prepare_cached(&format!(
+            "INSERT INTO rollup VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+             ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET {set}"
+        ))?;
+        for ((hour, k), t) in &by_group {
+            group.execute(params![
+                hour,
+                by_id[k[0] as usize],
+                by_id[k[1] as usize],
+                by_id[k[2] as usize],
+                by_id[k[3] as usize],
+                by_id[k[4] as usize],
+                t.requests,
+                t.input,
+                t.output,
+                t.cache_read,
+                t.cache_write_5m,
+                t.cache_write_1h,
+                t.reasoning,
+                t.cost_micros,
+                t.unpriced
+            ])?;
+        }
+        let mut hourly = conn.prepare_cached(&format!(
+            "INSERT INTO rollup_hour VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+             ON CONFLICT (hour) DO UPDATE SET {set}"
+        ))?;
+        for (hour, t) in &by_hour {
+            hourly.execute(params![
+                hour,
+                t.requests,
+                t.input,
+                t.output,
+                t.cache_read,
+                t.cache_write_5m,
+                t.cache_write_1h,
+                t.reasoning,
+                t.cost_micros,
+                t.unpriced
+            ])?;
+        }
+        Ok(())
     }
 }
 
@@ -397,8 +504,14 @@ pub fn aggregate(
             Dim::Time => "hour * 3600000",
             d => d.column(),
         };
+        // everything, by hour: the small table
+        let table = if dim == Dim::Time && *scope == Scope::Global {
+            "rollup_hour"
+        } else {
+            "rollup"
+        };
         let sql = format!(
-            "SELECT {key}, sum(requests), sum(unpriced), {SUMS} FROM rollup \
+            "SELECT {key}, sum(requests), sum(unpriced), {SUMS} FROM {table} \
              WHERE hour >= ?1 / 3600000 AND hour < ?2 / 3600000{filter} GROUP BY 1"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -431,7 +544,12 @@ pub fn aggregate(
 /// Sums requests in `[start, end)` for a scope.
 pub fn total(conn: &Connection, start: i64, end: i64, scope: &Scope) -> rusqlite::Result<Totals> {
     let mut t = Totals::default();
-    for (_, g) in aggregate(conn, start, end, Dim::Provider, scope, true)? {
+    let dim = if *scope == Scope::Global {
+        Dim::Time
+    } else {
+        Dim::Provider
+    };
+    for (_, g) in aggregate(conn, start, end, dim, scope, true)? {
         t.add(&g);
     }
     Ok(t)

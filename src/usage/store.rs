@@ -8,7 +8,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 /// The schema, one entry per version. `PRAGMA user_version` says how many have been applied.
 const MIGRATIONS: &[&str] = &[
-    // 1: requests, the hourly rollup the triggers keep, budgets, import progress
+    // 1: requests, hourly rollups, budgets, import progress
     r#"
     CREATE TABLE requests (
         id              INTEGER PRIMARY KEY,
@@ -56,13 +56,46 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (hour, provider, model, user, project, org)
     ) WITHOUT ROWID;
 
-    CREATE TRIGGER requests_insert AFTER INSERT ON requests BEGIN
+    -- The same sums per hour only, for summaries of everything.
+    CREATE TABLE rollup_hour (
+        hour            INTEGER PRIMARY KEY,
+        requests        INTEGER NOT NULL,
+        input           INTEGER NOT NULL,
+        output          INTEGER NOT NULL,
+        cache_read      INTEGER NOT NULL,
+        cache_write_5m  INTEGER NOT NULL,
+        cache_write_1h  INTEGER NOT NULL,
+        reasoning       INTEGER NOT NULL,
+        cost_micros     INTEGER NOT NULL,
+        unpriced        INTEGER NOT NULL
+    );
+
+    -- New rows are added to both rollups by `usage::Writer` (summed in memory, written once per
+    -- transaction). Updates and deletes are kept here. Every change is an additive upsert, so
+    -- the order in which they land does not matter.
+    CREATE TRIGGER requests_delete AFTER DELETE ON requests BEGIN
         INSERT INTO rollup VALUES (
-            new.ts / 3600000, new.provider, new.model, new.user, new.project, new.org, 1,
-            new.input, new.output, new.cache_read, new.cache_write_5m, new.cache_write_1h,
-            new.reasoning, new.cost_micros, new.cost_source = 'unpriced')
+            old.ts / 3600000, old.provider, old.model, old.user, old.project, old.org, -1,
+            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
+            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
+            -(old.cost_source = 'unpriced'))
         ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
-            requests = requests + 1,
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+        INSERT INTO rollup_hour VALUES (
+            old.ts / 3600000, -1,
+            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
+            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
+            -(old.cost_source = 'unpriced'))
+        ON CONFLICT (hour) DO UPDATE SET
+            requests = requests + excluded.requests,
             input = input + excluded.input,
             output = output + excluded.output,
             cache_read = cache_read + excluded.cache_read,
@@ -73,40 +106,59 @@ const MIGRATIONS: &[&str] = &[
             unpriced = unpriced + excluded.unpriced;
     END;
 
-    CREATE TRIGGER requests_delete AFTER DELETE ON requests BEGIN
-        UPDATE rollup SET
-            requests = requests - 1,
-            input = input - old.input,
-            output = output - old.output,
-            cache_read = cache_read - old.cache_read,
-            cache_write_5m = cache_write_5m - old.cache_write_5m,
-            cache_write_1h = cache_write_1h - old.cache_write_1h,
-            reasoning = reasoning - old.reasoning,
-            cost_micros = cost_micros - old.cost_micros,
-            unpriced = unpriced - (old.cost_source = 'unpriced')
-        WHERE hour = old.ts / 3600000 AND provider = old.provider AND model = old.model
-          AND user = old.user AND project = old.project AND org = old.org;
-    END;
-
     CREATE TRIGGER requests_update AFTER UPDATE ON requests BEGIN
-        UPDATE rollup SET
-            requests = requests - 1,
-            input = input - old.input,
-            output = output - old.output,
-            cache_read = cache_read - old.cache_read,
-            cache_write_5m = cache_write_5m - old.cache_write_5m,
-            cache_write_1h = cache_write_1h - old.cache_write_1h,
-            reasoning = reasoning - old.reasoning,
-            cost_micros = cost_micros - old.cost_micros,
-            unpriced = unpriced - (old.cost_source = 'unpriced')
-        WHERE hour = old.ts / 3600000 AND provider = old.provider AND model = old.model
-          AND user = old.user AND project = old.project AND org = old.org;
+        INSERT INTO rollup VALUES (
+            old.ts / 3600000, old.provider, old.model, old.user, old.project, old.org, -1,
+            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
+            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
+            -(old.cost_source = 'unpriced'))
+        ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+        INSERT INTO rollup_hour VALUES (
+            old.ts / 3600000, -1,
+            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
+            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
+            -(old.cost_source = 'unpriced'))
+        ON CONFLICT (hour) DO UPDATE SET
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
         INSERT INTO rollup VALUES (
             new.ts / 3600000, new.provider, new.model, new.user, new.project, new.org, 1,
-            new.input, new.output, new.cache_read, new.cache_write_5m, new.cache_write_1h,
-            new.reasoning, new.cost_micros, new.cost_source = 'unpriced')
+            new.input, new.output, new.cache_read, new.cache_write_5m,
+            new.cache_write_1h, new.reasoning, new.cost_micros,
+            (new.cost_source = 'unpriced'))
         ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
-            requests = requests + 1,
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+        INSERT INTO rollup_hour VALUES (
+            new.ts / 3600000, 1,
+            new.input, new.output, new.cache_read, new.cache_write_5m,
+            new.cache_write_1h, new.reasoning, new.cost_micros,
+            (new.cost_source = 'unpriced'))
+        ON CONFLICT (hour) DO UPDATE SET
+            requests = requests + excluded.requests,
             input = input + excluded.input,
             output = output + excluded.output,
             cache_read = cache_read + excluded.cache_read,

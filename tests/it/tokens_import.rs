@@ -366,6 +366,15 @@ fn a_killed_import_is_completed_by_the_next_one() {
     assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), expected);
     assert_eq!(env.sql_i64("SELECT sum(requests) FROM rollup"), expected);
     assert_eq!(
+        env.sql_i64("SELECT sum(requests) FROM rollup_hour"),
+        expected
+    );
+    // the rollups hold exactly what the rows hold
+    assert_eq!(
+        env.sql("SELECT sum(output), sum(cost_micros) FROM rollup_hour"),
+        env.sql("SELECT sum(output), sum(cost_micros) FROM requests")
+    );
+    assert_eq!(
         env.sql_i64("SELECT count(*) FROM requests WHERE output != 50"),
         0
     );

@@ -149,6 +149,10 @@ fn recording_the_same_request_id_again_updates_the_row() {
         env.sql("SELECT sum(requests), sum(input) FROM rollup"),
         vec![vec!["1", "300"]]
     );
+    assert_eq!(
+        env.sql("SELECT sum(requests), sum(input), sum(cost_micros) FROM rollup_hour"),
+        vec![vec!["1", "300", "600"]]
+    );
 }
 
 #[test]
@@ -324,4 +328,8 @@ fn eight_concurrent_writers_lose_nothing() {
     assert_eq!(expected, 16_000);
     assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), expected);
     assert_eq!(env.sql_i64("SELECT sum(requests) FROM rollup"), expected);
+    assert_eq!(
+        env.sql_i64("SELECT sum(requests) FROM rollup_hour"),
+        expected
+    );
 }

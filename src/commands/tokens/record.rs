@@ -118,7 +118,9 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let mut store = open_store(globals)?;
     let written = store.write(|tx| {
         let mut w = Writer::new(tx, false)?;
-        Ok(w.write(&r)?)
+        let written = w.write(&r)?;
+        w.finish()?;
+        Ok(written)
     })?;
     if printer.is_json() {
         printer.json(&serde_json::json!({
@@ -364,6 +366,7 @@ fn run_jsonl(
                 Written::Existing => updated += 1,
             }
         }
+        w.finish()?;
         Ok((added, updated, unpriced, cost, max_cost, unpriced_models))
     })?;
     if printer.is_json() {

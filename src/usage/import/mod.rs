@@ -207,6 +207,7 @@ pub fn import(
                     }
                 }
             }
+            w.finish()?;
             tx.execute(
                 "INSERT INTO import_files (source, path, size, mtime_ns, offset, state) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) \

@@ -29,7 +29,8 @@ with open(path, "w") as f:
     buf = []
     for i in range(n):
         p, m = models[i % len(models)]
-        ts = now - random.randrange(90 * 86400)
+        # recorded as it happens: oldest first, 90 days up to now
+        ts = now - 90 * 86400 + (i * 90 * 86400) // n
         at = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         buf.append('{"provider":"%s","model":"%s","input":%d,"output":%d,"cache_read":%d,"cache_write":%d,'
                    '"user":"%s","project":"%s","request_id":"req-%d","at":"%s"}\n'

@@ -192,6 +192,11 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// Per-connection settings: WAL's durable-enough sync, and a page cache and memory map large
+/// enough that big batches and summaries do not thrash (both are upper bounds, not allocations).
+const SESSION_PRAGMAS: &str =
+    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;";
+
 /// The usage store.
 pub struct Store {
     pub(crate) conn: Connection,
@@ -277,7 +282,7 @@ impl Store {
     fn migrate(&mut self) -> rusqlite::Result<()> {
         let version: i64 = retry(|| self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
         if version as usize >= MIGRATIONS.len() {
-            return retry(|| self.conn.execute_batch("PRAGMA synchronous = NORMAL"));
+            return retry(|| self.conn.execute_batch(SESSION_PRAGMAS));
         }
         retry(|| {
             let mode: String = self
@@ -286,7 +291,7 @@ impl Store {
             let _ = mode;
             Ok(())
         })?;
-        self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+        self.conn.execute_batch(SESSION_PRAGMAS)?;
         retry(|| {
             let tx = self
                 .conn

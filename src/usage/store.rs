@@ -260,6 +260,12 @@ impl Store {
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             conn.busy_timeout(Duration::from_secs(30))?;
+            // a short-lived process should not pay for a checkpoint of the whole WAL when it
+            // closes; SQLite checkpoints as the WAL grows anyway
+            conn.set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
+            )?;
             Ok(conn)
         };
         let conn = retry(open).map_err(|e| {

@@ -41,12 +41,14 @@ with open(path, "w") as f:
     f.write("".join(buf))
 PY
 fi
-rm -f "$db" "$db-wal" "$db-shm"
-echo "== record --jsonl: $rows rows"
-start=$(date +%s.%N)
-"$bin" --db "$db" tokens record --jsonl "$jsonl" 2>&1 | tail -1
-end=$(date +%s.%N)
-python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); n=int(sys.argv[3]); print(f'{n:,} rows in {s:.2f} s: {n/s:,.0f} rows/s')" "$start" "$end" "$rows"
+if [ -z "${KEEP_STORE:-}" ] || [ ! -f "$db" ]; then  # KEEP_STORE=1 reuses the store of a previous run
+  rm -f "$db" "$db-wal" "$db-shm"
+  echo "== record --jsonl: $rows rows"
+  start=$(date +%s.%N)
+  "$bin" --db "$db" tokens record --jsonl "$jsonl" 2>&1 | tail -1
+  end=$(date +%s.%N)
+  python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); n=int(sys.argv[3]); print(f'{n:,} rows in {s:.2f} s: {n/s:,.0f} rows/s')" "$start" "$end" "$rows"
+fi
 ls -la "$db" | awk '{printf "store size: %.0f MB\n", $5/1048576}'
 python3 - "$bin" "$db" <<'PY'
 import os, statistics, subprocess, sys, time

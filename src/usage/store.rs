@@ -197,6 +197,9 @@ const MIGRATIONS: &[&str] = &[
 const SESSION_PRAGMAS: &str =
     "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;";
 
+/// A WAL larger than this is checkpointed and emptied after a write or at open.
+const WAL_LIMIT: u64 = 64 << 20;
+
 /// The usage store.
 pub struct Store {
     pub(crate) conn: Connection,
@@ -278,7 +281,22 @@ impl Store {
         store.migrate().map_err(|e| {
             anyhow::anyhow!("cannot prepare the usage store `{}`: {e}", path.display())
         })?;
+        store.trim_wal();
         Ok(store)
+    }
+
+    /// After a large write (or when a large WAL is found), copies the WAL into the database and
+    /// empties it, so that later processes do not read a huge WAL when they open the store.
+    /// Best effort: a busy store is left for a later run.
+    fn trim_wal(&self) {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        let large = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_LIMIT);
+        if large {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -328,6 +346,9 @@ impl Store {
                 tx.commit()?;
                 Ok(out)
             })();
+            if attempt.is_ok() {
+                self.trim_wal();
+            }
             match attempt {
                 Err(e)
                     if e.downcast_ref::<rusqlite::Error>().is_some_and(is_busy)

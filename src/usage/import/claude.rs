@@ -91,8 +91,19 @@ pub fn parse(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut seen = 0u64;
     let mut fallback_project: Option<String> = None;
-    for line in chunk.split(|b| *b == b'\n') {
-        if line.len() < 20 || finder.find(line).is_none() || usage_finder.find(line).is_none() {
+    // Only lines with `"assistant"` matter; find those with one SIMD search over the whole
+    // chunk rather than looking at every line (tool results make most of the bytes).
+    let mut pos = 0usize;
+    while let Some(hit) = finder.find(&chunk[pos..]) {
+        let hit = pos + hit;
+        let start = memchr::memrchr(b'\n', &chunk[..hit]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &chunk[hit..]).map_or(chunk.len(), |i| hit + i);
+        pos = end.min(chunk.len());
+        if pos < chunk.len() {
+            pos += 1;
+        }
+        let line = &chunk[start..end];
+        if line.len() < 20 || usage_finder.find(line).is_none() {
             continue;
         }
         let Ok(l) = serde_json::from_slice::<Line<'_>>(line) else {

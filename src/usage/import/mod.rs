@@ -90,6 +90,18 @@ struct Remembered {
     state: Option<String>,
 }
 
+/// A file to read: path, key, size, mtime, offset, parser state.
+type Planned = (PathBuf, String, u64, i64, u64, Option<String>);
+
+/// What reading one file gave.
+struct Parsed {
+    requests: Vec<Request>,
+    seen: u64,
+    new_state: Option<String>,
+    complete: u64,
+    read: u64,
+}
+
 /// Who and where, for rows whose logs do not say.
 #[derive(Debug, Clone)]
 pub struct Defaults {
@@ -101,7 +113,7 @@ pub struct Defaults {
 pub fn import(
     store: &mut Store,
     agent: Agent,
-    root_of: &dyn Fn(&Path) -> Option<PathBuf>,
+    root_of: &(dyn Fn(&Path) -> Option<PathBuf> + Sync),
     files: &[PathBuf],
     book: &PriceBook,
     defaults: &Defaults,
@@ -110,7 +122,7 @@ pub fn import(
     let source = agent.source();
     let mut stats = Stats::default();
     // what to read
-    let mut plan = Vec::new();
+    let mut plan: Vec<Planned> = Vec::new();
     let mut total = 0u64;
     {
         let mut known: HashMap<String, Remembered> = HashMap::new();
@@ -158,82 +170,131 @@ pub fn import(
     }
     let mut pricer = Pricer::new(book);
     let mut done = 0u64;
-    for (path, key, size, mtime, offset, state) in plan {
-        let mut buf = Vec::new();
-        if size > offset {
-            let mut f = match std::fs::File::open(&path) {
-                Ok(f) => f,
-                Err(_) => continue,
-            };
-            f.seek(SeekFrom::Start(offset))?;
-            f.take(size - offset).read_to_end(&mut buf)?;
+    // Files are read and parsed in groups, on two threads; each group is written in one
+    // transaction together with the new offsets of its files.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get().clamp(1, 4))
+        .unwrap_or(1);
+    let mut rest = plan.as_slice();
+    while !rest.is_empty() {
+        let mut take = 0;
+        let mut bytes = 0u64;
+        while take < rest.len() && take < 256 && bytes < (128 << 20) {
+            bytes += rest[take].2.saturating_sub(rest[take].4);
+            take += 1;
         }
-        // whole lines only: a line being written stays for next time
-        let complete = memchr::memrchr(b'\n', &buf).map(|i| i + 1).unwrap_or(0);
-        let chunk = &buf[..complete];
-        let root = root_of(&path);
-        let (mut requests, seen, new_state) = match agent {
-            Agent::ClaudeCode => {
-                let (r, seen) = claude::parse(chunk, &path, root.as_deref(), defaults);
-                (r, seen, None)
+        let (group, tail) = rest.split_at(take);
+        rest = tail;
+        let parse_one = |item: &Planned| -> Parsed {
+            let (path, _key, size, _mtime, offset, state) = item;
+            let mut buf = Vec::new();
+            if size > offset
+                && let Ok(mut f) = std::fs::File::open(path)
+                && f.seek(SeekFrom::Start(*offset)).is_ok()
+            {
+                let _ = f.take(size - offset).read_to_end(&mut buf);
             }
-            Agent::Codex => {
-                let (r, st) = codex::parse(chunk, &path, state.as_deref(), defaults);
-                let n = r.len() as u64;
-                (r, n, Some(st))
+            // whole lines only: a line being written stays for next time
+            let complete = memchr::memrchr(b'\n', &buf).map(|i| i + 1).unwrap_or(0);
+            let chunk = &buf[..complete];
+            let root = root_of(path);
+            let (requests, seen, new_state) = match agent {
+                Agent::ClaudeCode => {
+                    let (r, seen) = claude::parse(chunk, path, root.as_deref(), defaults);
+                    (r, seen, None)
+                }
+                Agent::Codex => {
+                    let (r, st) = codex::parse(chunk, path, state.as_deref(), defaults);
+                    let n = r.len() as u64;
+                    (r, n, Some(st))
+                }
+            };
+            Parsed {
+                requests,
+                seen,
+                new_state,
+                complete: complete as u64,
+                read: buf.len() as u64,
             }
         };
-        for r in &mut requests {
-            // a cost the log gives is used only for models the price table does not know
-            let given = (r.cost_source == super::CostSource::Given).then_some(r.cost_micros);
-            r.cost_source = super::CostSource::Unpriced;
-            pricer.price(r);
-            if let (super::CostSource::Unpriced, Some(c)) = (r.cost_source, given) {
-                r.cost_micros = c;
-                r.cost_source = super::CostSource::Given;
-                r.price_version = Some(format!("{source} log"));
-            }
+        let mut parsed: Vec<Parsed> = if threads > 1 && group.len() > 1 {
+            let per = group.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = group
+                    .chunks(per)
+                    .map(|part| scope.spawn(move || part.iter().map(parse_one).collect::<Vec<_>>()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        } else {
+            group.iter().map(parse_one).collect()
+        };
+        if parsed.len() != group.len() {
+            return Err(anyhow::anyhow!("a log reader stopped unexpectedly"));
         }
-        let new_offset = offset + complete as u64;
-        let (added, unpriced) = store.write(|tx| {
-            let mut w = Writer::new(tx, true)?;
-            let mut added = 0u64;
-            let mut unpriced = 0u64;
-            for r in &requests {
-                if w.write(r)? == Written::Added {
-                    added += 1;
-                    if r.cost_source == super::CostSource::Unpriced {
-                        unpriced += 1;
-                    }
+        for p in &mut parsed {
+            for r in &mut p.requests {
+                // a cost the log gives is used only for models the price table does not know
+                let given = (r.cost_source == super::CostSource::Given).then_some(r.cost_micros);
+                r.cost_source = super::CostSource::Unpriced;
+                pricer.price(r);
+                if let (super::CostSource::Unpriced, Some(c)) = (r.cost_source, given) {
+                    r.cost_micros = c;
+                    r.cost_source = super::CostSource::Given;
+                    r.price_version = Some(format!("{source} log"));
                 }
             }
+        }
+        let counts = store.write(|tx| {
+            let mut w = Writer::new(tx, true)?;
+            let mut counts = Vec::with_capacity(group.len());
+            for p in &parsed {
+                let mut added = 0u64;
+                let mut unpriced = 0u64;
+                for r in &p.requests {
+                    if w.write(r)? == Written::Added {
+                        added += 1;
+                        if r.cost_source == super::CostSource::Unpriced {
+                            unpriced += 1;
+                        }
+                    }
+                }
+                counts.push((added, unpriced));
+            }
             w.finish()?;
-            tx.execute(
+            let mut stmt = tx.prepare_cached(
                 "INSERT INTO import_files (source, path, size, mtime_ns, offset, state) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
                  ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, \
                  mtime_ns = excluded.mtime_ns, offset = excluded.offset, state = excluded.state",
-                params![
+            )?;
+            for ((_, key, size, mtime, offset, state), p) in group.iter().zip(&parsed) {
+                stmt.execute(params![
                     source,
                     key,
-                    size as i64,
+                    *size as i64,
                     mtime,
-                    new_offset as i64,
-                    new_state.as_ref().or(state.as_ref())
-                ],
-            )?;
-            Ok((added, unpriced))
+                    (offset + p.complete) as i64,
+                    p.new_state.as_ref().or(state.as_ref())
+                ])?;
+            }
+            Ok(counts)
         })?;
-        if complete > 0 {
-            stats.files_read += 1;
-        } else {
-            stats.files_unchanged += 1;
+        for (p, (added, unpriced)) in parsed.iter().zip(counts) {
+            if p.complete > 0 {
+                stats.files_read += 1;
+            } else {
+                stats.files_unchanged += 1;
+            }
+            stats.requests_added += added;
+            stats.duplicates += p.seen - added.min(p.seen);
+            stats.unpriced += unpriced;
+            stats.bytes_read += p.complete;
+            done += p.read;
         }
-        stats.requests_added += added;
-        stats.duplicates += seen - added.min(seen);
-        stats.unpriced += unpriced;
-        stats.bytes_read += complete as u64;
-        done += buf.len() as u64;
         progress(done, total);
     }
     Ok(stats)

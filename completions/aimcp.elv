@@ -258,8 +258,8 @@ set edit:completion:arg-completer[aimcp] = {|@words|
             cand -v 'Print more on stderr (repeat for more)'
             cand --verbose 'Print more on stderr (repeat for more)'
             cand --no-input 'Never prompt; a missing required value is an error naming the flag that supplies it'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -205,7 +205,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s q -l quiet -d 'Print less on stderr'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'Print more on stderr (repeat for more)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s h -l help -d 'Print help'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s V -l version -d 'Print version'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -l timeout -d 'Seconds allowed for each server\'s start and for every request' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -l url -d 'Test a server at this URL that is not in `.mcp.json`' -r

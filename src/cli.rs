@@ -120,6 +120,10 @@ pub enum McpCommand {
     Remove(McpRemoveArgs),
 
     /// Contact servers and write their tools, prompts and resources to `.mcp.tools.json`
+    ///
+    /// Each entry also records `token_footprint`: an estimate of how many tokens the server's tool
+    /// definitions cost in a model's context (the JSON of the tool list counted with the
+    /// `o200k_base` tokenizer; other models count somewhat differently).
     Discover(McpDiscoverArgs),
 
     /// Check that servers start, answer the handshake, `ping` and `tools/list`

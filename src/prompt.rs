@@ -1,1 +1,192 @@
 //! A `Prompter` trait: inquire behind it, a scripted one for tests.
+//!
+//! Every prompt returns [`crate::error::cancelled`] (exit 130) when the user presses Esc or
+//! Ctrl-C, so a command can simply `?` its way out before it has written anything.
+
+use std::collections::VecDeque;
+
+use inquire::validator::Validation;
+use inquire::{Confirm, InquireError, Password, PasswordDisplayMode, Select, Text};
+
+use crate::error::cancelled;
+
+/// Checks an answer: `Err(message)` asks again with the message.
+pub type Validator<'a> = &'a dyn Fn(&str) -> Result<(), String>;
+
+/// The questions a command can ask.
+pub trait Prompter {
+    /// Picks one of `options` (searchable by typing); returns its index.
+    fn select(&mut self, message: &str, options: &[String], start: usize) -> anyhow::Result<usize>;
+    /// A line of text; Enter on an empty line gives `default` when there is one.
+    fn text(
+        &mut self,
+        message: &str,
+        default: Option<&str>,
+        help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String>;
+    /// A secret, masked while typed.
+    fn password(&mut self, message: &str, help: Option<&str>) -> anyhow::Result<String>;
+    /// Yes or no.
+    fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool>;
+}
+
+fn map_err(err: InquireError) -> anyhow::Error {
+    match err {
+        InquireError::OperationCanceled | InquireError::OperationInterrupted => cancelled().into(),
+        other => anyhow::Error::new(other).context("cannot prompt"),
+    }
+}
+
+/// The real prompts, drawn on stderr by inquire.
+#[derive(Debug, Default)]
+pub struct InquirePrompter;
+
+impl Prompter for InquirePrompter {
+    fn select(&mut self, message: &str, options: &[String], start: usize) -> anyhow::Result<usize> {
+        let chosen = Select::new(message, options.to_vec())
+            .with_starting_cursor(start)
+            .with_page_size(12)
+            .with_help_message("type to filter, ↑↓ to move, enter to choose, esc to cancel")
+            .raw_prompt()
+            .map_err(map_err)?;
+        Ok(chosen.index)
+    }
+
+    fn text(
+        &mut self,
+        message: &str,
+        default: Option<&str>,
+        help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String> {
+        let check = move |input: &str| {
+            let value = match (input.is_empty(), default) {
+                (true, Some(d)) => d,
+                _ => input,
+            };
+            Ok(match validate(value) {
+                Ok(()) => Validation::Valid,
+                Err(msg) => Validation::Invalid(msg.into()),
+            })
+        };
+        let mut prompt = Text::new(message).with_validator(check);
+        if let Some(d) = default {
+            prompt = prompt.with_default(d);
+        }
+        if let Some(h) = help {
+            prompt = prompt.with_help_message(h);
+        }
+        prompt.prompt().map_err(map_err)
+    }
+
+    fn password(&mut self, message: &str, help: Option<&str>) -> anyhow::Result<String> {
+        let mut prompt = Password::new(message)
+            .with_display_mode(PasswordDisplayMode::Masked)
+            .without_confirmation();
+        if let Some(h) = help {
+            prompt = prompt.with_help_message(h);
+        }
+        prompt.prompt().map_err(map_err)
+    }
+
+    fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool> {
+        Confirm::new(message)
+            .with_default(default)
+            .prompt()
+            .map_err(map_err)
+    }
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Choose the first option containing this text.
+    Choose(String),
+    /// Type this text (or secret).
+    Type(String),
+    /// Press Enter: the default.
+    Enter,
+    Yes,
+    No,
+    /// Press Esc.
+    Cancel,
+}
+
+/// Answers from a script, recording each question; for tests.
+#[derive(Debug, Default)]
+pub struct ScriptedPrompter {
+    answers: VecDeque<Answer>,
+    /// The questions asked, in order.
+    pub asked: Vec<String>,
+}
+
+impl ScriptedPrompter {
+    pub fn new(answers: impl IntoIterator<Item = Answer>) -> Self {
+        ScriptedPrompter {
+            answers: answers.into_iter().collect(),
+            asked: Vec::new(),
+        }
+    }
+
+    /// Answers not used yet.
+    pub fn left(&self) -> usize {
+        self.answers.len()
+    }
+
+    fn next(&mut self, message: &str) -> anyhow::Result<Answer> {
+        self.asked.push(message.to_string());
+        match self.answers.pop_front() {
+            Some(Answer::Cancel) => Err(cancelled().into()),
+            Some(a) => Ok(a),
+            None => anyhow::bail!("the script has no answer for `{message}`"),
+        }
+    }
+}
+
+impl Prompter for ScriptedPrompter {
+    fn select(&mut self, message: &str, options: &[String], start: usize) -> anyhow::Result<usize> {
+        match self.next(message)? {
+            Answer::Enter => Ok(start),
+            Answer::Choose(text) | Answer::Type(text) => options
+                .iter()
+                .position(|o| o.contains(&text))
+                .ok_or_else(|| anyhow::anyhow!("no option contains `{text}` in {options:?}")),
+            other => anyhow::bail!("{other:?} does not answer the choice `{message}`"),
+        }
+    }
+
+    fn text(
+        &mut self,
+        message: &str,
+        default: Option<&str>,
+        _help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String> {
+        let value = match self.next(message)? {
+            Answer::Enter => default.unwrap_or_default().to_string(),
+            Answer::Type(t) if t.is_empty() => default.unwrap_or_default().to_string(),
+            Answer::Type(t) => t,
+            other => anyhow::bail!("{other:?} does not answer the question `{message}`"),
+        };
+        validate(&value).map_err(|m| anyhow::anyhow!("`{value}` was refused: {m}"))?;
+        Ok(value)
+    }
+
+    fn password(&mut self, message: &str, _help: Option<&str>) -> anyhow::Result<String> {
+        match self.next(message)? {
+            Answer::Type(t) => Ok(t),
+            Answer::Enter => Ok(String::new()),
+            other => anyhow::bail!("{other:?} does not answer the password `{message}`"),
+        }
+    }
+
+    fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool> {
+        match self.next(message)? {
+            Answer::Yes => Ok(true),
+            Answer::No => Ok(false),
+            Answer::Enter => Ok(default),
+            other => anyhow::bail!("{other:?} does not answer the confirmation `{message}`"),
+        }
+    }
+}

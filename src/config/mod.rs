@@ -6,6 +6,7 @@
 //! read-modify-write in an advisory lock and saves atomically, only when something changed.
 
 mod document;
+pub mod dotenv;
 pub mod env;
 mod fsutil;
 pub mod locate;

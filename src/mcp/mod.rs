@@ -1,2 +1,594 @@
-//! The MCP protocol client: connect (stdio, HTTP, SSE), handshake, list, call, shut down.
-//! It prints nothing and knows nothing of the terminal.
+//! The MCP protocol client: connect (stdio, Streamable HTTP, legacy HTTP+SSE), handshake, list,
+//! call, shut down. It prints nothing and knows nothing of the terminal.
+//!
+//! The JSON-RPC layer is our own (a few hundred lines) rather than rmcp's, because the behaviour
+//! this client promises is about the edges rmcp hides: every stdio server in its own process group
+//! that is ended on every exit path, the server's stderr kept for error messages, a size cap on
+//! every message, repeating cursors, and the legacy SSE transport that rmcp 3 no longer has.
+//! Tool objects are kept as the JSON the server sent, so nothing is lost on the way to
+//! `.mcp.tools.json`.
+//!
+//! Use it as: [`block_on`]`(async { let mut s = `[`connect`]`(..).await?; s.list_tools().await?;
+//! s.shutdown().await })`.
+
+mod error;
+mod http;
+pub mod procs;
+mod stdio;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+pub use error::{McpError, Result};
+
+use crate::config::{EnvResolver, Server, Transport};
+
+/// The protocol versions this client speaks, newest first.
+pub const PROTOCOL_VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+
+/// The largest message accepted from a server.
+pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
+
+/// The default per-server timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// At most this many pages of one list.
+const MAX_PAGES: usize = 10_000;
+
+pub(crate) fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
+fn secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// What a transport hands the session.
+pub(crate) enum Incoming {
+    Message(Value),
+    /// stdout (stdio) reached its end.
+    Eof,
+    Failed(McpError),
+}
+
+/// One line or event of text -> JSON-RPC messages (a batch is flattened).
+pub(crate) fn parse_message(text: &str) -> Result<Vec<Value>> {
+    let not_rpc = || {
+        let short: String = text.chars().take(80).collect();
+        McpError::new(format!(
+            "the server wrote something that is not a JSON-RPC message: `{short}`{}",
+            if text.chars().count() > 80 { "..." } else { "" }
+        ))
+        .hint("a stdio server must write only JSON-RPC messages on stdout (logs go to stderr)")
+    };
+    let value: Value = serde_json::from_str(text).map_err(|_| not_rpc())?;
+    let list = match value {
+        Value::Array(items) => items,
+        v => vec![v],
+    };
+    if list.iter().all(|m| m.is_object()) {
+        Ok(list)
+    } else {
+        Err(not_rpc())
+    }
+}
+
+/// How to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Covers the start and the handshake, then each request on its own.
+    pub timeout: Duration,
+    /// Where stdio servers run (the folder of `.mcp.json`).
+    pub cwd: PathBuf,
+    /// Retries of a start failure (not of a timeout), with backoff.
+    pub retry_attempts: u32,
+}
+
+impl ConnectOptions {
+    pub fn new(cwd: PathBuf, timeout: Duration) -> Self {
+        ConnectOptions {
+            timeout,
+            cwd,
+            retry_attempts: 0,
+        }
+    }
+}
+
+enum Link {
+    Stdio(stdio::StdioLink),
+    Http(http::HttpLink),
+    Sse(http::SseLink),
+}
+
+/// A live connection to one server, after the handshake.
+pub struct Session {
+    link: Link,
+    rx: mpsc::Receiver<Incoming>,
+    next_id: u64,
+    timeout: Duration,
+    closed: Option<McpError>,
+    /// The version the server chose.
+    pub protocol_version: String,
+    /// `serverInfo` as sent (`name`, `version`, maybe `title`...).
+    pub server_info: Value,
+    pub capabilities: Value,
+    pub instructions: Option<String>,
+    /// Which transport was used in the end (`http` may fall back to `sse`).
+    pub transport: Transport,
+}
+
+/// Starts or reaches a server and does the handshake, within `opts.timeout`; start failures are
+/// retried `opts.retry_attempts` times with backoff. `${VAR}` in env and headers is expanded
+/// here with `resolver`.
+pub async fn connect(
+    server: &Server,
+    resolver: &EnvResolver,
+    opts: &ConnectOptions,
+) -> Result<Session> {
+    let mut attempt = 0;
+    loop {
+        match tokio::time::timeout(opts.timeout, connect_once(server, resolver, opts)).await {
+            Ok(Ok(s)) => return Ok(s),
+            Ok(Err(e)) if e.retryable && attempt < opts.retry_attempts => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(250 << attempt.min(6))).await;
+            }
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                return Err(McpError::new(format!(
+                    "timed out after {} while waiting for `initialize`",
+                    secs(opts.timeout)
+                ))
+                .hint("a server's first start can be slow (npx, uvx download it): try a larger `--timeout`"));
+            }
+        }
+    }
+}
+
+fn expand_pairs(
+    pairs: &[(String, String)],
+    resolver: &EnvResolver,
+    server: &str,
+) -> Result<Vec<(String, String)>> {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            resolver
+                .expand(v, server)
+                .map(|v| (k.clone(), v))
+                .map_err(|e| {
+                    McpError::new(e.to_string())
+                        .hint("set it in the environment or in the project's `.env`")
+                })
+        })
+        .collect()
+}
+
+async fn connect_once(
+    server: &Server,
+    resolver: &EnvResolver,
+    opts: &ConnectOptions,
+) -> Result<Session> {
+    let (tx, rx) = mpsc::channel(256);
+    let link = match server.transport {
+        Transport::Stdio => {
+            let env = expand_pairs(&server.env, resolver, &server.name)?;
+            let program = server
+                .command
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    McpError::new(format!("server `{}` has no `command`", server.name))
+                })?;
+            Link::Stdio(stdio::StdioLink::spawn(
+                program,
+                &server.args,
+                &env,
+                &opts.cwd,
+                tx.clone(),
+            )?)
+        }
+        Transport::Http | Transport::Sse => {
+            let headers = expand_pairs(&server.headers, resolver, &server.name)?;
+            let url = server
+                .url
+                .as_deref()
+                .ok_or_else(|| McpError::new(format!("server `{}` has no `url`", server.name)))?;
+            let url = resolver
+                .expand(url, &server.name)
+                .map_err(|e| McpError::new(e.to_string()))?;
+            if server.transport == Transport::Sse {
+                Link::Sse(http::SseLink::open(&url, &headers, tx.clone()).await?)
+            } else {
+                let link = Link::Http(http::HttpLink::new(&url, &headers, tx.clone())?);
+                let mut session = Session::new(link, rx, opts.timeout, Transport::Http);
+                match session.initialize().await {
+                    Ok(()) => return Ok(session),
+                    // The old protocol answers the Streamable HTTP POST with a 4xx: fall back.
+                    Err(e) if matches!(e.http_status, Some(400 | 404 | 405)) => {
+                        drop(session);
+                        let (tx, rx) = mpsc::channel(256);
+                        let link = match http::SseLink::open(&url, &headers, tx).await {
+                            Ok(l) => l,
+                            Err(_) => return Err(e),
+                        };
+                        let mut session =
+                            Session::new(Link::Sse(link), rx, opts.timeout, Transport::Sse);
+                        session.initialize().await?;
+                        return Ok(session);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    };
+    drop(tx);
+    let mut session = Session::new(link, rx, opts.timeout, server.transport);
+    session.initialize().await?;
+    Ok(session)
+}
+
+impl Session {
+    fn new(link: Link, rx: mpsc::Receiver<Incoming>, timeout: Duration, t: Transport) -> Self {
+        Session {
+            link,
+            rx,
+            next_id: 0,
+            timeout,
+            closed: None,
+            protocol_version: String::new(),
+            server_info: Value::Null,
+            capabilities: Value::Null,
+            instructions: None,
+            transport: t,
+        }
+    }
+
+    /// `initialize` (newest version first, an older one when the server says which it supports),
+    /// then `notifications/initialized`.
+    async fn initialize(&mut self) -> Result<()> {
+        let mut offer = PROTOCOL_VERSIONS[0].to_string();
+        for _ in 0..2 {
+            let params = json!({
+                "protocolVersion": offer,
+                "capabilities": {},
+                "clientInfo": {"name": "aimcp", "version": env!("CARGO_PKG_VERSION")},
+            });
+            match self.request_raw("initialize", params).await {
+                Ok(result) => {
+                    let chosen = result
+                        .get("protocolVersion")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    if !PROTOCOL_VERSIONS.contains(&chosen.as_str()) {
+                        return Err(McpError::new(format!(
+                            "unsupported protocol version `{chosen}`: aimcp speaks {}",
+                            PROTOCOL_VERSIONS.join(", ")
+                        ))
+                        .hint("update aimcp, or use a server version that speaks one of these"));
+                    }
+                    self.protocol_version = chosen;
+                    self.server_info = result.get("serverInfo").cloned().unwrap_or(Value::Null);
+                    self.capabilities = result.get("capabilities").cloned().unwrap_or(json!({}));
+                    self.instructions = result
+                        .get("instructions")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    if let Link::Http(h) = &mut self.link {
+                        h.set_protocol_version(&self.protocol_version);
+                    }
+                    self.notify("notifications/initialized", None).await?;
+                    return Ok(());
+                }
+                Err(RpcError::Server { data, .. })
+                    if data
+                        .as_ref()
+                        .and_then(|d| d.get("supported"))
+                        .and_then(Value::as_array)
+                        .is_some() =>
+                {
+                    let supported = data
+                        .as_ref()
+                        .and_then(|d| d.get("supported"))
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
+                    let common = PROTOCOL_VERSIONS
+                        .iter()
+                        .find(|v| supported.iter().any(|s| s.as_str() == Some(v)) && **v != offer);
+                    match common {
+                        Some(v) => offer = v.to_string(),
+                        None => {
+                            return Err(McpError::new(format!(
+                                "unsupported protocol version: the server speaks {}, aimcp speaks {}",
+                                supported
+                                    .iter()
+                                    .filter_map(Value::as_str)
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                PROTOCOL_VERSIONS.join(", ")
+                            )));
+                        }
+                    }
+                }
+                Err(e) => return Err(e.into_mcp("initialize")),
+            }
+        }
+        Err(McpError::new(
+            "the server refused every protocol version aimcp offered",
+        ))
+    }
+
+    async fn send(&mut self, msg: &Value) -> Result<()> {
+        if let Some(e) = &self.closed {
+            return Err(e.clone());
+        }
+        let sent = match &mut self.link {
+            Link::Stdio(s) => s.send(msg).await,
+            Link::Http(h) => h.send(msg).await,
+            Link::Sse(s) => s.send(msg).await,
+        };
+        if let Err(e) = &sent {
+            self.closed = Some(e.clone());
+        }
+        sent
+    }
+
+    async fn notify(&mut self, method: &str, params: Option<Value>) -> Result<()> {
+        let mut msg = json!({"jsonrpc": "2.0", "method": method});
+        if let Some(p) = params {
+            msg["params"] = p;
+        }
+        self.send(&msg).await
+    }
+
+    /// Sends a request and waits for its answer, within the timeout.
+    async fn request_raw(
+        &mut self,
+        method: &str,
+        params: Value,
+    ) -> std::result::Result<Value, RpcError> {
+        let timeout = self.timeout;
+        match tokio::time::timeout(timeout, self.request_inner(method, params)).await {
+            Ok(r) => r,
+            Err(_) => Err(RpcError::Transport(
+                McpError::new(format!(
+                    "timed out after {} while waiting for `{method}`",
+                    secs(timeout)
+                ))
+                .with_stderr(self.stderr_tail()),
+            )),
+        }
+    }
+
+    async fn request_inner(
+        &mut self,
+        method: &str,
+        params: Value,
+    ) -> std::result::Result<Value, RpcError> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        self.send(&msg).await.map_err(RpcError::Transport)?;
+        loop {
+            let incoming = match self.rx.recv().await {
+                Some(i) => i,
+                None => Incoming::Failed(McpError::new("the connection to the server closed")),
+            };
+            match incoming {
+                Incoming::Message(m) => {
+                    if let Some(answer) = self.handle(m, id).await? {
+                        return Ok(answer);
+                    }
+                }
+                Incoming::Eof => {
+                    let err = match &mut self.link {
+                        Link::Stdio(s) => s.exit_error().await,
+                        _ => McpError::new("the server closed the connection"),
+                    };
+                    self.closed = Some(err.clone());
+                    return Err(RpcError::Transport(err));
+                }
+                Incoming::Failed(e) => {
+                    let e = e.with_stderr(self.stderr_tail());
+                    self.closed = Some(e.clone());
+                    return Err(RpcError::Transport(e));
+                }
+            }
+        }
+    }
+
+    /// One incoming message: the answer to request `id`, a request from the server (answered),
+    /// or a notification (ignored).
+    async fn handle(&mut self, m: Value, id: u64) -> std::result::Result<Option<Value>, RpcError> {
+        let has_method = m.get("method").and_then(Value::as_str).is_some();
+        match (has_method, m.get("id")) {
+            (true, Some(req_id)) => {
+                let reply = if m["method"] == "ping" {
+                    json!({"jsonrpc": "2.0", "id": req_id, "result": {}})
+                } else {
+                    json!({"jsonrpc": "2.0", "id": req_id,
+                           "error": {"code": -32601, "message": "method not supported by aimcp"}})
+                };
+                let _ = self.send(&reply).await;
+                Ok(None)
+            }
+            (true, None) => Ok(None),
+            (false, Some(rid))
+                if rid.as_u64() == Some(id) || rid.as_str() == Some(&id.to_string()) =>
+            {
+                if let Some(err) = m.get("error") {
+                    return Err(RpcError::Server {
+                        code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
+                        message: err
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        data: err.get("data").cloned(),
+                    });
+                }
+                Ok(Some(m.get("result").cloned().unwrap_or(Value::Null)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn stderr_tail(&self) -> Vec<String> {
+        match &self.link {
+            Link::Stdio(s) => s.stderr_tail(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A request whose failure is reported in a user's words.
+    pub async fn request(&mut self, method: &str, params: Value) -> Result<Value> {
+        self.request_raw(method, params)
+            .await
+            .map_err(|e| e.into_mcp(method))
+    }
+
+    /// `ping`.
+    pub async fn ping(&mut self) -> Result<()> {
+        self.request("ping", json!({})).await.map(|_| ())
+    }
+
+    /// Every page of a list (`tools/list`, ...): the items under `key`. A cursor that repeats is
+    /// an error.
+    pub async fn list_all(&mut self, method: &str, key: &str) -> Result<Vec<Value>> {
+        let mut items = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let params = match &cursor {
+                Some(c) => json!({"cursor": c}),
+                None => json!({}),
+            };
+            let result = self.request(method, params).await?;
+            match result.get(key) {
+                Some(Value::Array(list)) => items.extend(list.iter().cloned()),
+                None | Some(Value::Null) => {}
+                Some(_) => {
+                    return Err(McpError::new(format!(
+                        "`{method}`: `{key}` in the answer is not a list"
+                    )));
+                }
+            }
+            match result.get("nextCursor").and_then(Value::as_str) {
+                Some(c) if !c.is_empty() => {
+                    if !seen.insert(c.to_string()) {
+                        return Err(McpError::new(format!(
+                            "`{method}`: the server sent the cursor `{c}` twice (it would never end)"
+                        )));
+                    }
+                    cursor = Some(c.to_string());
+                }
+                _ => return Ok(items),
+            }
+        }
+        Err(McpError::new(format!(
+            "`{method}`: more than {MAX_PAGES} pages"
+        )))
+    }
+
+    /// Every tool, as sent.
+    pub async fn list_tools(&mut self) -> Result<Vec<Value>> {
+        self.list_all("tools/list", "tools").await
+    }
+
+    /// Whether the server advertised a capability (`tools`, `prompts`, `resources`).
+    pub fn has_capability(&self, name: &str) -> bool {
+        self.capabilities
+            .get(name)
+            .is_some_and(|c| !c.is_null() && c != &Value::Bool(false))
+    }
+
+    /// `tools/call`: the whole result (`content`, `structuredContent`, `isError`).
+    pub async fn call_tool(
+        &mut self,
+        name: &str,
+        arguments: serde_json::Map<String, Value>,
+    ) -> Result<Value> {
+        self.request(
+            "tools/call",
+            json!({"name": name, "arguments": Value::Object(arguments)}),
+        )
+        .await
+    }
+
+    /// The server's name and version from `serverInfo`.
+    pub fn server_name_version(&self) -> (Option<String>, Option<String>) {
+        let get = |k: &str| {
+            self.server_info
+                .get(k)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        (get("name"), get("version"))
+    }
+
+    /// Ends the connection: closes stdin and ends the process group (stdio), `DELETE`s the
+    /// session (HTTP), drops the event stream (SSE).
+    pub async fn shutdown(mut self) {
+        match &mut self.link {
+            Link::Stdio(s) => s.close().await,
+            Link::Http(h) => h.close().await,
+            Link::Sse(s) => s.close(),
+        }
+    }
+}
+
+enum RpcError {
+    Transport(McpError),
+    Server {
+        code: i64,
+        message: String,
+        data: Option<Value>,
+    },
+}
+
+impl RpcError {
+    fn into_mcp(self, method: &str) -> McpError {
+        match self {
+            RpcError::Transport(e) => e,
+            RpcError::Server { code, message, .. } => McpError::new(format!(
+                "the server answered `{method}` with error {code}: {message}"
+            )),
+        }
+    }
+}
+
+/// Runs `fut` on a fresh runtime with the Ctrl-C/SIGTERM handler installed, then makes sure no
+/// server process is left before returning. Only commands that talk to servers build a runtime.
+pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("cannot start the async runtime");
+    let out = runtime.block_on(async {
+        procs::install_signal_handler();
+        fut.await
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    procs::kill_all();
+    out
+}
+
+/// Milliseconds since `start`.
+pub fn elapsed_ms(start: Instant) -> u64 {
+    start.elapsed().as_millis() as u64
+}

@@ -4,7 +4,11 @@ mod common;
 
 mod cli;
 mod generated;
+mod mcp_client;
 mod mcp_config;
+mod mcp_conformance;
+mod setup;
+mod setup_pty;
 mod tokens_budget;
 mod tokens_export;
 mod tokens_import;

@@ -1,15 +1,17 @@
 //! `aimcp mcp call`
 
-#![allow(dead_code)]
-
 use std::time::Duration;
 
+use serde_json::Value;
+
+use super::test::Targets;
 use crate::config::Server;
-use crate::error::not_built;
+use crate::error::{Code, Fail, no};
+use crate::mcp;
 use crate::printer::Printer;
 use crate::settings::Globals;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// The server name from `.mcp.json` (None with `ad_hoc`).
     pub server: Option<String>,
@@ -19,6 +21,111 @@ pub struct Settings {
     pub ad_hoc: Option<Server>,
 }
 
-pub fn run(_globals: &Globals, _settings: Settings, _printer: &Printer) -> anyhow::Result<()> {
-    Err(not_built("mcp call"))
+pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let Settings {
+        server,
+        tool,
+        arguments,
+        timeout,
+        ad_hoc,
+    } = settings;
+    let names: Vec<String> = server.into_iter().collect();
+    let targets = Targets::select(globals, &names, ad_hoc)?;
+    let Some(target) = targets.servers.first().cloned() else {
+        return Err(no("no server to call").into());
+    };
+    let opts = targets.options(timeout);
+    let resolver = targets.resolver.clone();
+    let spinner = printer.spinner(format!("calling `{tool}` on `{}`", target.name));
+    let outcome = mcp::block_on(async {
+        let mut session = mcp::connect(&target, &resolver, &opts)
+            .await
+            .map_err(|e| ("initialize", e))?;
+        let result = session
+            .call_tool(&tool, arguments)
+            .await
+            .map_err(|e| ("tools/call", e));
+        session.shutdown().await;
+        result
+    });
+    spinner.finish_and_clear();
+    let result = match outcome {
+        Ok(r) => r,
+        Err((step, e)) => {
+            let mut message = format!("server `{}` failed at `{step}`: {}", target.name, e.message);
+            for l in &e.stderr {
+                message.push_str(&format!("\n  | {l}"));
+            }
+            let mut fail = Fail::new(Code::No, message);
+            if let Some(h) = e.hint {
+                fail = fail.hint(h);
+            }
+            return Err(fail.into());
+        }
+    };
+    if printer.is_json() {
+        printer.json(&result)?;
+    } else {
+        printer.write(&render_content(&result))?;
+    }
+    if result.get("isError").and_then(Value::as_bool) == Some(true) {
+        return Err(no(format!(
+            "tool `{tool}` of server `{}` returned an error",
+            target.name
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// A tool result as text: text content as it is, other content as a one-line note; the
+/// structured content as JSON when there is no content.
+pub(crate) fn render_content(result: &Value) -> String {
+    let mut out = String::new();
+    let items = result
+        .get("content")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for item in &items {
+        let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
+        let line = match kind {
+            "text" => item
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            "image" | "audio" => {
+                let mime = item.get("mimeType").and_then(Value::as_str).unwrap_or("?");
+                let len = item.get("data").and_then(Value::as_str).map_or(0, str::len);
+                format!("[{kind} {mime}, {} bytes]", len / 4 * 3)
+            }
+            "resource" => {
+                let res = item.get("resource").cloned().unwrap_or(Value::Null);
+                match res.get("text").and_then(Value::as_str) {
+                    Some(t) => t.to_string(),
+                    None => format!(
+                        "[resource {}]",
+                        res.get("uri").and_then(Value::as_str).unwrap_or("?")
+                    ),
+                }
+            }
+            "resource_link" => format!(
+                "[resource link {}]",
+                item.get("uri").and_then(Value::as_str).unwrap_or("?")
+            ),
+            _ => serde_json::to_string(item).unwrap_or_default(),
+        };
+        out.push_str(&line);
+        if !line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    if items.is_empty()
+        && let Some(s) = result.get("structuredContent")
+    {
+        out.push_str(&serde_json::to_string_pretty(s).unwrap_or_default());
+        out.push('\n');
+    }
+    out
 }

@@ -42,6 +42,14 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         }
         printer.print_table(&table)?;
     }
+    for s in file.servers() {
+        if let Some(d) = crate::catalog::replacement_for(s) {
+            printer.warn(format!(
+                "server `{}` runs `{}` ({}); replace it with `aimcp mcp setup {}`",
+                s.name, d.package, d.reason, d.replacement
+            ));
+        }
+    }
     if file.servers().is_empty() {
         let where_ = if located.exists {
             format!("in `{}`", located.path.display())

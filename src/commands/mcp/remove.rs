@@ -6,6 +6,7 @@ use super::get::unknown_server;
 use crate::config::{self, ConfigFile, tools, tools_path};
 use crate::error::{cancelled, usage};
 use crate::printer::Printer;
+use crate::prompt::Prompter;
 use crate::settings::Globals;
 
 #[derive(Debug, Clone)]
@@ -27,18 +28,9 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 .hint("pass `--yes` to remove it without a prompt")
                 .into());
         }
-        let answer = inquire::Confirm::new(&format!(
-            "Remove server `{name}` from {}?",
-            located.path.display()
-        ))
-        .with_default(false)
-        .prompt();
-        match answer {
-            Ok(true) => {}
-            Ok(false)
-            | Err(inquire::InquireError::OperationCanceled)
-            | Err(inquire::InquireError::OperationInterrupted) => return Err(cancelled().into()),
-            Err(e) => return Err(e.into()),
+        let question = format!("Remove server `{name}` from {}?", located.path.display());
+        if !crate::prompt::InquirePrompter.confirm(&question, false)? {
+            return Err(cancelled().into());
         }
     }
     let removed = config::edit(&located.path, |f| {

@@ -6,6 +6,9 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
+pub mod servers;
+pub mod setup;
+
 /// A temp HOME with a project folder inside it, and the environment aimcp runs in.
 pub struct TestEnv {
     pub root: TempDir,

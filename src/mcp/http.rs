@@ -1,0 +1,482 @@
+//! Streamable HTTP (POST each message; the answer is JSON or an SSE stream; `Mcp-Session-Id`;
+//! `DELETE` at the end) and the legacy HTTP+SSE transport (GET an event stream, wait for its
+//! `endpoint` event, POST messages there, read answers from the stream).
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Client, Response, StatusCode, Url};
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::error::{McpError, Result};
+use super::{Incoming, MAX_MESSAGE, human_size};
+
+fn client() -> Result<Client> {
+    Client::builder()
+        .build()
+        .map_err(|e| McpError::new(format!("cannot set up HTTP: {e}")))
+}
+
+fn parse_url(url: &str) -> Result<Url> {
+    Url::parse(url).map_err(|e| McpError::new(format!("invalid URL `{url}`: {e}")))
+}
+
+fn header_map(headers: &[(String, String)]) -> Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    for (k, v) in headers {
+        let name = HeaderName::from_bytes(k.as_bytes())
+            .map_err(|_| McpError::new(format!("invalid header name `{k}`")))?;
+        let value = HeaderValue::from_str(v)
+            .map_err(|_| McpError::new(format!("invalid value for header `{k}`")))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+fn send_error(url: &Url, e: reqwest::Error) -> McpError {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text = format!("{text}: {s}");
+        source = s.source();
+    }
+    let err = McpError::new(format!("cannot reach `{url}`: {text}"));
+    if e.is_connect() {
+        err.retryable()
+            .hint("check that the server is running and the URL is right")
+    } else {
+        err
+    }
+}
+
+/// An HTTP status that is not success, in a user's words.
+async fn status_error(url: &Url, resp: Response) -> McpError {
+    let status = resp.status();
+    let body = read_capped(resp, 4096).await.unwrap_or_default();
+    let body = String::from_utf8_lossy(&body);
+    let body = body.trim();
+    let mut message = format!("HTTP {} from `{url}`", status.as_u16());
+    if !body.is_empty() && !body.starts_with('<') {
+        let short: String = body.chars().take(200).collect();
+        message = format!("{message}: {}", short.replace('\n', " "));
+    }
+    let mut err = McpError::new(message);
+    err.http_status = Some(status.as_u16());
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => err.hint(
+            "the server wants credentials: add a header in `.mcp.json`, e.g. \
+             `\"headers\": {\"Authorization\": \"Bearer ${TOKEN}\"}` (or `--header` with `--url`)",
+        ),
+        StatusCode::NOT_FOUND => err.hint("check the URL's path (often `/mcp`, or `/sse` for SSE)"),
+        _ if status.is_server_error() => err.retryable(),
+        _ => err,
+    }
+}
+
+/// Reads a body up to `cap` bytes (an error beyond it).
+async fn read_capped(mut resp: Response, cap: usize) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| McpError::new(format!("cannot read the answer: {e}")))?
+    {
+        if out.len() + chunk.len() > cap {
+            return Err(McpError::new(format!(
+                "the server sent an answer larger than {}",
+                human_size(cap)
+            )));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+fn is_event_stream(resp: &Response) -> bool {
+    resp.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"))
+}
+
+/// Reads a server-sent-events stream, calling `on_event(event, data)` for each event; stops when
+/// `on_event` returns false. An event over [`MAX_MESSAGE`] is an error.
+async fn read_events(
+    mut resp: Response,
+    mut on_event: impl FnMut(&str, String) -> bool,
+) -> Result<StreamEnd> {
+    let mut end = StreamEnd::default();
+    let mut pending: Vec<u8> = Vec::new();
+    let mut event = String::new();
+    let mut data = String::new();
+    let mut has_data = false;
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => return Ok(end),
+            Err(e) => return Err(McpError::new(format!("the event stream broke: {e}"))),
+        };
+        pending.extend_from_slice(&chunk);
+        while let Some(i) = pending.iter().position(|b| *b == b'\n') {
+            let raw: Vec<u8> = pending.drain(..=i).collect();
+            let line = String::from_utf8_lossy(&raw);
+            let line = line.trim_end_matches(['\n', '\r']);
+            if line.is_empty() {
+                if has_data {
+                    let name = if event.is_empty() { "message" } else { &event };
+                    if !on_event(name, std::mem::take(&mut data)) {
+                        return Ok(end);
+                    }
+                }
+                event.clear();
+                data.clear();
+                has_data = false;
+                continue;
+            }
+            if line.starts_with(':') {
+                continue;
+            }
+            let (field, value) = match line.split_once(':') {
+                Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
+                None => (line, ""),
+            };
+            match field {
+                "event" => event = value.to_string(),
+                "id" => end.last_id = Some(value.to_string()),
+                "retry" => end.retry_ms = value.trim().parse().ok(),
+                "data" => {
+                    if has_data {
+                        data.push('\n');
+                    }
+                    data.push_str(value);
+                    has_data = true;
+                }
+                _ => {}
+            }
+        }
+        if pending.len() + data.len() > MAX_MESSAGE {
+            return Err(McpError::new(format!(
+                "the server sent a message larger than {}",
+                human_size(MAX_MESSAGE)
+            )));
+        }
+    }
+}
+
+/// How an event stream ended: the last event id and `retry` it gave, to resume it.
+#[derive(Default)]
+struct StreamEnd {
+    last_id: Option<String>,
+    retry_ms: Option<u64>,
+}
+
+/// Where to resume a Streamable HTTP answer stream that closed before its answer (`GET` with
+/// `Last-Event-ID`).
+struct Resume {
+    client: Client,
+    url: Url,
+    headers: HeaderMap,
+}
+
+/// Forwards the JSON-RPC messages of an SSE answer into `tx`; a stream that ends before it carried
+/// an answer, after giving an event id, is resumed with `GET` and `Last-Event-ID` after the
+/// `retry` delay it asked for.
+async fn forward_stream(mut resp: Response, tx: mpsc::Sender<Incoming>, resume: Option<Resume>) {
+    let mut resumes = 0;
+    loop {
+        let mut failed = None;
+        let mut answered = false;
+        let result = read_events(resp, |event, data| {
+            if event != "message" || data.trim().is_empty() {
+                return true;
+            }
+            match super::parse_message(&data) {
+                Ok(msgs) => {
+                    for m in msgs {
+                        answered |= m.get("method").is_none() && m.get("id").is_some();
+                        if tx.try_send(Incoming::Message(m)).is_err() {
+                            return false;
+                        }
+                    }
+                    true
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
+        })
+        .await;
+        let end = match (failed, result) {
+            (Some(e), _) | (None, Err(e)) => {
+                let _ = tx.send(Incoming::Failed(e)).await;
+                return;
+            }
+            (None, Ok(end)) => end,
+        };
+        let (Some(last_id), Some(r), false) = (end.last_id, resume.as_ref(), answered) else {
+            return;
+        };
+        if resumes >= 5 {
+            return;
+        }
+        resumes += 1;
+        let delay = end.retry_ms.unwrap_or(1000).min(30_000);
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        let got = r
+            .client
+            .get(r.url.clone())
+            .headers(r.headers.clone())
+            .header(ACCEPT, "text/event-stream")
+            .header("last-event-id", last_id)
+            .send()
+            .await;
+        match got {
+            Ok(next) if next.status().is_success() && is_event_stream(&next) => resp = next,
+            _ => return,
+        }
+    }
+}
+
+// ---- Streamable HTTP --------------------------------------------------------------------------
+
+pub(crate) struct HttpLink {
+    client: Client,
+    url: Url,
+    headers: HeaderMap,
+    session_id: Option<String>,
+    protocol_version: Option<String>,
+    tx: mpsc::Sender<Incoming>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl HttpLink {
+    pub(crate) fn new(
+        url: &str,
+        headers: &[(String, String)],
+        tx: mpsc::Sender<Incoming>,
+    ) -> Result<Self> {
+        Ok(HttpLink {
+            client: client()?,
+            url: parse_url(url)?,
+            headers: header_map(headers)?,
+            session_id: None,
+            protocol_version: None,
+            tx,
+            tasks: Vec::new(),
+        })
+    }
+
+    pub(crate) fn set_protocol_version(&mut self, v: &str) {
+        self.protocol_version = Some(v.to_string());
+    }
+
+    pub(crate) async fn send(&mut self, msg: &Value) -> Result<()> {
+        let mut req = self
+            .client
+            .post(self.url.clone())
+            .headers(self.headers.clone())
+            .header(ACCEPT, "application/json, text/event-stream")
+            .header(CONTENT_TYPE, "application/json")
+            .body(serde_json::to_vec(msg).unwrap_or_default());
+        if let Some(id) = &self.session_id {
+            req = req.header("mcp-session-id", id);
+        }
+        if let Some(v) = &self.protocol_version {
+            req = req.header("mcp-protocol-version", v);
+        }
+        let resp = req.send().await.map_err(|e| send_error(&self.url, e))?;
+        if !resp.status().is_success() {
+            let mut err = status_error(&self.url, resp).await;
+            if err.http_status == Some(404) && self.session_id.is_some() {
+                err.message = format!("{}: the server ended the session", err.message);
+            }
+            return Err(err);
+        }
+        if let Some(id) = resp
+            .headers()
+            .get("mcp-session-id")
+            .and_then(|v| v.to_str().ok())
+        {
+            self.session_id = Some(id.to_string());
+        }
+        if resp.status() == StatusCode::ACCEPTED {
+            return Ok(());
+        }
+        if is_event_stream(&resp) {
+            let mut headers = self.headers.clone();
+            if let Some(id) = self
+                .session_id
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                headers.insert("mcp-session-id", id);
+            }
+            if let Some(v) = self
+                .protocol_version
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                headers.insert("mcp-protocol-version", v);
+            }
+            let resume = Resume {
+                client: self.client.clone(),
+                url: self.url.clone(),
+                headers,
+            };
+            self.tasks.push(tokio::spawn(forward_stream(
+                resp,
+                self.tx.clone(),
+                Some(resume),
+            )));
+            return Ok(());
+        }
+        let body = read_capped(resp, MAX_MESSAGE).await?;
+        let text = String::from_utf8_lossy(&body);
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        for m in super::parse_message(text.trim())? {
+            let _ = self.tx.send(Incoming::Message(m)).await;
+        }
+        Ok(())
+    }
+
+    /// Ends the session (`DELETE`, where the server gave a session id).
+    pub(crate) async fn close(&mut self) {
+        for t in self.tasks.drain(..) {
+            t.abort();
+        }
+        if let Some(id) = self.session_id.take() {
+            let mut req = self
+                .client
+                .delete(self.url.clone())
+                .headers(self.headers.clone())
+                .header("mcp-session-id", id);
+            if let Some(v) = &self.protocol_version {
+                req = req.header("mcp-protocol-version", v);
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), req.send()).await;
+        }
+    }
+}
+
+impl Drop for HttpLink {
+    fn drop(&mut self) {
+        for t in self.tasks.drain(..) {
+            t.abort();
+        }
+    }
+}
+
+// ---- legacy HTTP+SSE --------------------------------------------------------------------------
+
+pub(crate) struct SseLink {
+    client: Client,
+    endpoint: Url,
+    headers: HeaderMap,
+    reader: JoinHandle<()>,
+}
+
+impl SseLink {
+    /// Opens the event stream and waits for its `endpoint` event (the caller bounds the wait).
+    pub(crate) async fn open(
+        url: &str,
+        headers: &[(String, String)],
+        tx: mpsc::Sender<Incoming>,
+    ) -> Result<Self> {
+        let client = client()?;
+        let base = parse_url(url)?;
+        let headers = header_map(headers)?;
+        let resp = client
+            .get(base.clone())
+            .headers(headers.clone())
+            .header(ACCEPT, "text/event-stream")
+            .send()
+            .await
+            .map_err(|e| send_error(&base, e))?;
+        if !resp.status().is_success() {
+            return Err(status_error(&base, resp).await);
+        }
+        if !is_event_stream(&resp) {
+            return Err(McpError::new(format!(
+                "`{base}` did not answer with an event stream (`text/event-stream`)"
+            ))
+            .hint("check that this is the server's SSE URL (often ending in `/sse`)"));
+        }
+        let (endpoint_tx, endpoint_rx) = oneshot::channel::<String>();
+        let reader = tokio::spawn(async move {
+            let mut endpoint_tx = Some(endpoint_tx);
+            let mut failed = None;
+            let result = read_events(resp, |event, data| match event {
+                "endpoint" => {
+                    if let Some(t) = endpoint_tx.take() {
+                        let _ = t.send(data.trim().to_string());
+                    }
+                    true
+                }
+                "message" => match super::parse_message(&data) {
+                    Ok(msgs) => msgs
+                        .into_iter()
+                        .all(|m| tx.try_send(Incoming::Message(m)).is_ok()),
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                },
+                _ => true,
+            })
+            .await;
+            let err = failed
+                .or(result.err())
+                .unwrap_or_else(|| McpError::new("the server closed the event stream").retryable());
+            let _ = tx.send(Incoming::Failed(err)).await;
+        });
+        let endpoint = match endpoint_rx.await {
+            Ok(e) => e,
+            Err(_) => {
+                reader.abort();
+                return Err(McpError::new(format!(
+                    "`{base}` closed the event stream before sending its `endpoint` event"
+                )));
+            }
+        };
+        let endpoint = base.join(&endpoint).map_err(|e| {
+            McpError::new(format!(
+                "the server sent an invalid endpoint `{endpoint}`: {e}"
+            ))
+        })?;
+        Ok(SseLink {
+            client,
+            endpoint,
+            headers,
+            reader,
+        })
+    }
+
+    pub(crate) async fn send(&mut self, msg: &Value) -> Result<()> {
+        let resp = self
+            .client
+            .post(self.endpoint.clone())
+            .headers(self.headers.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .body(serde_json::to_vec(msg).unwrap_or_default())
+            .send()
+            .await
+            .map_err(|e| send_error(&self.endpoint, e))?;
+        if !resp.status().is_success() {
+            return Err(status_error(&self.endpoint, resp).await);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn close(&mut self) {
+        self.reader.abort();
+    }
+}
+
+impl Drop for SseLink {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}

@@ -1,0 +1,451 @@
+//! `aimcp mcp catalog` and `aimcp mcp setup` without a terminal.
+
+use crate::common::TestEnv;
+
+#[test]
+fn catalog_lists_every_entry_as_text_and_json() {
+    let env = TestEnv::new();
+    let run = env.run(&["mcp", "catalog"]);
+    run.assert_code(0);
+    for id in [
+        "sequential-thinking",
+        "github",
+        "brave-search",
+        "filesystem",
+        "git",
+    ] {
+        assert!(run.stdout.contains(id), "{id} missing:\n{}", run.stdout);
+    }
+    let doc = env.run(&["mcp", "catalog", "--json"]).assert_code(0).json();
+    let entries = doc["entries"].as_array().unwrap();
+    let github = entries.iter().find(|e| e["id"] == "github").unwrap();
+    let variants: Vec<&str> = github["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(variants, ["remote", "docker"]);
+    assert!(
+        !doc.to_string()
+            .contains("@modelcontextprotocol/server-github\"")
+    );
+}
+
+#[test]
+fn a_user_catalog_adds_entries_and_a_broken_one_is_reported() {
+    let env = TestEnv::new();
+    let dir = env.home.join(".config/aimcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("catalog.json"),
+        r#"{"entries":[{"id":"internal","name":"Internal","description":"our own server",
+            "variants":[{"id":"remote","description":"d","runner":"remote","url":"https://mcp.internal.test/"}]}]}"#,
+    )
+    .unwrap();
+    let run = env.run(&["mcp", "catalog"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("internal") && run.stdout.contains("our own server"));
+    assert!(run.stdout.contains("sequential-thinking"));
+
+    std::fs::write(dir.join("catalog.json"), "{\"entries\": [\n  {\"id\": 1}]}").unwrap();
+    let run = env.run(&["mcp", "catalog"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("catalog.json") && run.stderr.contains("line 2"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `git init` in the project, so `.env` must land in `.gitignore`.
+fn git_init(env: &TestEnv) {
+    let ok = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&env.project)
+        .env("HOME", &env.home)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git init failed");
+}
+
+fn servers(env: &TestEnv) -> serde_json::Value {
+    let doc: serde_json::Value = serde_json::from_str(&env.read(".mcp.json")).unwrap();
+    doc["mcpServers"].clone()
+}
+
+#[test]
+fn sequential_thinking_installs_and_pins_without_a_terminal() {
+    let env = TestEnv::new();
+    let _lock = crate::common::setup::install_lock();
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "sequential-thinking",
+        "--yes",
+        "--no-test",
+        "--no-discover",
+    ]);
+    run.assert_code(0);
+    let server = &servers(&env)["sequential-thinking"];
+    assert_eq!(server["type"], "stdio");
+    assert_eq!(server["command"], "npx");
+    let spec = server["args"][1].as_str().unwrap();
+    let version = spec
+        .strip_prefix("@modelcontextprotocol/server-sequential-thinking@")
+        .unwrap_or_else(|| panic!("not pinned: {spec}"));
+    assert!(
+        version.chars().next().is_some_and(|c| c.is_ascii_digit()),
+        "{version}"
+    );
+    assert_eq!(server["args"][0], "-y");
+    assert!(run.stderr.contains("(pinned)"), "{}", run.stderr);
+
+    // The package is in npx's cache: it starts with the network switched off.
+    // (`timeout`: the server ends at the end of its stdin, but a hang must not hang the tests.)
+    let out = std::process::Command::new("timeout")
+        .args(["120", "npx", "-y", "--offline", spec])
+        .env("npm_config_cache", crate::common::setup::npm_cache())
+        .env("HOME", &env.home)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Sequential Thinking MCP Server running on stdio"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sequential_thinking_installs_tests_and_discovers_without_a_terminal() {
+    let env = TestEnv::new();
+    let _lock = crate::common::setup::install_lock();
+    let run = env.run_setup(&["mcp", "setup", "sequential-thinking", "--yes"]);
+    run.assert_code(0);
+    assert!(servers(&env)["sequential-thinking"].is_object());
+    let tools: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    let names: Vec<&str> = tools["sequential-thinking"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["sequentialthinking"]);
+}
+
+#[test]
+fn brave_search_keeps_its_key_in_a_private_dotenv() {
+    let env = TestEnv::new();
+    git_init(&env);
+    let key = "BSAdummy0123456789key";
+    let _lock = crate::common::setup::install_lock();
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "brave-search",
+        "--env",
+        &format!("BRAVE_API_KEY={key}"),
+        "--yes",
+        "--no-test",
+        "--no-discover",
+    ]);
+    run.assert_code(0);
+    let config = env.read(".mcp.json");
+    assert!(!config.contains(key));
+    let server = &servers(&env)["brave-search"];
+    assert_eq!(server["env"]["BRAVE_API_KEY"], "${BRAVE_API_KEY}");
+    let args: Vec<&str> = server["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(
+        args[1].starts_with("@brave/brave-search-mcp-server@"),
+        "{args:?}"
+    );
+    assert_eq!(&args[2..], ["--transport", "stdio"]);
+
+    assert_eq!(env.read(".env"), format!("BRAVE_API_KEY={key}\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path(".env"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(env.read(".gitignore").lines().any(|l| l == ".env"));
+    assert!(!run.stdout.contains(key) && !run.stderr.contains(key));
+
+    // Again, with `--json`: one document, still no key anywhere but `.env`.
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "brave-search",
+        "--env",
+        &format!("BRAVE_API_KEY={key}"),
+        "--yes",
+        "--no-install",
+        "--no-test",
+        "--no-discover",
+        "--json",
+    ]);
+    run.assert_code(0);
+    let doc = run.json();
+    assert_eq!(doc["server"]["env"]["BRAVE_API_KEY"], "${BRAVE_API_KEY}");
+    assert_eq!(doc["replaced"], true);
+    assert!(!run.stdout.contains(key) && !run.stderr.contains(key));
+    assert_eq!(
+        env.read(".gitignore")
+            .lines()
+            .filter(|l| *l == ".env")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn without_a_terminal_a_missing_secret_names_its_flag() {
+    let env = TestEnv::new();
+    for extra in [&[][..], &["--no-input"][..]] {
+        let mut args = vec!["mcp", "setup", "brave-search", "--no-test"];
+        args.extend_from_slice(extra);
+        let run = env.run_setup(&args);
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains("--env BRAVE_API_KEY="),
+            "{}",
+            run.stderr
+        );
+    }
+    // CI=true as well, even with stdin and stderr taken from a real process.
+    let out = env
+        .setup_cmd()
+        .env("CI", "true")
+        .args(["mcp", "setup", "github", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--env GITHUB_PERSONAL_ACCESS_TOKEN="));
+    let run = env.run_setup(&["mcp", "setup"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("aimcp mcp catalog"), "{}", run.stderr);
+    let run = env.run_setup(&["mcp", "setup", "sequential-thinkin"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("did you mean `sequential-thinking`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.exists(".mcp.json") && !env.exists(".env"));
+}
+
+#[test]
+fn github_remote_is_written_from_flags_alone() {
+    let env = TestEnv::new();
+    let token = "ghp_dummyDummyDummy123";
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "github",
+        "--env",
+        &format!("GITHUB_PERSONAL_ACCESS_TOKEN={token}"),
+        "--env",
+        "GITHUB_TOOLSETS=repos,issues",
+        "--yes",
+        "--no-test",
+        "--no-discover",
+    ]);
+    run.assert_code(0);
+    let server = &servers(&env)["github"];
+    assert_eq!(server["type"], "http");
+    assert_eq!(server["url"], "https://api.githubcopilot.com/mcp/");
+    assert_eq!(
+        server["headers"]["Authorization"],
+        "Bearer ${GITHUB_PERSONAL_ACCESS_TOKEN}"
+    );
+    assert_eq!(server["headers"]["X-MCP-Toolsets"], "repos,issues");
+    assert!(server["headers"].get("X-MCP-Readonly").is_none());
+    assert!(!env.read(".mcp.json").contains(token));
+    assert!(!run.stdout.contains(token) && !run.stderr.contains(token));
+    // Not a git repository: no `.gitignore` is made.
+    assert!(!env.exists(".gitignore"));
+}
+
+#[test]
+fn a_tracked_dotenv_is_refused() {
+    let env = TestEnv::new();
+    git_init(&env);
+    env.write(".env", "OTHER=1\n");
+    let ok = std::process::Command::new("git")
+        .args(["add", ".env"])
+        .current_dir(&env.project)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "brave-search",
+        "--env",
+        "BRAVE_API_KEY=secret-value-1",
+        "--no-install",
+        "--no-test",
+    ]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("tracked by git"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("git rm --cached .env"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read(".env"), "OTHER=1\n");
+    assert!(!env.exists(".mcp.json"));
+    assert!(!run.stderr.contains("secret-value-1"));
+}
+
+#[test]
+fn a_failed_install_leaves_the_file_as_it_was() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", "{\n  \"mcpServers\": {}\n}\n");
+    let dir = env.home.join(".config/aimcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("catalog.json"),
+        r#"{"entries":[{"id":"ghost","name":"Ghost","description":"a package that does not exist",
+            "variants":[{"id":"npx","description":"d","runner":"npm","package":"@aimcp-test/no-such-package-4f1c9"}]}]}"#,
+    )
+    .unwrap();
+    let run = env.run_setup(&["mcp", "setup", "ghost", "--yes"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("cannot install `ghost`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read(".mcp.json"), "{\n  \"mcpServers\": {}\n}\n");
+}
+
+#[test]
+fn archived_packages_are_flagged_by_list_and_setup() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {
+  "gh": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"],
+         "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_PERSONAL_ACCESS_TOKEN}"}},
+  "brave": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-brave-search@0.6.2"]},
+  "fine": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]}
+}}
+"#,
+    );
+    let run = env.run(&["mcp", "list"]);
+    run.assert_code(0);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(warnings[0].contains("`gh`") && warnings[0].contains("aimcp mcp setup github"));
+    assert!(
+        warnings[1].contains("`brave`") && warnings[1].contains("aimcp mcp setup brave-search")
+    );
+    let run = env.run(&["mcp", "list", "--json"]);
+    run.assert_code(0);
+    run.json();
+    assert!(run.stderr.contains("warning: server `gh`"));
+
+    let run = env.run_setup(&["mcp", "setup", "time", "--yes", "--no-install", "--no-test"]);
+    assert!(
+        run.stderr
+            .contains("server `gh` runs `@modelcontextprotocol/server-github`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_failed_test_keeps_the_entry_and_says_how_to_retry() {
+    let env = TestEnv::new();
+    let dir = env.home.join(".config/aimcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Nothing listens on the discard port: the connection is refused at once.
+    std::fs::write(
+        dir.join("catalog.json"),
+        r#"{"entries":[{"id":"down","name":"Down","description":"a server that is not there",
+            "settings":[{"name":"DOWN_TOKEN","prompt":"Token","secret":true,"required":true}],
+            "variants":[{"id":"remote","description":"d","runner":"remote","transport":"http",
+                         "url":"http://127.0.0.1:9/mcp","headers":{"Authorization":"Bearer {{DOWN_TOKEN}}"}}]}]}"#,
+    )
+    .unwrap();
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "down",
+        "--env",
+        "DOWN_TOKEN=tok-5ecret",
+        "--yes",
+    ]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("failed its test"), "{}", run.stderr);
+    assert!(run.stderr.contains("aimcp mcp test down"), "{}", run.stderr);
+    assert!(!run.stdout.contains("tok-5ecret") && !run.stderr.contains("tok-5ecret"));
+    assert_eq!(
+        servers(&env)["down"]["headers"]["Authorization"],
+        "Bearer ${DOWN_TOKEN}"
+    );
+}
+
+#[test]
+fn time_from_pypi_runs_with_uvx_or_from_a_venv_aimcp_makes() {
+    let env = TestEnv::new();
+    let pip_cache = crate::common::repo_root()
+        .join("target")
+        .join("test-pip-cache");
+    let out = env
+        .setup_cmd()
+        .env("PIP_CACHE_DIR", &pip_cache)
+        .args([
+            "mcp",
+            "setup",
+            "time",
+            "--env",
+            "LOCAL_TIMEZONE=Europe/Paris",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let server = &servers(&env)["time"];
+    let command = server["command"].as_str().unwrap();
+    if command == "uvx" {
+        assert_eq!(
+            server["args"],
+            serde_json::json!(["mcp-server-time", "--local-timezone", "Europe/Paris"])
+        );
+    } else {
+        let venv = env
+            .home
+            .join(".local/share/aimcp/venvs/time/bin/mcp-server-time");
+        assert_eq!(std::path::Path::new(command), venv);
+        assert_eq!(
+            server["args"],
+            serde_json::json!(["--local-timezone", "Europe/Paris"])
+        );
+    }
+    let tools: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    let names: Vec<&str> = tools["time"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"get_current_time"), "{names:?}");
+}

@@ -1,0 +1,100 @@
+//! `aimcp mcp setup` at a terminal: the real binary in a pseudo-terminal.
+#![cfg(unix)]
+
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::{Eof, Expect, Session};
+
+use crate::common::TestEnv;
+
+fn spawn(env: &TestEnv, args: &[&str]) -> expectrl::session::OsSession {
+    let mut session = Session::spawn(env.pty_cmd(args)).expect("spawn in a pty");
+    session.get_process_mut().set_window_size(100, 40).unwrap();
+    // Generous: the install step fetches from npm.
+    session.set_expect_timeout(Some(Duration::from_secs(600)));
+    session
+}
+
+fn exit_code(session: &mut expectrl::session::OsSession) -> i32 {
+    session.expect(Eof).expect("the program ends");
+    match session.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("not a normal exit: {other:?}"),
+    }
+}
+
+/// Select `sequential-thinking` by typing, accept the default name, confirm.
+fn choose_sequential_thinking(session: &mut expectrl::session::OsSession) {
+    session
+        .expect("Which server do you want to set up?")
+        .unwrap();
+    session.send("sequential").unwrap();
+    session.expect("sequential-thinking").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session
+        .expect("Write this server and fetch what it needs?")
+        .unwrap();
+    session.send("y\r").unwrap();
+}
+
+#[test]
+fn the_wizard_sets_up_sequential_thinking_by_typing() {
+    let env = TestEnv::new();
+    let _lock = crate::common::setup::install_lock();
+    let mut session = spawn(&env, &["mcp", "setup", "--no-test", "--no-discover"]);
+    choose_sequential_thinking(&mut session);
+    assert_eq!(exit_code(&mut session), 0);
+    let doc: serde_json::Value = serde_json::from_str(&env.read(".mcp.json")).unwrap();
+    let args = doc["mcpServers"]["sequential-thinking"]["args"]
+        .as_array()
+        .unwrap();
+    assert!(
+        args[1]
+            .as_str()
+            .unwrap()
+            .starts_with("@modelcontextprotocol/server-sequential-thinking@"),
+        "{args:?}"
+    );
+}
+
+#[test]
+fn the_wizard_tests_and_discovers_what_it_wrote() {
+    let env = TestEnv::new();
+    let _lock = crate::common::setup::install_lock();
+    let mut session = spawn(&env, &["mcp", "setup"]);
+    choose_sequential_thinking(&mut session);
+    assert_eq!(exit_code(&mut session), 0);
+    let doc: serde_json::Value = serde_json::from_str(&env.read(".mcp.json")).unwrap();
+    assert!(doc["mcpServers"]["sequential-thinking"].is_object());
+    let tools: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    assert!(
+        !tools["sequential-thinking"]["tools"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn escape_halfway_writes_nothing() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup"]);
+    session
+        .expect("Which server do you want to set up?")
+        .unwrap();
+    session.send("brave").unwrap();
+    session.expect("brave-search").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Brave Search API key").unwrap();
+    session.send("abc").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    session.send("\x1b").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+    assert!(!env.exists(".mcp.json"));
+    assert!(!env.exists(".env"));
+}

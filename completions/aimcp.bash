@@ -1617,7 +1617,7 @@ _aimcp() {
             return 0
             ;;
         aimcp__subcmd__tokens__subcmd__budget__subcmd__set)
-            opts="-C -q -v -h -V --daily --monthly --per-request --scope --project-dir --config --json --quiet --verbose --no-input --color --pricing --db --help --version"
+            opts="-C -q -v -h -V --daily --monthly --per-request --scope --thresholds --project-dir --config --json --quiet --verbose --no-input --color --pricing --db --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1636,6 +1636,10 @@ _aimcp() {
                     return 0
                     ;;
                 --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --thresholds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2063,7 +2067,7 @@ _aimcp() {
             return 0
             ;;
         aimcp__subcmd__tokens__subcmd__record)
-            opts="-C -q -v -h -V --jsonl --provider --model --input --output --cache-read --cache-write --cache-write-1h --reasoning --user --project --session --request-id --cost --at --latency-ms --failed --project-dir --config --json --quiet --verbose --no-input --color --pricing --db --help --version"
+            opts="-C -q -v -h -V --jsonl --provider --model --input --output --cache-read --cache-write --cache-write-1h --reasoning --user --project --org --session --request-id --cost --at --latency-ms --failed --project-dir --config --json --quiet --verbose --no-input --color --pricing --db --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2110,6 +2114,10 @@ _aimcp() {
                     return 0
                     ;;
                 --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

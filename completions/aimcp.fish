@@ -284,6 +284,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l reasoning -d 'Reasoning tokens (already counted in output)' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l user -d 'Who made the request [default: $USER]' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l project -d 'The project [default: the current folder\'s name]' -r
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l org -d 'The organisation, for `org:NAME` budgets' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l session -d 'A session id' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l request-id -d 'The request id; recording the same id again updates the row' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l cost -d 'The cost in USD, when known; otherwise it is computed from the price table' -r

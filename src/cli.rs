@@ -404,6 +404,10 @@ pub struct TokensRecordArgs {
     #[arg(long)]
     pub project: Option<String>,
 
+    /// The organisation, for `org:NAME` budgets
+    #[arg(long)]
+    pub org: Option<String>,
+
     /// A session id
     #[arg(long)]
     pub session: Option<String>,
@@ -503,23 +507,28 @@ pub enum TokensBudgetCommand {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "limit", required = true, multiple = false)]
+#[command(group(clap::ArgGroup::new("limit").required(true).multiple(false)
+    .args(["daily", "monthly", "per_request"])))]
 pub struct TokensBudgetSetArgs {
     /// A daily limit in USD
-    #[arg(long, value_name = "USD", group = "limit")]
+    #[arg(long, value_name = "USD")]
     pub daily: Option<String>,
 
     /// A monthly limit in USD
-    #[arg(long, value_name = "USD", group = "limit")]
+    #[arg(long, value_name = "USD")]
     pub monthly: Option<String>,
 
     /// A limit for any single request, in USD
-    #[arg(long, value_name = "USD", group = "limit")]
+    #[arg(long, value_name = "USD")]
     pub per_request: Option<String>,
 
     /// What the budget covers: global, user:NAME, project:NAME or org:NAME
     #[arg(long, default_value = "global")]
     pub scope: String,
+
+    /// The warning, critical and exceeded levels, in percent of the limit
+    #[arg(long, value_name = "PCT,PCT,PCT", default_value = "80,90,100")]
+    pub thresholds: String,
 }
 
 #[derive(Debug, Args)]
@@ -546,14 +555,15 @@ pub struct TokensPricesArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "format", required = true, multiple = false)]
+#[command(group(clap::ArgGroup::new("format").required(true).multiple(false)
+    .args(["csv", "jsonl"])))]
 pub struct TokensExportArgs {
     /// CSV with a header line
-    #[arg(long, group = "format")]
+    #[arg(long)]
     pub csv: bool,
 
     /// One JSON object a line
-    #[arg(long, group = "format")]
+    #[arg(long)]
     pub jsonl: bool,
 
     /// From this date (YYYY-MM-DD or RFC 3339)

@@ -354,6 +354,7 @@ pub fn tokens_record(a: cli::TokensRecordArgs) -> anyhow::Result<tokens::record:
         reasoning,
         user,
         project,
+        org,
         session,
         request_id,
         cost,
@@ -373,6 +374,7 @@ pub fn tokens_record(a: cli::TokensRecordArgs) -> anyhow::Result<tokens::record:
         reasoning,
         user,
         project,
+        org,
         session,
         request_id,
         cost,
@@ -430,12 +432,14 @@ pub fn tokens_budget_set(
         monthly,
         per_request,
         scope,
+        thresholds,
     } = a;
     Ok(tokens::budget::SetSettings {
         daily,
         monthly,
         per_request,
         scope,
+        thresholds,
     })
 }
 

@@ -1,1 +1,631 @@
-//! The SQLite usage ledger: schema and migrations, record, import, queries.
+//! The usage ledger: one SQLite file with one row per request, an hourly rollup kept by triggers,
+//! budgets, and import progress. Returns plain structs; prints nothing.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::pricing::{PriceBook, Tokens};
+
+pub mod budget;
+pub mod import;
+pub mod store;
+
+pub use store::{Store, default_path};
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// How a row's cost was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostSource {
+    /// The caller said what it cost.
+    Given,
+    /// Computed from the price table.
+    Computed,
+    /// No price known for the model: the cost is not known (stored as 0, counted apart).
+    Unpriced,
+}
+
+impl CostSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CostSource::Given => "given",
+            CostSource::Computed => "computed",
+            CostSource::Unpriced => "unpriced",
+        }
+    }
+}
+
+/// One request, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Milliseconds since the Unix epoch, UTC.
+    pub ts_ms: i64,
+    pub provider: String,
+    pub model: String,
+    pub user: String,
+    pub project: String,
+    pub org: String,
+    pub session: Option<String>,
+    pub source: String,
+    pub request_id: Option<String>,
+    pub tokens: Tokens,
+    pub reasoning: u64,
+    pub cost_micros: i64,
+    pub cost_source: CostSource,
+    pub price_version: Option<String>,
+    pub latency_ms: Option<u64>,
+    pub success: bool,
+}
+
+/// Prices requests, remembering each (provider, model) it has looked up.
+pub struct Pricer<'a> {
+    book: &'a PriceBook,
+    cache: HashMap<String, Option<crate::pricing::ModelPrice>>,
+    key: String,
+}
+
+impl<'a> Pricer<'a> {
+    pub fn new(book: &'a PriceBook) -> Self {
+        Pricer {
+            book,
+            cache: HashMap::new(),
+            key: String::new(),
+        }
+    }
+
+    /// Sets the cost of a request from the table (unless it was given).
+    pub fn price(&mut self, r: &mut Request) {
+        if r.cost_source == CostSource::Given {
+            return;
+        }
+        self.key.clear();
+        self.key.push_str(&r.provider);
+        self.key.push('\0');
+        self.key.push_str(&r.model);
+        if !self.cache.contains_key(self.key.as_str()) {
+            let found = self.book.price(&r.provider, &r.model).cloned();
+            self.cache.insert(self.key.clone(), found);
+        }
+        match &self.cache[self.key.as_str()] {
+            Some(p) => {
+                r.cost_micros = p.cost(&r.tokens);
+                r.cost_source = CostSource::Computed;
+                r.price_version = Some(p.version.clone());
+            }
+            None => {
+                r.cost_micros = 0;
+                r.cost_source = CostSource::Unpriced;
+                r.price_version = None;
+            }
+        }
+    }
+}
+
+const INSERT_COLUMNS: &str = "ts, provider, model, user, project, org, session, source, request_id, \
+    input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros, cost_source, \
+    price_version, latency_ms, success";
+
+const UPDATE_SET: &str = "ts = excluded.ts, provider = excluded.provider, model = excluded.model, \
+    user = excluded.user, project = excluded.project, org = excluded.org, session = excluded.session, \
+    input = excluded.input, output = excluded.output, cache_read = excluded.cache_read, \
+    cache_write_5m = excluded.cache_write_5m, cache_write_1h = excluded.cache_write_1h, \
+    reasoning = excluded.reasoning, cost_micros = excluded.cost_micros, \
+    cost_source = excluded.cost_source, price_version = excluded.price_version, \
+    latency_ms = excluded.latency_ms, success = excluded.success";
+
+fn insert_sql(keep_largest: bool) -> String {
+    let filter = if keep_largest {
+        " WHERE excluded.input + excluded.output + excluded.cache_read + excluded.cache_write_5m \
+          + excluded.cache_write_1h > input + output + cache_read + cache_write_5m + cache_write_1h"
+    } else {
+        ""
+    };
+    format!(
+        "INSERT INTO requests ({INSERT_COLUMNS}) VALUES \
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) \
+         ON CONFLICT (source, request_id) WHERE request_id IS NOT NULL DO UPDATE SET {UPDATE_SET}{filter}"
+    )
+}
+
+fn i(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// What writing one request did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Added,
+    /// The same request id was there: the row was replaced (or, for imports, kept when larger).
+    Existing,
+}
+
+/// Writes requests inside one transaction, and adds new rows to the rollups.
+///
+/// New rows are summed in memory per hour and group and written to `rollup` and `rollup_hour`
+/// by [`Writer::finish`], which must be called before the transaction commits. (Updates and
+/// deletes are kept in the rollups by triggers; every change is additive, so order is free.)
+pub struct Writer<'t> {
+    stmt: rusqlite::CachedStatement<'t>,
+    conn: &'t Connection,
+    names: HashMap<String, u32>,
+    by_group: HashMap<(i64, [u32; 5]), Totals>,
+    by_hour: HashMap<i64, Totals>,
+}
+
+impl<'t> Writer<'t> {
+    /// `keep_largest`: on a repeated request id keep whichever row has more tokens (imports of
+    /// streamed logs); otherwise the new row replaces the old one.
+    pub fn new(tx: &'t Transaction<'_>, keep_largest: bool) -> rusqlite::Result<Self> {
+        Ok(Writer {
+            stmt: tx.prepare_cached(&insert_sql(keep_largest))?,
+            conn: tx,
+            names: HashMap::new(),
+            by_group: HashMap::new(),
+            by_hour: HashMap::new(),
+        })
+    }
+
+    fn name(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.names.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.insert(s.to_string(), i);
+        i
+    }
+
+    pub fn write(&mut self, r: &Request) -> rusqlite::Result<Written> {
+        let before = self.conn.last_insert_rowid();
+        self.stmt.execute(params![
+            r.ts_ms,
+            r.provider,
+            r.model,
+            r.user,
+            r.project,
+            r.org,
+            r.session,
+            r.source,
+            r.request_id,
+            i(r.tokens.input),
+            i(r.tokens.output),
+            i(r.tokens.cache_read),
+            i(r.tokens.cache_write_5m),
+            i(r.tokens.cache_write_1h),
+            i(r.reasoning),
+            r.cost_micros,
+            r.cost_source.as_str(),
+            r.price_version,
+            r.latency_ms.map(i),
+            r.success,
+        ])?;
+        if self.conn.last_insert_rowid() == before {
+            return Ok(Written::Existing);
+        }
+        let t = Totals {
+            requests: 1,
+            input: i(r.tokens.input),
+            output: i(r.tokens.output),
+            cache_read: i(r.tokens.cache_read),
+            cache_write_5m: i(r.tokens.cache_write_5m),
+            cache_write_1h: i(r.tokens.cache_write_1h),
+            reasoning: i(r.reasoning),
+            cost_micros: r.cost_micros,
+            unpriced: i64::from(r.cost_source == CostSource::Unpriced),
+        };
+        let hour = r.ts_ms.div_euclid(HOUR_MS);
+        let key = [
+            self.name(&r.provider),
+            self.name(&r.model),
+            self.name(&r.user),
+            self.name(&r.project),
+            self.name(&r.org),
+        ];
+        self.by_group.entry((hour, key)).or_default().add(&t);
+        self.by_hour.entry(hour).or_default().add(&t);
+        Ok(Written::Added)
+    }
+
+    /// Adds the new rows' sums to the rollups. Call it before the transaction commits.
+    pub fn finish(self) -> rusqlite::Result<()> {
+        let Writer {
+            stmt,
+            conn,
+            names,
+            by_group,
+            by_hour,
+        } = self;
+        drop(stmt);
+        let mut by_id = vec![""; names.len()];
+        for (n, i) in &names {
+            by_id[*i as usize] = n;
+        }
+        let set = "requests = requests + excluded.requests, input = input + excluded.input, \
+            output = output + excluded.output, cache_read = cache_read + excluded.cache_read, \
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m, \
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h, \
+            reasoning = reasoning + excluded.reasoning, cost_micros = cost_micros + excluded.cost_micros, \
+            unpriced = unpriced + excluded.unpriced";
+        let mut group = conn.prepare_cached(&format!(
+            "INSERT INTO rollup VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+             ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET {set}"
+        ))?;
+        for ((hour, k), t) in &by_group {
+            group.execute(params![
+                hour,
+                by_id[k[0] as usize],
+                by_id[k[1] as usize],
+                by_id[k[2] as usize],
+                by_id[k[3] as usize],
+                by_id[k[4] as usize],
+                t.requests,
+                t.input,
+                t.output,
+                t.cache_read,
+                t.cache_write_5m,
+                t.cache_write_1h,
+                t.reasoning,
+                t.cost_micros,
+                t.unpriced
+            ])?;
+        }
+        let mut hourly = conn.prepare_cached(&format!(
+            "INSERT INTO rollup_hour VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+             ON CONFLICT (hour) DO UPDATE SET {set}"
+        ))?;
+        for (hour, t) in &by_hour {
+            hourly.execute(params![
+                hour,
+                t.requests,
+                t.input,
+                t.output,
+                t.cache_read,
+                t.cache_write_5m,
+                t.cache_write_1h,
+                t.reasoning,
+                t.cost_micros,
+                t.unpriced
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+// ---- reading --------------------------------------------------------------------------------
+
+/// Sums over a group of requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub requests: i64,
+    pub input: i64,
+    pub output: i64,
+    pub cache_read: i64,
+    pub cache_write_5m: i64,
+    pub cache_write_1h: i64,
+    pub reasoning: i64,
+    pub cost_micros: i64,
+    pub unpriced: i64,
+}
+
+impl Totals {
+    pub fn add(&mut self, o: &Totals) {
+        self.requests += o.requests;
+        self.input += o.input;
+        self.output += o.output;
+        self.cache_read += o.cache_read;
+        self.cache_write_5m += o.cache_write_5m;
+        self.cache_write_1h += o.cache_write_1h;
+        self.reasoning += o.reasoning;
+        self.cost_micros += o.cost_micros;
+        self.unpriced += o.unpriced;
+    }
+
+    pub fn cache_write(&self) -> i64 {
+        self.cache_write_5m + self.cache_write_1h
+    }
+
+    /// Input + output + cache read + cache write.
+    pub fn total_tokens(&self) -> i64 {
+        self.input + self.output + self.cache_read + self.cache_write()
+    }
+}
+
+/// What rows are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dim {
+    /// Time buckets (their start, in ms); the caller maps them to days, weeks or months.
+    Time,
+    Provider,
+    Model,
+    User,
+    Project,
+    Org,
+}
+
+impl Dim {
+    fn column(self) -> &'static str {
+        match self {
+            Dim::Time => "",
+            Dim::Provider => "provider",
+            Dim::Model => "model",
+            Dim::User => "user",
+            Dim::Project => "project",
+            Dim::Org => "org",
+        }
+    }
+}
+
+/// Which requests a query (or a budget) covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    User(String),
+    Project(String),
+    Org(String),
+}
+
+impl Scope {
+    /// `global`, `user:NAME`, `project:NAME`, `org:NAME`.
+    pub fn parse(text: &str) -> Option<Scope> {
+        if text == "global" {
+            return Some(Scope::Global);
+        }
+        let (kind, name) = text.split_once(':')?;
+        if name.is_empty() {
+            return None;
+        }
+        match kind {
+            "user" => Some(Scope::User(name.into())),
+            "project" => Some(Scope::Project(name.into())),
+            "org" => Some(Scope::Org(name.into())),
+            _ => None,
+        }
+    }
+
+    fn filter(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Scope::Global => ("", None),
+            Scope::User(n) => (" AND user = ?3", Some(n)),
+            Scope::Project(n) => (" AND project = ?3", Some(n)),
+            Scope::Org(n) => (" AND org = ?3", Some(n)),
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::Global => f.write_str("global"),
+            Scope::User(n) => write!(f, "user:{n}"),
+            Scope::Project(n) => write!(f, "project:{n}"),
+            Scope::Org(n) => write!(f, "org:{n}"),
+        }
+    }
+}
+
+/// A group's key: a bucket's start (ms) for [`Dim::Time`], else a name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Time(i64),
+    Name(String),
+}
+
+const SUMS: &str = "sum(input), sum(output), sum(cache_read), sum(cache_write_5m), \
+    sum(cache_write_1h), sum(reasoning), sum(cost_micros)";
+
+fn read_totals(
+    row: &rusqlite::Row<'_>,
+    first: usize,
+    requests: i64,
+    unpriced: i64,
+) -> rusqlite::Result<Totals> {
+    let g = |i: usize| -> rusqlite::Result<i64> {
+        Ok(row.get::<_, Option<i64>>(first + i)?.unwrap_or(0))
+    };
+    Ok(Totals {
+        requests,
+        input: g(0)?,
+        output: g(1)?,
+        cache_read: g(2)?,
+        cache_write_5m: g(3)?,
+        cache_write_1h: g(4)?,
+        reasoning: g(5)?,
+        cost_micros: g(6)?,
+        unpriced,
+    })
+}
+
+fn floor_hour(ms: i64) -> i64 {
+    ms.div_euclid(HOUR_MS) * HOUR_MS
+}
+
+fn ceil_hour(ms: i64) -> i64 {
+    -(-ms).div_euclid(HOUR_MS) * HOUR_MS
+}
+
+/// Sums requests in `[start, end)` (ms), grouped by `dim`, for a scope.
+///
+/// Whole hours come from the rollup table; the ragged edges from the requests themselves.
+/// `hour_buckets`: time buckets may be whole hours (false for zones whose offset is not a whole
+/// number of hours, where minute buckets are read from the requests).
+pub fn aggregate(
+    conn: &Connection,
+    start: i64,
+    end: i64,
+    dim: Dim,
+    scope: &Scope,
+    hour_buckets: bool,
+) -> rusqlite::Result<Vec<(Key, Totals)>> {
+    let mut out: HashMap<Key, Totals> = HashMap::new();
+    if start >= end {
+        return Ok(Vec::new());
+    }
+    let (inner_start, inner_end) = (ceil_hour(start), floor_hour(end));
+    let use_rollup = (dim != Dim::Time || hour_buckets) && inner_start < inner_end;
+    let (filter, value) = scope.filter();
+    let mut merge = |key: Key, t: Totals| out.entry(key).or_default().add(&t);
+    let raw = |s: i64, e: i64, merge: &mut dyn FnMut(Key, Totals)| -> rusqlite::Result<()> {
+        if s >= e {
+            return Ok(());
+        }
+        let key = match dim {
+            Dim::Time if hour_buckets => "ts / 3600000 * 3600000".to_string(),
+            Dim::Time => "ts / 60000 * 60000".to_string(),
+            d => d.column().to_string(),
+        };
+        let sql = format!(
+            "SELECT {key}, count(*), sum(cost_source = 'unpriced'), {SUMS} FROM requests \
+             WHERE ts >= ?1 AND ts < ?2{filter} GROUP BY 1"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = match value {
+            Some(v) => stmt.query(params![s, e, v])?,
+            None => stmt.query(params![s, e])?,
+        };
+        while let Some(row) = rows.next()? {
+            let key = if dim == Dim::Time {
+                Key::Time(row.get(0)?)
+            } else {
+                Key::Name(row.get(0)?)
+            };
+            let t = read_totals(
+                row,
+                3,
+                row.get(1)?,
+                row.get::<_, Option<i64>>(2)?.unwrap_or(0),
+            )?;
+            merge(key, t);
+        }
+        Ok(())
+    };
+    if use_rollup {
+        raw(start, inner_start, &mut merge)?;
+        let key = match dim {
+            Dim::Time => "hour * 3600000",
+            d => d.column(),
+        };
+        // everything, by hour: the small table
+        let table = if dim == Dim::Time && *scope == Scope::Global {
+            "rollup_hour"
+        } else {
+            "rollup"
+        };
+        let sql = format!(
+            "SELECT {key}, sum(requests), sum(unpriced), {SUMS} FROM {table} \
+             WHERE hour >= ?1 / 3600000 AND hour < ?2 / 3600000{filter} GROUP BY 1"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = match value {
+            Some(v) => stmt.query(params![inner_start, inner_end, v])?,
+            None => stmt.query(params![inner_start, inner_end])?,
+        };
+        while let Some(row) = rows.next()? {
+            let requests: i64 = row.get::<_, Option<i64>>(1)?.unwrap_or(0);
+            if requests == 0 {
+                continue;
+            }
+            let key = if dim == Dim::Time {
+                Key::Time(row.get(0)?)
+            } else {
+                Key::Name(row.get(0)?)
+            };
+            let t = read_totals(row, 3, requests, row.get::<_, Option<i64>>(2)?.unwrap_or(0))?;
+            merge(key, t);
+        }
+        raw(inner_end, end, &mut merge)?;
+    } else {
+        raw(start, end, &mut merge)?;
+    }
+    let mut v: Vec<(Key, Totals)> = out.into_iter().collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(v)
+}
+
+/// Sums requests in `[start, end)` for a scope.
+pub fn total(conn: &Connection, start: i64, end: i64, scope: &Scope) -> rusqlite::Result<Totals> {
+    let mut t = Totals::default();
+    let dim = if *scope == Scope::Global {
+        Dim::Time
+    } else {
+        Dim::Provider
+    };
+    for (_, g) in aggregate(conn, start, end, dim, scope, true)? {
+        t.add(&g);
+    }
+    Ok(t)
+}
+
+/// The costliest single request in `[start, end)` for a scope, in micro-dollars.
+pub fn max_request_cost(
+    conn: &Connection,
+    start: i64,
+    end: i64,
+    scope: &Scope,
+) -> rusqlite::Result<i64> {
+    let (filter, value) = scope.filter();
+    let sql = format!("SELECT max(cost_micros) FROM requests WHERE ts >= ?1 AND ts < ?2{filter}");
+    let v: Option<i64> = match value {
+        Some(v) => conn.query_row(&sql, params![start, end, v], |r| r.get(0))?,
+        None => conn.query_row(&sql, params![start, end], |r| r.get(0))?,
+    };
+    Ok(v.unwrap_or(0))
+}
+
+/// Calls `f` for every request in `[start, end)`, oldest first, one row at a time.
+pub fn each_request(
+    conn: &Connection,
+    start: i64,
+    end: i64,
+    mut f: impl FnMut(&Request) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {INSERT_COLUMNS} FROM requests WHERE ts >= ?1 AND ts < ?2 ORDER BY ts, id"
+    ))?;
+    let mut rows = stmt.query(params![start, end])?;
+    while let Some(row) = rows.next()? {
+        let u = |i: usize| -> rusqlite::Result<u64> { Ok(row.get::<_, i64>(i)?.max(0) as u64) };
+        let r = Request {
+            ts_ms: row.get(0)?,
+            provider: row.get(1)?,
+            model: row.get(2)?,
+            user: row.get(3)?,
+            project: row.get(4)?,
+            org: row.get(5)?,
+            session: row.get(6)?,
+            source: row.get(7)?,
+            request_id: row.get(8)?,
+            tokens: Tokens {
+                input: u(9)?,
+                output: u(10)?,
+                cache_read: u(11)?,
+                cache_write_5m: u(12)?,
+                cache_write_1h: u(13)?,
+            },
+            reasoning: u(14)?,
+            cost_micros: row.get(15)?,
+            cost_source: match row.get_ref(16)?.as_str().unwrap_or("") {
+                "given" => CostSource::Given,
+                "computed" => CostSource::Computed,
+                _ => CostSource::Unpriced,
+            },
+            price_version: row.get(17)?,
+            latency_ms: row.get::<_, Option<i64>>(18)?.map(|v| v.max(0) as u64),
+            success: row.get(19)?,
+        };
+        f(&r)?;
+    }
+    Ok(())
+}
+
+/// How many requests the store holds.
+pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+}
+
+/// Is there at least one budget? (A cheap check before evaluating them.)
+pub fn has_budgets(conn: &Connection) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM budgets LIMIT 1", [], |r| r.get::<_, i64>(0))
+        .optional()?
+        .is_some())
+}

@@ -9,3 +9,8 @@ mod mcp_config;
 mod mcp_conformance;
 mod setup;
 mod setup_pty;
+mod tokens_budget;
+mod tokens_export;
+mod tokens_import;
+mod tokens_record;
+mod tokens_summary;

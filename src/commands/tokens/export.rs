@@ -1,10 +1,15 @@
-//! `aimcp tokens export`
+//! `aimcp tokens export`: every request in a window, as CSV or JSON lines, one row at a time.
 
-#![allow(dead_code)]
+use jiff::Timestamp;
+use serde_json::json;
 
-use crate::error::not_built;
+use crate::pricing::{format_usd, usd_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
+use crate::usage::{self, Request};
+
+use super::summary::window;
+use super::{open_store, zone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -19,6 +24,111 @@ pub struct Settings {
     pub until: Option<String>,
 }
 
-pub fn run(_globals: &Globals, _settings: Settings, _printer: &Printer) -> anyhow::Result<()> {
-    Err(not_built("tokens export"))
+const HEADER: &str = "time,provider,model,user,project,org,session,source,request_id,input_tokens,\
+output_tokens,cache_read_tokens,cache_write_5m_tokens,cache_write_1h_tokens,reasoning_tokens,\
+cost_usd,cost_source,price_version,latency_ms,success\n";
+
+fn csv(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn time(ms: i64) -> String {
+    Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+fn csv_row(r: &Request, out: &mut String) {
+    use std::fmt::Write;
+    let _ = writeln!(
+        out,
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        time(r.ts_ms),
+        csv(&r.provider),
+        csv(&r.model),
+        csv(&r.user),
+        csv(&r.project),
+        csv(&r.org),
+        csv(r.session.as_deref().unwrap_or("")),
+        csv(&r.source),
+        csv(r.request_id.as_deref().unwrap_or("")),
+        r.tokens.input,
+        r.tokens.output,
+        r.tokens.cache_read,
+        r.tokens.cache_write_5m,
+        r.tokens.cache_write_1h,
+        r.reasoning,
+        format_usd(r.cost_micros),
+        r.cost_source.as_str(),
+        csv(r.price_version.as_deref().unwrap_or("")),
+        r.latency_ms.map(|l| l.to_string()).unwrap_or_default(),
+        r.success
+    );
+}
+
+fn jsonl_row(r: &Request, out: &mut String) {
+    let v = json!({
+        "time": time(r.ts_ms),
+        "provider": r.provider,
+        "model": r.model,
+        "user": r.user,
+        "project": r.project,
+        "org": r.org,
+        "session": r.session,
+        "source": r.source,
+        "request_id": r.request_id,
+        "input_tokens": r.tokens.input,
+        "output_tokens": r.tokens.output,
+        "cache_read_tokens": r.tokens.cache_read,
+        "cache_write_5m_tokens": r.tokens.cache_write_5m,
+        "cache_write_1h_tokens": r.tokens.cache_write_1h,
+        "reasoning_tokens": r.reasoning,
+        "cost_usd": usd_json(r.cost_micros),
+        "cost_source": r.cost_source.as_str(),
+        "price_version": r.price_version,
+        "latency_ms": r.latency_ms,
+        "success": r.success,
+    });
+    out.push_str(&v.to_string());
+    out.push('\n');
+}
+
+pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let (start, end) = match (&s.since, &s.until) {
+        (None, None) => (i64::MIN, i64::MAX),
+        (None, Some(u)) => {
+            let tz = zone(None)?;
+            let w = window(None, Some("1970-01-01"), Some(u), &tz, Timestamp::now())?;
+            (i64::MIN, w.end)
+        }
+        (Some(since), until) => {
+            let tz = zone(None)?;
+            let w = window(None, Some(since), until.as_deref(), &tz, Timestamp::now())?;
+            (w.start, if until.is_some() { w.end } else { i64::MAX })
+        }
+    };
+    let store = open_store(globals)?;
+    let mut buf = String::with_capacity(1 << 16);
+    if s.format == Format::Csv {
+        buf.push_str(HEADER);
+    }
+    usage::each_request(store.conn(), start, end, |r| {
+        match s.format {
+            Format::Csv => csv_row(r, &mut buf),
+            Format::Jsonl => jsonl_row(r, &mut buf),
+        }
+        if buf.len() >= 1 << 16 {
+            printer.write(&buf)?;
+            buf.clear();
+        }
+        Ok(())
+    })?;
+    if !buf.is_empty() {
+        printer.write(&buf)?;
+    }
+    Ok(())
 }

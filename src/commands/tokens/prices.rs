@@ -1,16 +1,140 @@
-//! `aimcp tokens prices`
+//! `aimcp tokens prices [MODEL]`: the prices used, and where they come from.
 
-#![allow(dead_code)]
+use comfy_table::{Cell, CellAlignment};
+use serde_json::{Value, json};
 
-use crate::error::not_built;
+use crate::error::no;
+use crate::pricing::{ModelPrice, PriceBook, Rates, usd_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
+
+use super::price_book;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub model: Option<String>,
 }
 
-pub fn run(_globals: &Globals, _settings: Settings, _printer: &Printer) -> anyhow::Result<()> {
-    Err(not_built("tokens prices"))
+/// Micro-dollars per million tokens as `$3.75`.
+fn per_mtok(v: i64) -> String {
+    let text = crate::pricing::format_usd(v);
+    // at least cents, more only where the price has them: $3.00, $0.30, $0.125
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let frac = frac.trim_end_matches('0');
+    format!("${int}.{frac:0<2}")
+}
+
+fn rates_json(r: &Rates) -> Value {
+    json!({
+        "input": usd_json(r.input),
+        "output": usd_json(r.output),
+        "cache_read": usd_json(r.cache_read),
+        "cache_write_5m": usd_json(r.cache_write_5m),
+        "cache_write_1h": usd_json(r.cache_write_1h),
+    })
+}
+
+fn price_json(p: &ModelPrice, book: &PriceBook) -> Value {
+    json!({
+        "model": p.id,
+        "provider": p.provider,
+        "unit": "USD per million tokens",
+        "prices": rates_json(&p.base),
+        "long_context": p.long_context.as_ref().map(|(above, r)| {
+            let mut v = rates_json(r);
+            v["above_prompt_tokens"] = json!(above);
+            v
+        }),
+        "names": book.builtin_names(&p.id),
+        "source": p.origin,
+        "version": p.version,
+    })
+}
+
+pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let book = price_book(globals)?;
+    let prices: Vec<ModelPrice> = match &s.model {
+        Some(m) => {
+            // a provider given as `provider/model` is honoured
+            let (provider, model) = m.split_once('/').unwrap_or(("", m));
+            match book
+                .price(provider, m)
+                .or_else(|| book.price(provider, model))
+            {
+                Some(p) => vec![p.clone()],
+                None => {
+                    return Err(no(format!("no price for model `{m}`"))
+                        .hint("see `aimcp tokens prices` for the known models, or add one with `--pricing FILE`")
+                        .into());
+                }
+            }
+        }
+        None => book
+            .builtin_models()
+            .iter()
+            .map(|b| {
+                book.price(&b.provider, &b.id)
+                    .cloned()
+                    .unwrap_or_else(|| b.clone())
+            })
+            .collect(),
+    };
+    if printer.is_json() {
+        return printer.json(&json!({
+            "as_of": book.as_of(),
+            "source": book.builtin_source(),
+            "file": book.user_path().map(|p| p.display().to_string()),
+            "free_providers": ["ollama", "lmstudio", "llamacpp", "local"],
+            "models": prices.iter().map(|p| price_json(p, &book)).collect::<Vec<_>>(),
+        }));
+    }
+    let mut table = printer.table();
+    table.set_header(vec![
+        "model",
+        "provider",
+        "input",
+        "output",
+        "cache read",
+        "write 5m",
+        "write 1h",
+        "over 200k (in/out)",
+        "source",
+    ]);
+    for p in &prices {
+        let r = &p.base;
+        let mut row = vec![Cell::new(&p.id), Cell::new(&p.provider)];
+        for v in [
+            r.input,
+            r.output,
+            r.cache_read,
+            r.cache_write_5m,
+            r.cache_write_1h,
+        ] {
+            row.push(Cell::new(per_mtok(v)).set_alignment(CellAlignment::Right));
+        }
+        row.push(Cell::new(match &p.long_context {
+            Some((_, t)) => format!("{} / {}", per_mtok(t.input), per_mtok(t.output)),
+            None => String::new(),
+        }));
+        row.push(Cell::new(&p.origin));
+        table.add_row(row);
+    }
+    printer.print_table(&table)?;
+    printer.info(format!(
+        "prices in USD per million tokens; built-in table as of {}{}; local runtimes (ollama ...) cost $0",
+        book.as_of(),
+        match book.user_path() {
+            Some(p) => format!(", with `{}` over it", p.display()),
+            None => String::new(),
+        }
+    ));
+    if let Some(p) = prices.first()
+        && s.model.is_some()
+    {
+        let names = book.builtin_names(&p.id);
+        if !names.is_empty() {
+            printer.info(format!("also known as: {}", names.join(", ")));
+        }
+    }
+    Ok(())
 }

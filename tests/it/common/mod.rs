@@ -144,3 +144,4 @@ impl TestEnv {
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+pub mod usage;

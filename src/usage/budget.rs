@@ -1,0 +1,220 @@
+//! Budgets: limits per day, month or request, for a scope, and how far each one is spent.
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use rusqlite::{Connection, params};
+
+use super::{Scope, max_request_cost, total};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Daily,
+    Monthly,
+    PerRequest,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Daily => "daily",
+            Period::Monthly => "monthly",
+            Period::PerRequest => "per-request",
+        }
+    }
+
+    fn parse(s: &str) -> Period {
+        match s {
+            "daily" => Period::Daily,
+            "monthly" => Period::Monthly,
+            _ => Period::PerRequest,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    pub id: i64,
+    pub period: Period,
+    pub limit_micros: i64,
+    pub scope: Scope,
+    /// Warning, critical and exceeded levels, in percent of the limit.
+    pub thresholds: [i64; 3],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Ok,
+    Warning,
+    Critical,
+    Exceeded,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Warning => "warning",
+            Level::Critical => "critical",
+            Level::Exceeded => "exceeded",
+        }
+    }
+}
+
+/// A budget and how much of it is spent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub budget: Budget,
+    pub spent_micros: i64,
+    /// Spent over limit, in hundredths of a percent (10000 = 100 %).
+    pub basis_points: i64,
+    pub level: Level,
+}
+
+impl Status {
+    /// Percent on a 0–100 scale (above 100 when exceeded), two decimals.
+    pub fn percent(&self) -> f64 {
+        self.basis_points as f64 / 100.0
+    }
+}
+
+/// The level for a spend: warning from the first threshold, critical from the second; exceeded
+/// once the spend passes the third (by default: more than the limit).
+pub fn level(spent: i64, limit: i64, thresholds: [i64; 3]) -> (i64, Level) {
+    let bp = if limit <= 0 {
+        if spent > 0 { i64::MAX / 4 } else { 0 }
+    } else {
+        ((spent as i128 * 10_000) / limit as i128) as i64
+    };
+    let reached = |t: i64| spent as i128 * 100 >= t as i128 * limit as i128;
+    let passed = |t: i64| spent as i128 * 100 > t as i128 * limit as i128;
+    let level = if passed(thresholds[2]) {
+        Level::Exceeded
+    } else if reached(thresholds[1]) {
+        Level::Critical
+    } else if reached(thresholds[0]) {
+        Level::Warning
+    } else {
+        Level::Ok
+    };
+    (bp, level)
+}
+
+pub fn add(
+    conn: &Connection,
+    period: Period,
+    limit_micros: i64,
+    scope: &Scope,
+    thresholds: [i64; 3],
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO budgets (period, limit_micros, scope, warn_percent, critical_percent, \
+         exceeded_percent, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            period.as_str(),
+            limit_micros,
+            scope.to_string(),
+            thresholds[0],
+            thresholds[1],
+            thresholds[2],
+            Timestamp::now().as_millisecond()
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn remove(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    Ok(conn.execute("DELETE FROM budgets WHERE id = ?1", [id])? > 0)
+}
+
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Budget>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, period, limit_micros, scope, warn_percent, critical_percent, exceeded_percent \
+         FROM budgets ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let scope: String = r.get(3)?;
+        Ok(Budget {
+            id: r.get(0)?,
+            period: Period::parse(&r.get::<_, String>(1)?),
+            limit_micros: r.get(2)?,
+            scope: Scope::parse(&scope).unwrap_or(Scope::Global),
+            thresholds: [r.get(4)?, r.get(5)?, r.get(6)?],
+        })
+    })?;
+    rows.collect()
+}
+
+/// The start of today and of this month, and the start of tomorrow, in a zone (ms).
+pub struct Calendar {
+    pub day_start: i64,
+    pub day_end: i64,
+    pub month_start: i64,
+    pub month_end: i64,
+}
+
+impl Calendar {
+    pub fn at(now: Timestamp, tz: &TimeZone) -> anyhow::Result<Calendar> {
+        let today = now.to_zoned(tz.clone()).date();
+        let ms = |d: jiff::civil::Date| -> anyhow::Result<i64> {
+            Ok(d.to_zoned(tz.clone())?.timestamp().as_millisecond())
+        };
+        let first = today.first_of_month();
+        Ok(Calendar {
+            day_start: ms(today)?,
+            day_end: ms(today.checked_add(1.day())?)?,
+            month_start: ms(first)?,
+            month_end: ms(first.checked_add(1.month())?)?,
+        })
+    }
+}
+
+/// How far each budget is spent, with `add` micro-dollars added to daily and monthly spend (an
+/// estimate for `check`). Per-request budgets look at `request` when given, else at the
+/// costliest request of today.
+pub fn status(
+    conn: &Connection,
+    budgets: &[Budget],
+    cal: &Calendar,
+    add: i64,
+    request: Option<i64>,
+) -> rusqlite::Result<Vec<Status>> {
+    let mut out = Vec::new();
+    for b in budgets {
+        let spent = match b.period {
+            Period::Daily => total(conn, cal.day_start, cal.day_end, &b.scope)?.cost_micros + add,
+            Period::Monthly => {
+                total(conn, cal.month_start, cal.month_end, &b.scope)?.cost_micros + add
+            }
+            Period::PerRequest => match request {
+                Some(e) => e,
+                None => max_request_cost(conn, cal.day_start, cal.day_end, &b.scope)?,
+            },
+        };
+        let (basis_points, level) = level(spent, b.limit_micros, b.thresholds);
+        out.push(Status {
+            budget: b.clone(),
+            spent_micros: spent,
+            basis_points,
+            level,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_follow_the_thresholds() {
+        let t = [80, 90, 100];
+        assert_eq!(level(0, 100, t), (0, Level::Ok));
+        assert_eq!(level(79, 100, t).1, Level::Ok);
+        assert_eq!(level(80, 100, t).1, Level::Warning);
+        assert_eq!(level(90, 100, t).1, Level::Critical);
+        assert_eq!(level(100, 100, t), (10_000, Level::Critical));
+        assert_eq!(level(101, 100, t), (10_100, Level::Exceeded));
+        assert_eq!(level(5, 0, t).1, Level::Exceeded);
+        assert_eq!(level(50, 100, [50, 60, 70]).1, Level::Warning);
+    }
+}

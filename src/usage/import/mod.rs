@@ -1,0 +1,339 @@
+//! Importing the logs coding agents write: Claude Code and Codex.
+//!
+//! Imports are incremental: each file's size, mtime and byte offset (whole lines read so far) are
+//! kept in `import_files`, committed in the same transaction as the rows read from it, so a killed
+//! import leaves a consistent store and the next one carries on where the last commit stopped.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use rusqlite::params;
+
+use super::{Pricer, Request, Store, Writer, Written};
+use crate::pricing::PriceBook;
+
+pub mod claude;
+pub mod codex;
+
+/// Which agent's logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    ClaudeCode,
+    Codex,
+}
+
+impl Agent {
+    pub fn source(self) -> &'static str {
+        match self {
+            Agent::ClaudeCode => "claude-code",
+            Agent::Codex => "codex",
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Files with something new that were read.
+    pub files_read: u64,
+    /// Files seen with nothing new.
+    pub files_unchanged: u64,
+    pub requests_added: u64,
+    /// Requests already in the store (or logged more than once), not added again.
+    pub duplicates: u64,
+    pub bytes_read: u64,
+    pub unpriced: u64,
+}
+
+/// Every `*.jsonl` file under the roots, sorted, each once.
+pub fn find_logs(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = roots.to_vec();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                stack.push(path);
+            } else if (ft.is_file() || ft.is_symlink())
+                && path.extension().is_some_and(|x| x == "jsonl")
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A file's size and modification time (ns).
+fn stat(path: &Path) -> std::io::Result<(u64, i64)> {
+    let m = std::fs::metadata(path)?;
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0);
+    Ok((m.len(), mtime))
+}
+
+struct Remembered {
+    size: u64,
+    mtime: i64,
+    offset: u64,
+    state: Option<String>,
+}
+
+/// A file to read: path, key, size, mtime, offset, parser state.
+type Planned = (PathBuf, String, u64, i64, u64, Option<String>);
+
+/// What reading one file gave.
+struct Parsed {
+    requests: Vec<Request>,
+    seen: u64,
+    new_state: Option<String>,
+    complete: u64,
+    read: u64,
+}
+
+/// Who and where, for rows whose logs do not say.
+#[derive(Debug, Clone)]
+pub struct Defaults {
+    pub user: String,
+}
+
+/// Reads what is new in each file and writes its requests.
+/// `progress` is called with the bytes read so far and the total to read.
+pub fn import(
+    store: &mut Store,
+    agent: Agent,
+    root_of: &(dyn Fn(&Path) -> Option<PathBuf> + Sync),
+    files: &[PathBuf],
+    book: &PriceBook,
+    defaults: &Defaults,
+    mut progress: impl FnMut(u64, u64),
+) -> anyhow::Result<Stats> {
+    let source = agent.source();
+    let mut stats = Stats::default();
+    // what to read
+    let mut plan: Vec<Planned> = Vec::new();
+    let mut total = 0u64;
+    {
+        let mut known: HashMap<String, Remembered> = HashMap::new();
+        let mut stmt = store.conn().prepare(
+            "SELECT path, size, mtime_ns, offset, state FROM import_files WHERE source = ?1",
+        )?;
+        let rows = stmt.query_map([source], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Remembered {
+                    size: r.get::<_, i64>(1)? as u64,
+                    mtime: r.get(2)?,
+                    offset: r.get::<_, i64>(3)? as u64,
+                    state: r.get(4)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (p, r) = row?;
+            known.insert(p, r);
+        }
+        for path in files {
+            let Ok((size, mtime)) = stat(path) else {
+                continue;
+            };
+            let key = path.to_string_lossy().into_owned();
+            let (offset, state) = match known.remove(&key) {
+                Some(r) if r.size == size && r.mtime == mtime => {
+                    stats.files_unchanged += 1;
+                    continue;
+                }
+                // shorter than what was read: the file was replaced; read it again
+                Some(r) if size < r.offset => (0, None),
+                Some(r) => (r.offset, r.state),
+                None => (0, None),
+            };
+            if size <= offset {
+                // touched, nothing new: remember the new mtime
+                plan.push((path.clone(), key, size, mtime, offset, state));
+                continue;
+            }
+            total += size - offset;
+            plan.push((path.clone(), key, size, mtime, offset, state));
+        }
+    }
+    let mut pricer = Pricer::new(book);
+    let mut done = 0u64;
+    // Files are read and parsed in groups, on two threads; each group is written in one
+    // transaction together with the new offsets of its files.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get().clamp(1, 4))
+        .unwrap_or(1);
+    let mut rest = plan.as_slice();
+    while !rest.is_empty() {
+        let mut take = 0;
+        let mut bytes = 0u64;
+        while take < rest.len() && take < 256 && bytes < (128 << 20) {
+            bytes += rest[take].2.saturating_sub(rest[take].4);
+            take += 1;
+        }
+        let (group, tail) = rest.split_at(take);
+        rest = tail;
+        let parse_one = |item: &Planned| -> Parsed {
+            let (path, _key, size, _mtime, offset, state) = item;
+            let mut buf = Vec::new();
+            if size > offset
+                && let Ok(mut f) = std::fs::File::open(path)
+                && f.seek(SeekFrom::Start(*offset)).is_ok()
+            {
+                let _ = f.take(size - offset).read_to_end(&mut buf);
+            }
+            // whole lines only: a line being written stays for next time
+            let complete = memchr::memrchr(b'\n', &buf).map(|i| i + 1).unwrap_or(0);
+            let chunk = &buf[..complete];
+            let root = root_of(path);
+            let (requests, seen, new_state) = match agent {
+                Agent::ClaudeCode => {
+                    let (r, seen) = claude::parse(chunk, path, root.as_deref(), defaults);
+                    (r, seen, None)
+                }
+                Agent::Codex => {
+                    let (r, st) = codex::parse(chunk, path, state.as_deref(), defaults);
+                    let n = r.len() as u64;
+                    (r, n, Some(st))
+                }
+            };
+            Parsed {
+                requests,
+                seen,
+                new_state,
+                complete: complete as u64,
+                read: buf.len() as u64,
+            }
+        };
+        let mut parsed: Vec<Parsed> = if threads > 1 && group.len() > 1 {
+            let per = group.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = group
+                    .chunks(per)
+                    .map(|part| scope.spawn(move || part.iter().map(parse_one).collect::<Vec<_>>()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        } else {
+            group.iter().map(parse_one).collect()
+        };
+        if parsed.len() != group.len() {
+            return Err(anyhow::anyhow!("a log reader stopped unexpectedly"));
+        }
+        for p in &mut parsed {
+            for r in &mut p.requests {
+                // a cost the log gives is used only for models the price table does not know
+                let given = (r.cost_source == super::CostSource::Given).then_some(r.cost_micros);
+                r.cost_source = super::CostSource::Unpriced;
+                pricer.price(r);
+                if let (super::CostSource::Unpriced, Some(c)) = (r.cost_source, given) {
+                    r.cost_micros = c;
+                    r.cost_source = super::CostSource::Given;
+                    r.price_version = Some(format!("{source} log"));
+                }
+            }
+        }
+        let counts = store.write(|tx| {
+            let mut w = Writer::new(tx, true)?;
+            let mut counts = Vec::with_capacity(group.len());
+            for p in &parsed {
+                let mut added = 0u64;
+                let mut unpriced = 0u64;
+                for r in &p.requests {
+                    if w.write(r)? == Written::Added {
+                        added += 1;
+                        if r.cost_source == super::CostSource::Unpriced {
+                            unpriced += 1;
+                        }
+                    }
+                }
+                counts.push((added, unpriced));
+            }
+            w.finish()?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO import_files (source, path, size, mtime_ns, offset, state) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, \
+                 mtime_ns = excluded.mtime_ns, offset = excluded.offset, state = excluded.state",
+            )?;
+            for ((_, key, size, mtime, offset, state), p) in group.iter().zip(&parsed) {
+                stmt.execute(params![
+                    source,
+                    key,
+                    *size as i64,
+                    mtime,
+                    (offset + p.complete) as i64,
+                    p.new_state.as_ref().or(state.as_ref())
+                ])?;
+            }
+            Ok(counts)
+        })?;
+        for (p, (added, unpriced)) in parsed.iter().zip(counts) {
+            if p.complete > 0 {
+                stats.files_read += 1;
+            } else {
+                stats.files_unchanged += 1;
+            }
+            stats.requests_added += added;
+            stats.duplicates += p.seen - added.min(p.seen);
+            stats.unpriced += unpriced;
+            stats.bytes_read += p.complete;
+            done += p.read;
+        }
+        progress(done, total);
+    }
+    Ok(stats)
+}
+
+/// Seconds or an RFC 3339 string -> ms.
+pub(crate) fn parse_time(text: &str) -> Option<i64> {
+    text.parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.as_millisecond())
+}
+
+/// The last component of a path (`/home/a/src/web` -> `web`).
+pub(crate) fn base_name(path: &str) -> Option<String> {
+    path.trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// A request as an import makes it, before pricing.
+pub(crate) fn request(source: &str) -> Request {
+    Request {
+        ts_ms: 0,
+        provider: String::new(),
+        model: String::new(),
+        user: String::new(),
+        project: String::new(),
+        org: String::new(),
+        session: None,
+        source: source.to_string(),
+        request_id: None,
+        tokens: Default::default(),
+        reasoning: 0,
+        cost_micros: 0,
+        cost_source: super::CostSource::Unpriced,
+        price_version: None,
+        latency_ms: None,
+        success: true,
+    }
+}

@@ -1,0 +1,370 @@
+//! The SQLite file: opening, schema and migrations, and retries when another process holds the
+//! write lock.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+
+/// The schema, one entry per version. `PRAGMA user_version` says how many have been applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: requests, hourly rollups, budgets, import progress
+    r#"
+    CREATE TABLE requests (
+        id              INTEGER PRIMARY KEY,
+        ts              INTEGER NOT NULL,          -- milliseconds since the Unix epoch, UTC
+        provider        TEXT    NOT NULL,
+        model           TEXT    NOT NULL,
+        user            TEXT    NOT NULL,
+        project         TEXT    NOT NULL,
+        org             TEXT    NOT NULL DEFAULT '',
+        session         TEXT,
+        source          TEXT    NOT NULL,          -- manual, jsonl, claude-code, codex ...
+        request_id      TEXT,
+        input           INTEGER NOT NULL,
+        output          INTEGER NOT NULL,
+        cache_read      INTEGER NOT NULL,
+        cache_write_5m  INTEGER NOT NULL,
+        cache_write_1h  INTEGER NOT NULL,
+        reasoning       INTEGER NOT NULL,
+        cost_micros     INTEGER NOT NULL,          -- micro-dollars; 0 when unpriced
+        cost_source     TEXT    NOT NULL,          -- given | computed | unpriced
+        price_version   TEXT,
+        latency_ms      INTEGER,
+        success         INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX requests_request_id ON requests (source, request_id)
+        WHERE request_id IS NOT NULL;
+    CREATE INDEX requests_ts ON requests (ts);
+
+    CREATE TABLE rollup (
+        hour            INTEGER NOT NULL,          -- ts / 3,600,000
+        provider        TEXT    NOT NULL,
+        model           TEXT    NOT NULL,
+        user            TEXT    NOT NULL,
+        project         TEXT    NOT NULL,
+        org             TEXT    NOT NULL,
+        requests        INTEGER NOT NULL,
+        input           INTEGER NOT NULL,
+        output          INTEGER NOT NULL,
+        cache_read      INTEGER NOT NULL,
+        cache_write_5m  INTEGER NOT NULL,
+        cache_write_1h  INTEGER NOT NULL,
+        reasoning       INTEGER NOT NULL,
+        cost_micros     INTEGER NOT NULL,
+        unpriced        INTEGER NOT NULL,
+        PRIMARY KEY (hour, provider, model, user, project, org)
+    ) WITHOUT ROWID;
+
+    -- The same sums per hour only, for summaries of everything.
+    CREATE TABLE rollup_hour (
+        hour            INTEGER PRIMARY KEY,
+        requests        INTEGER NOT NULL,
+        input           INTEGER NOT NULL,
+        output          INTEGER NOT NULL,
+        cache_read      INTEGER NOT NULL,
+        cache_write_5m  INTEGER NOT NULL,
+        cache_write_1h  INTEGER NOT NULL,
+        reasoning       INTEGER NOT NULL,
+        cost_micros     INTEGER NOT NULL,
+        unpriced        INTEGER NOT NULL
+    );
+
+    -- New rows are added to both rollups by `usage::Writer` (summed in memory, written once per
+    -- transaction). Updates and deletes are kept here. Every change is an additive upsert, so
+    -- the order in which they land does not matter.
+    CREATE TRIGGER requests_delete AFTER DELETE ON requests BEGIN
+        INSERT INTO rollup VALUES (
+            old.ts / 3600000, old.provider, old.model, old.user, old.project, old.org, -1,
+            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
+            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
+            -(old.cost_source = 'unpriced'))
+        ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+        INSERT INTO rollup_hour VALUES (
+            old.ts / 3600000, -1,
+            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
+            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
+            -(old.cost_source = 'unpriced'))
+        ON CONFLICT (hour) DO UPDATE SET
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+    END;
+
+    CREATE TRIGGER requests_update AFTER UPDATE ON requests BEGIN
+        INSERT INTO rollup VALUES (
+            old.ts / 3600000, old.provider, old.model, old.user, old.project, old.org, -1,
+            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
+            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
+            -(old.cost_source = 'unpriced'))
+        ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+        INSERT INTO rollup_hour VALUES (
+            old.ts / 3600000, -1,
+            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
+            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
+            -(old.cost_source = 'unpriced'))
+        ON CONFLICT (hour) DO UPDATE SET
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+        INSERT INTO rollup VALUES (
+            new.ts / 3600000, new.provider, new.model, new.user, new.project, new.org, 1,
+            new.input, new.output, new.cache_read, new.cache_write_5m,
+            new.cache_write_1h, new.reasoning, new.cost_micros,
+            (new.cost_source = 'unpriced'))
+        ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+        INSERT INTO rollup_hour VALUES (
+            new.ts / 3600000, 1,
+            new.input, new.output, new.cache_read, new.cache_write_5m,
+            new.cache_write_1h, new.reasoning, new.cost_micros,
+            (new.cost_source = 'unpriced'))
+        ON CONFLICT (hour) DO UPDATE SET
+            requests = requests + excluded.requests,
+            input = input + excluded.input,
+            output = output + excluded.output,
+            cache_read = cache_read + excluded.cache_read,
+            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+            reasoning = reasoning + excluded.reasoning,
+            cost_micros = cost_micros + excluded.cost_micros,
+            unpriced = unpriced + excluded.unpriced;
+    END;
+
+    CREATE TABLE budgets (
+        id              INTEGER PRIMARY KEY,
+        period          TEXT    NOT NULL,          -- daily | monthly | per-request
+        limit_micros    INTEGER NOT NULL,
+        scope           TEXT    NOT NULL,          -- global | user:NAME | project:NAME | org:NAME
+        warn_percent    INTEGER NOT NULL,
+        critical_percent INTEGER NOT NULL,
+        exceeded_percent INTEGER NOT NULL,
+        created_ms      INTEGER NOT NULL
+    );
+
+    CREATE TABLE import_files (
+        source          TEXT    NOT NULL,
+        path            TEXT    NOT NULL,
+        size            INTEGER NOT NULL,
+        mtime_ns        INTEGER NOT NULL,
+        offset          INTEGER NOT NULL,          -- bytes read so far (whole lines)
+        state           TEXT,                      -- per-file parser state (JSON)
+        PRIMARY KEY (source, path)
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// Per-connection settings: WAL's durable-enough sync, and a page cache and memory map large
+/// enough that big batches and summaries do not thrash (both are upper bounds, not allocations).
+const SESSION_PRAGMAS: &str =
+    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;";
+
+/// A WAL larger than this is checkpointed and emptied after a write or at open.
+const WAL_LIMIT: u64 = 64 << 20;
+
+/// The usage store.
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+/// The default path: `<data dir>/aimcp/usage.db`.
+pub fn default_path() -> anyhow::Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("aimcp").join("usage.db"))
+        .ok_or_else(|| {
+            crate::error::usage("cannot find a data folder for the usage store")
+                .hint("give one with `--db FILE` or `AIMCP_DB`")
+                .into()
+        })
+}
+
+/// Is this SQLite's "someone else holds the lock" error?
+pub fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Runs `f` again while SQLite reports the database busy (after its own busy timeout), with a
+/// growing pause, for up to about five minutes, so no user ever sees "database is locked".
+pub fn retry<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let mut pause = Duration::from_millis(5);
+    let mut waited = Duration::ZERO;
+    loop {
+        match f() {
+            Err(e) if is_busy(&e) && waited < Duration::from_secs(300) => {
+                std::thread::sleep(pause);
+                waited += pause;
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating it and its folder on first use) and migrates the store.
+    pub fn open(path: &Path) -> anyhow::Result<Store> {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot create the folder `{}` for the usage store: {e}",
+                    dir.display()
+                )
+            })?;
+        }
+        let open = || -> rusqlite::Result<Connection> {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(Duration::from_secs(30))?;
+            // a short-lived process should not pay for a checkpoint of the whole WAL when it
+            // closes; SQLite checkpoints as the WAL grows anyway
+            conn.set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
+            )?;
+            Ok(conn)
+        };
+        let conn = retry(open).map_err(|e| {
+            anyhow::anyhow!("cannot open the usage store `{}`: {e}", path.display())
+        })?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate().map_err(|e| {
+            anyhow::anyhow!("cannot prepare the usage store `{}`: {e}", path.display())
+        })?;
+        store.trim_wal();
+        Ok(store)
+    }
+
+    /// After a large write (or when a large WAL is found), copies the WAL into the database and
+    /// empties it, so that later processes do not read a huge WAL when they open the store.
+    /// Best effort: a busy store is left for a later run.
+    fn trim_wal(&self) {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        let large = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_LIMIT);
+        if large {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> rusqlite::Result<()> {
+        let version: i64 = retry(|| self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
+        if version as usize >= MIGRATIONS.len() {
+            return retry(|| self.conn.execute_batch(SESSION_PRAGMAS));
+        }
+        retry(|| {
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            let _ = mode;
+            Ok(())
+        })?;
+        self.conn.execute_batch(SESSION_PRAGMAS)?;
+        retry(|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+                tx.execute_batch(sql)?;
+                tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+            }
+            tx.commit()
+        })
+    }
+
+    /// Runs `f` in a write transaction (taken at once, so writers queue instead of deadlocking),
+    /// retrying the whole transaction when the store stays busy.
+    pub fn write<T>(
+        &mut self,
+        mut f: impl FnMut(&Transaction<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut pause = Duration::from_millis(5);
+        let mut waited = Duration::ZERO;
+        loop {
+            let attempt = (|| -> anyhow::Result<T> {
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            })();
+            if attempt.is_ok() {
+                self.trim_wal();
+            }
+            match attempt {
+                Err(e)
+                    if e.downcast_ref::<rusqlite::Error>().is_some_and(is_busy)
+                        && waited < Duration::from_secs(300) =>
+                {
+                    std::thread::sleep(pause);
+                    waited += pause;
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// A read-only connection's view (reads in WAL mode never wait for writers).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -1,0 +1,96 @@
+//! Helpers for the usage ledger's tests: a store in the temp folder, and a look at its rows.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use super::{Run, TestEnv};
+
+impl TestEnv {
+    /// The usage store of this test.
+    pub fn db(&self) -> PathBuf {
+        self.root.path().join("usage.db")
+    }
+
+    /// Runs `aimcp --db <temp> ...` in UTC with a fixed user.
+    pub fn tokens(&self, args: &[&str]) -> Run {
+        let db = self.db();
+        let mut full = vec!["--db", db.to_str().unwrap()];
+        full.extend_from_slice(args);
+        let out = self
+            .cmd()
+            .env("TZ", "UTC")
+            .env("USER", "alice")
+            .args(&full)
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Like [`TestEnv::tokens`], with stdin.
+    pub fn tokens_stdin(&self, args: &[&str], input: &str) -> Run {
+        let db = self.db();
+        let mut full = vec!["--db", db.to_str().unwrap()];
+        full.extend_from_slice(args);
+        self.run_stdin_env(&full, input, &[("TZ", "UTC"), ("USER", "alice")])
+    }
+
+    pub fn run_stdin_env(&self, args: &[&str], input: &str, vars: &[(&str, &str)]) -> Run {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut cmd = self.cmd();
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_string();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs one SQL query on the store and returns its rows as text.
+    pub fn sql(&self, query: &str) -> Vec<Vec<String>> {
+        let conn = rusqlite::Connection::open(self.db()).unwrap();
+        let mut stmt = conn.prepare(query).unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |row| {
+            (0..n)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => "NULL".to_string(),
+                        rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                        rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into(),
+                        rusqlite::types::ValueRef::Blob(_) => "<blob>".to_string(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+    }
+
+    /// One number from SQL.
+    pub fn sql_i64(&self, query: &str) -> i64 {
+        self.sql(query)[0][0].parse().unwrap()
+    }
+}

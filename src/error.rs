@@ -76,13 +76,6 @@ pub fn cancelled() -> Fail {
     Fail::new(Code::Cancelled, "cancelled")
 }
 
-/// A command that is not built yet: exit 2.
-pub fn not_built(command: &str) -> anyhow::Error {
-    usage(format!("`aimcp {command}` is not built yet"))
-        .hint("see CHANGELOG.md for what this version can do")
-        .into()
-}
-
 /// The first [`Fail`] in an error's chain, if any.
 pub fn find_fail(err: &anyhow::Error) -> Option<&Fail> {
     err.chain().find_map(|e| e.downcast_ref::<Fail>())

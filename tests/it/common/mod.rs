@@ -25,7 +25,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(out: Output) -> Self {
+    pub fn from(out: Output) -> Self {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -99,9 +99,17 @@ impl TestEnv {
 
     /// Runs the binary with stdin from `input`.
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        self.run_stdin_env(args, input, &[])
+    }
+
+    /// Runs the binary with stdin from `input` and extra environment variables.
+    pub fn run_stdin_env(&self, args: &[&str], input: &str, vars: &[(&str, &str)]) -> Run {
         use std::io::Write;
-        let mut child = self
-            .cmd()
+        let mut cmd = self.cmd();
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

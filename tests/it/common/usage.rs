@@ -16,18 +16,14 @@ impl TestEnv {
         let db = self.db();
         let mut full = vec!["--db", db.to_str().unwrap()];
         full.extend_from_slice(args);
-        let out = self
-            .cmd()
-            .env("TZ", "UTC")
-            .env("USER", "alice")
-            .args(&full)
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from(
+            self.cmd()
+                .env("TZ", "UTC")
+                .env("USER", "alice")
+                .args(&full)
+                .output()
+                .unwrap(),
+        )
     }
 
     /// Like [`TestEnv::tokens`], with stdin.
@@ -36,34 +32,6 @@ impl TestEnv {
         let mut full = vec!["--db", db.to_str().unwrap()];
         full.extend_from_slice(args);
         self.run_stdin_env(&full, input, &[("TZ", "UTC"), ("USER", "alice")])
-    }
-
-    pub fn run_stdin_env(&self, args: &[&str], input: &str, vars: &[(&str, &str)]) -> Run {
-        use std::io::Write;
-        use std::process::Stdio;
-        let mut cmd = self.cmd();
-        for (k, v) in vars {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let input = input.to_string();
-        let writer = std::thread::spawn(move || {
-            let _ = stdin.write_all(input.as_bytes());
-        });
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
     }
 
     /// Runs one SQL query on the store and returns its rows as text.

@@ -240,12 +240,7 @@ impl<'t> Writer<'t> {
         for (n, i) in &names {
             by_id[*i as usize] = n;
         }
-        let set = "requests = requests + excluded.requests, input = input + excluded.input, \
-            output = output + excluded.output, cache_read = cache_read + excluded.cache_read, \
-            cache_write_5m = cache_write_5m + excluded.cache_write_5m, \
-            cache_write_1h = cache_write_1h + excluded.cache_write_1h, \
-            reasoning = reasoning + excluded.reasoning, cost_micros = cost_micros + excluded.cost_micros, \
-            unpriced = unpriced + excluded.unpriced";
+        let set = store::ROLLUP_ADD;
         let mut group = conn.prepare_cached(&format!(
             "INSERT INTO rollup VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
              ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET {set}"

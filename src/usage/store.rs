@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
-/// The schema, one entry per version. `PRAGMA user_version` says how many have been applied.
-const MIGRATIONS: &[&str] = &[
-    // 1: requests, hourly rollups, budgets, import progress
-    r#"
+/// Version 1 of the schema: requests, hourly rollups, budgets, import progress (the rollup
+/// triggers are added by [`migrations`]).
+const SCHEMA_1: &str = r#"
     CREATE TABLE requests (
         id              INTEGER PRIMARY KEY,
         ts              INTEGER NOT NULL,          -- milliseconds since the Unix epoch, UTC
@@ -70,105 +69,6 @@ const MIGRATIONS: &[&str] = &[
         unpriced        INTEGER NOT NULL
     );
 
-    -- New rows are added to both rollups by `usage::Writer` (summed in memory, written once per
-    -- transaction). Updates and deletes are kept here. Every change is an additive upsert, so
-    -- the order in which they land does not matter.
-    CREATE TRIGGER requests_delete AFTER DELETE ON requests BEGIN
-        INSERT INTO rollup VALUES (
-            old.ts / 3600000, old.provider, old.model, old.user, old.project, old.org, -1,
-            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
-            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
-            -(old.cost_source = 'unpriced'))
-        ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
-            requests = requests + excluded.requests,
-            input = input + excluded.input,
-            output = output + excluded.output,
-            cache_read = cache_read + excluded.cache_read,
-            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
-            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
-            reasoning = reasoning + excluded.reasoning,
-            cost_micros = cost_micros + excluded.cost_micros,
-            unpriced = unpriced + excluded.unpriced;
-        INSERT INTO rollup_hour VALUES (
-            old.ts / 3600000, -1,
-            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
-            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
-            -(old.cost_source = 'unpriced'))
-        ON CONFLICT (hour) DO UPDATE SET
-            requests = requests + excluded.requests,
-            input = input + excluded.input,
-            output = output + excluded.output,
-            cache_read = cache_read + excluded.cache_read,
-            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
-            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
-            reasoning = reasoning + excluded.reasoning,
-            cost_micros = cost_micros + excluded.cost_micros,
-            unpriced = unpriced + excluded.unpriced;
-    END;
-
-    CREATE TRIGGER requests_update AFTER UPDATE ON requests BEGIN
-        INSERT INTO rollup VALUES (
-            old.ts / 3600000, old.provider, old.model, old.user, old.project, old.org, -1,
-            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
-            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
-            -(old.cost_source = 'unpriced'))
-        ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
-            requests = requests + excluded.requests,
-            input = input + excluded.input,
-            output = output + excluded.output,
-            cache_read = cache_read + excluded.cache_read,
-            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
-            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
-            reasoning = reasoning + excluded.reasoning,
-            cost_micros = cost_micros + excluded.cost_micros,
-            unpriced = unpriced + excluded.unpriced;
-        INSERT INTO rollup_hour VALUES (
-            old.ts / 3600000, -1,
-            -old.input, -old.output, -old.cache_read, -old.cache_write_5m,
-            -old.cache_write_1h, -old.reasoning, -old.cost_micros,
-            -(old.cost_source = 'unpriced'))
-        ON CONFLICT (hour) DO UPDATE SET
-            requests = requests + excluded.requests,
-            input = input + excluded.input,
-            output = output + excluded.output,
-            cache_read = cache_read + excluded.cache_read,
-            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
-            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
-            reasoning = reasoning + excluded.reasoning,
-            cost_micros = cost_micros + excluded.cost_micros,
-            unpriced = unpriced + excluded.unpriced;
-        INSERT INTO rollup VALUES (
-            new.ts / 3600000, new.provider, new.model, new.user, new.project, new.org, 1,
-            new.input, new.output, new.cache_read, new.cache_write_5m,
-            new.cache_write_1h, new.reasoning, new.cost_micros,
-            (new.cost_source = 'unpriced'))
-        ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET
-            requests = requests + excluded.requests,
-            input = input + excluded.input,
-            output = output + excluded.output,
-            cache_read = cache_read + excluded.cache_read,
-            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
-            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
-            reasoning = reasoning + excluded.reasoning,
-            cost_micros = cost_micros + excluded.cost_micros,
-            unpriced = unpriced + excluded.unpriced;
-        INSERT INTO rollup_hour VALUES (
-            new.ts / 3600000, 1,
-            new.input, new.output, new.cache_read, new.cache_write_5m,
-            new.cache_write_1h, new.reasoning, new.cost_micros,
-            (new.cost_source = 'unpriced'))
-        ON CONFLICT (hour) DO UPDATE SET
-            requests = requests + excluded.requests,
-            input = input + excluded.input,
-            output = output + excluded.output,
-            cache_read = cache_read + excluded.cache_read,
-            cache_write_5m = cache_write_5m + excluded.cache_write_5m,
-            cache_write_1h = cache_write_1h + excluded.cache_write_1h,
-            reasoning = reasoning + excluded.reasoning,
-            cost_micros = cost_micros + excluded.cost_micros,
-            unpriced = unpriced + excluded.unpriced;
-    END;
-
     CREATE TABLE budgets (
         id              INTEGER PRIMARY KEY,
         period          TEXT    NOT NULL,          -- daily | monthly | per-request
@@ -189,8 +89,52 @@ const MIGRATIONS: &[&str] = &[
         state           TEXT,                      -- per-file parser state (JSON)
         PRIMARY KEY (source, path)
     ) WITHOUT ROWID;
-    "#,
-];
+    "#;
+
+/// Adds an upserted row's sums to a rollup row: the `DO UPDATE SET` of every rollup write, here
+/// and in [`super::Writer`].
+pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
+    input = input + excluded.input, output = output + excluded.output, \
+    cache_read = cache_read + excluded.cache_read, \
+    cache_write_5m = cache_write_5m + excluded.cache_write_5m, \
+    cache_write_1h = cache_write_1h + excluded.cache_write_1h, \
+    reasoning = reasoning + excluded.reasoning, cost_micros = cost_micros + excluded.cost_micros, \
+    unpriced = unpriced + excluded.unpriced";
+
+/// The schema, one entry per version. `PRAGMA user_version` says how many have been applied.
+fn migrations() -> Vec<String> {
+    vec![format!("{SCHEMA_1}\n{}", rollup_triggers())]
+}
+
+/// The triggers that keep both rollups right when a request row is updated or deleted.
+///
+/// New rows are added to both rollups by `usage::Writer` (summed in memory, written once per
+/// transaction). Updates and deletes are kept here. Every change is an additive upsert, so
+/// the order in which they land does not matter.
+fn rollup_triggers() -> String {
+    // `alias` is `old` or `new`; `sign` takes a row's sums out (-) or puts them in (empty).
+    let upserts = |alias: &str, sign: &str| {
+        let sums = format!(
+            "{sign}{alias}.input, {sign}{alias}.output, {sign}{alias}.cache_read, \
+             {sign}{alias}.cache_write_5m, {sign}{alias}.cache_write_1h, {sign}{alias}.reasoning, \
+             {sign}{alias}.cost_micros, {sign}({alias}.cost_source = 'unpriced')"
+        );
+        format!(
+            "INSERT INTO rollup VALUES ({alias}.ts / 3600000, {alias}.provider, {alias}.model, \
+             {alias}.user, {alias}.project, {alias}.org, {sign}1, {sums}) \
+             ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET {ROLLUP_ADD};\n\
+             INSERT INTO rollup_hour VALUES ({alias}.ts / 3600000, {sign}1, {sums}) \
+             ON CONFLICT (hour) DO UPDATE SET {ROLLUP_ADD};\n"
+        )
+    };
+    format!(
+        "CREATE TRIGGER requests_delete AFTER DELETE ON requests BEGIN\n{}END;\n\
+         CREATE TRIGGER requests_update AFTER UPDATE ON requests BEGIN\n{}{}END;\n",
+        upserts("old", "-"),
+        upserts("old", "-"),
+        upserts("new", ""),
+    )
+}
 
 /// Per-connection settings: WAL's durable-enough sync, and a page cache and memory map large
 /// enough that big batches and summaries do not thrash (both are upper bounds, not allocations).
@@ -305,7 +249,8 @@ impl Store {
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
         let version: i64 = retry(|| self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
-        if version as usize >= MIGRATIONS.len() {
+        let migrations = migrations();
+        if version as usize >= migrations.len() {
             return retry(|| self.conn.execute_batch(SESSION_PRAGMAS));
         }
         retry(|| {
@@ -321,7 +266,7 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            for (i, sql) in migrations.iter().enumerate().skip(version.max(0) as usize) {
                 tx.execute_batch(sql)?;
                 tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             }

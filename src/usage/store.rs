@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 /// Version 1 of the schema: requests, hourly rollups, budgets, import progress (the rollup
-/// triggers are added by [`migrations`]).
+/// triggers are made afresh by [`Store::migrate`] after every migration).
 const SCHEMA_1: &str = r#"
     CREATE TABLE requests (
         id              INTEGER PRIMARY KEY,
@@ -91,6 +91,34 @@ const SCHEMA_1: &str = r#"
     ) WITHOUT ROWID;
     "#;
 
+/// Version 2: the rollup by UTC day, so that grouped summaries of long windows read one row per
+/// day and group instead of 24. Filled from the hourly rollup of an existing store.
+const SCHEMA_2: &str = r#"
+    CREATE TABLE rollup_day (
+        day             INTEGER NOT NULL,          -- ts / 86,400,000 (UTC days)
+        provider        TEXT    NOT NULL,
+        model           TEXT    NOT NULL,
+        user            TEXT    NOT NULL,
+        project         TEXT    NOT NULL,
+        org             TEXT    NOT NULL,
+        requests        INTEGER NOT NULL,
+        input           INTEGER NOT NULL,
+        output          INTEGER NOT NULL,
+        cache_read      INTEGER NOT NULL,
+        cache_write_5m  INTEGER NOT NULL,
+        cache_write_1h  INTEGER NOT NULL,
+        reasoning       INTEGER NOT NULL,
+        cost_micros     INTEGER NOT NULL,
+        unpriced        INTEGER NOT NULL,
+        PRIMARY KEY (day, provider, model, user, project, org)
+    ) WITHOUT ROWID;
+    INSERT INTO rollup_day
+        SELECT hour / 24, provider, model, user, project, org, sum(requests), sum(input),
+               sum(output), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h),
+               sum(reasoning), sum(cost_micros), sum(unpriced)
+        FROM rollup WHERE hour >= 0 GROUP BY 1, 2, 3, 4, 5, 6;
+    "#;
+
 /// Adds an upserted row's sums to a rollup row: the `DO UPDATE SET` of every rollup write, here
 /// and in [`super::Writer`].
 pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
@@ -102,13 +130,14 @@ pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
     unpriced = unpriced + excluded.unpriced";
 
 /// The schema, one entry per version. `PRAGMA user_version` says how many have been applied.
-fn migrations() -> Vec<String> {
-    vec![format!("{SCHEMA_1}\n{}", rollup_triggers())]
-}
+const MIGRATIONS: &[&str] = &[SCHEMA_1, SCHEMA_2];
 
-/// The triggers that keep both rollups right when a request row is updated or deleted.
+/// The names of every rollup trigger any version has made (dropped before they are made afresh).
+const TRIGGERS: &[&str] = &["requests_delete", "requests_update"];
+
+/// The triggers that keep the three rollups right when a request row is updated or deleted.
 ///
-/// New rows are added to both rollups by `usage::Writer` (summed in memory, written once per
+/// New rows are added to the rollups by `usage::Writer` (summed in memory, written once per
 /// transaction). Updates and deletes are kept here. Every change is an additive upsert, so
 /// the order in which they land does not matter.
 fn rollup_triggers() -> String {
@@ -119,10 +148,15 @@ fn rollup_triggers() -> String {
              {sign}{alias}.cache_write_5m, {sign}{alias}.cache_write_1h, {sign}{alias}.reasoning, \
              {sign}{alias}.cost_micros, {sign}({alias}.cost_source = 'unpriced')"
         );
+        let group = format!(
+            "{alias}.provider, {alias}.model, {alias}.user, {alias}.project, {alias}.org, \
+             {sign}1, {sums}"
+        );
         format!(
-            "INSERT INTO rollup VALUES ({alias}.ts / 3600000, {alias}.provider, {alias}.model, \
-             {alias}.user, {alias}.project, {alias}.org, {sign}1, {sums}) \
+            "INSERT INTO rollup VALUES ({alias}.ts / 3600000, {group}) \
              ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET {ROLLUP_ADD};\n\
+             INSERT INTO rollup_day VALUES ({alias}.ts / 86400000, {group}) \
+             ON CONFLICT (day, provider, model, user, project, org) DO UPDATE SET {ROLLUP_ADD};\n\
              INSERT INTO rollup_hour VALUES ({alias}.ts / 3600000, {sign}1, {sums}) \
              ON CONFLICT (hour) DO UPDATE SET {ROLLUP_ADD};\n"
         )
@@ -142,7 +176,18 @@ const SESSION_PRAGMAS: &str =
     "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;";
 
 /// A WAL larger than this is checkpointed and emptied after a write or at open.
-const WAL_LIMIT: u64 = 64 << 20;
+///
+/// Every process that opens the store first rebuilds the WAL's index by reading (and
+/// checksumming) every frame written since the WAL was last emptied, and a checkpoint by a
+/// short-lived process never empties it. So the WAL is kept small: at 256 KiB the rebuild costs
+/// a `record` about 0.1 ms, where a WAL left to grow to tens of megabytes cost it several.
+const WAL_LIMIT: u64 = 256 << 10;
+
+/// A WAL larger than this is emptied even if that means waiting for other processes.
+const WAL_HUGE: u64 = 64 << 20;
+
+/// How long SQLite waits for another process's lock before [`retry`] takes over.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The usage store.
 pub struct Store {
@@ -206,7 +251,7 @@ impl Store {
                     | OpenFlags::SQLITE_OPEN_CREATE
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
-            conn.busy_timeout(Duration::from_secs(30))?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
             // a short-lived process should not pay for a checkpoint of the whole WAL when it
             // closes; SQLite checkpoints as the WAL grows anyway
             conn.set_db_config(
@@ -235,11 +280,21 @@ impl Store {
     fn trim_wal(&self) {
         let mut wal = self.path.clone().into_os_string();
         wal.push("-wal");
-        let large = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_LIMIT);
-        if large {
-            let _ = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        if size <= WAL_LIMIT {
+            return;
+        }
+        // a small WAL is left for a later run when another process is busy; a huge one is
+        // worth waiting for, or every later open would read it all
+        let wait = size > WAL_HUGE;
+        if !wait {
+            let _ = self.conn.busy_timeout(Duration::ZERO);
+        }
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        if !wait {
+            let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
         }
     }
 
@@ -249,8 +304,7 @@ impl Store {
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
         let version: i64 = retry(|| self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
-        let migrations = migrations();
-        if version as usize >= migrations.len() {
+        if version as usize >= MIGRATIONS.len() {
             return retry(|| self.conn.execute_batch(SESSION_PRAGMAS));
         }
         retry(|| {
@@ -266,10 +320,17 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            for (i, sql) in migrations.iter().enumerate().skip(version.max(0) as usize) {
+            if version as usize >= MIGRATIONS.len() {
+                return Ok(()); // another process migrated it meanwhile
+            }
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
                 tx.execute_batch(sql)?;
                 tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             }
+            for name in TRIGGERS {
+                tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
+            }
+            tx.execute_batch(&rollup_triggers())?;
             tx.commit()
         })
     }
@@ -311,5 +372,68 @@ impl Store {
     /// A read-only connection's view (reads in WAL mode never wait for writers).
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store made by version 1 gains the day rollup, filled from its hourly rollup, and
+    /// triggers that keep it right.
+    #[test]
+    fn a_version_1_store_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA_1).unwrap();
+            conn.execute_batch(
+                "CREATE TRIGGER requests_update AFTER UPDATE ON requests BEGIN SELECT 1; END;
+                 INSERT INTO requests (id, ts, provider, model, user, project, source, input,
+                     output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros,
+                     cost_source, success)
+                 VALUES (1, 90000000, 'p', 'm', 'u', 'j', 'manual', 10, 1, 0, 0, 0, 0, 7,
+                     'computed', 1);
+                 INSERT INTO rollup VALUES (25, 'p', 'm', 'u', 'j', '', 1, 10, 1, 0, 0, 0, 0, 7, 0);
+                 INSERT INTO rollup VALUES (26, 'p', 'm', 'u', 'j', '', 2, 5, 1, 0, 0, 0, 0, 3, 1);
+                 INSERT INTO rollup_hour VALUES (25, 1, 10, 1, 0, 0, 0, 0, 7, 0);
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let conn = store.conn();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let day = |conn: &Connection| -> Vec<(i64, String, i64, i64, i64)> {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT day, model, requests, input, unpriced FROM rollup_day ORDER BY 1, 2",
+                )
+                .unwrap();
+            stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+        };
+        assert_eq!(day(conn), [(1, "m".to_string(), 3, 15, 1)]);
+        // the new update trigger moves the row's sums to its new day and model
+        conn.execute(
+            "UPDATE requests SET ts = ts + 86400000, model = 'n' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            day(conn),
+            [
+                (1, "m".to_string(), 2, 5, 1),
+                (2, "n".to_string(), 1, 10, 0)
+            ]
+        );
     }
 }

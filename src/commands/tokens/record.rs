@@ -247,6 +247,135 @@ fn line_cost(v: &serde_json::Value) -> Option<i64> {
     crate::pricing::parse_usd(&text).filter(|c| *c >= 0)
 }
 
+/// Rows travel from the parsing thread to the writing one in chunks of this many.
+const CHUNK: usize = 2048;
+
+/// What `--jsonl` fills in when a line does not say.
+struct Defaults<'a> {
+    name: &'a str,
+    user: String,
+    project: String,
+    org: Option<String>,
+    now: i64,
+}
+
+/// Reads, checks and prices every line, sending the requests on in chunks. Stops at the first
+/// bad line (sending its error), or when the writer has gone.
+///
+/// Written chunks come back on `done` to be freed here: memory freed by the thread that
+/// allocated it stays out of the allocator's locks.
+fn parse_lines(
+    mut reader: impl BufRead,
+    d: &Defaults<'_>,
+    book: &crate::pricing::PriceBook,
+    send: &std::sync::mpsc::SyncSender<anyhow::Result<Vec<Request>>>,
+    done: &std::sync::mpsc::Receiver<Vec<Request>>,
+) {
+    let mut pricer = Pricer::new(book);
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut buf = String::new();
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        let line = match reader.read_line(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => buf.trim(),
+            Err(e) => {
+                let _ = send.send(Err(usage(format!("cannot read `{}`: {e}", d.name)).into()));
+                return;
+            }
+        };
+        n += 1;
+        if line.is_empty() {
+            continue;
+        }
+        match parse_line(line, n, d) {
+            Ok(mut r) => {
+                pricer.price(&mut r);
+                chunk.push(r);
+                if chunk.len() == CHUNK {
+                    let next = match done.try_recv() {
+                        Ok(mut old) => {
+                            old.clear();
+                            old
+                        }
+                        Err(_) => Vec::with_capacity(CHUNK),
+                    };
+                    let full = std::mem::replace(&mut chunk, next);
+                    if send.send(Ok(full)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = send.send(Err(e));
+                return;
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = send.send(Ok(chunk));
+    }
+}
+
+/// One line of `--jsonl` as a request (not yet priced).
+fn parse_line(line: &str, n: usize, d: &Defaults<'_>) -> anyhow::Result<Request> {
+    let bad = |msg: String| -> anyhow::Error {
+        usage(format!("`{}` line {n}: {msg}", d.name))
+            .hint("nothing was recorded: a batch is all or nothing")
+            .into()
+    };
+    let l: Line = serde_json::from_str(line).map_err(|e| bad(explain(line, e)))?;
+    let (Some(provider), Some(model)) = (l.provider, l.model) else {
+        return Err(bad("missing field `provider` or `model`".into()));
+    };
+    let (Some(input), Some(output)) = (l.input, l.output) else {
+        return Err(bad("missing field `input` or `output`".into()));
+    };
+    let ts_ms = match &l.at {
+        Some(t) => {
+            parse_at(t).ok_or_else(|| bad(format!("field `at`: invalid RFC 3339 time `{t}`")))?
+        }
+        None => d.now,
+    };
+    let given = match &l.cost {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(line_cost(v).ok_or_else(|| {
+            bad(format!(
+                "field `cost` must be an amount of US dollars, got `{v}`"
+            ))
+        })?),
+    };
+    Ok(Request {
+        ts_ms,
+        provider,
+        model,
+        user: l.user.unwrap_or_else(|| d.user.clone()),
+        project: l.project.unwrap_or_else(|| d.project.clone()),
+        org: l.org.or_else(|| d.org.clone()).unwrap_or_default(),
+        session: l.session,
+        source: l.source.unwrap_or_else(|| "jsonl".into()),
+        request_id: l.request_id,
+        tokens: Tokens {
+            input,
+            output,
+            cache_read: l.cache_read.unwrap_or(0),
+            cache_write_5m: l.cache_write.unwrap_or(0),
+            cache_write_1h: l.cache_write_1h.unwrap_or(0),
+        },
+        reasoning: l.reasoning.unwrap_or(0),
+        cost_micros: given.unwrap_or(0),
+        cost_source: if given.is_some() {
+            CostSource::Given
+        } else {
+            CostSource::Unpriced
+        },
+        price_version: None,
+        latency_ms: l.latency_ms,
+        success: !l.failed.unwrap_or(false),
+    })
+}
+
 fn run_jsonl(
     globals: &Globals,
     source: &str,
@@ -258,7 +387,7 @@ fn run_jsonl(
     } else {
         source.to_string()
     };
-    let reader: Box<dyn BufRead> = if source == "-" {
+    let reader: Box<dyn BufRead + Send> = if source == "-" {
         Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()))
     } else {
         let path = globals.project_dir.join(source);
@@ -267,107 +396,53 @@ fn run_jsonl(
         Box::new(std::io::BufReader::with_capacity(1 << 16, f))
     };
     let book = price_book(globals)?;
-    let user = s.user.clone().unwrap_or_else(default_user);
-    let project = s
-        .project
-        .clone()
-        .unwrap_or_else(|| default_project(globals));
-    let now = Timestamp::now().as_millisecond();
+    let defaults = Defaults {
+        name: &name,
+        user: s.user.clone().unwrap_or_else(default_user),
+        project: s
+            .project
+            .clone()
+            .unwrap_or_else(|| default_project(globals)),
+        org: s.org.clone(),
+        now: Timestamp::now().as_millisecond(),
+    };
     let mut store = open_store(globals)?;
     let mut reader = Some(reader);
+    // one thread reads, parses and prices the lines while this one writes them
     let (added, updated, unpriced, cost, max_cost, unpriced_models) = store.write(|tx| {
-        let Some(mut reader) = reader.take() else {
+        let Some(reader) = reader.take() else {
             return Err(anyhow::anyhow!("the input was already read"));
         };
-        let mut pricer = Pricer::new(&book);
-        let mut w = Writer::new(tx, false)?;
-        let (mut added, mut updated, mut unpriced, mut cost, mut max_cost) =
-            (0u64, 0u64, 0u64, 0i64, 0i64);
-        let mut unpriced_models = std::collections::BTreeSet::new();
-        let mut buf = String::new();
-        let mut n = 0usize;
-        loop {
-            buf.clear();
-            let read = reader
-                .read_line(&mut buf)
-                .map_err(|e| usage(format!("cannot read `{name}`: {e}")))?;
-            if read == 0 {
-                break;
-            }
-            n += 1;
-            let line = buf.trim();
-            if line.is_empty() {
-                continue;
-            }
-            let bad = |msg: String| -> anyhow::Error {
-                usage(format!("`{name}` line {n}: {msg}"))
-                    .hint("nothing was recorded: a batch is all or nothing")
-                    .into()
-            };
-            let l: Line = serde_json::from_str(line).map_err(|e| bad(explain(line, e)))?;
-            let (Some(provider), Some(model)) = (l.provider, l.model) else {
-                return Err(bad("missing field `provider` or `model`".into()));
-            };
-            let (Some(input), Some(output)) = (l.input, l.output) else {
-                return Err(bad("missing field `input` or `output`".into()));
-            };
-            let ts_ms = match &l.at {
-                Some(t) => parse_at(t)
-                    .ok_or_else(|| bad(format!("field `at`: invalid RFC 3339 time `{t}`")))?,
-                None => now,
-            };
-            let given = match &l.cost {
-                None | Some(serde_json::Value::Null) => None,
-                Some(v) => Some(line_cost(v).ok_or_else(|| {
-                    bad(format!(
-                        "field `cost` must be an amount of US dollars, got `{v}`"
-                    ))
-                })?),
-            };
-            let mut r = Request {
-                ts_ms,
-                provider,
-                model,
-                user: l.user.unwrap_or_else(|| user.clone()),
-                project: l.project.unwrap_or_else(|| project.clone()),
-                org: l.org.or_else(|| s.org.clone()).unwrap_or_default(),
-                session: l.session,
-                source: l.source.unwrap_or_else(|| "jsonl".into()),
-                request_id: l.request_id,
-                tokens: Tokens {
-                    input,
-                    output,
-                    cache_read: l.cache_read.unwrap_or(0),
-                    cache_write_5m: l.cache_write.unwrap_or(0),
-                    cache_write_1h: l.cache_write_1h.unwrap_or(0),
-                },
-                reasoning: l.reasoning.unwrap_or(0),
-                cost_micros: given.unwrap_or(0),
-                cost_source: if given.is_some() {
-                    CostSource::Given
-                } else {
-                    CostSource::Unpriced
-                },
-                price_version: None,
-                latency_ms: l.latency_ms,
-                success: !l.failed.unwrap_or(false),
-            };
-            pricer.price(&mut r);
-            if r.cost_source == CostSource::Unpriced {
-                unpriced += 1;
-                if unpriced_models.len() < 20 {
-                    unpriced_models.insert(r.model.clone());
+        std::thread::scope(|scope| {
+            let (send, recv) = std::sync::mpsc::sync_channel(8);
+            let (give_back, done) = std::sync::mpsc::channel();
+            let (d, book) = (&defaults, &book);
+            scope.spawn(move || parse_lines(reader, d, book, &send, &done));
+            let mut w = Writer::new(tx, false)?;
+            let (mut added, mut updated, mut unpriced, mut cost, mut max_cost) =
+                (0u64, 0u64, 0u64, 0i64, 0i64);
+            let mut unpriced_models = std::collections::BTreeSet::new();
+            for chunk in recv {
+                let chunk = chunk?;
+                for r in &chunk {
+                    if r.cost_source == CostSource::Unpriced {
+                        unpriced += 1;
+                        if unpriced_models.len() < 20 {
+                            unpriced_models.insert(r.model.clone());
+                        }
+                    }
+                    cost += r.cost_micros;
+                    max_cost = max_cost.max(r.cost_micros);
+                    match w.write(r)? {
+                        Written::Added => added += 1,
+                        Written::Existing => updated += 1,
+                    }
                 }
+                let _ = give_back.send(chunk);
             }
-            cost += r.cost_micros;
-            max_cost = max_cost.max(r.cost_micros);
-            match w.write(&r)? {
-                Written::Added => added += 1,
-                Written::Existing => updated += 1,
-            }
-        }
-        w.finish()?;
-        Ok((added, updated, unpriced, cost, max_cost, unpriced_models))
+            w.finish()?;
+            Ok((added, updated, unpriced, cost, max_cost, unpriced_models))
+        })
     })?;
     if printer.is_json() {
         printer.json(&serde_json::json!({

@@ -253,7 +253,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     }
 
     // unpriced models in the window
-    let unpriced_models: Vec<String> = if totals.unpriced > 0 {
+    let unpriced_models: Vec<String> = if totals.unpriced > 0 && s.by == GroupBy::Model {
+        let mut names: Vec<String> = rows
+            .iter()
+            .filter(|(_, t)| t.unpriced > 0)
+            .map(|(n, _)| n.clone())
+            .collect();
+        names.sort();
+        names
+    } else if totals.unpriced > 0 {
         usage::aggregate(conn, w.start, w.end, Dim::Model, &Scope::Global, true)?
             .into_iter()
             .filter(|(_, t)| t.unpriced > 0)

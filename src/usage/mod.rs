@@ -1,4 +1,4 @@
-//! The usage ledger: one SQLite file with one row per request, an hourly rollup kept by triggers,
+//! The usage ledger: one SQLite file with one row per request, rollups by hour and day,
 //! budgets, and import progress. Returns plain structs; prints nothing.
 
 use std::collections::HashMap;
@@ -108,36 +108,55 @@ const INSERT_COLUMNS: &str = "ts, provider, model, user, project, org, session, 
     input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros, cost_source, \
     price_version, latency_ms, success";
 
-/// The SQL that writes one request: a new row, or (when its request id is there already) the
-/// existing row updated.
-///
-/// The insert is `INSERT OR IGNORE` and the update a separate statement, run only when the
-/// insert was ignored. An upsert (`ON CONFLICT DO UPDATE`) would do both in one statement, but
-/// because an update fires the rollup triggers SQLite must then keep a statement journal for
-/// every insert, a copy of each page it changes: that cost a batch about a fifth of its time.
-fn write_sql(keep_largest: bool) -> (String, String) {
-    let params = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-        ?19, ?20";
-    let insert = format!("INSERT OR IGNORE INTO requests ({INSERT_COLUMNS}) VALUES ({params})");
-    let filter = if keep_largest {
-        " AND ?10 + ?11 + ?12 + ?13 + ?14 > input + output + cache_read + cache_write_5m \
-          + cache_write_1h"
-    } else {
-        ""
-    };
-    let update = format!(
-        "UPDATE requests SET ts = ?1, provider = ?2, model = ?3, user = ?4, project = ?5, \
-         org = ?6, session = ?7, input = ?10, output = ?11, cache_read = ?12, \
-         cache_write_5m = ?13, cache_write_1h = ?14, reasoning = ?15, cost_micros = ?16, \
-         cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20 \
-         WHERE source = ?8 AND request_id = ?9{filter}"
-    );
-    (insert, update)
+/// Writes a new request row, `?21` being its `rid`. A `rid` taken already is ignored here and
+/// handled by [`Writer::write_at`], which looks at whose it is. (Not an upsert: with the rollup
+/// triggers of version 1, an upsert made SQLite keep a statement journal for every row.)
+fn insert_sql() -> String {
+    format!(
+        "INSERT OR IGNORE INTO requests ({INSERT_COLUMNS}, rid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
+         ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+    )
+}
+
+/// The row at a `rid`: its request id, and what the rollups need to take it out.
+const FIND_SQL: &str = "SELECT source, request_id, ts, provider, model, user, project, org, input, \
+    output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros, \
+    cost_source = 'unpriced' FROM requests WHERE rid = ?1";
+
+/// Replaces the row at a `rid`, with the same parameters as [`insert_sql`].
+const UPDATE_SQL: &str = "UPDATE requests SET ts = ?1, provider = ?2, model = ?3, user = ?4, \
+    project = ?5, org = ?6, session = ?7, input = ?10, output = ?11, cache_read = ?12, \
+    cache_write_5m = ?13, cache_write_1h = ?14, reasoning = ?15, cost_micros = ?16, \
+    cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20 WHERE rid = ?21";
+
+/// The error for a row SQLite ignored for another reason than its request id.
+fn refused() -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+        Some("the usage store refused a request row".into()),
+    )
+}
+
+/// Where a request id's row is looked for first: a hash of its source and id (the first 8
+/// bytes of SHA-256, stable across versions and machines). Two ids with the same hash are kept
+/// at the next free numbers after it, so a search goes on from here until it finds the id or
+/// a free number (rows are never deleted).
+pub fn rid_slot(source: &str, request_id: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(source.as_bytes());
+    h.update([0u8]);
+    h.update(request_id.as_bytes());
+    let d = h.finalize();
+    i64::from_le_bytes(d[..8].try_into().unwrap_or([0; 8]))
 }
 
 fn i(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
+
+/// The page cache of a [`Writer`], in KiB.
+const BATCH_CACHE_KIB: u32 = 1 << 20;
 
 /// What writing one request did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,32 +166,49 @@ pub enum Written {
     Existing,
 }
 
-/// Writes requests inside one transaction, and adds new rows to the rollups.
+/// Writes requests inside one transaction, and keeps the rollups right.
 ///
-/// New rows are summed in memory per hour and group and written to `rollup`, `rollup_day` and
-/// `rollup_hour` by [`Writer::finish`], which must be called before the transaction commits. (Updates and
-/// deletes are kept in the rollups by triggers; every change is additive, so order is free.)
+/// Rows' sums are added up in memory per hour and group (a replaced row's old sums taken out,
+/// its new ones put in) and written to `rollup`, `rollup_day` and `rollup_hour` by
+/// [`Writer::finish`], which must be called before the transaction commits. The Writer is the
+/// only code that changes request rows, so the rollups stay exact.
 pub struct Writer<'t> {
     insert: rusqlite::CachedStatement<'t>,
-    /// Prepared when first needed: most batches never update.
-    update: Option<rusqlite::CachedStatement<'t>>,
-    update_sql: String,
     conn: &'t Connection,
+    keep_largest: bool,
     names: FxHashMap<String, u32>,
     by_group: FxHashMap<(i64, [u32; 5]), Totals>,
     by_hour: FxHashMap<i64, Totals>,
+}
+
+/// What a request adds to the rollups.
+fn sums(r: &Request) -> Totals {
+    Totals {
+        requests: 1,
+        input: i(r.tokens.input),
+        output: i(r.tokens.output),
+        cache_read: i(r.tokens.cache_read),
+        cache_write_5m: i(r.tokens.cache_write_5m),
+        cache_write_1h: i(r.tokens.cache_write_1h),
+        reasoning: i(r.reasoning),
+        cost_micros: r.cost_micros,
+        unpriced: i64::from(r.cost_source == CostSource::Unpriced),
+    }
 }
 
 impl<'t> Writer<'t> {
     /// `keep_largest`: on a repeated request id keep whichever row has more tokens (imports of
     /// streamed logs); otherwise the new row replaces the old one.
     pub fn new(tx: &'t Transaction<'_>, keep_largest: bool) -> rusqlite::Result<Self> {
-        let (insert, update_sql) = write_sql(keep_largest);
+        // A batch changes pages all over the request-id index, whose keys are random: when the
+        // changed pages do not fit in the page cache, SQLite writes them to the WAL and reads
+        // them back again and again (a batch of 10 million rows ran at half speed). The cache
+        // is an upper bound, filled only as pages are touched.
+        tx.execute_batch(&format!("PRAGMA cache_size = -{}", BATCH_CACHE_KIB))?;
         Ok(Writer {
-            insert: tx.prepare_cached(&insert)?,
-            update: None,
-            update_sql,
+            insert: tx.prepare_cached(&insert_sql())?,
             conn: tx,
+            keep_largest,
             names: FxHashMap::default(),
             by_group: FxHashMap::default(),
             by_hour: FxHashMap::default(),
@@ -188,76 +224,138 @@ impl<'t> Writer<'t> {
         i
     }
 
+    /// Adds `t` (negative to take a row out) to the rollups' sums for a time and group.
+    fn tally(&mut self, ts_ms: i64, group: [&str; 5], t: &Totals) {
+        let hour = ts_ms.div_euclid(HOUR_MS);
+        let key = group.map(|n| self.name(n));
+        self.by_group.entry((hour, key)).or_default().add(t);
+        self.by_hour.entry(hour).or_default().add(t);
+    }
+
     pub fn write(&mut self, r: &Request) -> rusqlite::Result<Written> {
-        let values = params![
-            r.ts_ms,
-            r.provider,
-            r.model,
-            r.user,
-            r.project,
-            r.org,
-            r.session,
-            r.source,
-            r.request_id,
+        let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
+        self.write_at(r, rid)
+    }
+
+    /// [`Writer::write`] with the request id's [`rid_slot`] worked out already.
+    pub fn write_at(&mut self, r: &Request, rid: Option<i64>) -> rusqlite::Result<Written> {
+        let counts = [
             i(r.tokens.input),
             i(r.tokens.output),
             i(r.tokens.cache_read),
             i(r.tokens.cache_write_5m),
             i(r.tokens.cache_write_1h),
             i(r.reasoning),
-            r.cost_micros,
-            r.cost_source.as_str(),
-            r.price_version,
-            r.latency_ms.map(i),
-            r.success,
         ];
-        if self.insert.execute(values)? == 0 {
-            // only a repeated request id is ignored: every other column is given
-            let update = match &mut self.update {
-                Some(u) => u,
-                None => self
-                    .update
-                    .insert(self.conn.prepare_cached(&self.update_sql)?),
+        let latency = r.latency_ms.map(i);
+        let mut rid = rid;
+        loop {
+            let values = params![
+                r.ts_ms,
+                r.provider,
+                r.model,
+                r.user,
+                r.project,
+                r.org,
+                r.session,
+                r.source,
+                r.request_id,
+                counts[0],
+                counts[1],
+                counts[2],
+                counts[3],
+                counts[4],
+                counts[5],
+                r.cost_micros,
+                r.cost_source.as_str(),
+                r.price_version,
+                latency,
+                r.success,
+                rid,
+            ];
+            if self.insert.execute(values)? == 1 {
+                let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
+                self.tally(r.ts_ms, group, &sums(r));
+                return Ok(Written::Added);
+            }
+            // the rid is taken: by this request id, or (rarely) by another with the same hash
+            let Some(slot) = rid else {
+                return Err(refused());
             };
-            update.execute(values)?;
-            return Ok(Written::Existing);
+            let old = self
+                .conn
+                .prepare_cached(FIND_SQL)?
+                .query_row([slot], |row| {
+                    let same = row.get_ref(0)?.as_str()? == r.source
+                        && row.get_ref(1)?.as_str()? == r.request_id.as_deref().unwrap_or("");
+                    if !same {
+                        return Ok(None);
+                    }
+                    let g = |i: usize| row.get::<_, i64>(i);
+                    let names: [String; 5] = [
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                        row.get(6)?,
+                        row.get(7)?,
+                    ];
+                    let t = Totals {
+                        requests: 1,
+                        input: g(8)?,
+                        output: g(9)?,
+                        cache_read: g(10)?,
+                        cache_write_5m: g(11)?,
+                        cache_write_1h: g(12)?,
+                        reasoning: g(13)?,
+                        cost_micros: g(14)?,
+                        unpriced: g(15)?,
+                    };
+                    Ok(Some((g(2)?, names, t)))
+                })
+                .optional()?;
+            match old {
+                Some(Some(old)) => {
+                    self.replace(r, old, values)?;
+                    return Ok(Written::Existing);
+                }
+                Some(None) => rid = Some(slot.wrapping_add(1)),
+                // ignored, yet nothing holds the rid: some other constraint refused the row
+                None => return Err(refused()),
+            }
         }
-        let t = Totals {
-            requests: 1,
-            input: i(r.tokens.input),
-            output: i(r.tokens.output),
-            cache_read: i(r.tokens.cache_read),
-            cache_write_5m: i(r.tokens.cache_write_5m),
-            cache_write_1h: i(r.tokens.cache_write_1h),
-            reasoning: i(r.reasoning),
-            cost_micros: r.cost_micros,
-            unpriced: i64::from(r.cost_source == CostSource::Unpriced),
-        };
-        let hour = r.ts_ms.div_euclid(HOUR_MS);
-        let key = [
-            self.name(&r.provider),
-            self.name(&r.model),
-            self.name(&r.user),
-            self.name(&r.project),
-            self.name(&r.org),
-        ];
-        self.by_group.entry((hour, key)).or_default().add(&t);
-        self.by_hour.entry(hour).or_default().add(&t);
-        Ok(Written::Added)
+    }
+
+    /// A request id that is there already: its row takes the new values (for imports, only
+    /// when they hold more tokens), and the rollups move the row's sums with it.
+    fn replace(
+        &mut self,
+        r: &Request,
+        (old_ts, old_names, old): (i64, [String; 5], Totals),
+        values: &[&dyn rusqlite::ToSql],
+    ) -> rusqlite::Result<()> {
+        let new = sums(r);
+        if self.keep_largest && new.total_tokens() <= old.total_tokens() {
+            return Ok(());
+        }
+        self.conn.prepare_cached(UPDATE_SQL)?.execute(values)?;
+        let [a, b, c, d, e] = &old_names;
+        self.tally(old_ts, [a, b, c, d, e], &old.negated());
+        let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
+        self.tally(r.ts_ms, group, &new);
+        Ok(())
     }
 
     /// Adds the new rows' sums to the rollups. Call it before the transaction commits.
     pub fn finish(self) -> rusqlite::Result<()> {
         let Writer {
             insert,
-            update,
             conn,
             names,
             by_group,
             by_hour,
             ..
         } = self;
-        drop((insert, update));
+        drop(insert);
         let mut by_id = vec![""; names.len()];
         for (n, i) in &names {
             by_id[*i as usize] = n;
@@ -344,6 +442,21 @@ impl Totals {
         self.reasoning += o.reasoning;
         self.cost_micros += o.cost_micros;
         self.unpriced += o.unpriced;
+    }
+
+    /// The same sums taken away.
+    pub fn negated(&self) -> Totals {
+        Totals {
+            requests: -self.requests,
+            input: -self.input,
+            output: -self.output,
+            cache_read: -self.cache_read,
+            cache_write_5m: -self.cache_write_5m,
+            cache_write_1h: -self.cache_write_1h,
+            reasoning: -self.reasoning,
+            cost_micros: -self.cost_micros,
+            unpriced: -self.unpriced,
+        }
     }
 
     pub fn cache_write(&self) -> i64 {
@@ -685,4 +798,83 @@ pub fn has_budgets(conn: &Connection) -> rusqlite::Result<bool> {
         .query_row("SELECT 1 FROM budgets LIMIT 1", [], |r| r.get::<_, i64>(0))
         .optional()?
         .is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(id: &str, input: u64) -> Request {
+        Request {
+            ts_ms: 1_770_000_000_000,
+            provider: "p".into(),
+            model: "m".into(),
+            user: "u".into(),
+            project: "j".into(),
+            org: String::new(),
+            session: None,
+            source: "jsonl".into(),
+            request_id: Some(id.into()),
+            tokens: Tokens {
+                input,
+                ..Tokens::default()
+            },
+            reasoning: 0,
+            cost_micros: 0,
+            cost_source: CostSource::Given,
+            price_version: None,
+            latency_ms: None,
+            success: true,
+        }
+    }
+
+    /// Two request ids whose hashes meet: the second is kept at the next number, and found
+    /// there again when it is recorded a second time.
+    #[test]
+    fn request_ids_with_the_same_hash_are_kept_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("usage.db")).unwrap();
+        let slot = rid_slot("jsonl", "b");
+        // a row for id `a` where `b`'s hash points, as if their hashes were the same
+        store
+            .write(|tx| {
+                let mut w = Writer::new(tx, false)?;
+                assert_eq!(w.write(&request("a", 1))?, Written::Added);
+                tx.execute(
+                    "UPDATE requests SET rid = ?1 WHERE request_id = 'a'",
+                    [slot],
+                )?;
+                w.finish()?;
+                Ok(())
+            })
+            .unwrap();
+        for (input, expected) in [(10, Written::Added), (20, Written::Existing)] {
+            let written = store
+                .write(|tx| {
+                    let mut w = Writer::new(tx, false)?;
+                    let written = w.write(&request("b", input))?;
+                    w.finish()?;
+                    Ok(written)
+                })
+                .unwrap();
+            assert_eq!(written, expected);
+        }
+        let rows: Vec<(String, i64, i64)> = store
+            .conn()
+            .prepare("SELECT request_id, rid, input FROM requests ORDER BY request_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("a".to_string(), slot, 1),
+                ("b".to_string(), slot.wrapping_add(1), 20)
+            ]
+        );
+        let t = total(store.conn(), 0, i64::MAX, &Scope::Global).unwrap();
+        assert_eq!((t.requests, t.input), (2, 21));
+    }
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
-/// Version 1 of the schema: requests, hourly rollups, budgets, import progress (the rollup
-/// triggers are made afresh by [`Store::migrate`] after every migration).
+/// Version 1 of the schema: requests, hourly rollups, budgets, import progress. (Version 1
+/// also had triggers that kept the rollups right on updates and deletes; version 2 drops them.)
 const SCHEMA_1: &str = r#"
     CREATE TABLE requests (
         id              INTEGER PRIMARY KEY,
@@ -91,9 +91,22 @@ const SCHEMA_1: &str = r#"
     ) WITHOUT ROWID;
     "#;
 
-/// Version 2: the rollup by UTC day, so that grouped summaries of long windows read one row per
-/// day and group instead of 24. Filled from the hourly rollup of an existing store.
+/// Version 2, in three parts:
+///
+/// - The rollup by UTC day, so that grouped summaries of long windows read one row per day and
+///   group instead of 24, filled from the hourly rollup of an existing store.
+/// - Version 1's rollup triggers go: `usage::Writer`, the only code that changes a request row,
+///   keeps all three rollups itself. Every process that opens the store parses the whole
+///   schema, and the triggers' nine upserts were 40% of it (about 0.4 ms a run).
+/// - A request id is found by `rid`, a 64-bit hash of its source and id (see
+///   [`super::rid_slot`]), instead of an index on the two texts: real request ids are random,
+///   and the text index, three times larger, cost a batch of 5 million rows four times as much.
+///   [`fill_rids`] fills it for the rows of an existing store before the index is made.
 const SCHEMA_2: &str = r#"
+    DROP TRIGGER IF EXISTS requests_delete;
+    DROP TRIGGER IF EXISTS requests_update;
+    DROP INDEX requests_request_id;
+    ALTER TABLE requests ADD COLUMN rid INTEGER;
     CREATE TABLE rollup_day (
         day             INTEGER NOT NULL,          -- ts / 86,400,000 (UTC days)
         provider        TEXT    NOT NULL,
@@ -119,8 +132,45 @@ const SCHEMA_2: &str = r#"
         FROM rollup WHERE hour >= 0 GROUP BY 1, 2, 3, 4, 5, 6;
     "#;
 
-/// Adds an upserted row's sums to a rollup row: the `DO UPDATE SET` of every rollup write, here
-/// and in [`super::Writer`].
+/// Made after [`fill_rids`]: at most one row per `rid`.
+const SCHEMA_2_INDEX: &str =
+    "CREATE UNIQUE INDEX requests_rid ON requests (rid) WHERE rid IS NOT NULL;";
+
+/// Gives every existing row with a request id its `rid` (its hash, or the next free number when
+/// two ids share one), keeping one row per id. Version 1 kept one row per id too.
+fn fill_rids(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut taken = std::collections::HashSet::new();
+    let mut rows = Vec::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT id, source, request_id FROM requests WHERE request_id IS NOT NULL ORDER BY id",
+        )?;
+        let mut q = stmt.query([])?;
+        while let Some(row) = q.next()? {
+            let (id, source, request_id): (i64, String, String) =
+                (row.get(0)?, row.get(1)?, row.get(2)?);
+            let mut slot = super::rid_slot(&source, &request_id);
+            while !taken.insert(slot) {
+                slot = slot.wrapping_add(1);
+            }
+            rows.push((id, slot));
+        }
+    }
+    let mut set = tx.prepare("UPDATE requests SET rid = ?2 WHERE id = ?1")?;
+    for (id, slot) in rows {
+        set.execute([id, slot])?;
+    }
+    Ok(())
+}
+
+/// One step of the schema: SQL, or SQL with work done in Rust.
+enum Step {
+    Sql(&'static str),
+    Rust(fn(&Transaction<'_>) -> rusqlite::Result<()>),
+}
+
+/// Adds an upserted row's sums to a rollup row: the `DO UPDATE SET` of every rollup write in
+/// [`super::Writer`].
 pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
     input = input + excluded.input, output = output + excluded.output, \
     cache_read = cache_read + excluded.cache_read, \
@@ -130,50 +180,19 @@ pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
     unpriced = unpriced + excluded.unpriced";
 
 /// The schema, one entry per version. `PRAGMA user_version` says how many have been applied.
-const MIGRATIONS: &[&str] = &[SCHEMA_1, SCHEMA_2];
-
-/// The names of every rollup trigger any version has made (dropped before they are made afresh).
-const TRIGGERS: &[&str] = &["requests_delete", "requests_update"];
-
-/// The triggers that keep the three rollups right when a request row is updated or deleted.
-///
-/// New rows are added to the rollups by `usage::Writer` (summed in memory, written once per
-/// transaction). Updates and deletes are kept here. Every change is an additive upsert, so
-/// the order in which they land does not matter.
-fn rollup_triggers() -> String {
-    // `alias` is `old` or `new`; `sign` takes a row's sums out (-) or puts them in (empty).
-    let upserts = |alias: &str, sign: &str| {
-        let sums = format!(
-            "{sign}{alias}.input, {sign}{alias}.output, {sign}{alias}.cache_read, \
-             {sign}{alias}.cache_write_5m, {sign}{alias}.cache_write_1h, {sign}{alias}.reasoning, \
-             {sign}{alias}.cost_micros, {sign}({alias}.cost_source = 'unpriced')"
-        );
-        let group = format!(
-            "{alias}.provider, {alias}.model, {alias}.user, {alias}.project, {alias}.org, \
-             {sign}1, {sums}"
-        );
-        format!(
-            "INSERT INTO rollup VALUES ({alias}.ts / 3600000, {group}) \
-             ON CONFLICT (hour, provider, model, user, project, org) DO UPDATE SET {ROLLUP_ADD};\n\
-             INSERT INTO rollup_day VALUES ({alias}.ts / 86400000, {group}) \
-             ON CONFLICT (day, provider, model, user, project, org) DO UPDATE SET {ROLLUP_ADD};\n\
-             INSERT INTO rollup_hour VALUES ({alias}.ts / 3600000, {sign}1, {sums}) \
-             ON CONFLICT (hour) DO UPDATE SET {ROLLUP_ADD};\n"
-        )
-    };
-    format!(
-        "CREATE TRIGGER requests_delete AFTER DELETE ON requests BEGIN\n{}END;\n\
-         CREATE TRIGGER requests_update AFTER UPDATE ON requests BEGIN\n{}{}END;\n",
-        upserts("old", "-"),
-        upserts("old", "-"),
-        upserts("new", ""),
-    )
-}
+const MIGRATIONS: &[&[Step]] = &[
+    &[Step::Sql(SCHEMA_1)],
+    &[
+        Step::Sql(SCHEMA_2),
+        Step::Rust(fill_rids),
+        Step::Sql(SCHEMA_2_INDEX),
+    ],
+];
 
 /// Per-connection settings: WAL's durable-enough sync, and a page cache and memory map large
 /// enough that big batches and summaries do not thrash (both are upper bounds, not allocations).
 const SESSION_PRAGMAS: &str =
-    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;";
+    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA mmap_size = 8589934592;";
 
 /// A WAL larger than this is checkpointed and emptied after a write or at open.
 ///
@@ -323,14 +342,15 @@ impl Store {
             if version as usize >= MIGRATIONS.len() {
                 return Ok(()); // another process migrated it meanwhile
             }
-            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-                tx.execute_batch(sql)?;
+            for (i, steps) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+                for step in *steps {
+                    match step {
+                        Step::Sql(sql) => tx.execute_batch(sql)?,
+                        Step::Rust(f) => f(&tx)?,
+                    }
+                }
                 tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
             }
-            for name in TRIGGERS {
-                tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
-            }
-            tx.execute_batch(&rollup_triggers())?;
             tx.commit()
         })
     }
@@ -380,7 +400,7 @@ mod tests {
     use super::*;
 
     /// A store made by version 1 gains the day rollup, filled from its hourly rollup, and
-    /// triggers that keep it right.
+    /// loses its rollup triggers.
     #[test]
     fn a_version_1_store_is_migrated() {
         let dir = tempfile::tempdir().unwrap();
@@ -395,6 +415,11 @@ mod tests {
                      cost_source, success)
                  VALUES (1, 90000000, 'p', 'm', 'u', 'j', 'manual', 10, 1, 0, 0, 0, 0, 7,
                      'computed', 1);
+                 INSERT INTO requests (id, ts, provider, model, user, project, source, request_id,
+                     input, output, cache_read, cache_write_5m, cache_write_1h, reasoning,
+                     cost_micros, cost_source, success)
+                 VALUES (2, 90000000, 'p', 'm', 'u', 'j', 'jsonl', 'req-1', 0, 0, 0, 0, 0, 0, 0,
+                     'given', 1);
                  INSERT INTO rollup VALUES (25, 'p', 'm', 'u', 'j', '', 1, 10, 1, 0, 0, 0, 0, 7, 0);
                  INSERT INTO rollup VALUES (26, 'p', 'm', 'u', 'j', '', 2, 5, 1, 0, 0, 0, 0, 3, 1);
                  INSERT INTO rollup_hour VALUES (25, 1, 10, 1, 0, 0, 0, 0, 7, 0);
@@ -422,18 +447,23 @@ mod tests {
             .collect()
         };
         assert_eq!(day(conn), [(1, "m".to_string(), 3, 15, 1)]);
-        // the new update trigger moves the row's sums to its new day and model
-        conn.execute(
-            "UPDATE requests SET ts = ts + 86400000, model = 'n' WHERE id = 1",
-            [],
-        )
-        .unwrap();
-        assert_eq!(
-            day(conn),
-            [
-                (1, "m".to_string(), 2, 5, 1),
-                (2, "n".to_string(), 1, 10, 0)
-            ]
-        );
+        // a row with a request id is found by its hash
+        let rids: Vec<Option<i64>> = conn
+            .prepare("SELECT rid FROM requests ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(rids, [None, Some(super::super::rid_slot("jsonl", "req-1"))]);
+        // the Writer keeps the rollups now: version 1's triggers are gone
+        let triggers: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(triggers, 0);
     }
 }

@@ -9,7 +9,7 @@ use crate::error::usage;
 use crate::pricing::{Tokens, usd_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::{CostSource, Pricer, Request, Writer, Written};
+use crate::usage::{CostSource, Pricer, Request, Writer, Written, rid_slot};
 
 use super::{check_budgets_after, money, open_store, parse_usd_flag, price_book};
 
@@ -250,6 +250,10 @@ fn line_cost(v: &serde_json::Value) -> Option<i64> {
 /// Rows travel from the parsing thread to the writing one in chunks of this many.
 const CHUNK: usize = 2048;
 
+/// A request with its request id's place in the store ([`rid_slot`], worked out on the parsing
+/// thread).
+type Row = (Option<i64>, Request);
+
 /// What `--jsonl` fills in when a line does not say.
 struct Defaults<'a> {
     name: &'a str,
@@ -268,8 +272,8 @@ fn parse_lines(
     mut reader: impl BufRead,
     d: &Defaults<'_>,
     book: &crate::pricing::PriceBook,
-    send: &std::sync::mpsc::SyncSender<anyhow::Result<Vec<Request>>>,
-    done: &std::sync::mpsc::Receiver<Vec<Request>>,
+    send: &std::sync::mpsc::SyncSender<anyhow::Result<Vec<Row>>>,
+    done: &std::sync::mpsc::Receiver<Vec<Row>>,
 ) {
     let mut pricer = Pricer::new(book);
     let mut chunk = Vec::with_capacity(CHUNK);
@@ -292,7 +296,8 @@ fn parse_lines(
         match parse_line(line, n, d) {
             Ok(mut r) => {
                 pricer.price(&mut r);
-                chunk.push(r);
+                let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
+                chunk.push((rid, r));
                 if chunk.len() == CHUNK {
                     let next = match done.try_recv() {
                         Ok(mut old) => {
@@ -424,7 +429,7 @@ fn run_jsonl(
             let mut unpriced_models = std::collections::BTreeSet::new();
             for chunk in recv {
                 let chunk = chunk?;
-                for r in &chunk {
+                for (rid, r) in &chunk {
                     if r.cost_source == CostSource::Unpriced {
                         unpriced += 1;
                         if unpriced_models.len() < 20 {
@@ -433,7 +438,7 @@ fn run_jsonl(
                     }
                     cost += r.cost_micros;
                     max_cost = max_cost.max(r.cost_micros);
-                    match w.write(r)? {
+                    match w.write_at(r, *rid)? {
                         Written::Added => added += 1,
                         Written::Existing => updated += 1,
                     }

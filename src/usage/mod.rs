@@ -291,7 +291,6 @@ impl<'t> Writer<'t> {
                     if !same {
                         return Ok(None);
                     }
-                    let g = |i: usize| row.get::<_, i64>(i);
                     let names: [String; 5] = [
                         row.get(3)?,
                         row.get(4)?,
@@ -299,18 +298,8 @@ impl<'t> Writer<'t> {
                         row.get(6)?,
                         row.get(7)?,
                     ];
-                    let t = Totals {
-                        requests: 1,
-                        input: g(8)?,
-                        output: g(9)?,
-                        cache_read: g(10)?,
-                        cache_write_5m: g(11)?,
-                        cache_write_1h: g(12)?,
-                        reasoning: g(13)?,
-                        cost_micros: g(14)?,
-                        unpriced: g(15)?,
-                    };
-                    Ok(Some((g(2)?, names, t)))
+                    let t = read_totals(row, 8, 1, row.get(15)?)?;
+                    Ok(Some((row.get(2)?, names, t)))
                 })
                 .optional()?;
             match old {
@@ -365,7 +354,7 @@ impl<'t> Writer<'t> {
         for ((hour, k), t) in &by_group {
             by_day.entry((hour.div_euclid(24), *k)).or_default().add(t);
         }
-        for (table, unit, sums) in [
+        for (table, unit, groups) in [
             ("rollup", "hour", &by_group),
             ("rollup_day", "day", &by_day),
         ] {
@@ -373,7 +362,7 @@ impl<'t> Writer<'t> {
                 "INSERT INTO {table} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
                  ?14, ?15) ON CONFLICT ({unit}, provider, model, user, project, org) DO UPDATE SET {set}"
             ))?;
-            for ((at, k), t) in sums {
+            for ((at, k), t) in groups {
                 stmt.execute(params![
                     at,
                     by_id[k[0] as usize],

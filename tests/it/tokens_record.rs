@@ -226,6 +226,30 @@ fn a_bad_line_names_its_number_and_field_and_records_nothing() {
     assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), 1);
 }
 
+/// A bad line after thousands of good ones (written already, in earlier chunks) still leaves
+/// the store as it was.
+#[test]
+fn a_bad_line_late_in_a_long_batch_records_nothing() {
+    let env = TestEnv::new();
+    let mut input = String::new();
+    for i in 0..10_000 {
+        input.push_str(&format!(
+            "{{\"provider\":\"openai\",\"model\":\"gpt-5\",\"input\":{i},\"output\":1,\
+             \"request_id\":\"r{i}\"}}\n"
+        ));
+    }
+    input.push_str("{\"provider\":\"openai\",\"model\":\"gpt-5\",\"input\":true,\"output\":1}\n");
+    let run = env.tokens_stdin(&["tokens", "record", "--jsonl", "-"], &input);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("line 10001: field `input`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), 0);
+    assert_eq!(env.sql_i64("SELECT count(*) FROM rollup"), 0);
+}
+
 #[test]
 fn bad_flags_are_usage_errors() {
     let env = TestEnv::new();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: the usage store at size. Prints figures; not run in CI.
 #   1. `tokens record --jsonl` of ROWS generated rows, into a new store (rows/s; target >= 200,000/s)
-#   2. `tokens record --jsonl` of 1,000,000 more rows into that store
+#   2. `tokens record --jsonl` of 1,000,000 more rows into that store (the next day's)
 #   3. `tokens summary --days 30` over that store, by day and by model (target < 100 ms)
 #   4. `tokens record` of one request, whole process, against that store (target < 5 ms)
 # Request ids are random, as providers' are (`req_` and 16 hex digits).
@@ -14,14 +14,16 @@ bin=$PWD/target/release/aimcp
 data=$PWD/bench/data/store
 mkdir -p "$data"
 jsonl=$data/rows-v2-$rows.jsonl
-more=$data/rows-v2-more-1000000.jsonl
+more=$data/rows-v2-more-1000000.jsonl  # the day that follows, as a store grows
 db=$data/usage-$rows.db
-# generate N rows, recorded as they happen: oldest first, over 90 days up to now
+# generate N FILE SEED FIRST_DAY DAYS: N rows, recorded as they happen (oldest first), over DAYS
+# days from FIRST_DAY days ago
 generate() {
   echo "generating $1 rows in $2 ..." >&2
-  python3 - "$1" "$2" "$3" <<'PY'
+  python3 - "$@" <<'PY'
 import random, sys, time, datetime
 n, path, seed = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+first, days = int(sys.argv[4]), int(sys.argv[5])
 random.seed(seed)
 now = int(time.time())
 models = [("anthropic", "claude-sonnet-4-5-20250929"), ("anthropic", "claude-haiku-4-5"),
@@ -33,7 +35,7 @@ with open(path, "w") as f:
     buf = []
     for i in range(n):
         p, m = models[i % len(models)]
-        ts = now - 90 * 86400 + (i * 90 * 86400) // n
+        ts = now - first * 86400 + (i * days * 86400) // n
         at = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         buf.append('{"provider":"%s","model":"%s","input":%d,"output":%d,"cache_read":%d,"cache_write":%d,'
                    '"user":"%s","project":"%s","request_id":"req_%016x","at":"%s"}\n'
@@ -44,8 +46,8 @@ with open(path, "w") as f:
     f.write("".join(buf))
 PY
 }
-[ -f "$jsonl" ] || generate "$rows" "$jsonl" 7
-[ -f "$more" ] || generate 1000000 "$more" 8
+[ -f "$jsonl" ] || generate "$rows" "$jsonl" 7 91 90
+[ -f "$more" ] || generate 1000000 "$more" 8 1 1
 # record FILE: prints the rows/s of one `tokens record --jsonl`
 record() {
   local n start end

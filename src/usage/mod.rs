@@ -592,59 +592,32 @@ pub fn aggregate(
     let (inner_start, inner_end) = (ceil_to(start, HOUR_MS), floor_to(end, HOUR_MS));
     let use_rollup = (dim != Dim::Time || hour_buckets) && inner_start < inner_end;
     let (filter, value) = scope.filter();
-    let mut merge = |key: Key, t: Totals| out.entry(key).or_default().add(&t);
-    let raw = |s: i64, e: i64, merge: &mut dyn FnMut(Key, Totals)| -> rusqlite::Result<()> {
-        if s >= e {
-            return Ok(());
-        }
-        let key = match dim {
-            Dim::Time if hour_buckets => "ts / 3600000 * 3600000".to_string(),
-            Dim::Time => "ts / 60000 * 60000".to_string(),
-            d => d.column().to_string(),
-        };
-        let sql = format!(
-            "SELECT {key}, count(*), sum(cost_source = 'unpriced'), {SUMS} FROM requests \
-             WHERE ts >= ?1 AND ts < ?2{filter} GROUP BY 1"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = match value {
-            Some(v) => stmt.query(params![s, e, v])?,
-            None => stmt.query(params![s, e])?,
-        };
-        while let Some(row) = rows.next()? {
-            let key = if dim == Dim::Time {
-                Key::Time(row.get(0)?)
-            } else {
-                Key::Name(row.get(0)?)
-            };
-            let t = read_totals(
-                row,
-                3,
-                row.get(1)?,
-                row.get::<_, Option<i64>>(2)?.unwrap_or(0),
-            )?;
-            merge(key, t);
-        }
-        Ok(())
+    // every query below gives the columns: key, requests, unpriced, then SUMS
+    let raw_key = match dim {
+        Dim::Time if hour_buckets => "ts / 3600000 * 3600000",
+        Dim::Time => "ts / 60000 * 60000",
+        d => d.column(),
     };
-    // sums from a rollup `table` whose time column `unit` counts `unit_ms` from the epoch
-    let rollup = |s: i64,
-                  e: i64,
-                  (table, unit, unit_ms): (&str, &str, i64),
-                  merge: &mut dyn FnMut(Key, Totals)|
-     -> rusqlite::Result<()> {
-        if s >= e {
-            return Ok(());
-        }
+    let raw = format!(
+        "SELECT {raw_key}, count(*), sum(cost_source = 'unpriced'), {SUMS} FROM requests \
+         WHERE ts >= ?1 AND ts < ?2{filter} GROUP BY 1"
+    );
+    // a rollup `table` whose time column `unit` counts `unit_ms` from the epoch
+    let rollup = |table: &str, unit: &str, unit_ms: i64| {
         let key = match dim {
             Dim::Time => format!("{unit} * {unit_ms}"),
             d => d.column().to_string(),
         };
-        let sql = format!(
+        format!(
             "SELECT {key}, sum(requests), sum(unpriced), {SUMS} FROM {table} \
              WHERE {unit} >= ?1 / {unit_ms} AND {unit} < ?2 / {unit_ms}{filter} GROUP BY 1"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
+        )
+    };
+    let mut sum = |sql: &str, s: i64, e: i64| -> rusqlite::Result<()> {
+        if s >= e {
+            return Ok(());
+        }
+        let mut stmt = conn.prepare_cached(sql)?;
         let mut rows = match value {
             Some(v) => stmt.query(params![s, e, v])?,
             None => stmt.query(params![s, e])?,
@@ -652,7 +625,7 @@ pub fn aggregate(
         while let Some(row) = rows.next()? {
             let requests: i64 = row.get::<_, Option<i64>>(1)?.unwrap_or(0);
             if requests == 0 {
-                continue;
+                continue; // a rollup group whose rows were all replaced by others
             }
             let key = if dim == Dim::Time {
                 Key::Time(row.get(0)?)
@@ -660,12 +633,12 @@ pub fn aggregate(
                 Key::Name(row.get(0)?)
             };
             let t = read_totals(row, 3, requests, row.get::<_, Option<i64>>(2)?.unwrap_or(0))?;
-            merge(key, t);
+            out.entry(key).or_default().add(&t);
         }
         Ok(())
     };
     if use_rollup {
-        raw(start, inner_start, &mut merge)?;
+        sum(&raw, start, inner_start)?;
         if dim == Dim::Time {
             // everything, by hour: the small table
             let table = if *scope == Scope::Global {
@@ -673,27 +646,22 @@ pub fn aggregate(
             } else {
                 "rollup"
             };
-            rollup(inner_start, inner_end, (table, "hour", HOUR_MS), &mut merge)?;
+            sum(&rollup(table, "hour", HOUR_MS), inner_start, inner_end)?;
         } else {
             // whole UTC days from the day rollup, the hours around them from the hour rollup
-            let hours = ("rollup", "hour", HOUR_MS);
+            let hours = rollup("rollup", "hour", HOUR_MS);
             let (day_start, day_end) = (ceil_to(inner_start, DAY_MS), floor_to(inner_end, DAY_MS));
             if day_start < day_end {
-                rollup(inner_start, day_start, hours, &mut merge)?;
-                rollup(
-                    day_start,
-                    day_end,
-                    ("rollup_day", "day", DAY_MS),
-                    &mut merge,
-                )?;
-                rollup(day_end, inner_end, hours, &mut merge)?;
+                sum(&hours, inner_start, day_start)?;
+                sum(&rollup("rollup_day", "day", DAY_MS), day_start, day_end)?;
+                sum(&hours, day_end, inner_end)?;
             } else {
-                rollup(inner_start, inner_end, hours, &mut merge)?;
+                sum(&hours, inner_start, inner_end)?;
             }
         }
-        raw(inner_end, end, &mut merge)?;
+        sum(&raw, inner_end, end)?;
     } else {
-        raw(start, end, &mut merge)?;
+        sum(&raw, start, end)?;
     }
     let mut v: Vec<(Key, Totals)> = out.into_iter().collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));

@@ -409,34 +409,36 @@ pub fn setup(
         }
         return Ok(());
     }
+    // a check that fails keeps the entry and says how to retry it
+    let check =
+        |doing: String, result: &dyn Fn() -> anyhow::Result<()>, failed: &str, retry: &str| {
+            let spinner = printer.spinner(doing);
+            let result = result();
+            spinner.finish_and_clear();
+            result.map_err(|err| -> anyhow::Error {
+                no(format!(
+                    "server `{name}` was written to `{config_name}` but {failed}: {err}"
+                ))
+                .hint(format!("the entry is kept: {retry}"))
+                .into()
+            })
+        };
     if s.test {
-        let spinner = printer.spinner(format!("testing `{name}`"));
-        let result = deps.checks.test(globals, &name, printer);
-        spinner.finish_and_clear();
-        if let Err(err) = result {
-            return Err(no(format!(
-                "server `{name}` was written to `{config_name}` but failed its test: {err}"
-            ))
-            .hint(format!(
-                "the entry is kept: fix the cause, then retry with `aimcp mcp test {name}`"
-            ))
-            .into());
-        }
+        check(
+            format!("testing `{name}`"),
+            &|| deps.checks.test(globals, &name, printer),
+            "failed its test",
+            &format!("fix the cause, then retry with `aimcp mcp test {name}`"),
+        )?;
         tested = true;
     }
     if s.discover {
-        let spinner = printer.spinner(format!("discovering the tools of `{name}`"));
-        let result = deps.checks.discover(globals, &name, printer);
-        spinner.finish_and_clear();
-        if let Err(err) = result {
-            return Err(no(format!(
-                "server `{name}` was written to `{config_name}` but its tools could not be discovered: {err}"
-            ))
-            .hint(format!(
-                "the entry is kept: retry with `aimcp mcp discover {name}`"
-            ))
-            .into());
-        }
+        check(
+            format!("discovering the tools of `{name}`"),
+            &|| deps.checks.discover(globals, &name, printer),
+            "its tools could not be discovered",
+            &format!("retry with `aimcp mcp discover {name}`"),
+        )?;
         discovered = true;
     }
 

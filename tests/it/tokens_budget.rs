@@ -4,22 +4,13 @@ use crate::common::TestEnv;
 
 /// Records a request made now costing `usd` (given), for `user`.
 fn spend(env: &TestEnv, usd: &str, user: &str) -> crate::common::Run {
-    let run = env.tokens(&[
-        "tokens",
-        "record",
-        "--provider",
+    let run = env.record(
         "openai",
-        "--model",
         "gpt-5",
-        "--input",
         "1",
-        "--output",
         "1",
-        "--cost",
-        usd,
-        "--user",
-        user,
-    ]);
+        &["--cost", usd, "--user", user],
+    );
     run.assert_code(0);
     run
 }

@@ -56,33 +56,9 @@ fn a_cached_anthropic_request_is_priced_to_the_micro_dollar() {
 #[test]
 fn a_given_cost_is_kept_and_an_unknown_model_is_unpriced_not_free() {
     let env = TestEnv::new();
-    env.tokens(&[
-        "tokens",
-        "record",
-        "--provider",
-        "openai",
-        "--model",
-        "gpt-5",
-        "--input",
-        "10",
-        "--output",
-        "10",
-        "--cost",
-        "1.25",
-    ])
-    .assert_code(0);
-    let run = env.tokens(&[
-        "tokens",
-        "record",
-        "--provider",
-        "acme",
-        "--model",
-        "acme-large",
-        "--input",
-        "10",
-        "--output",
-        "10",
-    ]);
+    env.record("openai", "gpt-5", "10", "10", &["--cost", "1.25"])
+        .assert_code(0);
+    let run = env.record("acme", "acme-large", "10", "10", &[]);
     run.assert_code(0);
     assert!(
         run.stderr.contains("no price for model `acme-large`"),
@@ -101,19 +77,8 @@ fn a_given_cost_is_kept_and_an_unknown_model_is_unpriced_not_free() {
 #[test]
 fn local_models_cost_nothing() {
     let env = TestEnv::new();
-    env.tokens(&[
-        "tokens",
-        "record",
-        "--provider",
-        "ollama",
-        "--model",
-        "llama3.1:8b",
-        "--input",
-        "100000",
-        "--output",
-        "5000",
-    ])
-    .assert_code(0);
+    env.record("ollama", "llama3.1:8b", "100000", "5000", &[])
+        .assert_code(0);
     assert_eq!(
         env.sql("SELECT cost_micros, cost_source, price_version FROM requests"),
         vec![vec!["0", "computed", "local"]]
@@ -124,21 +89,8 @@ fn local_models_cost_nothing() {
 fn recording_the_same_request_id_again_updates_the_row() {
     let env = TestEnv::new();
     for input in ["100", "300"] {
-        env.tokens(&[
-            "tokens",
-            "record",
-            "--provider",
-            "openai",
-            "--model",
-            "gpt-4.1",
-            "--input",
-            input,
-            "--output",
-            "0",
-            "--request-id",
-            "req-1",
-        ])
-        .assert_code(0);
+        env.record("openai", "gpt-4.1", input, "0", &["--request-id", "req-1"])
+            .assert_code(0);
     }
     assert_eq!(
         env.sql("SELECT input, cost_micros FROM requests"),
@@ -273,19 +225,7 @@ fn bad_flags_are_usage_errors() {
     let mut args = base.to_vec();
     args.extend(["--cost", "ten"]);
     env.tokens(&args).assert_code(2);
-    env.tokens(&[
-        "tokens",
-        "record",
-        "--provider",
-        "openai",
-        "--model",
-        "gpt-5",
-        "--input",
-        "-1",
-        "--output",
-        "1",
-    ])
-    .assert_code(2);
+    env.record("openai", "gpt-5", "-1", "1", &[]).assert_code(2);
     assert!(!env.db().exists(), "nothing is created on bad input");
 }
 
@@ -338,10 +278,7 @@ fn eight_concurrent_writers_lose_nothing() {
                 // and single records too
                 for i in 0..singles {
                     let id = format!("single-{w}-{i}");
-                    let run = env.tokens(&[
-                        "tokens", "record", "--provider", "openai", "--model", "gpt-5",
-                        "--input", "1", "--output", "1", "--request-id", &id,
-                    ]);
+                    let run = env.record("openai", "gpt-5", "1", "1", &["--request-id", &id]);
                     assert_eq!(run.code, 0, "{}", run.stderr);
                     assert!(!run.stderr.contains("locked"), "{}", run.stderr);
                 }

@@ -2,24 +2,12 @@
 
 use crate::common::TestEnv;
 
-/// Records one request with a given cost at a time.
+/// Records one Anthropic request at a time.
 fn rec(env: &TestEnv, at: &str, model: &str, input: &str, output: &str, extra: &[&str]) {
-    let mut args = vec![
-        "tokens",
-        "record",
-        "--provider",
-        "anthropic",
-        "--model",
-        model,
-        "--input",
-        input,
-        "--output",
-        output,
-        "--at",
-        at,
-    ];
-    args.extend_from_slice(extra);
-    env.tokens(&args).assert_code(0);
+    let mut flags = vec!["--at", at];
+    flags.extend_from_slice(extra);
+    env.record("anthropic", model, input, output, &flags)
+        .assert_code(0);
 }
 
 fn seeded() -> TestEnv {
@@ -274,20 +262,13 @@ fn sums_are_exact_integers() {
 #[test]
 fn unpriced_requests_are_counted_and_named() {
     let env = TestEnv::new();
-    env.tokens(&[
-        "tokens",
-        "record",
-        "--provider",
+    env.record(
         "acme",
-        "--model",
         "acme-9",
-        "--input",
         "5",
-        "--output",
         "5",
-        "--at",
-        "2026-03-01T09:00:00Z",
-    ])
+        &["--at", "2026-03-01T09:00:00Z"],
+    )
     .assert_code(0);
     let run = env.tokens(&[
         "--json",
@@ -341,19 +322,8 @@ fn a_one_off_budget_fails_when_exceeded() {
 #[test]
 fn the_default_window_is_the_last_seven_days() {
     let env = TestEnv::new();
-    env.tokens(&[
-        "tokens",
-        "record",
-        "--provider",
-        "openai",
-        "--model",
-        "gpt-5",
-        "--input",
-        "1000000",
-        "--output",
-        "0",
-    ])
-    .assert_code(0);
+    env.record("openai", "gpt-5", "1000000", "0", &[])
+        .assert_code(0);
     let j = env.tokens(&["--json", "tokens", "summary"]).json();
     let rows = j["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 7);

@@ -26,6 +26,31 @@ impl TestEnv {
         )
     }
 
+    /// `tokens record --provider P --model M --input I --output O`, then `extra` flags.
+    pub fn record(
+        &self,
+        provider: &str,
+        model: &str,
+        input: &str,
+        output: &str,
+        extra: &[&str],
+    ) -> Run {
+        let mut args = vec![
+            "tokens",
+            "record",
+            "--provider",
+            provider,
+            "--model",
+            model,
+            "--input",
+            input,
+            "--output",
+            output,
+        ];
+        args.extend_from_slice(extra);
+        self.tokens(&args)
+    }
+
     /// Like [`TestEnv::tokens`], with stdin.
     pub fn tokens_stdin(&self, args: &[&str], input: &str) -> Run {
         let db = self.db();

@@ -172,47 +172,31 @@ fn the_table_is_right_aligned_with_thousands_separators() {
 #[test]
 fn grouping_by_model_and_user_and_csv() {
     let env = seeded();
-    let run = env.tokens(&[
-        "--json",
-        "tokens",
-        "summary",
-        "--since",
-        "2026-03-01",
-        "--until",
-        "2026-03-03",
-        "--by",
-        "model",
-    ]);
-    let j = run.json();
-    let keys: Vec<&str> = j["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["key"].as_str().unwrap())
-        .collect();
+    // the rows' keys of `--json summary` over the seeded window, grouped `--by by`
+    let keys = |by: &str| -> Vec<String> {
+        let run = env.tokens(&[
+            "--json",
+            "tokens",
+            "summary",
+            "--since",
+            "2026-03-01",
+            "--until",
+            "2026-03-03",
+            "--by",
+            by,
+        ]);
+        run.json()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["key"].as_str().unwrap().to_string())
+            .collect()
+    };
     assert_eq!(
-        keys,
+        keys("model"),
         ["claude-opus-4-5", "claude-haiku-4-5", "claude-sonnet-4-5"]
     );
-    let run = env.tokens(&[
-        "--json",
-        "tokens",
-        "summary",
-        "--since",
-        "2026-03-01",
-        "--until",
-        "2026-03-03",
-        "--by",
-        "user",
-    ]);
-    let j = run.json();
-    let keys: Vec<&str> = j["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["key"].as_str().unwrap())
-        .collect();
-    assert_eq!(keys, ["alice", "bob"]);
+    assert_eq!(keys("user"), ["alice", "bob"]);
     let run = env.tokens(&[
         "tokens",
         "summary",

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 use crate::pricing::{PriceBook, Tokens};
 
 pub mod budget;
+mod ids;
 pub mod import;
 pub mod store;
 
@@ -108,34 +109,24 @@ const INSERT_COLUMNS: &str = "ts, provider, model, user, project, org, session, 
     input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros, cost_source, \
     price_version, latency_ms, success";
 
-/// Writes a new request row, `?21` being its `rid`. A `rid` taken already is ignored here and
-/// handled by [`Writer::write_at`], which looks at whose it is. (Not an upsert: with the rollup
-/// triggers of version 1, an upsert made SQLite keep a statement journal for every row.)
+/// Writes a new request row, `?21` being its `rid`.
 fn insert_sql() -> String {
     format!(
-        "INSERT OR IGNORE INTO requests ({INSERT_COLUMNS}, rid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
-         ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+        "INSERT INTO requests ({INSERT_COLUMNS}, rid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+         ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
     )
 }
 
-/// The row at a `rid`: its request id, and what the rollups need to take it out.
+/// The row with an `id`: its request id, and what the rollups need to take it out.
 const FIND_SQL: &str = "SELECT source, request_id, ts, provider, model, user, project, org, input, \
     output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros, \
-    cost_source = 'unpriced' FROM requests WHERE rid = ?1";
+    cost_source = 'unpriced' FROM requests WHERE id = ?1";
 
-/// Replaces the row at a `rid`, with the same parameters as [`insert_sql`].
+/// Replaces the row with the `id` `?22`, with the same parameters as [`insert_sql`].
 const UPDATE_SQL: &str = "UPDATE requests SET ts = ?1, provider = ?2, model = ?3, user = ?4, \
     project = ?5, org = ?6, session = ?7, input = ?10, output = ?11, cache_read = ?12, \
     cache_write_5m = ?13, cache_write_1h = ?14, reasoning = ?15, cost_micros = ?16, \
-    cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20 WHERE rid = ?21";
-
-/// The error for a row SQLite ignored for another reason than its request id.
-fn refused() -> rusqlite::Error {
-    rusqlite::Error::SqliteFailure(
-        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
-        Some("the usage store refused a request row".into()),
-    )
-}
+    cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20 WHERE id = ?22";
 
 /// Where a request id's row is looked for first: a hash of its source and id (the first 8
 /// bytes of SHA-256, stable across versions and machines). Two ids with the same hash are kept
@@ -155,9 +146,6 @@ fn i(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-/// The page cache of a [`Writer`], in KiB.
-const BATCH_CACHE_KIB: u32 = 1 << 20;
-
 /// What writing one request did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
@@ -170,11 +158,13 @@ pub enum Written {
 ///
 /// Rows' sums are added up in memory per hour and group (a replaced row's old sums taken out,
 /// its new ones put in) and written to `rollup`, `rollup_day` and `rollup_hour` by
-/// [`Writer::finish`], which must be called before the transaction commits. The Writer is the
-/// only code that changes request rows, so the rollups stay exact.
+/// [`Writer::finish`], which must be called before the transaction commits, with the new
+/// request ids (see [`ids`]). The Writer is the only code that changes request rows, so the
+/// rollups and the id index stay exact.
 pub struct Writer<'t> {
     insert: rusqlite::CachedStatement<'t>,
     conn: &'t Connection,
+    ids: ids::Ids<'t>,
     keep_largest: bool,
     names: FxHashMap<String, u32>,
     by_group: FxHashMap<(i64, [u32; 5]), Totals>,
@@ -200,14 +190,10 @@ impl<'t> Writer<'t> {
     /// `keep_largest`: on a repeated request id keep whichever row has more tokens (imports of
     /// streamed logs); otherwise the new row replaces the old one.
     pub fn new(tx: &'t Transaction<'_>, keep_largest: bool) -> rusqlite::Result<Self> {
-        // A batch changes pages all over the request-id index, whose keys are random: when the
-        // changed pages do not fit in the page cache, SQLite writes them to the WAL and reads
-        // them back again and again (a batch of 10 million rows ran at half speed). The cache
-        // is an upper bound, filled only as pages are touched.
-        tx.execute_batch(&format!("PRAGMA cache_size = -{}", BATCH_CACHE_KIB))?;
         Ok(Writer {
             insert: tx.prepare_cached(&insert_sql())?,
             conn: tx,
+            ids: ids::Ids::new(tx),
             keep_largest,
             names: FxHashMap::default(),
             by_group: FxHashMap::default(),
@@ -249,8 +235,40 @@ impl<'t> Writer<'t> {
         ];
         let latency = r.latency_ms.map(i);
         let mut rid = rid;
-        loop {
-            let values = params![
+        // the rid is taken: by this request id, or (rarely) by another with the same hash
+        while let Some(slot) = rid
+            && let Some(row) = self.ids.find(slot)?
+        {
+            let old = self
+                .conn
+                .prepare_cached(FIND_SQL)?
+                .query_row([row], |row| {
+                    let same = row.get_ref(0)?.as_str()? == r.source
+                        && row.get_ref(1)?.as_str()? == r.request_id.as_deref().unwrap_or("");
+                    if !same {
+                        return Ok(None);
+                    }
+                    let names: [String; 5] = [
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                        row.get(6)?,
+                        row.get(7)?,
+                    ];
+                    let t = read_totals(row, 8, 1, row.get(15)?)?;
+                    Ok(Some((row.get(2)?, names, t)))
+                })
+                .optional()?;
+            // another id's row (or a row deleted by hand): look at the next number
+            let Some(Some((old_ts, [a, b, c, d, e], old))) = old else {
+                rid = Some(slot.wrapping_add(1));
+                continue;
+            };
+            let new = sums(r);
+            if self.keep_largest && new.total_tokens() <= old.total_tokens() {
+                return Ok(Written::Existing);
+            }
+            self.conn.prepare_cached(UPDATE_SQL)?.execute(params![
                 r.ts_ms,
                 r.provider,
                 r.model,
@@ -271,67 +289,43 @@ impl<'t> Writer<'t> {
                 r.price_version,
                 latency,
                 r.success,
-                rid,
-            ];
-            if self.insert.execute(values)? == 1 {
-                let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
-                self.tally(r.ts_ms, group, &sums(r));
-                return Ok(Written::Added);
-            }
-            // the rid is taken: by this request id, or (rarely) by another with the same hash
-            let Some(slot) = rid else {
-                return Err(refused());
-            };
-            let old = self
-                .conn
-                .prepare_cached(FIND_SQL)?
-                .query_row([slot], |row| {
-                    let same = row.get_ref(0)?.as_str()? == r.source
-                        && row.get_ref(1)?.as_str()? == r.request_id.as_deref().unwrap_or("");
-                    if !same {
-                        return Ok(None);
-                    }
-                    let names: [String; 5] = [
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                        row.get(6)?,
-                        row.get(7)?,
-                    ];
-                    let t = read_totals(row, 8, 1, row.get(15)?)?;
-                    Ok(Some((row.get(2)?, names, t)))
-                })
-                .optional()?;
-            match old {
-                Some(Some(old)) => {
-                    self.replace(r, old, values)?;
-                    return Ok(Written::Existing);
-                }
-                Some(None) => rid = Some(slot.wrapping_add(1)),
-                // ignored, yet nothing holds the rid: some other constraint refused the row
-                None => return Err(refused()),
-            }
+                slot,
+                row,
+            ])?;
+            self.tally(old_ts, [&a, &b, &c, &d, &e], &old.negated());
+            let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
+            self.tally(r.ts_ms, group, &new);
+            return Ok(Written::Existing);
         }
-    }
-
-    /// A request id that is there already: its row takes the new values (for imports, only
-    /// when they hold more tokens), and the rollups move the row's sums with it.
-    fn replace(
-        &mut self,
-        r: &Request,
-        (old_ts, old_names, old): (i64, [String; 5], Totals),
-        values: &[&dyn rusqlite::ToSql],
-    ) -> rusqlite::Result<()> {
-        let new = sums(r);
-        if self.keep_largest && new.total_tokens() <= old.total_tokens() {
-            return Ok(());
+        self.insert.execute(params![
+            r.ts_ms,
+            r.provider,
+            r.model,
+            r.user,
+            r.project,
+            r.org,
+            r.session,
+            r.source,
+            r.request_id,
+            counts[0],
+            counts[1],
+            counts[2],
+            counts[3],
+            counts[4],
+            counts[5],
+            r.cost_micros,
+            r.cost_source.as_str(),
+            r.price_version,
+            latency,
+            r.success,
+            rid,
+        ])?;
+        if let Some(slot) = rid {
+            self.ids.add(slot, self.conn.last_insert_rowid());
         }
-        self.conn.prepare_cached(UPDATE_SQL)?.execute(values)?;
-        let [a, b, c, d, e] = &old_names;
-        self.tally(old_ts, [a, b, c, d, e], &old.negated());
         let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
-        self.tally(r.ts_ms, group, &new);
-        Ok(())
+        self.tally(r.ts_ms, group, &sums(r));
+        Ok(Written::Added)
     }
 
     /// Adds the new rows' sums to the rollups. Call it before the transaction commits.
@@ -339,12 +333,14 @@ impl<'t> Writer<'t> {
         let Writer {
             insert,
             conn,
+            ids,
             names,
             by_group,
             by_hour,
             ..
         } = self;
         drop(insert);
+        ids.finish()?;
         let mut by_id = vec![""; names.len()];
         for (n, i) in &names {
             by_id[*i as usize] = n;
@@ -797,11 +793,15 @@ mod tests {
             .write(|tx| {
                 let mut w = Writer::new(tx, false)?;
                 assert_eq!(w.write(&request("a", 1))?, Written::Added);
+                w.finish()?;
+                tx.execute(
+                    "UPDATE rid_recent SET rid = ?1 WHERE rid = ?2",
+                    [slot, rid_slot("jsonl", "a")],
+                )?;
                 tx.execute(
                     "UPDATE requests SET rid = ?1 WHERE request_id = 'a'",
                     [slot],
                 )?;
-                w.finish()?;
                 Ok(())
             })
             .unwrap();
@@ -833,5 +833,76 @@ mod tests {
         );
         let t = total(store.conn(), 0, i64::MAX, &Scope::Global).unwrap();
         assert_eq!((t.requests, t.input), (2, 21));
+    }
+
+    /// Batches of every size, with ids repeated inside a batch and across batches, against a
+    /// map of what each id last held: every id is found again wherever its rid was put (the
+    /// recent table, a run of its own, a merged run), and runs are merged as they come.
+    /// (Under `cfg(test)` a run is 40 ids, and the recent table holds 100.)
+    #[test]
+    fn request_ids_are_found_again_in_every_part_of_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("usage.db")).unwrap();
+        let mut expected: HashMap<String, u64> = HashMap::new();
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for batch in 0..60u64 {
+            let size = [1, 3, 30, 45, 130, 2][batch as usize % 6];
+            let rows: Vec<(String, u64)> = (0..size)
+                .map(|_| (format!("id-{}", next(900)), next(1000)))
+                .collect();
+            let written = store
+                .write(|tx| {
+                    let mut w = Writer::new(tx, false)?;
+                    let mut out = Vec::new();
+                    for (id, input) in &rows {
+                        out.push(w.write(&request(id, *input))?);
+                    }
+                    w.finish()?;
+                    Ok(out)
+                })
+                .unwrap();
+            for ((id, input), written) in rows.iter().zip(written) {
+                let was = expected.insert(id.clone(), *input);
+                let want = if was.is_some() {
+                    Written::Existing
+                } else {
+                    Written::Added
+                };
+                assert_eq!(written, want, "batch {batch}, id {id}");
+            }
+        }
+        let conn = store.conn();
+        let rows: HashMap<String, u64> = conn
+            .prepare("SELECT request_id, input FROM requests")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(rows, expected);
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            count("SELECT count(*) FROM requests"),
+            expected.len() as i64
+        );
+        // every id is in one place: the recent table, or one run
+        assert_eq!(
+            count("SELECT sum(keys) FROM rid_runs"),
+            expected.len() as i64
+        );
+        assert_eq!(
+            count("SELECT keys FROM rid_runs WHERE run = 0"),
+            count("SELECT count(*) FROM rid_recent")
+        );
+        let runs = count("SELECT count(*) FROM rid_runs WHERE run > 0");
+        assert!((1..=6).contains(&runs), "{runs} runs");
+        let t = total(conn, 0, i64::MAX, &Scope::Global).unwrap();
+        assert_eq!(t.input as u64, expected.values().sum::<u64>());
     }
 }

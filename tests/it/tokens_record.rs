@@ -202,6 +202,44 @@ fn a_bad_line_late_in_a_long_batch_records_nothing() {
     assert_eq!(env.sql_i64("SELECT count(*) FROM rollup"), 0);
 }
 
+/// Batches large enough to write their request ids as a run of their own (65,536 new ids and
+/// more), a small batch between them, and a run merged into the one before: every id recorded
+/// again updates its row, wherever its id was kept, and none is counted twice.
+#[test]
+fn request_ids_recorded_again_update_their_rows_across_large_batches() {
+    let env = TestEnv::new();
+    let record = |ids: std::ops::Range<u32>, input: u32| -> (u64, u64) {
+        let mut text = String::new();
+        for i in ids {
+            text.push_str(&format!(
+                "{{\"provider\":\"openai\",\"model\":\"gpt-5\",\"input\":{input},\"output\":1,\
+                 \"request_id\":\"r{i}\",\"at\":\"2026-11-01T00:00:00Z\"}}\n"
+            ));
+        }
+        let run = env.tokens_stdin(&["--json", "tokens", "record", "--jsonl", "-"], &text);
+        run.assert_code(0);
+        let j = run.json();
+        (
+            j["recorded"].as_u64().unwrap(),
+            j["updated"].as_u64().unwrap(),
+        )
+    };
+    let runs = || env.sql_i64("SELECT count(*) FROM rid_runs WHERE run > 0");
+    assert_eq!(record(0..70_000, 1), (70_000, 0));
+    assert_eq!(runs(), 1);
+    // 10 ids of that run again, and 10 new ones, kept with the recent ids
+    assert_eq!(record(69_990..70_010, 2), (20, 10));
+    assert_eq!(env.sql_i64("SELECT count(*) FROM rid_recent"), 10);
+    // 35,010 again, and 69,990 new: a second run, merged into the first
+    assert_eq!(record(35_000..140_000, 3), (105_000, 35_010));
+    assert_eq!(runs(), 1);
+    assert_eq!(record(0..140_000, 4), (140_000, 140_000));
+    assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), 140_000);
+    assert_eq!(env.sql_i64("SELECT sum(input) FROM requests"), 4 * 140_000);
+    assert_eq!(env.sql_i64("SELECT sum(input) FROM rollup"), 4 * 140_000);
+    assert_eq!(env.sql_i64("SELECT sum(requests) FROM rollup_day"), 140_000);
+}
+
 #[test]
 fn bad_flags_are_usage_errors() {
     let env = TestEnv::new();

@@ -166,9 +166,55 @@ pub struct Writer<'t> {
     conn: &'t Connection,
     ids: ids::Ids<'t>,
     keep_largest: bool,
+    rollups: Rollups,
+}
+
+/// Sums of requests per hour and group, and per hour, on their way to the rollup tables.
+#[derive(Default)]
+pub struct Rollups {
     names: FxHashMap<String, u32>,
     by_group: FxHashMap<(i64, [u32; 5]), Totals>,
     by_hour: FxHashMap<i64, Totals>,
+}
+
+impl Rollups {
+    fn name(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.names.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.insert(s.to_string(), i);
+        i
+    }
+
+    /// Adds `t` (negative to take a row out) to the sums for a time and group.
+    fn tally(&mut self, ts_ms: i64, group: [&str; 5], t: &Totals) {
+        let hour = ts_ms.div_euclid(HOUR_MS);
+        let key = group.map(|n| self.name(n));
+        self.by_group.entry((hour, key)).or_default().add(t);
+        self.by_hour.entry(hour).or_default().add(t);
+    }
+
+    /// Adds a request.
+    pub fn add(&mut self, r: &Request) {
+        let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
+        self.tally(r.ts_ms, group, &sums(r));
+    }
+
+    /// Adds another's sums to these.
+    fn absorb(&mut self, other: Rollups) {
+        let mut by_id = vec![""; other.names.len()];
+        for (n, i) in &other.names {
+            by_id[*i as usize] = n;
+        }
+        for ((hour, k), t) in &other.by_group {
+            let key = k.map(|i| self.name(by_id[i as usize]));
+            self.by_group.entry((*hour, key)).or_default().add(t);
+        }
+        for (hour, t) in &other.by_hour {
+            self.by_hour.entry(*hour).or_default().add(t);
+        }
+    }
 }
 
 /// What a request adds to the rollups.
@@ -195,36 +241,30 @@ impl<'t> Writer<'t> {
             conn: tx,
             ids: ids::Ids::new(tx),
             keep_largest,
-            names: FxHashMap::default(),
-            by_group: FxHashMap::default(),
-            by_hour: FxHashMap::default(),
+            rollups: Rollups::default(),
         })
-    }
-
-    fn name(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.names.get(s) {
-            return i;
-        }
-        let i = self.names.len() as u32;
-        self.names.insert(s.to_string(), i);
-        i
-    }
-
-    /// Adds `t` (negative to take a row out) to the rollups' sums for a time and group.
-    fn tally(&mut self, ts_ms: i64, group: [&str; 5], t: &Totals) {
-        let hour = ts_ms.div_euclid(HOUR_MS);
-        let key = group.map(|n| self.name(n));
-        self.by_group.entry((hour, key)).or_default().add(t);
-        self.by_hour.entry(hour).or_default().add(t);
     }
 
     pub fn write(&mut self, r: &Request) -> rusqlite::Result<Written> {
         let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
-        self.write_at(r, rid)
+        self.write_at(r, rid, false)
     }
 
-    /// [`Writer::write`] with the request id's [`rid_slot`] worked out already.
-    pub fn write_at(&mut self, r: &Request, rid: Option<i64>) -> rusqlite::Result<Written> {
+    /// Adds sums that a caller of [`Writer::write_at`] with `counted` kept.
+    pub fn absorb(&mut self, counted: Rollups) {
+        self.rollups.absorb(counted);
+    }
+
+    /// [`Writer::write`] with the request id's [`rid_slot`] worked out already. `counted`: the
+    /// caller has added the request to [`Rollups`] of its own (on another thread), which it
+    /// gives to [`Writer::absorb`]; the Writer then only corrects them when the request was
+    /// there already.
+    pub fn write_at(
+        &mut self,
+        r: &Request,
+        rid: Option<i64>,
+        counted: bool,
+    ) -> rusqlite::Result<Written> {
         let counts = [
             i(r.tokens.input),
             i(r.tokens.output),
@@ -265,7 +305,11 @@ impl<'t> Writer<'t> {
                 continue;
             };
             let new = sums(r);
+            let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
             if self.keep_largest && new.total_tokens() <= old.total_tokens() {
+                if counted {
+                    self.rollups.tally(r.ts_ms, group, &new.negated());
+                }
                 return Ok(Written::Existing);
             }
             self.conn.prepare_cached(UPDATE_SQL)?.execute(params![
@@ -292,9 +336,11 @@ impl<'t> Writer<'t> {
                 slot,
                 row,
             ])?;
-            self.tally(old_ts, [&a, &b, &c, &d, &e], &old.negated());
-            let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
-            self.tally(r.ts_ms, group, &new);
+            self.rollups
+                .tally(old_ts, [&a, &b, &c, &d, &e], &old.negated());
+            if !counted {
+                self.rollups.tally(r.ts_ms, group, &new);
+            }
             return Ok(Written::Existing);
         }
         self.insert.execute(params![
@@ -323,8 +369,9 @@ impl<'t> Writer<'t> {
         if let Some(slot) = rid {
             self.ids.add(slot, self.conn.last_insert_rowid());
         }
-        let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
-        self.tally(r.ts_ms, group, &sums(r));
+        if !counted {
+            self.rollups.add(r);
+        }
         Ok(Written::Added)
     }
 
@@ -334,9 +381,12 @@ impl<'t> Writer<'t> {
             insert,
             conn,
             ids,
-            names,
-            by_group,
-            by_hour,
+            rollups:
+                Rollups {
+                    names,
+                    by_group,
+                    by_hour,
+                },
             ..
         } = self;
         drop(insert);

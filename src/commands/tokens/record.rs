@@ -9,7 +9,7 @@ use crate::error::usage;
 use crate::pricing::{Tokens, usd_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::{CostSource, Pricer, Request, Writer, Written, rid_slot};
+use crate::usage::{CostSource, Pricer, Request, Rollups, Writer, Written, rid_slot};
 
 use super::{check_budgets_after, money, open_store, parse_usd_flag, price_book};
 
@@ -263,8 +263,9 @@ struct Defaults<'a> {
     now: i64,
 }
 
-/// Reads, checks and prices every line, sending the requests on in chunks. Stops at the first
-/// bad line (sending its error), or when the writer has gone.
+/// Reads, checks and prices every line, sending the requests on in chunks, and returns their
+/// sums for the rollups (adding them up here takes that work off the writing thread). Stops
+/// at the first bad line (sending its error), or when the writer has gone.
 ///
 /// Written chunks come back on `done` to be freed here: memory freed by the thread that
 /// allocated it stays out of the allocator's locks.
@@ -274,7 +275,8 @@ fn parse_lines(
     book: &crate::pricing::PriceBook,
     send: &std::sync::mpsc::SyncSender<anyhow::Result<Vec<Row>>>,
     done: &std::sync::mpsc::Receiver<Vec<Row>>,
-) {
+) -> Rollups {
+    let mut rollups = Rollups::default();
     let mut pricer = Pricer::new(book);
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut buf = String::new();
@@ -286,7 +288,7 @@ fn parse_lines(
             Ok(_) => buf.trim(),
             Err(e) => {
                 let _ = send.send(Err(usage(format!("cannot read `{}`: {e}", d.name)).into()));
-                return;
+                return rollups;
             }
         };
         n += 1;
@@ -296,6 +298,7 @@ fn parse_lines(
         match parse_line(line, n, d) {
             Ok(mut r) => {
                 pricer.price(&mut r);
+                rollups.add(&r);
                 let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
                 chunk.push((rid, r));
                 if chunk.len() == CHUNK {
@@ -308,19 +311,20 @@ fn parse_lines(
                     };
                     let full = std::mem::replace(&mut chunk, next);
                     if send.send(Ok(full)).is_err() {
-                        return;
+                        return rollups;
                     }
                 }
             }
             Err(e) => {
                 let _ = send.send(Err(e));
-                return;
+                return rollups;
             }
         }
     }
     if !chunk.is_empty() {
         let _ = send.send(Ok(chunk));
     }
+    rollups
 }
 
 /// One line of `--jsonl` as a request (not yet priced).
@@ -422,7 +426,7 @@ fn run_jsonl(
             let (send, recv) = std::sync::mpsc::sync_channel(8);
             let (give_back, done) = std::sync::mpsc::channel();
             let (d, book) = (&defaults, &book);
-            scope.spawn(move || parse_lines(reader, d, book, &send, &done));
+            let parser = scope.spawn(move || parse_lines(reader, d, book, &send, &done));
             let mut w = Writer::new(tx, false)?;
             let (mut added, mut updated, mut unpriced, mut cost, mut max_cost) =
                 (0u64, 0u64, 0u64, 0i64, 0i64);
@@ -438,13 +442,17 @@ fn run_jsonl(
                     }
                     cost += r.cost_micros;
                     max_cost = max_cost.max(r.cost_micros);
-                    match w.write_at(r, *rid)? {
+                    match w.write_at(r, *rid, true)? {
                         Written::Added => added += 1,
                         Written::Existing => updated += 1,
                     }
                 }
                 let _ = give_back.send(chunk);
             }
+            let counted = parser
+                .join()
+                .map_err(|_| anyhow::anyhow!("the thread reading the lines failed"))?;
+            w.absorb(counted);
             w.finish()?;
             Ok((added, updated, unpriced, cost, max_cost, unpriced_models))
         })

@@ -44,8 +44,11 @@ pub(crate) struct Ids<'t> {
     conn: &'t Connection,
     /// Runs by age, oldest first: (run, ids). `None` until the first lookup.
     runs: Option<Vec<(i64, i64)>>,
-    /// This transaction's new ids.
-    added: FxHashMap<i64, i64>,
+    /// This transaction's new ids, in the order they came.
+    added: Vec<(i64, i64)>,
+    /// The same, to look in: made by the first [`Ids::find`], not needed by a caller that
+    /// knows which ids its batch has had (see [`Ids::find_stored`]).
+    added_map: Option<FxHashMap<i64, i64>>,
     /// `rid_recent` and the Bloom filters, once a batch is large enough to want them.
     loaded: Option<Loaded>,
     lookups: u32,
@@ -62,7 +65,8 @@ impl<'t> Ids<'t> {
         Ids {
             conn,
             runs: None,
-            added: FxHashMap::default(),
+            added: Vec::new(),
+            added_map: None,
             loaded: None,
             lookups: 0,
         }
@@ -77,9 +81,23 @@ impl<'t> Ids<'t> {
 
     /// The row that holds `rid`, if any.
     pub(crate) fn find(&mut self, rid: i64) -> rusqlite::Result<Option<i64>> {
-        if let Some(&row) = self.added.get(&rid) {
+        let added = self
+            .added_map
+            .get_or_insert_with(|| self.added.iter().copied().collect());
+        if let Some(&row) = added.get(&rid) {
             return Ok(Some(row));
         }
+        self.find_stored(rid)
+    }
+
+    /// Has [`Ids::find`] been used in this transaction? Until then, a caller may look up only
+    /// the ids it knows are not among the transaction's own.
+    pub(crate) fn found_any(&self) -> bool {
+        self.added_map.is_some()
+    }
+
+    /// The row that holds `rid`, among the ids written before this transaction.
+    pub(crate) fn find_stored(&mut self, rid: i64) -> rusqlite::Result<Option<i64>> {
         self.lookups += 1;
         if self.loaded.is_none() && self.lookups > DIRECT_LOOKUPS {
             self.load()?;
@@ -135,7 +153,10 @@ impl<'t> Ids<'t> {
 
     /// Records that `row` holds `rid` (which [`Ids::find`] said is free).
     pub(crate) fn add(&mut self, rid: i64, row: i64) {
-        self.added.insert(rid, row);
+        self.added.push((rid, row));
+        if let Some(m) = &mut self.added_map {
+            m.insert(rid, row);
+        }
     }
 
     /// Writes the transaction's new ids, and merges runs as needed.
@@ -143,7 +164,7 @@ impl<'t> Ids<'t> {
         if self.added.is_empty() {
             return Ok(());
         }
-        let mut pairs: Vec<(i64, i64)> = self.added.drain().collect();
+        let mut pairs = std::mem::take(&mut self.added);
         pairs.sort_unstable();
         let mut runs = match self.runs.take() {
             Some(r) => r,

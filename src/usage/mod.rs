@@ -167,6 +167,27 @@ pub struct Writer<'t> {
     ids: ids::Ids<'t>,
     keep_largest: bool,
     rollups: Rollups,
+    /// The row of each request given to [`Writer::write_batched`] so far.
+    by_seq: Vec<i64>,
+}
+
+/// What the thread that reads a batch knows of one request: see [`Writer::write_batched`].
+pub struct Batched {
+    /// Its [`rid_slot`].
+    pub rid: Option<i64>,
+    /// The place in the batch (from 0) of the first request with the same `rid`, when this is
+    /// not the first.
+    pub first: Option<usize>,
+}
+
+/// What a Writer is told of a request id by its batch.
+enum Seen {
+    /// Nothing: written one by one.
+    Unknown,
+    /// No earlier request of the batch had its rid.
+    First,
+    /// The request at this place in the batch had it.
+    Again(usize),
 }
 
 /// Sums of requests per hour and group, and per hour, on their way to the rollup tables.
@@ -242,29 +263,37 @@ impl<'t> Writer<'t> {
             ids: ids::Ids::new(tx),
             keep_largest,
             rollups: Rollups::default(),
+            by_seq: Vec::new(),
         })
     }
 
     pub fn write(&mut self, r: &Request) -> rusqlite::Result<Written> {
         let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
-        self.write_at(r, rid, false)
+        self.put(r, rid, Seen::Unknown)
     }
 
-    /// Adds sums that a caller of [`Writer::write_at`] with `counted` kept.
+    /// Adds the sums of a batch given to [`Writer::write_batched`].
     pub fn absorb(&mut self, counted: Rollups) {
         self.rollups.absorb(counted);
     }
 
-    /// [`Writer::write`] with the request id's [`rid_slot`] worked out already. `counted`: the
-    /// caller has added the request to [`Rollups`] of its own (on another thread), which it
-    /// gives to [`Writer::absorb`]; the Writer then only corrects them when the request was
-    /// there already.
-    pub fn write_at(
-        &mut self,
-        r: &Request,
-        rid: Option<i64>,
-        counted: bool,
-    ) -> rusqlite::Result<Written> {
+    /// Writes one request of a batch read on another thread, which has:
+    /// - worked out its [`rid_slot`];
+    /// - added it to [`Rollups`] of its own, given to [`Writer::absorb`] at the end (the
+    ///   Writer then only corrects them for a request id that was there already);
+    /// - said which earlier request of the batch had the same `rid`, if any.
+    ///
+    /// Every request of the batch must come through here, in order.
+    pub fn write_batched(&mut self, r: &Request, b: &Batched) -> rusqlite::Result<Written> {
+        let seen = match b.first {
+            Some(i) => Seen::Again(i),
+            None => Seen::First,
+        };
+        self.put(r, b.rid, seen)
+    }
+
+    fn put(&mut self, r: &Request, rid: Option<i64>, seen: Seen) -> rusqlite::Result<Written> {
+        let counted = !matches!(seen, Seen::Unknown);
         let counts = [
             i(r.tokens.input),
             i(r.tokens.output),
@@ -275,10 +304,21 @@ impl<'t> Writer<'t> {
         ];
         let latency = r.latency_ms.map(i);
         let mut rid = rid;
+        let mut seen = seen;
         // the rid is taken: by this request id, or (rarely) by another with the same hash
-        while let Some(slot) = rid
-            && let Some(row) = self.ids.find(slot)?
-        {
+        while let Some(slot) = rid {
+            // a batch says which rids it had before, until a hash is shared (then look anew)
+            let found = match std::mem::replace(&mut seen, Seen::Unknown) {
+                Seen::Again(i) if !self.ids.found_any() => match self.by_seq.get(i) {
+                    Some(&row) => Some(row),
+                    None => self.ids.find(slot)?,
+                },
+                Seen::First if !self.ids.found_any() => self.ids.find_stored(slot)?,
+                _ => self.ids.find(slot)?,
+            };
+            let Some(row) = found else {
+                break;
+            };
             let old = self
                 .conn
                 .prepare_cached(FIND_SQL)?
@@ -309,6 +349,7 @@ impl<'t> Writer<'t> {
             if self.keep_largest && new.total_tokens() <= old.total_tokens() {
                 if counted {
                     self.rollups.tally(r.ts_ms, group, &new.negated());
+                    self.by_seq.push(row);
                 }
                 return Ok(Written::Existing);
             }
@@ -338,7 +379,9 @@ impl<'t> Writer<'t> {
             ])?;
             self.rollups
                 .tally(old_ts, [&a, &b, &c, &d, &e], &old.negated());
-            if !counted {
+            if counted {
+                self.by_seq.push(row);
+            } else {
                 self.rollups.tally(r.ts_ms, group, &new);
             }
             return Ok(Written::Existing);
@@ -366,10 +409,13 @@ impl<'t> Writer<'t> {
             r.success,
             rid,
         ])?;
+        let row = self.conn.last_insert_rowid();
         if let Some(slot) = rid {
-            self.ids.add(slot, self.conn.last_insert_rowid());
+            self.ids.add(slot, row);
         }
-        if !counted {
+        if counted {
+            self.by_seq.push(row);
+        } else {
             self.rollups.add(r);
         }
         Ok(Written::Added)
@@ -954,5 +1000,80 @@ mod tests {
         assert!((1..=6).contains(&runs), "{runs} runs");
         let t = total(conn, 0, i64::MAX, &Scope::Global).unwrap();
         assert_eq!(t.input as u64, expected.values().sum::<u64>());
+    }
+
+    /// A batch that says which rows repeat an id, as `record --jsonl`'s reading thread does:
+    /// repeats replace the first row, ids stored before are found, and a hash shared with a
+    /// stored id (forced here) moves the new id to the next number, for the rest of the batch.
+    #[test]
+    fn a_batch_finds_its_repeats_and_the_stored_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("usage.db")).unwrap();
+        let slot = |id: &str| rid_slot("jsonl", id);
+        let mut batch = |rows: Vec<(&str, i64, Option<usize>, u64)>| -> Vec<Written> {
+            store
+                .write(|tx| {
+                    let mut w = Writer::new(tx, false)?;
+                    let mut counted = Rollups::default();
+                    let mut out = Vec::new();
+                    for (id, rid, first, input) in &rows {
+                        let r = request(id, *input);
+                        counted.add(&r);
+                        let b = Batched {
+                            rid: Some(*rid),
+                            first: *first,
+                        };
+                        out.push(w.write_batched(&r, &b)?);
+                    }
+                    w.absorb(counted);
+                    w.finish()?;
+                    Ok(out)
+                })
+                .unwrap()
+        };
+        use Written::{Added, Existing};
+        // no shared hash: repeats and stored ids are found through what the batch says
+        assert_eq!(batch(vec![("a", slot("a"), None, 1)]), [Added]);
+        assert_eq!(
+            batch(vec![
+                ("x", slot("x"), None, 2),
+                ("y", slot("y"), None, 3),
+                ("x", slot("x"), Some(0), 4),
+                ("a", slot("a"), None, 5),
+            ]),
+            [Added, Added, Existing, Existing]
+        );
+        // `b` with `a`'s hash: kept at the next number, then found again
+        assert_eq!(
+            batch(vec![
+                ("b", slot("a"), None, 6),
+                ("c", slot("c"), None, 7),
+                ("c", slot("c"), Some(1), 8),
+                ("b", slot("a"), Some(0), 9),
+                ("a", slot("a"), Some(0), 10),
+            ]),
+            [Added, Added, Existing, Existing, Existing]
+        );
+        let rows: Vec<(String, i64, i64)> = store
+            .conn()
+            .prepare("SELECT request_id, rid, input FROM requests ORDER BY request_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let row = |id: &str, rid: i64, input: i64| (id.to_string(), rid, input);
+        assert_eq!(
+            rows,
+            [
+                row("a", slot("a"), 10),
+                row("b", slot("a").wrapping_add(1), 9),
+                row("c", slot("c"), 8),
+                row("x", slot("x"), 4),
+                row("y", slot("y"), 3),
+            ]
+        );
+        let t = total(store.conn(), 0, i64::MAX, &Scope::Global).unwrap();
+        assert_eq!((t.requests, t.input), (5, 10 + 9 + 8 + 4 + 3));
     }
 }

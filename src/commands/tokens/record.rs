@@ -9,7 +9,7 @@ use crate::error::usage;
 use crate::pricing::{Tokens, usd_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::{CostSource, Pricer, Request, Rollups, Writer, Written, rid_slot};
+use crate::usage::{Batched, CostSource, Pricer, Request, Rollups, Writer, Written, rid_slot};
 
 use super::{check_budgets_after, money, open_store, parse_usd_flag, price_book};
 
@@ -250,9 +250,8 @@ fn line_cost(v: &serde_json::Value) -> Option<i64> {
 /// Rows travel from the parsing thread to the writing one in chunks of this many.
 const CHUNK: usize = 2048;
 
-/// A request with its request id's place in the store ([`rid_slot`], worked out on the parsing
-/// thread).
-type Row = (Option<i64>, Request);
+/// A request with what the parsing thread worked out of its request id.
+type Row = (Batched, Request);
 
 /// What `--jsonl` fills in when a line does not say.
 struct Defaults<'a> {
@@ -277,6 +276,9 @@ fn parse_lines(
     done: &std::sync::mpsc::Receiver<Vec<Row>>,
 ) -> Rollups {
     let mut rollups = Rollups::default();
+    // each rid's first place in the batch
+    let mut seen: rustc_hash::FxHashMap<i64, usize> = rustc_hash::FxHashMap::default();
+    let mut sent = 0usize;
     let mut pricer = Pricer::new(book);
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut buf = String::new();
@@ -300,7 +302,15 @@ fn parse_lines(
                 pricer.price(&mut r);
                 rollups.add(&r);
                 let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
-                chunk.push((rid, r));
+                let first = rid.and_then(|rid| match seen.entry(rid) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(sent);
+                        None
+                    }
+                });
+                sent += 1;
+                chunk.push((Batched { rid, first }, r));
                 if chunk.len() == CHUNK {
                     let next = match done.try_recv() {
                         Ok(mut old) => {
@@ -433,7 +443,7 @@ fn run_jsonl(
             let mut unpriced_models = std::collections::BTreeSet::new();
             for chunk in recv {
                 let chunk = chunk?;
-                for (rid, r) in &chunk {
+                for (b, r) in &chunk {
                     if r.cost_source == CostSource::Unpriced {
                         unpriced += 1;
                         if unpriced_models.len() < 20 {
@@ -442,7 +452,7 @@ fn run_jsonl(
                     }
                     cost += r.cost_micros;
                     max_cost = max_cost.max(r.cost_micros);
-                    match w.write_at(r, *rid, true)? {
+                    match w.write_batched(r, b)? {
                         Written::Added => added += 1,
                         Written::Existing => updated += 1,
                     }

@@ -72,11 +72,15 @@ impl<'t> Ids<'t> {
         }
     }
 
-    fn runs(&mut self) -> rusqlite::Result<&Vec<(i64, i64)>> {
-        if self.runs.is_none() {
-            self.runs = Some(read_runs(self.conn)?);
-        }
-        Ok(self.runs.as_ref().unwrap_or_else(|| unreachable!()))
+    /// The runs' numbers, read once per transaction.
+    fn run_numbers(&mut self) -> rusqlite::Result<Vec<i64>> {
+        let runs = match self.runs.take() {
+            Some(r) => r,
+            None => read_runs(self.conn)?,
+        };
+        let numbers = runs.iter().map(|r| r.0).collect();
+        self.runs = Some(runs);
+        Ok(numbers)
     }
 
     /// The row that holds `rid`, if any.
@@ -123,8 +127,7 @@ impl<'t> Ids<'t> {
         if recent.is_some() {
             return Ok(recent);
         }
-        let runs: Vec<i64> = self.runs()?.iter().map(|r| r.0).collect();
-        for run in runs {
+        for run in self.run_numbers()? {
             if let Some(row) = find_in_run(self.conn, run, rid)? {
                 return Ok(Some(row));
             }
@@ -151,7 +154,7 @@ impl<'t> Ids<'t> {
         Ok(())
     }
 
-    /// Records that `row` holds `rid` (which [`Ids::find`] said is free).
+    /// Records that `row` holds `rid` (which a lookup said is free).
     pub(crate) fn add(&mut self, rid: i64, row: i64) {
         self.added.push((rid, row));
         if let Some(m) = &mut self.added_map {

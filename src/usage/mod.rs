@@ -292,6 +292,8 @@ impl<'t> Writer<'t> {
         self.put(r, b.rid, seen)
     }
 
+    /// Writes a request: a new row, or the row of its request id, found through `seen` and the
+    /// id index (going on to the next number past another id's row with the same hash).
     fn put(&mut self, r: &Request, rid: Option<i64>, seen: Seen) -> rusqlite::Result<Written> {
         let counted = !matches!(seen, Seen::Unknown);
         let counts = [

@@ -31,10 +31,15 @@ pub enum CostSource {
 
 impl CostSource {
     pub fn as_str(self) -> &'static str {
+        self.as_str_ref()
+    }
+
+    /// [`CostSource::as_str`] behind a `'static` reference, for SQL parameter lists.
+    fn as_str_ref(self) -> &'static &'static str {
         match self {
-            CostSource::Given => "given",
-            CostSource::Computed => "computed",
-            CostSource::Unpriced => "unpriced",
+            CostSource::Given => &"given",
+            CostSource::Computed => &"computed",
+            CostSource::Unpriced => &"unpriced",
         }
     }
 }
@@ -127,6 +132,60 @@ const UPDATE_SQL: &str = "UPDATE requests SET ts = ?1, provider = ?2, model = ?3
     project = ?5, org = ?6, session = ?7, input = ?10, output = ?11, cache_read = ?12, \
     cache_write_5m = ?13, cache_write_1h = ?14, reasoning = ?15, cost_micros = ?16, \
     cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20 WHERE id = ?22";
+
+/// A request's numbers as stored (counts saturate at `i64::MAX`).
+struct Numbers {
+    counts: [i64; 6],
+    latency: Option<i64>,
+}
+
+impl Numbers {
+    fn of(r: &Request) -> Numbers {
+        Numbers {
+            counts: [
+                i(r.tokens.input),
+                i(r.tokens.output),
+                i(r.tokens.cache_read),
+                i(r.tokens.cache_write_5m),
+                i(r.tokens.cache_write_1h),
+                i(r.reasoning),
+            ],
+            latency: r.latency_ms.map(i),
+        }
+    }
+}
+
+/// The parameters of [`insert_sql`] and [`UPDATE_SQL`] (which adds the row's `id`).
+fn values<'a>(
+    r: &'a Request,
+    n: &'a Numbers,
+    rid: &'a Option<i64>,
+) -> [&'a dyn rusqlite::ToSql; 21] {
+    let c = &n.counts;
+    [
+        &r.ts_ms,
+        &r.provider,
+        &r.model,
+        &r.user,
+        &r.project,
+        &r.org,
+        &r.session,
+        &r.source,
+        &r.request_id,
+        &c[0],
+        &c[1],
+        &c[2],
+        &c[3],
+        &c[4],
+        &c[5],
+        &r.cost_micros,
+        r.cost_source.as_str_ref(),
+        &r.price_version,
+        &n.latency,
+        &r.success,
+        rid,
+    ]
+}
 
 /// Where a request id's row is looked for first: a hash of its source and id (the first 8
 /// bytes of SHA-256, stable across versions and machines). Two ids with the same hash are kept
@@ -296,15 +355,7 @@ impl<'t> Writer<'t> {
     /// id index (going on to the next number past another id's row with the same hash).
     fn put(&mut self, r: &Request, rid: Option<i64>, seen: Seen) -> rusqlite::Result<Written> {
         let counted = !matches!(seen, Seen::Unknown);
-        let counts = [
-            i(r.tokens.input),
-            i(r.tokens.output),
-            i(r.tokens.cache_read),
-            i(r.tokens.cache_write_5m),
-            i(r.tokens.cache_write_1h),
-            i(r.reasoning),
-        ];
-        let latency = r.latency_ms.map(i);
+        let numbers = Numbers::of(r);
         let mut rid = rid;
         let mut seen = seen;
         // the rid is taken: by this request id, or (rarely) by another with the same hash
@@ -355,30 +406,11 @@ impl<'t> Writer<'t> {
                 }
                 return Ok(Written::Existing);
             }
-            self.conn.prepare_cached(UPDATE_SQL)?.execute(params![
-                r.ts_ms,
-                r.provider,
-                r.model,
-                r.user,
-                r.project,
-                r.org,
-                r.session,
-                r.source,
-                r.request_id,
-                counts[0],
-                counts[1],
-                counts[2],
-                counts[3],
-                counts[4],
-                counts[5],
-                r.cost_micros,
-                r.cost_source.as_str(),
-                r.price_version,
-                latency,
-                r.success,
-                slot,
-                row,
-            ])?;
+            let with_row: Vec<&dyn rusqlite::ToSql> = values(r, &numbers, &rid)
+                .into_iter()
+                .chain([&row as &dyn rusqlite::ToSql])
+                .collect();
+            self.conn.prepare_cached(UPDATE_SQL)?.execute(&*with_row)?;
             self.rollups
                 .tally(old_ts, [&a, &b, &c, &d, &e], &old.negated());
             if counted {
@@ -388,29 +420,7 @@ impl<'t> Writer<'t> {
             }
             return Ok(Written::Existing);
         }
-        self.insert.execute(params![
-            r.ts_ms,
-            r.provider,
-            r.model,
-            r.user,
-            r.project,
-            r.org,
-            r.session,
-            r.source,
-            r.request_id,
-            counts[0],
-            counts[1],
-            counts[2],
-            counts[3],
-            counts[4],
-            counts[5],
-            r.cost_micros,
-            r.cost_source.as_str(),
-            r.price_version,
-            latency,
-            r.success,
-            rid,
-        ])?;
+        self.insert.execute(values(r, &numbers, &rid))?;
         let row = self.conn.last_insert_rowid();
         if let Some(slot) = rid {
             self.ids.add(slot, row);
@@ -855,7 +865,8 @@ pub fn has_budgets(conn: &Connection) -> rusqlite::Result<bool> {
 mod tests {
     use super::*;
 
-    fn request(id: &str, input: u64) -> Request {
+    /// A request `id` of source `jsonl` with `input` tokens (also used by the store's tests).
+    pub(super) fn request(id: &str, input: u64) -> Request {
         Request {
             ts_ms: 1_770_000_000_000,
             provider: "p".into(),

@@ -485,27 +485,7 @@ mod tests {
         assert_eq!(rids, [None, Some(super::super::rid_slot("jsonl", "req-1"))]);
         // the id index holds it: recording it again updates its row
         let mut store = store;
-        let again = crate::usage::Request {
-            ts_ms: 90_000_000,
-            provider: "p".into(),
-            model: "m".into(),
-            user: "u".into(),
-            project: "j".into(),
-            org: String::new(),
-            session: None,
-            source: "jsonl".into(),
-            request_id: Some("req-1".into()),
-            tokens: crate::pricing::Tokens {
-                input: 4,
-                ..Default::default()
-            },
-            reasoning: 0,
-            cost_micros: 0,
-            cost_source: crate::usage::CostSource::Given,
-            price_version: None,
-            latency_ms: None,
-            success: true,
-        };
+        let again = super::super::tests::request("req-1", 4);
         let written = store
             .write(|tx| {
                 let mut w = crate::usage::Writer::new(tx, false)?;

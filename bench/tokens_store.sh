@@ -86,4 +86,7 @@ for label, args in [("summary --days 30", ["tokens", "summary", "--days", "30", 
 t = bench(["tokens", "record", "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--input", "1000",
            "--output", "100", "--cache-read", "5000"], 200)
 print(f"== record of one request (whole process): median {statistics.median(t):.1f} ms, p90 {t[180]:.1f} ms, min {t[0]:.1f} ms (200 runs)")
+# the same harness on `aimcp --version`: what starting the process costs on this machine now
+t = bench(["--version"], 200)
+print(f"   (control: `aimcp --version` median {statistics.median(t):.1f} ms, min {t[0]:.1f} ms)")
 PY

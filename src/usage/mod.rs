@@ -467,23 +467,13 @@ impl<'t> Writer<'t> {
                  ?14, ?15) ON CONFLICT ({unit}, provider, model, user, project, org) DO UPDATE SET {set}"
             ))?;
             for ((at, k), t) in groups {
-                stmt.execute(params![
-                    at,
-                    by_id[k[0] as usize],
-                    by_id[k[1] as usize],
-                    by_id[k[2] as usize],
-                    by_id[k[3] as usize],
-                    by_id[k[4] as usize],
-                    t.requests,
-                    t.input,
-                    t.output,
-                    t.cache_read,
-                    t.cache_write_5m,
-                    t.cache_write_1h,
-                    t.reasoning,
-                    t.cost_micros,
-                    t.unpriced
-                ])?;
+                let names = k.map(|i| by_id[i as usize]);
+                let key = std::iter::once(at as &dyn rusqlite::ToSql)
+                    .chain(names.iter().map(|n| n as &dyn rusqlite::ToSql));
+                let sums = t.columns();
+                stmt.execute(rusqlite::params_from_iter(
+                    key.chain(sums.iter().map(|v| v as &dyn rusqlite::ToSql)),
+                ))?;
             }
         }
         let mut hourly = conn.prepare_cached(&format!(
@@ -491,18 +481,11 @@ impl<'t> Writer<'t> {
              ON CONFLICT (hour) DO UPDATE SET {set}"
         ))?;
         for (hour, t) in &by_hour {
-            hourly.execute(params![
-                hour,
-                t.requests,
-                t.input,
-                t.output,
-                t.cache_read,
-                t.cache_write_5m,
-                t.cache_write_1h,
-                t.reasoning,
-                t.cost_micros,
-                t.unpriced
-            ])?;
+            let sums = t.columns();
+            hourly.execute(rusqlite::params_from_iter(
+                std::iter::once(hour as &dyn rusqlite::ToSql)
+                    .chain(sums.iter().map(|v| v as &dyn rusqlite::ToSql)),
+            ))?;
         }
         Ok(())
     }
@@ -535,6 +518,21 @@ impl Totals {
         self.reasoning += o.reasoning;
         self.cost_micros += o.cost_micros;
         self.unpriced += o.unpriced;
+    }
+
+    /// The sums in the order of the rollup tables' columns, from `requests` to `unpriced`.
+    fn columns(&self) -> [i64; 9] {
+        [
+            self.requests,
+            self.input,
+            self.output,
+            self.cache_read,
+            self.cache_write_5m,
+            self.cache_write_1h,
+            self.reasoning,
+            self.cost_micros,
+            self.unpriced,
+        ]
     }
 
     /// The same sums taken away.

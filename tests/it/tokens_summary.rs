@@ -52,17 +52,7 @@ fn seeded() -> TestEnv {
 #[test]
 fn json_rows_per_day_with_exact_totals() {
     let env = seeded();
-    let run = env.tokens(&[
-        "--json",
-        "tokens",
-        "summary",
-        "--since",
-        "2026-03-01",
-        "--until",
-        "2026-03-03",
-        "--tz",
-        "UTC",
-    ]);
+    let run = env.summary("2026-03-01", "2026-03-03", &["--json", "--tz", "UTC"]);
     run.assert_code(0);
     let j = run.json();
     let rows = j["rows"].as_array().unwrap();
@@ -100,33 +90,21 @@ fn json_rows_per_day_with_exact_totals() {
 fn days_follow_the_time_zone() {
     let env = seeded();
     // 2026-03-01T23:30Z is the evening of the 1st in New York, and 2026-03-02 in Tokyo
-    let run = env.tokens(&[
-        "--json",
-        "tokens",
-        "summary",
-        "--since",
+    let run = env.summary(
         "2026-03-01",
-        "--until",
         "2026-03-02",
-        "--tz",
-        "Asia/Tokyo",
-    ]);
+        &["--json", "--tz", "Asia/Tokyo"],
+    );
     let j = run.json();
     assert_eq!(j["rows"][0]["requests"], 1);
     assert_eq!(j["rows"][1]["requests"], 1);
     assert_eq!(j["rows"][1]["cost_usd"].to_string(), "2.0");
     // a zone half an hour off whole hours reads the rows themselves
-    let run = env.tokens(&[
-        "--json",
-        "tokens",
-        "summary",
-        "--since",
+    let run = env.summary(
         "2026-03-01",
-        "--until",
         "2026-03-02",
-        "--tz",
-        "Asia/Kolkata",
-    ]);
+        &["--json", "--tz", "Asia/Kolkata"],
+    );
     let j = run.json();
     assert_eq!(j["rows"][0]["requests"], 1);
     assert_eq!(j["rows"][1]["requests"], 1);
@@ -137,16 +115,7 @@ fn days_follow_the_time_zone() {
 #[test]
 fn the_table_is_right_aligned_with_thousands_separators() {
     let env = seeded();
-    let run = env.tokens(&[
-        "tokens",
-        "summary",
-        "--since",
-        "2026-03-01",
-        "--until",
-        "2026-03-03",
-        "--tz",
-        "UTC",
-    ]);
+    let run = env.summary("2026-03-01", "2026-03-03", &["--tz", "UTC"]);
     run.assert_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(
@@ -174,17 +143,7 @@ fn grouping_by_model_and_user_and_csv() {
     let env = seeded();
     // the rows' keys of `--json summary` over the seeded window, grouped `--by by`
     let keys = |by: &str| -> Vec<String> {
-        let run = env.tokens(&[
-            "--json",
-            "tokens",
-            "summary",
-            "--since",
-            "2026-03-01",
-            "--until",
-            "2026-03-03",
-            "--by",
-            by,
-        ]);
+        let run = env.summary("2026-03-01", "2026-03-03", &["--json", "--by", by]);
         run.json()["rows"]
             .as_array()
             .unwrap()
@@ -197,17 +156,7 @@ fn grouping_by_model_and_user_and_csv() {
         ["claude-opus-4-5", "claude-haiku-4-5", "claude-sonnet-4-5"]
     );
     assert_eq!(keys("user"), ["alice", "bob"]);
-    let run = env.tokens(&[
-        "tokens",
-        "summary",
-        "--since",
-        "2026-03-01",
-        "--until",
-        "2026-03-03",
-        "--by",
-        "month",
-        "--csv",
-    ]);
+    let run = env.summary("2026-03-01", "2026-03-03", &["--by", "month", "--csv"]);
     run.assert_code(0);
     assert_eq!(
         run.stdout,
@@ -229,17 +178,7 @@ fn sums_are_exact_integers() {
             &["--cost", c],
         );
     }
-    let j = env
-        .tokens(&[
-            "--json",
-            "tokens",
-            "summary",
-            "--since",
-            "2026-03-01",
-            "--until",
-            "2026-03-01",
-        ])
-        .json();
+    let j = env.summary("2026-03-01", "2026-03-01", &["--json"]).json();
     assert_eq!(j["totals"]["cost_usd"].to_string(), "0.3");
 }
 
@@ -254,15 +193,7 @@ fn unpriced_requests_are_counted_and_named() {
         &["--at", "2026-03-01T09:00:00Z"],
     )
     .assert_code(0);
-    let run = env.tokens(&[
-        "--json",
-        "tokens",
-        "summary",
-        "--since",
-        "2026-03-01",
-        "--until",
-        "2026-03-01",
-    ]);
+    let run = env.summary("2026-03-01", "2026-03-01", &["--json"]);
     let j = run.json();
     assert_eq!(j["unpriced"]["requests"], 1);
     assert_eq!(j["unpriced"]["models"][0], "acme-9");
@@ -386,19 +317,11 @@ fn grouped_sums_match_the_rows_in_any_zone() {
                 .as_millisecond()
         };
         let (start, end) = (ms("2026-03-02"), ms("2026-03-08"));
-        let run = env.tokens(&[
-            "tokens",
-            "summary",
-            "--since",
+        let run = env.summary(
             "2026-03-02",
-            "--until",
             "2026-03-07",
-            "--tz",
-            tz,
-            "--by",
-            by,
-            "--csv",
-        ]);
+            &["--tz", tz, "--by", by, "--csv"],
+        );
         run.assert_code(0);
         let mut got: Vec<String> = run.stdout.lines().skip(1).map(String::from).collect();
         got.sort();

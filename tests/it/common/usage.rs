@@ -51,6 +51,13 @@ impl TestEnv {
         self.tokens(&args)
     }
 
+    /// `tokens summary --since SINCE --until UNTIL`, then `extra` flags.
+    pub fn summary(&self, since: &str, until: &str, extra: &[&str]) -> Run {
+        let mut args = vec!["tokens", "summary", "--since", since, "--until", until];
+        args.extend_from_slice(extra);
+        self.tokens(&args)
+    }
+
     /// Like [`TestEnv::tokens`], with stdin.
     pub fn tokens_stdin(&self, args: &[&str], input: &str) -> Run {
         let db = self.db();

@@ -407,11 +407,12 @@ impl Bloom {
     }
 }
 
-/// Fills the id index from the `rid`s of an existing store (schema version 3).
+/// Fills the id index from the `rid`s of an existing store (schema version 3); [`Ids::finish`]
+/// sorts them.
 pub(crate) fn fill(conn: &Connection) -> rusqlite::Result<()> {
     let pairs = read_pairs(
         conn,
-        "SELECT rid, id FROM requests WHERE rid IS NOT NULL ORDER BY rid",
+        "SELECT rid, id FROM requests WHERE rid IS NOT NULL",
         [],
     )?;
     let mut ids = Ids::new(conn);

@@ -101,7 +101,8 @@ const SCHEMA_1: &str = r#"
 /// - A request id is found by `rid`, a 64-bit hash of its source and id (see
 ///   [`super::rid_slot`]), instead of an index on the two texts: real request ids are random,
 ///   and the text index, three times larger, cost a batch of 5 million rows four times as much.
-///   [`fill_rids`] fills it for the rows of an existing store before the index is made.
+///   [`fill_rids`] fills it for the rows of an existing store. (Stores made by builds of version
+///   2 also have a unique index on `rid`; version 3 replaces it, so it is no longer made.)
 const SCHEMA_2: &str = r#"
     DROP TRIGGER IF EXISTS requests_delete;
     DROP TRIGGER IF EXISTS requests_update;
@@ -131,10 +132,6 @@ const SCHEMA_2: &str = r#"
                sum(reasoning), sum(cost_micros), sum(unpriced)
         FROM rollup WHERE hour >= 0 GROUP BY 1, 2, 3, 4, 5, 6;
     "#;
-
-/// Made after [`fill_rids`]: at most one row per `rid`.
-const SCHEMA_2_INDEX: &str =
-    "CREATE UNIQUE INDEX requests_rid ON requests (rid) WHERE rid IS NOT NULL;";
 
 /// Gives every existing row with a request id its `rid` (its hash, or the next free number when
 /// two ids share one), keeping one row per id. Version 1 kept one row per id too.
@@ -204,15 +201,11 @@ pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
 /// The schema, one entry per version. `PRAGMA user_version` says how many have been applied.
 const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(SCHEMA_1)],
-    &[
-        Step::Sql(SCHEMA_2),
-        Step::Rust(fill_rids),
-        Step::Sql(SCHEMA_2_INDEX),
-    ],
+    &[Step::Sql(SCHEMA_2), Step::Rust(fill_rids)],
     &[
         Step::Sql(SCHEMA_3),
         Step::Rust(|tx| super::ids::fill(tx)),
-        Step::Sql("DROP INDEX requests_rid;"),
+        Step::Sql("DROP INDEX IF EXISTS requests_rid;"),
     ],
 ];
 
@@ -509,5 +502,50 @@ mod tests {
             )
             .unwrap();
         assert_eq!(triggers, 0);
+    }
+
+    /// A store made by a build of version 2 has a unique index on `rid`: version 3 drops it and
+    /// finds the store's request ids through its own index.
+    #[test]
+    fn a_version_2_store_with_its_rid_index_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA_1).unwrap();
+            conn.execute_batch(SCHEMA_2).unwrap();
+            conn.execute_batch(
+                "CREATE UNIQUE INDEX requests_rid ON requests (rid) WHERE rid IS NOT NULL;",
+            )
+            .unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute(
+                "INSERT INTO requests (ts, provider, model, user, project, source, request_id,
+                     input, output, cache_read, cache_write_5m, cache_write_1h, reasoning,
+                     cost_micros, cost_source, success, rid)
+                 VALUES (90000000, 'p', 'm', 'u', 'j', 'jsonl', 'req-1', 1, 0, 0, 0, 0, 0, 0,
+                     'given', 1, ?1)",
+                [super::super::rid_slot("jsonl", "req-1")],
+            )
+            .unwrap();
+            tx.execute_batch("PRAGMA user_version = 2;").unwrap();
+            tx.commit().unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        let written = store
+            .write(|tx| {
+                let mut w = crate::usage::Writer::new(tx, false)?;
+                let written = w.write(&super::super::tests::request("req-1", 4))?;
+                w.finish()?;
+                Ok(written)
+            })
+            .unwrap();
+        assert_eq!(written, crate::usage::Written::Existing);
+        let count = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT count(*) FROM requests"), 1);
+        assert_eq!(
+            count("SELECT count(*) FROM sqlite_master WHERE name = 'requests_rid'"),
+            0
+        );
     }
 }

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-pub use error::{McpError, Result};
+pub use error::{INVALID_PARAMS, METHOD_NOT_FOUND, McpError, Result, RpcFailure};
 
 use crate::config::{EnvResolver, Server, Transport};
 
@@ -434,7 +434,7 @@ impl Session {
                     json!({"jsonrpc": "2.0", "id": req_id, "result": {}})
                 } else {
                     json!({"jsonrpc": "2.0", "id": req_id,
-                           "error": {"code": -32601, "message": "method not supported by aimcp"}})
+                           "error": {"code": METHOD_NOT_FOUND, "message": "method not supported by aimcp"}})
                 };
                 let _ = self.send(&reply).await;
                 Ok(None)
@@ -577,9 +577,21 @@ impl RpcError {
     fn into_mcp(self, method: &str) -> McpError {
         match self {
             RpcError::Transport(e) => e,
-            RpcError::Server { code, message, .. } => McpError::new(format!(
-                "the server answered `{method}` with error {code}: {message}"
-            )),
+            RpcError::Server {
+                code,
+                message,
+                data,
+            } => {
+                let mut err = McpError::new(format!(
+                    "the server answered `{method}` with error {code}: {message}"
+                ));
+                err.rpc = Some(Box::new(RpcFailure {
+                    code,
+                    message,
+                    data,
+                }));
+                err
+            }
         }
     }
 }
@@ -609,6 +621,33 @@ pub fn elapsed_ms(start: Instant) -> u64 {
 #[cfg(test)]
 mod rmcp_model_tests {
     use super::*;
+
+    #[test]
+    fn a_json_rpc_error_keeps_its_code_and_data_as_values() {
+        let err = RpcError::Server {
+            code: -32601,
+            message: "Method not found".into(),
+            data: Some(json!({"method": "ping"})),
+        }
+        .into_mcp("ping");
+        assert!(err.is_method_not_found());
+        assert_eq!(
+            err.rpc.as_deref(),
+            Some(&RpcFailure {
+                code: -32601,
+                message: "Method not found".into(),
+                data: Some(json!({"method": "ping"})),
+            })
+        );
+        assert_eq!(
+            err.message,
+            "the server answered `ping` with error -32601: Method not found"
+        );
+        // A transport failure has no JSON-RPC code, whatever its text says.
+        let err = RpcError::Transport(McpError::new("error -32601")).into_mcp("ping");
+        assert!(!err.is_method_not_found());
+        assert_eq!(err.rpc_code(), None);
+    }
 
     #[test]
     fn initialize_params_follow_the_spec() {

@@ -284,14 +284,35 @@ fn call_prints_text_and_json_results() {
         "{result}"
     );
 
-    let run = env.run(&["mcp", "call", "everything", "no-such-tool"]);
+    // A tool the server does not have: its tools, closest first, and nothing on stdout.
+    let run = env.run(&["mcp", "call", "everything", "get-summ"]);
     run.assert_code(1);
-    assert!(
-        run.stderr
-            .contains("tool `no-such-tool` of server `everything` returned an error"),
-        "{}",
-        run.stderr
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!(run.stderr, @r"
+        error: server `everything` has no tool `get-summ`
+        hint: its tools, closest first: get-sum, get-resource-links, get-env, get-resource-reference, get-structured-content, get-tiny-image, toggle-simulated-logging, get-annotated-message, toggle-subscriber-updates, trigger-long-running-operation, simulate-research-query, gzip-file-as-resource, echo
+        ");
+    let run = env.run(&["mcp", "call", "everything", "get-summ", "--json"]);
+    run.assert_code(1);
+    let doc = run.json();
+    assert_eq!(
+        doc["error"]["message"],
+        "server `everything` has no tool `get-summ`"
     );
+}
+
+#[test]
+fn call_of_a_tool_the_server_refuses_with_invalid_params_lists_its_tools() {
+    let env = TestEnv::new();
+    let script = fake_js();
+    let script = script.to_str().unwrap();
+    let run = env.run(&["mcp", "call", "tool_3", "--", "node", script, "ok"]);
+    run.assert_code(1);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!(run.stderr, @r"
+        error: server `node` has no tool `tool_3`
+        hint: its tools, closest first: tool_1, tool_2
+        ");
 }
 
 #[test]

@@ -134,9 +134,23 @@ impl Printer {
         self.stderr_tty
     }
 
-    /// Progress bars and spinners may be drawn.
+    /// Progress bars and spinners may be drawn (not with `-v`, whose lines they would break).
     pub fn shows_progress(&self) -> bool {
-        self.stderr_tty && !self.json && !self.quiet
+        self.stderr_tty && !self.json && !self.quiet && self.verbose == 0
+    }
+
+    /// The MCP client's trace for `-v` (servers started and contacted), `-vv` (JSON-RPC
+    /// messages, cut short) and `-vvv` (whole messages), on stderr; none without `-v` or with
+    /// `--quiet`.
+    pub fn mcp_trace(&self) -> Option<crate::mcp::Trace> {
+        if self.verbose == 0 || self.quiet {
+            return None;
+        }
+        let printer = self.clone();
+        Some(crate::mcp::Trace::new(self.verbose, move |line| {
+            let text = printer.paint(line, "2");
+            printer.stderr(&text);
+        }))
     }
 
     // ---- stdout ----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let Some(target) = targets.servers.first().cloned() else {
         return Err(no("no server to call").into());
     };
-    let opts = targets.options(timeout);
+    let opts = targets.options(timeout).with_trace(printer.mcp_trace());
     let resolver = targets.resolver.clone();
     let spinner = printer.spinner(format!("calling `{tool}` on `{}`", target.name));
     let outcome = mcp::block_on(async {

@@ -33,7 +33,7 @@ complete -c aimcp -n "__fish_aimcp_needs_command" -l pricing -d 'Extra prices in
 complete -c aimcp -n "__fish_aimcp_needs_command" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_needs_command" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_needs_command" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_needs_command" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_needs_command" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_needs_command" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aimcp -n "__fish_aimcp_needs_command" -s V -l version -d 'Print version'
@@ -51,7 +51,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_sub
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_subcommand_from setup catalog add list ls get remove rm discover test call help" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_subcommand_from setup catalog add list ls get remove rm discover test call help" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_subcommand_from setup catalog add list ls get remove rm discover test call help" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_subcommand_from setup catalog add list ls get remove rm discover test call help" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_subcommand_from setup catalog add list ls get remove rm discover test call help" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_subcommand_from setup catalog add list ls get remove rm discover test call help" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_subcommand_from setup catalog add list ls get remove rm discover test call help" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and not __fish_seen_subcommand_from setup catalog add list ls get remove rm discover test call help" -s V -l version -d 'Print version'
@@ -87,7 +87,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from setup" -l no-store-secrets -d 'Do not store secret values in the project\'s `.env`'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from setup" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from setup" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from setup" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from setup" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from setup" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
@@ -100,7 +100,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from catalog" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from catalog" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from catalog" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from catalog" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from catalog" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from catalog" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from catalog" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from catalog" -s V -l version -d 'Print version'
@@ -120,7 +120,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s f -l force -d 'Replace a server of the same name'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
@@ -133,7 +133,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from list" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from list" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -146,7 +146,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
@@ -159,7 +159,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from get" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from get" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from get" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
@@ -173,7 +173,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -187,7 +187,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
@@ -203,11 +203,11 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -l check -d 'Write nothing; exit 1 when any server\'s tool surface differs from `.mcp.tools.json`'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from discover" -s V -l version -d 'Print version'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -l timeout -d 'Seconds allowed for each server\'s start and for every request' -r
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -l timeout -d 'Seconds allowed for each server\'s start and for every request [default: `global_config.timeout`, else 30]' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -l url -d 'Test a server at this URL that is not in `.mcp.json`' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -s H -l header -d 'With `--url`: an HTTP header, as \'Name: value\' (repeatable)' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -s C -l project-dir -d 'Act as if started in DIR' -r -F
@@ -220,12 +220,12 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -l sse -d 'With `--url`: use the legacy HTTP+SSE transport'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -l args -d 'The tool\'s arguments, as a JSON object' -r
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -l timeout -d 'Seconds allowed for the server\'s start and for the call' -r
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -l timeout -d 'Seconds allowed for the server\'s start and for the call [default: `global_config.timeout`, else 30]' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -l url -d 'Call a server at this URL that is not in `.mcp.json`' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -s H -l header -d 'With `--url`: an HTTP header, as \'Name: value\' (repeatable)' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -s C -l project-dir -d 'Act as if started in DIR' -r -F
@@ -238,7 +238,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -l sse -d 'With `--url`: use the legacy HTTP+SSE transport'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from call" -s V -l version -d 'Print version'
@@ -261,7 +261,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_subcommand_from record import summary budget check prices export help" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_subcommand_from record import summary budget check prices export help" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_subcommand_from record import summary budget check prices export help" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_subcommand_from record import summary budget check prices export help" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_subcommand_from record import summary budget check prices export help" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_subcommand_from record import summary budget check prices export help" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_subcommand_from record import summary budget check prices export help" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and not __fish_seen_subcommand_from record import summary budget check prices export help" -s V -l version -d 'Print version'
@@ -300,7 +300,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l failed -d 'The request failed'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s V -l version -d 'Print version'
@@ -314,11 +314,11 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l days -d 'The last N days, today included' -r
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l days -d 'The last N days, today included [default: 7]' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l since -d 'From this date (YYYY-MM-DD or RFC 3339)' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l until -d 'Up to this date, included' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l by -d 'How to group rows' -r -f -a "day\t''
@@ -340,7 +340,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l csv -d 'CSV on stdout'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -s V -l version -d 'Print version'
@@ -353,7 +353,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from budget" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from budget" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from budget" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from budget" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from budget" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from budget" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from budget" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from budget" -s V -l version -d 'Print version'
@@ -373,7 +373,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from check" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from check" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
@@ -386,7 +386,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from prices" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from prices" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from prices" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from prices" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from prices" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from prices" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from prices" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from prices" -s V -l version -d 'Print version'
@@ -403,7 +403,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from export" -l jsonl -d 'One JSON object a line'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from export" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from export" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
@@ -424,7 +424,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -l pricing -d '
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -s V -l version -d 'Print version'
@@ -437,7 +437,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand man" -l pricing -d 'Extra pr
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -s q -l quiet -d 'Print less on stderr'
-complete -c aimcp -n "__fish_aimcp_using_subcommand man" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand man" -s v -l verbose -d 'Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC messages (`-vvv` whole)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -s V -l version -d 'Print version'

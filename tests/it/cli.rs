@@ -2,19 +2,228 @@
 
 use crate::common::TestEnv;
 
+/// The command list, and the global options under their own heading after the command's own.
 #[test]
-fn help_shows_the_whole_tool() {
+fn help_lists_every_command_and_groups_the_global_options() {
     let env = TestEnv::new();
     let run = env.run(&["--help"]);
     run.assert_code(0);
-    for word in ["mcp", "tokens", "completions", "man"] {
-        assert!(run.stdout.contains(word), "{word} missing from help");
-    }
+    insta::assert_snapshot!(run.stdout, @r"
+        MCP servers for a project, and what AI use costs.
+
+        `aimcp mcp ...` sets up, tests and discovers Model Context Protocol servers in `.mcp.json` (the
+        project file Claude Code reads). `aimcp tokens ...` keeps a local ledger of token usage and cost,
+        with budgets that can fail a CI job.
+
+        Usage: aimcp [OPTIONS] <COMMAND>
+
+        Commands:
+          mcp          MCP servers in `.mcp.json`: set up, add, list, test, discover, call
+          tokens       The usage ledger: record, import, summarise, budget and check token costs
+          completions  Print a shell completion script
+          man          Print the manual page (roff)
+          help         Print this message or the help of the given subcommand(s)
+
+        Options:
+          -h, --help
+                  Print help (see a summary with '-h')
+
+          -V, --version
+                  Print version
+
+        Global options:
+          -C, --project-dir <DIR>
+                  Act as if started in DIR
+
+              --config <FILE>
+                  Use this `.mcp.json` instead of searching for one
+
+              --json
+                  Machine output: exactly one JSON document on stdout; no prompts, no progress
+
+          -q, --quiet
+                  Print less on stderr
+
+          -v, --verbose...
+                  Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC
+                  messages (`-vvv` whole)
+
+              --no-input
+                  Never prompt; a missing required value is an error naming the flag that supplies it
+
+              --color <WHEN>
+                  When to use colour (`NO_COLOR` is honoured too)
+                  
+                  [default: auto]
+                  [possible values: auto, always, never]
+
+              --pricing <FILE>
+                  Extra prices in LiteLLM's `model_prices_and_context_window.json` shape, over the built-in
+                  table
+                  
+                  [env: AIMCP_PRICING=]
+
+              --db <FILE>
+                  The usage store [default: <data dir>/aimcp/usage.db]
+                  
+                  [env: AIMCP_DB=]
+        ");
     let run = env.run(&["mcp", "--help"]);
-    for word in [
-        "setup", "catalog", "add", "list", "get", "remove", "discover", "test", "call",
+    run.assert_code(0);
+    insta::assert_snapshot!(run.stdout, @r"
+        MCP servers in `.mcp.json`: set up, add, list, test, discover, call
+
+        Usage: aimcp mcp [OPTIONS] <COMMAND>
+
+        Commands:
+          setup     Interactive wizard: pick a server from the catalog, configure, install, test, discover
+          catalog   List the servers `aimcp mcp setup` knows
+          add       Add a server to `.mcp.json` (stdio after `--`, or a URL for http/sse)
+          list      List the servers in `.mcp.json` [alias: ls]
+          get       Show everything about one server
+          remove    Remove a server from `.mcp.json` and `.mcp.tools.json` [alias: rm]
+          discover  Contact servers and write their tools, prompts and resources to `.mcp.tools.json`
+          test      Check that servers start, answer the handshake, `ping` and `tools/list`
+          call      Call one tool of a server and print its result
+          help      Print this message or the help of the given subcommand(s)
+
+        Options:
+          -h, --help     Print help
+          -V, --version  Print version
+
+        Global options:
+          -C, --project-dir <DIR>  Act as if started in DIR
+              --config <FILE>      Use this `.mcp.json` instead of searching for one
+              --json               Machine output: exactly one JSON document on stdout; no prompts, no
+                                   progress
+          -q, --quiet              Print less on stderr
+          -v, --verbose...         Print more on stderr: `-v` the servers started and contacted, `-vv` also
+                                   the JSON-RPC messages (`-vvv` whole)
+              --no-input           Never prompt; a missing required value is an error naming the flag that
+                                   supplies it
+              --color <WHEN>       When to use colour (`NO_COLOR` is honoured too) [default: auto] [possible
+                                   values: auto, always, never]
+              --pricing <FILE>     Extra prices in LiteLLM's `model_prices_and_context_window.json` shape,
+                                   over the built-in table [env: AIMCP_PRICING=]
+              --db <FILE>          The usage store [default: <data dir>/aimcp/usage.db] [env: AIMCP_DB=]
+        ");
+    let run = env.run(&["tokens", "-h"]);
+    run.assert_code(0);
+    insta::assert_snapshot!(run.stdout, @r"
+        The usage ledger: record, import, summarise, budget and check token costs
+
+        Usage: aimcp tokens [OPTIONS] <COMMAND>
+
+        Commands:
+          record   Record one request's usage, or many from JSON lines
+          import   Import the usage logs a coding agent already writes
+          summary  Usage and cost per day (or per provider, model, user, project, week, month)
+          budget   Set, list, remove and check spending budgets
+          check    Exit 1 when any budget is (or, with `--estimate`, would be) exceeded: a CI gate
+          prices   Show the prices used, and where they come from
+          export   Print every recorded request in a window, as CSV or JSON lines
+          help     Print this message or the help of the given subcommand(s)
+
+        Options:
+          -h, --help     Print help
+          -V, --version  Print version
+
+        Global options:
+          -C, --project-dir <DIR>  Act as if started in DIR
+              --config <FILE>      Use this `.mcp.json` instead of searching for one
+              --json               Machine output: exactly one JSON document on stdout; no prompts, no
+                                   progress
+          -q, --quiet              Print less on stderr
+          -v, --verbose...         Print more on stderr: `-v` the servers started and contacted, `-vv` also
+                                   the JSON-RPC messages (`-vvv` whole)
+              --no-input           Never prompt; a missing required value is an error naming the flag that
+                                   supplies it
+              --color <WHEN>       When to use colour (`NO_COLOR` is honoured too) [default: auto] [possible
+                                   values: auto, always, never]
+              --pricing <FILE>     Extra prices in LiteLLM's `model_prices_and_context_window.json` shape,
+                                   over the built-in table [env: AIMCP_PRICING=]
+              --db <FILE>          The usage store [default: <data dir>/aimcp/usage.db] [env: AIMCP_DB=]
+        ");
+}
+
+/// Defaults are shown where a flag has one, even when the value is worked out at run time.
+#[test]
+fn help_shows_the_defaults() {
+    let env = TestEnv::new();
+    let run = env.run(&["tokens", "summary", "-h"]);
+    run.assert_code(0);
+    insta::assert_snapshot!(run.stdout, @r"
+        Usage and cost per day (or per provider, model, user, project, week, month)
+
+        Usage: aimcp tokens summary [OPTIONS]
+
+        Options:
+              --days <N>      The last N days, today included [default: 7]
+              --since <DATE>  From this date (YYYY-MM-DD or RFC 3339)
+              --until <DATE>  Up to this date, included
+              --by <BY>       How to group rows [default: day] [possible values: day, week, month, provider,
+                              model, user, project]
+              --budget <USD>  Check a one-off budget (USD) for the shown window
+              --tz <ZONE>     Time zone for days (IANA name) [default: the local zone]
+              --csv           CSV on stdout
+          -h, --help          Print help
+          -V, --version       Print version
+
+        Global options:
+          -C, --project-dir <DIR>  Act as if started in DIR
+              --config <FILE>      Use this `.mcp.json` instead of searching for one
+              --json               Machine output: exactly one JSON document on stdout; no prompts, no
+                                   progress
+          -q, --quiet              Print less on stderr
+          -v, --verbose...         Print more on stderr: `-v` the servers started and contacted, `-vv` also
+                                   the JSON-RPC messages (`-vvv` whole)
+              --no-input           Never prompt; a missing required value is an error naming the flag that
+                                   supplies it
+              --color <WHEN>       When to use colour (`NO_COLOR` is honoured too) [default: auto] [possible
+                                   values: auto, always, never]
+              --pricing <FILE>     Extra prices in LiteLLM's `model_prices_and_context_window.json` shape,
+                                   over the built-in table [env: AIMCP_PRICING=]
+              --db <FILE>          The usage store [default: <data dir>/aimcp/usage.db] [env: AIMCP_DB=]
+        ");
+    for (args, flag, default) in [
+        (
+            &["mcp", "test", "-h"][..],
+            "--timeout",
+            "[default: `global_config.timeout`, else 30]",
+        ),
+        (
+            &["mcp", "call", "-h"][..],
+            "--timeout",
+            "[default: `global_config.timeout`, else 30]",
+        ),
+        (
+            &["mcp", "discover", "-h"][..],
+            "--timeout",
+            "[default: `global_config.timeout`, else 30]",
+        ),
+        (
+            &["mcp", "discover", "-h"][..],
+            "--concurrency",
+            "[default: `global_config.max_concurrent`, else 4]",
+        ),
     ] {
-        assert!(run.stdout.contains(word), "{word} missing from mcp help");
+        let run = env.run(args);
+        run.assert_code(0);
+        // The flag's help line, with its continuation lines.
+        let mut lines = run
+            .stdout
+            .lines()
+            .skip_while(|l| !l.contains(&format!("{flag} <")));
+        let mut text = lines.next().unwrap_or_default().to_string();
+        for l in lines.take_while(|l| l.starts_with("      ") && !l.trim().starts_with('-')) {
+            text.push(' ');
+            text.push_str(l.trim());
+        }
+        assert!(
+            text.contains(default),
+            "{args:?} {flag}: {text}\n{}",
+            run.stdout
+        );
     }
 }
 

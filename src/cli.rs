@@ -6,6 +6,9 @@
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
+
+use crate::commands::completions::{catalog_ids, server_names};
 
 /// MCP servers for a project, and what AI use costs.
 ///
@@ -140,6 +143,7 @@ pub enum McpCommand {
 #[derive(Debug, Args)]
 pub struct McpSetupArgs {
     /// Catalog entry to set up (asked for at a terminal when left out)
+    #[arg(add = ArgValueCandidates::new(catalog_ids))]
     pub entry: Option<String>,
 
     /// How the entry runs, where it has several ways (e.g. github: remote | docker)
@@ -234,12 +238,14 @@ pub struct McpAddArgs {
 #[derive(Debug, Args)]
 pub struct McpGetArgs {
     /// The server's name
+    #[arg(add = ArgValueCandidates::new(server_names))]
     pub name: String,
 }
 
 #[derive(Debug, Args)]
 pub struct McpRemoveArgs {
     /// The server's name
+    #[arg(add = ArgValueCandidates::new(server_names))]
     pub name: String,
 
     /// Do not ask for confirmation
@@ -250,6 +256,7 @@ pub struct McpRemoveArgs {
 #[derive(Debug, Args)]
 pub struct McpDiscoverArgs {
     /// Servers to discover [default: every enabled server]
+    #[arg(add = ArgValueCandidates::new(server_names))]
     pub names: Vec<String>,
 
     /// Write nothing; exit 1 when any server's tool surface differs from `.mcp.tools.json`
@@ -269,7 +276,7 @@ pub struct McpDiscoverArgs {
 #[derive(Debug, Args)]
 pub struct McpTestArgs {
     /// Servers to test [default: every enabled server]
-    #[arg(conflicts_with = "url")]
+    #[arg(conflicts_with = "url", add = ArgValueCandidates::new(server_names))]
     pub names: Vec<String>,
 
     /// Seconds allowed for each server's start and for every request
@@ -302,7 +309,12 @@ pub struct McpTestArgs {
 #[derive(Debug, Args)]
 pub struct McpCallArgs {
     /// SERVER TOOL, or only TOOL with `--url` or `-- COMMAND`
-    #[arg(value_name = "SERVER TOOL", required = true, num_args = 1..=2)]
+    #[arg(
+        value_name = "SERVER TOOL",
+        required = true,
+        num_args = 1..=2,
+        add = ArgValueCandidates::new(server_names)
+    )]
     pub positional: Vec<String>,
 
     /// The tool's arguments, as a JSON object

@@ -1,17 +1,64 @@
 //! `aimcp completions SHELL` and `aimcp man`: generated from the clap definition.
 
 use clap::CommandFactory;
-use clap_complete::Shell;
+use clap_complete::{CompletionCandidate, Shell};
 
 use crate::cli::Cli;
 use crate::printer::Printer;
 
-/// The completion script for a shell.
+/// The completion script for a shell: it asks `aimcp` itself for the candidates at each TAB
+/// (clap_complete's dynamic completion, `COMPLETE=SHELL aimcp -- WORDS`), so that server names
+/// and catalog ids complete as well as commands and flags.
 pub fn completion_script(shell: Shell) -> String {
-    let mut cmd = Cli::command();
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Elvish => &Elvish,
+        Shell::Fish => &Fish,
+        Shell::PowerShell => &Powershell,
+        Shell::Zsh => &Zsh,
+        _ => &Bash,
+    };
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "aimcp", &mut buf);
+    completer
+        .write_registration(COMPLETE_VAR, "aimcp", "aimcp", "aimcp", &mut buf)
+        .expect("writing to memory cannot fail");
     String::from_utf8(buf).expect("completion scripts are UTF-8")
+}
+
+/// The variable that asks `aimcp` for completions instead of running a command.
+pub const COMPLETE_VAR: &str = "COMPLETE";
+
+/// Answers a completion request (`COMPLETE=SHELL aimcp -- WORDS`) and exits, if this run is one.
+pub fn complete_if_asked() {
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(COMPLETE_VAR)
+        .complete();
+}
+
+/// The names of the servers in the `.mcp.json` found from the current folder, sorted.
+pub fn server_names() -> Vec<CompletionCandidate> {
+    let Ok(cwd) = std::env::current_dir() else {
+        return Vec::new();
+    };
+    let located = crate::config::locate(&cwd, None);
+    let Ok(config) = crate::config::ConfigFile::load(&located.path) else {
+        return Vec::new();
+    };
+    let mut names: Vec<&str> = config.servers().iter().map(|s| s.name.as_str()).collect();
+    names.sort_unstable();
+    names.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// The ids of the setup catalog (built-in and the user's), with their descriptions.
+pub fn catalog_ids() -> Vec<CompletionCandidate> {
+    let catalog =
+        crate::catalog::Catalog::load().unwrap_or_else(|_| crate::catalog::Catalog::built_in());
+    catalog
+        .entries
+        .iter()
+        .map(|e| CompletionCandidate::new(&e.id))
+        .collect()
 }
 
 /// The roff manual page: clap_mangen's page for `aimcp`, then a COMMANDS section with the full

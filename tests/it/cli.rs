@@ -309,3 +309,99 @@ fn errors_without_json_leave_stdout_empty() {
         );
     }
 }
+
+/// What the shell would offer at `aimcp WORDS<TAB>`, through the binary's own completion
+/// (`COMPLETE=bash aimcp -- aimcp WORDS`, as clap_complete's dynamic completion documents).
+fn complete(env: &TestEnv, words: &[&str]) -> Vec<String> {
+    let mut cmd = env.cmd();
+    cmd.env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", words.len().to_string())
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_COMPLETE_SPACE", "true")
+        .env("_CLAP_IFS", "\n")
+        .arg("--")
+        .arg("aimcp")
+        .args(words);
+    let run = crate::common::Run::from(cmd.output().unwrap());
+    run.assert_code(0);
+    run.stdout.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn completion_offers_server_names_and_catalog_ids() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {"memory": {"command": "npx"}, "brave-search": {"command": "npx"},
+            "web": {"type": "http", "url": "https://example.com/mcp"}}}"#,
+    );
+    // An empty word gets the flags too; the values come first.
+    let values: Vec<String> = complete(&env, &["mcp", "get", ""])
+        .into_iter()
+        .filter(|c| !c.starts_with('-'))
+        .collect();
+    assert_eq!(values, ["brave-search", "memory", "web"]);
+    assert_eq!(complete(&env, &["mcp", "remove", "m"]), ["memory"]);
+    assert_eq!(complete(&env, &["mcp", "test", "w"]), ["web"]);
+    assert_eq!(complete(&env, &["mcp", "discover", "b"]), ["brave-search"]);
+    assert_eq!(complete(&env, &["mcp", "call", "me"]), ["memory"]);
+    let ids = complete(&env, &["mcp", "setup", ""]);
+    for id in ["github", "brave-search", "memory", "time", "everything"] {
+        assert!(ids.iter().any(|i| i == id), "{id} not in {ids:?}");
+    }
+    assert_eq!(
+        complete(&env, &["mcp", "setup", "seq"]),
+        ["sequential-thinking"]
+    );
+    // Commands and flags still complete.
+    assert_eq!(complete(&env, &["tok"]), ["tokens"]);
+    assert!(complete(&env, &["tokens", "summary", "--d"]).contains(&"--days".to_string()));
+}
+
+/// The committed bash script, sourced in a real bash, completes server names from a subfolder
+/// of the project (`.mcp.json` is found as the commands find it).
+#[test]
+fn the_bash_script_completes_server_names_in_bash() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {"memory": {"command": "npx"}, "time": {"command": "uvx"}}}"#,
+    );
+    std::fs::create_dir_all(env.path("sub")).unwrap();
+    let script = crate::common::repo_root().join("completions/aimcp.bash");
+    let bin_dir = std::path::Path::new(crate::common::bin()).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source '{}'; COMP_WORDS=(aimcp mcp get m); COMP_CWORD=3; COMP_TYPE=9; \
+             _clap_complete_aimcp aimcp m get; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        ))
+        .current_dir(env.path("sub"))
+        .env("PATH", path)
+        .env("HOME", &env.home)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout, "memory\n");
+}
+
+#[test]
+fn completion_scripts_call_back_into_aimcp() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let run = env.run(&["completions", shell]);
+        run.assert_code(0);
+        assert!(run.stdout.contains("COMPLETE"), "{shell}:\n{}", run.stdout);
+    }
+}

@@ -20,6 +20,7 @@ fn help_lists_every_command_and_groups_the_global_options() {
         Commands:
           mcp          MCP servers in `.mcp.json`: set up, add, list, test, discover, call
           tokens       The usage ledger: record, import, summarise, budget and check token costs
+          run          Run a command (e.g. `claude`) with the project's `.env` added to its environment
           completions  Print a shell completion script
           man          Print the manual page (roff)
           help         Print this message or the help of the given subcommand(s)

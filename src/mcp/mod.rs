@@ -361,9 +361,21 @@ async fn connect_once(
                 }
                 t.event(&text);
             }
+            let expand = |value: &str| {
+                resolver.expand(value, &server.name).map_err(|e| {
+                    McpError::new(e.to_string())
+                        .hint("set it in the environment or in the project's `.env`")
+                })
+            };
+            let program = expand(program)?;
+            let args = server
+                .args
+                .iter()
+                .map(|a| expand(a))
+                .collect::<Result<Vec<_>>>()?;
             Link::Stdio(stdio::StdioLink::spawn(
-                program,
-                &server.args,
+                &program,
+                &args,
                 &env,
                 &opts.cwd,
                 tx.clone(),

@@ -125,6 +125,20 @@ fn sequential_thinking_installs_tests_and_discovers_without_a_terminal() {
     let run = env.run_setup(&["mcp", "setup", "sequential-thinking", "--yes"]);
     run.assert_code(0);
     assert!(servers(&env)["sequential-thinking"].is_object());
+    // Setup's own summary on stderr, not the tables of `mcp test` and `mcp discover` on stdout.
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .contains("tested `sequential-thinking`: it answers, with 1 tool ("),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("wrote 1 tool of `sequential-thinking` (about "),
+        "{}",
+        run.stderr
+    );
     let tools: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
     let names: Vec<&str> = tools["sequential-thinking"]["tools"]
         .as_array()
@@ -448,4 +462,54 @@ fn time_from_pypi_runs_with_uvx_or_from_a_venv_aimcp_makes() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     assert!(names.contains(&"get_current_time"), "{names:?}");
+}
+
+#[test]
+fn a_failed_test_says_so_once_and_prints_no_table_of_its_own() {
+    let env = TestEnv::new();
+    let dir = env.home.join(".config/aimcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("catalog.json"),
+        r#"{"entries":[{"id":"down","name":"Down","description":"a server that is not there",
+            "settings":[{"name":"DOWN_TOKEN","prompt":"Token","secret":true,"required":true}],
+            "variants":[{"id":"remote","description":"d","runner":"remote","transport":"http",
+                         "url":"http://127.0.0.1:9/mcp","headers":{"Authorization":"Bearer {{DOWN_TOKEN}}"}}]}]}"#,
+    )
+    .unwrap();
+    // Not stored: the test still gets the value (through the resolver, not our environment).
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "down",
+        "--env",
+        "DOWN_TOKEN=tok-5ecret",
+        "--yes",
+        "--no-store-secrets",
+    ]);
+    run.assert_code(1);
+    // The text after `cannot reach URL` is the OS's and the HTTP client's.
+    let stderr: Vec<&str> = run
+        .stderr
+        .lines()
+        .map(|l| match l.find("/mcp`: ") {
+            Some(at) => &l[..at + 5],
+            None => l,
+        })
+        .collect();
+    insta::assert_snapshot!(stderr.join("\n"), @r"
+    server `down` in `.mcp.json`:
+      http     http://127.0.0.1:9/mcp
+      header   Authorization: Bearer ${DOWN_TOKEN}
+      secrets  DOWN_TOKEN -> not stored: export them before starting the server
+      then     write the file, test it, discover its tools
+
+    warning: `DOWN_TOKEN` is not stored: export it (or put it in `.env`) before using `down`
+    added server `down` in `.mcp.json`
+    error: server `down` was written to `.mcp.json` but failed its test at `initialize`: cannot reach `http://127.0.0.1:9/mcp`
+    hint: check that the server is running and the URL is right
+    hint: the entry is kept: fix the cause, then retry with `aimcp mcp test down`
+    ");
+    assert_eq!(run.stdout, "", "setup prints no table of `mcp test`'s");
+    assert!(!env.exists(".env"));
 }

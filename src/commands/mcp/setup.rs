@@ -8,15 +8,21 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use indicatif::ProgressBar;
 use serde_json::json;
 
+use super::{Probe, Targets, discovery, ms, probe};
 use crate::catalog::install::{self, Installer};
 use crate::catalog::{Catalog, Entry, Kind, PypiLaunch, Runner, Setting, Values, Variant};
-use crate::commands::mcp::{discover, test};
 use crate::config::secret::{has_literal, looks_secret};
-use crate::config::{self, ConfigFile, EnvResolver, Server, Transport, dotenv, valid_name};
-use crate::error::{cancelled, no, usage};
+use crate::config::tools::{ToolsFile, edit_tools};
+use crate::config::{
+    self, ConfigFile, EnvResolver, Server, Transport, dotenv, tools_path, valid_name,
+};
+use crate::error::{Code, Fail, cancelled, no, usage};
+use crate::mcp::{self, ConnectOptions, McpError};
 use crate::printer::Printer;
 use crate::prompt::{InquirePrompter, Prompter};
 use crate::settings::Globals;
@@ -37,44 +43,49 @@ pub struct Settings {
     pub store_secrets: bool,
 }
 
-/// Testing and discovering a server once it is written (the MCP client; a fake in unit tests).
-pub trait Checks {
-    fn test(&self, globals: &Globals, name: &str, printer: &Printer) -> anyhow::Result<()>;
-    fn discover(&self, globals: &Globals, name: &str, printer: &Printer) -> anyhow::Result<()>;
+/// Testing and discovering a server once it is written: the same operations `aimcp mcp test` and
+/// `aimcp mcp discover` run, on this server with these variables (the MCP client; a fake in unit
+/// tests). They print nothing; setup prints its own summary.
+pub(crate) trait Checks {
+    fn test(&self, server: &Server, resolver: &Arc<EnvResolver>, opts: &ConnectOptions) -> Probe;
+    fn discover(
+        &self,
+        server: &Server,
+        resolver: &Arc<EnvResolver>,
+        opts: &ConnectOptions,
+        known: Arc<HashMap<String, usize>>,
+        bar: ProgressBar,
+    ) -> discovery::Outcome;
 }
 
-/// `aimcp mcp test NAME` and `aimcp mcp discover NAME`.
-pub struct McpClient;
+/// The real MCP client.
+pub(crate) struct McpClient;
 
 impl Checks for McpClient {
-    fn test(&self, globals: &Globals, name: &str, printer: &Printer) -> anyhow::Result<()> {
-        test::run(
-            globals,
-            test::Settings {
-                names: vec![name.to_string()],
-                timeout: None,
-                ad_hoc: None,
-            },
-            printer,
-        )
+    fn test(&self, server: &Server, resolver: &Arc<EnvResolver>, opts: &ConnectOptions) -> Probe {
+        mcp::block_on(probe(server.clone(), resolver.clone(), opts.clone()))
     }
 
-    fn discover(&self, globals: &Globals, name: &str, printer: &Printer) -> anyhow::Result<()> {
-        discover::run(
-            globals,
-            discover::Settings {
-                names: vec![name.to_string()],
-                check: false,
-                timeout: None,
-                concurrency: None,
-            },
-            printer,
-        )
+    fn discover(
+        &self,
+        server: &Server,
+        resolver: &Arc<EnvResolver>,
+        opts: &ConnectOptions,
+        known: Arc<HashMap<String, usize>>,
+        bar: ProgressBar,
+    ) -> discovery::Outcome {
+        mcp::block_on(discovery::discover_one(
+            server.clone(),
+            resolver.clone(),
+            opts.clone(),
+            bar,
+            known,
+        ))
     }
 }
 
 /// What the flow runs on: prompts (None without a terminal), the machine, the MCP client.
-pub struct Deps<'a> {
+pub(crate) struct Deps<'a> {
     pub prompter: Option<&'a mut dyn Prompter>,
     pub installer: &'a mut dyn Installer,
     pub checks: &'a dyn Checks,
@@ -97,7 +108,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
 }
 
 /// The whole flow.
-pub fn setup(
+pub(crate) fn setup(
     globals: &Globals,
     s: Settings,
     printer: &Printer,
@@ -351,6 +362,8 @@ pub fn setup(
     }
 
     let mut env_file = None;
+    // Secrets that are not stored reach the test and discovery below through the resolver.
+    let mut unstored: Vec<(String, String)> = Vec::new();
     if !secrets.is_empty() {
         if store {
             let stored = dotenv::store(&project, &secrets)?;
@@ -369,10 +382,7 @@ pub fn setup(
             env_file = Some(stored.path);
         } else {
             for (k, v) in &secrets {
-                // Not stored anywhere: give it to the test and discovery below through our own
-                // environment, and say how to provide it later.
-                // SAFETY: aimcp sets variables only here, before the MCP client starts.
-                unsafe { std::env::set_var(k, v) };
+                unstored.push((k.clone(), v.clone()));
                 printer.warn(format!(
                     "`{k}` is not stored: export it (or put it in `.env`) before using `{name}`"
                 ));
@@ -409,37 +419,67 @@ pub fn setup(
         }
         return Ok(());
     }
-    // a check that fails keeps the entry and says how to retry it
-    let check =
-        |doing: String, result: &dyn Fn() -> anyhow::Result<()>, failed: &str, retry: &str| {
-            let spinner = printer.spinner(doing);
-            let result = result();
-            spinner.finish_and_clear();
-            result.map_err(|err| -> anyhow::Error {
-                no(format!(
-                    "server `{name}` was written to `{config_name}` but {failed}: {err}"
-                ))
-                .hint(format!("the entry is kept: {retry}"))
-                .into()
-            })
-        };
+    let targets = Targets {
+        servers: vec![server.clone()],
+        resolver: Arc::new(EnvResolver::for_project(&project).with_overrides(unstored)),
+        cwd: project.clone(),
+        global: file.global().clone(),
+        config_path: located.path.clone(),
+    };
+    let opts = targets.options(None);
     if s.test {
-        check(
-            format!("testing `{name}`"),
-            &|| deps.checks.test(globals, &name, printer),
-            "failed its test",
-            &format!("fix the cause, then retry with `aimcp mcp test {name}`"),
-        )?;
+        let spinner = printer.spinner(format!("testing `{name}`"));
+        let probed = deps.checks.test(&server, &targets.resolver, &opts);
+        spinner.finish_and_clear();
+        if !probed.ok {
+            return Err(check_failed(
+                &name,
+                &config_name,
+                &format!("failed its test at `{}`", probed.step),
+                probed.error,
+                &format!("fix the cause, then retry with `aimcp mcp test {name}`"),
+            ));
+        }
+        printer.info(format!(
+            "tested `{name}`: it answers, with {} ({})",
+            count_tools(probed.tools.unwrap_or(0)),
+            ms(probed.init_ms.unwrap_or(0) + probed.list_ms.unwrap_or(0)),
+        ));
         tested = true;
     }
     if s.discover {
-        check(
-            format!("discovering the tools of `{name}`"),
-            &|| deps.checks.discover(globals, &name, printer),
-            "its tools could not be discovered",
-            &format!("retry with `aimcp mcp discover {name}`"),
-        )?;
-        discovered = true;
+        let tools_file = tools_path(&located.path);
+        let previous = ToolsFile::load(&tools_file)?;
+        let known = Arc::new(discovery::known_footprints(&previous));
+        let spinner = printer.spinner(format!("discovering the tools of `{name}`"));
+        let found = deps
+            .checks
+            .discover(&server, &targets.resolver, &opts, known, spinner.clone());
+        spinner.finish_and_clear();
+        match found.result {
+            Ok(f) => {
+                edit_tools(&tools_file, |t| {
+                    t.set(&name, f.entry.clone());
+                    Ok(())
+                })?;
+                printer.info(format!(
+                    "wrote {} of `{name}` (about {} tokens) to `{}`",
+                    count_tools(f.tools),
+                    f.tokens,
+                    display_path(&tools_file, &globals.project_dir)
+                ));
+                discovered = true;
+            }
+            Err(e) => {
+                return Err(check_failed(
+                    &name,
+                    &config_name,
+                    &format!("its tools could not be discovered (at `{}`)", found.step),
+                    Some(e),
+                    &format!("retry with `aimcp mcp discover {name}`"),
+                ));
+            }
+        }
     }
 
     printer.info("");
@@ -461,6 +501,43 @@ pub fn setup(
     }
     printer.info("  start Claude Code (or another MCP client) in this folder to use it");
     Ok(())
+}
+
+/// `1 tool`, `3 tools`.
+fn count_tools(n: usize) -> String {
+    if n == 1 {
+        "1 tool".into()
+    } else {
+        format!("{n} tools")
+    }
+}
+
+/// A check that failed after the entry was written: said once, with the server's stderr tail and
+/// hint, and how to retry; the entry is kept.
+fn check_failed(
+    name: &str,
+    config_name: &str,
+    what: &str,
+    error: Option<McpError>,
+    retry: &str,
+) -> anyhow::Error {
+    let mut message = format!("server `{name}` was written to `{config_name}` but {what}");
+    let mut hint = None;
+    if let Some(e) = error {
+        message.push_str(&format!(": {}", e.message));
+        if !e.stderr.is_empty() {
+            message.push_str("\n  last lines of its stderr:");
+            for l in &e.stderr {
+                message.push_str(&format!("\n  | {l}"));
+            }
+        }
+        hint = e.hint;
+    }
+    let mut fail = Fail::new(Code::No, message);
+    if let Some(h) = hint {
+        fail = fail.hint(h);
+    }
+    fail.hint(format!("the entry is kept: {retry}")).into()
 }
 
 fn unknown_entry(catalog: &Catalog, id: &str) -> crate::error::Fail {
@@ -908,16 +985,47 @@ mod tests {
     }
 
     impl Checks for FakeChecks {
-        fn test(&self, _: &Globals, name: &str, _: &Printer) -> anyhow::Result<()> {
-            self.ran.borrow_mut().push(format!("test {name}"));
-            if self.fail_test {
-                return Err(no("1 of 1 servers failed").into());
+        fn test(&self, server: &Server, _: &Arc<EnvResolver>, _: &ConnectOptions) -> Probe {
+            self.ran.borrow_mut().push(format!("test {}", server.name));
+            Probe {
+                name: server.name.clone(),
+                ok: !self.fail_test,
+                step: "initialize",
+                protocol_version: None,
+                server_name: None,
+                server_version: None,
+                init_ms: Some(1),
+                list_ms: Some(1),
+                tools: Some(1),
+                error: self
+                    .fail_test
+                    .then(|| McpError::new("connection refused").hint("is it running?")),
             }
-            Ok(())
         }
-        fn discover(&self, _: &Globals, name: &str, _: &Printer) -> anyhow::Result<()> {
-            self.ran.borrow_mut().push(format!("discover {name}"));
-            Ok(())
+        fn discover(
+            &self,
+            server: &Server,
+            _: &Arc<EnvResolver>,
+            _: &ConnectOptions,
+            _: Arc<HashMap<String, usize>>,
+            _: ProgressBar,
+        ) -> discovery::Outcome {
+            self.ran
+                .borrow_mut()
+                .push(format!("discover {}", server.name));
+            discovery::Outcome {
+                name: server.name.clone(),
+                ms: 1,
+                step: "tools/list",
+                result: Ok(discovery::Found {
+                    entry: json!({"tools": [{"name": "t"}]}),
+                    tools: 1,
+                    prompts: 0,
+                    resources: 0,
+                    tokens: 5,
+                    hash: "sha256:x".into(),
+                }),
+            }
         }
     }
 
@@ -1355,8 +1463,18 @@ mod tests {
         .unwrap_err();
         assert_eq!(exit_code(&err), 1);
         let fail = crate::error::find_fail(&err).unwrap();
-        assert!(fail.message.contains("failed its test"), "{}", fail.message);
-        assert!(fail.hints[0].contains("aimcp mcp test sequential-thinking"));
+        assert_eq!(
+            fail.message,
+            "server `sequential-thinking` was written to `.mcp.json` but failed its test at \
+             `initialize`: connection refused"
+        );
+        assert_eq!(
+            fail.hints,
+            [
+                "is it running?",
+                "the entry is kept: fix the cause, then retry with `aimcp mcp test sequential-thinking`"
+            ]
+        );
         assert!(p.servers()["sequential-thinking"].is_object());
         assert_eq!(*checks.ran.borrow(), ["test sequential-thinking"]);
     }

@@ -1267,7 +1267,7 @@ mod tests {
             gh["env"]["GITHUB_PERSONAL_ACCESS_TOKEN"],
             "${GITHUB_PERSONAL_ACCESS_TOKEN}"
         );
-        assert_eq!(inst.done, ["pull ghcr.io/github/github-mcp-server"]);
+        assert_eq!(inst.done, ["pull ghcr.io/github/github-mcp-server:v1.11.0"]);
         assert!(!p.config().unwrap().contains("ghp_x"));
     }
 

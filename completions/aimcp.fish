@@ -108,8 +108,8 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcomm
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s t -l transport -d 'How to reach the server [default: stdio with a command, http with a URL]' -r -f -a "stdio\t''
 http\t''
 sse\t''"
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s e -l env -d 'An environment variable for the server, as KEY=VALUE (repeatable); a value under a secret-looking key is written as `${KEY}`, never as the value' -r
-complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s H -l header -d 'An HTTP header, as \'Name: value\' (repeatable); a secret-looking literal value is written as a `${VAR}` reference' -r
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s e -l env -d 'An environment variable for the server, as KEY=VALUE (repeatable); a value under a secret-looking key is written as `${KEY}` and stored in the project\'s `.env` (mode 0600, in `.gitignore`; asked at a terminal). To keep it out of every file, pass `KEY=\'${KEY}\'` and export KEY' -r
+complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s H -l header -d 'An HTTP header, as \'Name: value\' (repeatable); a secret-looking literal value is written as a `${VAR}` reference and stored in `.env` like `--env`' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -s C -l project-dir -d 'Act as if started in DIR' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -l config -d 'Use this `.mcp.json` instead of searching for one' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand mcp; and __fish_seen_subcommand_from add" -l color -d 'When to use colour (`NO_COLOR` is honoured too)' -r -f -a "auto\t''

@@ -210,12 +210,14 @@ pub struct McpAddArgs {
     pub transport: Option<TransportArg>,
 
     /// An environment variable for the server, as KEY=VALUE (repeatable); a value under a
-    /// secret-looking key is written as `${KEY}`, never as the value
+    /// secret-looking key is written as `${KEY}` and stored in the project's `.env` (mode 0600,
+    /// in `.gitignore`; asked at a terminal). To keep it out of every file, pass
+    /// `KEY='${KEY}'` and export KEY
     #[arg(long = "env", short = 'e', value_name = "KEY=VALUE")]
     pub env: Vec<String>,
 
     /// An HTTP header, as 'Name: value' (repeatable); a secret-looking literal value is written as
-    /// a `${VAR}` reference
+    /// a `${VAR}` reference and stored in `.env` like `--env`
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub header: Vec<String>,
 

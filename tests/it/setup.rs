@@ -513,3 +513,150 @@ fn a_failed_test_says_so_once_and_prints_no_table_of_its_own() {
     assert_eq!(run.stdout, "", "setup prints no table of `mcp test`'s");
     assert!(!env.exists(".env"));
 }
+
+#[test]
+fn add_stores_a_secret_literal_in_dotenv_and_says_how_to_start_a_client() {
+    let env = TestEnv::new();
+    git_init(&env);
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "tool",
+        "--env",
+        "MY_API_KEY=abc-secret",
+        "--",
+        "npx",
+        "-y",
+        "some-server",
+    ]);
+    run.assert_code(0);
+    assert_eq!(servers(&env)["tool"]["env"]["MY_API_KEY"], "${MY_API_KEY}");
+    assert!(!env.read(".mcp.json").contains("abc-secret"));
+    assert_eq!(env.read(".env"), "MY_API_KEY=abc-secret\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path(".env"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert_eq!(env.read(".gitignore"), ".env\n");
+    assert!(!run.stderr.contains("abc-secret"), "{}", run.stderr);
+    let stderr = run
+        .stderr
+        .replace(&env.project.display().to_string(), "[project]");
+    insta::assert_snapshot!(stderr, @r"
+    added stdio server `tool` to `[project]/.mcp.json`
+    the value of env `MY_API_KEY` is stored in `.env` (mode 0600); `.mcp.json` reads `${MY_API_KEY}`
+    added `.env` to `[project]/.gitignore`
+    hint: aimcp run -- claude    start Claude Code with `MY_API_KEY` from `.env` (it does not read `.env` itself)
+    hint: or export `MY_API_KEY` in your shell before starting an MCP client
+    ");
+
+    // A header literal: the part after the scheme is what `.env` gets.
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "web",
+        "--header",
+        "Authorization: Bearer tok-123",
+        "https://example.com/mcp",
+    ]);
+    run.assert_code(0);
+    assert_eq!(
+        servers(&env)["web"]["headers"]["Authorization"],
+        "Bearer ${WEB_AUTHORIZATION}"
+    );
+    assert_eq!(
+        env.read(".env"),
+        "MY_API_KEY=abc-secret\nWEB_AUTHORIZATION=tok-123\n"
+    );
+
+    // Another value for a name `.env` already has: refused unless `--force`.
+    let before = env.read(".mcp.json");
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "tool2",
+        "--env",
+        "MY_API_KEY=other",
+        "--",
+        "x",
+    ]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("already set in"), "{}", run.stderr);
+    assert_eq!(env.read(".mcp.json"), before);
+}
+
+#[test]
+fn add_refuses_a_secret_when_dotenv_is_tracked() {
+    let env = TestEnv::new();
+    git_init(&env);
+    env.write(".env", "OTHER=1\n");
+    let ok = std::process::Command::new("git")
+        .args(["add", ".env"])
+        .current_dir(&env.project)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let run = env.run(&["mcp", "add", "tool", "--env", "MY_API_KEY=abc", "--", "x"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("is tracked by git"), "{}", run.stderr);
+    assert!(run.stderr.contains("--env KEY='${KEY}'"), "{}", run.stderr);
+    assert!(!env.exists(".mcp.json"));
+    assert_eq!(env.read(".env"), "OTHER=1\n");
+}
+
+#[test]
+fn setup_ends_with_aimcp_run_when_the_server_needs_dotenv() {
+    let env = TestEnv::new();
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "brave-search",
+        "--env",
+        "BRAVE_API_KEY=BSA-x",
+        "--yes",
+        "--no-install",
+        "--no-test",
+        "--no-discover",
+    ]);
+    run.assert_code(0);
+    let tail: Vec<&str> = run.stderr.lines().rev().take(3).collect();
+    assert_eq!(
+        tail,
+        [
+            "  or export `BRAVE_API_KEY` in your shell before starting an MCP client",
+            "  aimcp run -- claude    start Claude Code with `BRAVE_API_KEY` from `.env` (it does not read `.env` itself)",
+            "  aimcp mcp test brave-search       check that it starts and answers",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr
+            .contains("start Claude Code (or another MCP client) in this folder")
+    );
+
+    // A server that needs nothing from `.env` keeps the plain line.
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "sequential-thinking",
+        "--yes",
+        "--no-install",
+        "--no-test",
+        "--no-discover",
+    ]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("  start Claude Code (or another MCP client) in this folder to use it"),
+        "{}",
+        run.stderr
+    );
+}

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 use serde_json::json;
 
-use super::{Probe, Targets, discovery, ms, probe};
+use super::{Probe, Targets, discovery, how_to_start, ms, probe, referenced_variables};
 use crate::catalog::install::{self, Installer};
 use crate::catalog::{Catalog, Entry, Kind, PypiLaunch, Runner, Setting, Values, Variant};
 use crate::config::secret::{has_literal, looks_secret};
@@ -328,7 +328,10 @@ pub(crate) fn setup(
 
     // 7. Prerequisites, install, then the files.
     if store && !secrets.is_empty() {
-        dotenv::check_not_tracked(&project)?;
+        dotenv::check_not_tracked(
+            &project,
+            "or keep the secret out of files: `--no-store-secrets` and export the variable",
+        )?;
     }
     check_prerequisites(entry, variant, &pypi, &*deps.installer, s.install)?;
     let mut version = None;
@@ -499,7 +502,10 @@ pub(crate) fn setup(
             "  aimcp mcp test {name}       check that it starts and answers"
         ));
     }
-    printer.info("  start Claude Code (or another MCP client) in this folder to use it");
+    let dotenv_path = project.join(dotenv::DOTENV_FILE);
+    for line in how_to_start(&referenced_variables(&server), Some(&dotenv_path)) {
+        printer.info(format!("  {line}"));
+    }
     Ok(())
 }
 

@@ -660,3 +660,49 @@ fn setup_ends_with_aimcp_run_when_the_server_needs_dotenv() {
         run.stderr
     );
 }
+
+#[test]
+fn without_uvx_the_machine_specific_venv_path_is_a_warning() {
+    let env = TestEnv::new();
+    // The virtual environment a previous setup made (without uv on PATH).
+    let exe = env
+        .home
+        .join(".local/share/aimcp/venvs/time/bin/mcp-server-time");
+    std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
+    std::fs::write(&exe, "#!/bin/sh\n").unwrap();
+    let empty_path = env.root.path().join("no-uv-bin");
+    std::fs::create_dir_all(&empty_path).unwrap();
+    let out = env
+        .setup_cmd()
+        .env("PATH", &empty_path)
+        .args([
+            "mcp",
+            "setup",
+            "time",
+            "--env",
+            "LOCAL_TIMEZONE=UTC",
+            "--yes",
+            "--no-install",
+            "--no-test",
+            "--no-discover",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&exe.display().to_string(), "[venv]");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(servers(&env)["time"]["command"], exe.display().to_string());
+    assert!(
+        stderr.contains(
+            "warning: `.mcp.json` runs `time` from `[venv]`, a path that exists only on this \
+             machine (uv is not installed)\n\
+             hint: before committing `.mcp.json`, install uv"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "so the entry runs `uvx mcp-server-time`; or keep this entry out of the shared file"
+        ),
+        "{stderr}"
+    );
+}

@@ -398,6 +398,24 @@ pub(crate) fn setup(
         "{} server `{name}` in `{config_name}`",
         if replaced { "replaced" } else { "added" }
     ));
+    if variant.runner == Runner::Pypi
+        && let PypiLaunch::Venv(exe) = &pypi
+    {
+        // `.mcp.json` is meant to be shared; this path exists on this machine only.
+        printer.warn(format!(
+            "`{config_name}` runs `{name}` from `{}`, a path that exists only on this machine \
+             (uv is not installed)",
+            exe.display()
+        ));
+        printer.hint(format!(
+            "before committing `{config_name}`, install uv \
+             (https://docs.astral.sh/uv/getting-started/installation/) and run \
+             `aimcp mcp setup {} --name {name} --yes` again so the entry runs `uvx {}`; \
+             or keep this entry out of the shared file",
+            entry.id,
+            variant.package.as_deref().unwrap_or(variant.bin())
+        ));
+    }
 
     // 8. Test and discover.
     let mut tested = false;

@@ -98,3 +98,42 @@ fn escape_halfway_writes_nothing() {
     assert!(!env.exists(".mcp.json"));
     assert!(!env.exists(".env"));
 }
+
+/// A folder with a fake `npm` and `npx` that take their time, first on PATH.
+fn slow_npm(env: &TestEnv) -> String {
+    let bin = env.root.path().join("slow-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for name in ["npm", "npx"] {
+        let path = bin.join(name);
+        std::fs::write(&path, "#!/bin/sh\nsleep 30\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+#[test]
+fn ctrl_c_during_the_fetch_clears_the_spinner_and_says_cancelled() {
+    let env = TestEnv::new();
+    let mut cmd = env.pty_cmd(&["mcp", "setup", "sequential-thinking", "--yes"]);
+    cmd.env("PATH", slow_npm(&env));
+    let mut session = Session::spawn(cmd).expect("spawn in a pty");
+    session.get_process_mut().set_window_size(100, 40).unwrap();
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    // The spinner draws after 250 ms.
+    if let Err(e) = session.expect("resolving `") {
+        let rest = session.expect(Eof).map(|c| String::from_utf8_lossy(c.before()).into_owned());
+        panic!("{e:?}: {rest:?}");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    session.send("\x03").unwrap();
+    session.expect("error: cancelled").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(!env.exists(".mcp.json"));
+}

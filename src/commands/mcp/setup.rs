@@ -863,6 +863,9 @@ fn fetch(
 ) -> anyhow::Result<(Option<String>, Option<PypiLaunch>)> {
     let package = variant.package.clone().unwrap_or_default();
     let failed = |err: anyhow::Error| -> anyhow::Error {
+        if crate::error::find_fail(&err).is_some_and(|f| f.code == Code::Cancelled) {
+            return cancelled().into();
+        }
         no(format!(
             "cannot install `{}`, so nothing was written: {err:#}",
             entry.id

@@ -25,8 +25,13 @@ pub trait Prompter {
         help: Option<&str>,
         validate: Validator<'_>,
     ) -> anyhow::Result<String>;
-    /// A secret, masked while typed.
-    fn password(&mut self, message: &str, help: Option<&str>) -> anyhow::Result<String>;
+    /// A secret, masked while typed; `validate` as for [`Prompter::text`].
+    fn password(
+        &mut self,
+        message: &str,
+        help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String>;
     /// Yes or no.
     fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool>;
 }
@@ -80,14 +85,28 @@ impl Prompter for InquirePrompter {
         prompt.prompt().map_err(map_err)
     }
 
-    fn password(&mut self, message: &str, help: Option<&str>) -> anyhow::Result<String> {
-        let mut prompt = Password::new(message)
-            .with_display_mode(PasswordDisplayMode::Masked)
-            .without_confirmation();
-        if let Some(h) = help {
-            prompt = prompt.with_help_message(h);
+    fn password(
+        &mut self,
+        message: &str,
+        help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String> {
+        // inquire's password validators must be 'static: check the answer here, and ask again
+        // with the reason where the help goes.
+        let mut note: Option<String> = None;
+        loop {
+            let mut prompt = Password::new(message)
+                .with_display_mode(PasswordDisplayMode::Masked)
+                .without_confirmation();
+            if let Some(h) = note.as_deref().or(help) {
+                prompt = prompt.with_help_message(h);
+            }
+            let value = prompt.prompt().map_err(map_err)?;
+            match validate(&value) {
+                Ok(()) => return Ok(value),
+                Err(msg) => note = Some(msg),
+            }
         }
-        prompt.prompt().map_err(map_err)
     }
 
     fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool> {
@@ -173,12 +192,19 @@ impl Prompter for ScriptedPrompter {
         Ok(value)
     }
 
-    fn password(&mut self, message: &str, _help: Option<&str>) -> anyhow::Result<String> {
-        match self.next(message)? {
-            Answer::Type(t) => Ok(t),
-            Answer::Enter => Ok(String::new()),
+    fn password(
+        &mut self,
+        message: &str,
+        _help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String> {
+        let value = match self.next(message)? {
+            Answer::Type(t) => t,
+            Answer::Enter => String::new(),
             other => anyhow::bail!("{other:?} does not answer the password `{message}`"),
-        }
+        };
+        validate(&value).map_err(|m| anyhow::anyhow!("`{message}` refused the answer: {m}"))?;
+        Ok(value)
     }
 
     fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool> {

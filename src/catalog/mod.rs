@@ -59,6 +59,9 @@ pub enum Kind {
     Paths,
     /// Yes or no: `true`, or left out.
     Bool,
+    /// An IANA time zone name (`Europe/Paris`), checked against the time zone database.
+    #[serde(rename = "timezone")]
+    TimeZone,
 }
 
 /// A value the entry needs from the user.

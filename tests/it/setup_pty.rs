@@ -126,7 +126,9 @@ fn ctrl_c_during_the_fetch_clears_the_spinner_and_says_cancelled() {
     session.set_expect_timeout(Some(Duration::from_secs(20)));
     // The spinner draws after 250 ms.
     if let Err(e) = session.expect("resolving `") {
-        let rest = session.expect(Eof).map(|c| String::from_utf8_lossy(c.before()).into_owned());
+        let rest = session
+            .expect(Eof)
+            .map(|c| String::from_utf8_lossy(c.before()).into_owned());
         panic!("{e:?}: {rest:?}");
     }
     std::thread::sleep(Duration::from_millis(300));
@@ -135,5 +137,51 @@ fn ctrl_c_during_the_fetch_clears_the_spinner_and_says_cancelled() {
     session.expect("error: cancelled").unwrap();
     assert_eq!(exit_code(&mut session), 130);
     assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(!env.exists(".mcp.json"));
+}
+
+#[test]
+fn enter_on_an_empty_required_secret_says_it_is_required() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup", "brave-search"]);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Brave Search API key").unwrap();
+    session.send("\r").unwrap();
+    session.expect("a value is required").unwrap();
+    session.send("\x1b").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+    assert!(!env.exists(".mcp.json"));
+}
+
+#[test]
+fn a_time_zone_is_checked_at_the_prompt() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup", "time"]);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Local time zone").unwrap();
+    session.send("Mars/Olympus\r").unwrap();
+    session.expect("`Mars/Olympus` is not a time zone").unwrap();
+    session.send("\x1b").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+    assert!(!env.exists(".mcp.json"));
+}
+
+#[test]
+fn no_to_write_this_server_exits_0_with_nothing_written() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup", "sequential-thinking"]);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session
+        .expect("Write this server and fetch what it needs?")
+        .unwrap();
+    session.send("n\r").unwrap();
+    session.expect("nothing written").unwrap();
+    assert_eq!(exit_code(&mut session), 0);
     assert!(!env.exists(".mcp.json"));
 }

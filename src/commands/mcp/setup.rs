@@ -323,7 +323,9 @@ pub(crate) fn setup(
         && !s.yes
         && !p.confirm("Write this server and fetch what it needs?", true)?
     {
-        return Err(cancelled().into());
+        // The user chose: nothing failed.
+        printer.info("nothing written");
+        return Ok(());
     }
 
     // 7. Prerequisites, install, then the files.
@@ -603,6 +605,12 @@ fn check_value(setting: &Setting, value: &str, project: &Path) -> Result<(), Str
             None => Err("expected `true` or `false`".into()),
         },
         Kind::Path => exists(value, project),
+        Kind::TimeZone => match jiff::tz::TimeZone::get(value) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(format!(
+                "`{value}` is not a time zone: use an IANA name such as `Europe/Paris` or `UTC`"
+            )),
+        },
         Kind::Paths => crate::catalog::split_paths(value)
             .iter()
             .try_for_each(|p| exists(p, project)),
@@ -630,12 +638,14 @@ fn exists(path: &str, project: &Path) -> Result<(), String> {
 fn ask(p: &mut dyn Prompter, setting: &Setting, project: &Path) -> anyhow::Result<String> {
     let help = setting.help.as_deref();
     if setting.secret {
-        loop {
-            let v = p.password(&setting.prompt, help)?;
-            if !v.is_empty() || !setting.required {
-                return Ok(v);
+        let required = setting.required;
+        return p.password(&setting.prompt, help, &|v: &str| {
+            if required && v.trim().is_empty() {
+                Err("a value is required (Esc cancels)".to_string())
+            } else {
+                Ok(())
             }
-        }
+        });
     }
     match setting.kind {
         Kind::Bool => {
@@ -1381,13 +1391,6 @@ mod tests {
                 Answer::Yes,
                 Answer::Cancel,
             ],
-            vec![
-                choose("brave-search"),
-                Answer::Enter,
-                typed("k"),
-                Answer::Yes,
-                Answer::No,
-            ],
         ];
         for script in scripts {
             let p = Project::new();
@@ -1400,6 +1403,66 @@ mod tests {
             assert!(!p.dir.path().join(".env").exists());
             assert!(inst.done.is_empty() && checks.ran.borrow().is_empty());
         }
+    }
+
+    #[test]
+    fn no_to_write_this_server_is_a_choice_not_a_failure() {
+        let p = Project::new();
+        let mut script = answers(&[
+            choose("brave-search"),
+            Answer::Enter,
+            typed("k"),
+            Answer::Yes,
+            Answer::No,
+        ]);
+        let mut inst = FakeInstaller::default();
+        let checks = FakeChecks::default();
+        go(&p, settings(None), Some(&mut script), &mut inst, &checks).unwrap();
+        assert!(p.config().is_none());
+        assert!(!p.dir.path().join(".env").exists());
+        assert!(inst.done.is_empty() && checks.ran.borrow().is_empty());
+    }
+
+    #[test]
+    fn an_empty_required_secret_and_a_bad_time_zone_are_refused_at_the_prompt() {
+        let p = Project::new();
+        let mut script = answers(&[choose("brave-search"), Answer::Enter, Answer::Enter]);
+        let err = go(
+            &p,
+            settings(None),
+            Some(&mut script),
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("a value is required"), "{err}");
+
+        let mut script = answers(&[choose("time"), Answer::Enter, typed("Mars/Olympus")]);
+        let err = go(
+            &p,
+            settings(None),
+            Some(&mut script),
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`Mars/Olympus` is not a time zone"),
+            "{err}"
+        );
+        let mut s = settings(Some("time"));
+        s.env = vec![("LOCAL_TIMEZONE".into(), "Mars/Olympus".into())];
+        let err = go(
+            &p,
+            s,
+            None,
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+        assert!(p.config().is_none());
     }
 
     #[test]

@@ -43,19 +43,43 @@ fn map_err(err: InquireError) -> anyhow::Error {
     }
 }
 
+/// The line a picker shows when its filter matches nothing.
+const NO_MATCHES: &str = "(no matches: Backspace to change the filter)";
+
 /// The real prompts, drawn on stderr by inquire.
 #[derive(Debug, Default)]
 pub struct InquirePrompter;
 
 impl Prompter for InquirePrompter {
     fn select(&mut self, message: &str, options: &[String], start: usize) -> anyhow::Result<usize> {
-        let chosen = Select::new(message, options.to_vec())
-            .with_starting_cursor(start)
-            .with_page_size(12)
-            .with_help_message("type to filter, ↑↓ to move, enter to choose, esc to cancel")
-            .raw_prompt()
-            .map_err(map_err)?;
-        Ok(chosen.index)
+        // inquire shows an empty list when the filter matches nothing: a last line that only a
+        // filter matching nothing shows says so.
+        let default = Select::<String>::DEFAULT_SCORER;
+        let none = options.len();
+        let scorer = |input: &str, option: &String, text: &str, index: usize| -> Option<i64> {
+            if index != none {
+                return default(input, option, text, index);
+            }
+            let matched = options
+                .iter()
+                .enumerate()
+                .any(|(i, o)| default(input, o, o, i).is_some());
+            (!input.is_empty() && !matched).then_some(0)
+        };
+        let mut shown = options.to_vec();
+        shown.push(NO_MATCHES.to_string());
+        loop {
+            let chosen = Select::new(message, shown.clone())
+                .with_starting_cursor(start)
+                .with_page_size(12)
+                .with_scorer(&scorer)
+                .with_help_message("type to filter, ↑↓ to move, enter to choose, esc to cancel")
+                .raw_prompt()
+                .map_err(map_err)?;
+            if chosen.index != none {
+                return Ok(chosen.index);
+            }
+        }
     }
 
     fn text(

@@ -185,3 +185,22 @@ fn no_to_write_this_server_exits_0_with_nothing_written() {
     assert_eq!(exit_code(&mut session), 0);
     assert!(!env.exists(".mcp.json"));
 }
+
+#[test]
+fn the_picker_says_when_nothing_matches() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup"]);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+        .expect("Which server do you want to set up?")
+        .unwrap();
+    session.send("zzqx").unwrap();
+    session.expect("no matches").unwrap();
+    // Enter on it keeps the picker open; Esc leaves.
+    session.send("\r").unwrap();
+    session
+        .expect("Which server do you want to set up?")
+        .unwrap();
+    session.send("\x1b").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+}

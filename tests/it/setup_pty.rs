@@ -204,3 +204,33 @@ fn the_picker_says_when_nothing_matches() {
     session.send("\x1b").unwrap();
     assert_eq!(exit_code(&mut session), 130);
 }
+
+#[test]
+fn add_asks_before_storing_a_secret_at_a_terminal() {
+    let env = TestEnv::new();
+    let mut session = spawn(
+        &env,
+        &[
+            "mcp",
+            "add",
+            "tool",
+            "--env",
+            "MY_API_KEY=abc-5ecret",
+            "--",
+            "x",
+        ],
+    );
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+        .expect("Store MY_API_KEY in .env (mode 0600, kept out of git)?")
+        .unwrap();
+    session.send("n\r").unwrap();
+    session.expect("not stored anywhere").unwrap();
+    session
+        .expect("export `MY_API_KEY` (not set, and not in `.env`)")
+        .unwrap();
+    assert_eq!(exit_code(&mut session), 0);
+    assert!(!env.exists(".env"));
+    assert!(env.read(".mcp.json").contains("${MY_API_KEY}"));
+    assert!(!env.read(".mcp.json").contains("abc-5ecret"));
+}

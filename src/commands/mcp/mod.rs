@@ -445,6 +445,16 @@ mod tests {
     use crate::config::Transport;
 
     #[test]
+    fn referenced_variables_are_the_ones_without_a_default_each_once() {
+        let mut s = Server::stdio("x", "${BIN}", vec!["--key=${KEY}".into(), "${KEY}".into()]);
+        s.env = vec![
+            ("A".into(), "${OPT:-x}".into()),
+            ("B".into(), "pre ${TOKEN} post".into()),
+        ];
+        assert_eq!(referenced_variables(&s), ["BIN", "KEY", "TOKEN"]);
+    }
+
+    #[test]
     fn secret_literals_become_references() {
         let mut s = Server::remote("web", Transport::Http, "https://x/mcp");
         s.headers = vec![

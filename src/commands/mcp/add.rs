@@ -28,7 +28,7 @@ pub struct Variable {
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
     let Settings { mut server, force } = settings;
     let variables = protect_secrets(&mut server);
-    let located = globals.locate_config()?;
+    let located = globals.locate_config_to_write()?;
     let replaced = config::edit(&located.path, |file| {
         if file.server(&server.name).is_some() && !force {
             return Err(no(format!(

@@ -704,3 +704,81 @@ fn a_bom_is_accepted_and_kept() {
     );
     assert!(text.contains("\"b\""));
 }
+
+fn fake_server_config(env: &TestEnv) {
+    let fake = crate::common::servers::fake_js();
+    env.write(
+        ".mcp.json",
+        &serde_json::to_string_pretty(&serde_json::json!({"mcpServers": {
+            "good": {"command": "node", "args": [fake.to_str().unwrap(), "ok"]}
+        }}))
+        .unwrap(),
+    );
+}
+
+#[test]
+fn discover_check_recomputes_the_stored_hash() {
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    env.run(&["mcp", "discover"]).assert_code(0);
+    env.run(&["mcp", "discover", "--check"]).assert_code(0);
+    // A hand edit of the tools that leaves `tools_hash` as it was.
+    let mut file: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    file["good"]["tools"][0]["description"] = serde_json::json!("edited by hand");
+    let edited = serde_json::to_string_pretty(&file).unwrap();
+    env.write(".mcp.tools.json", &edited);
+    let run = env.run(&["mcp", "discover", "--check"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("the tools of `good` differ"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read(".mcp.tools.json"), edited);
+    // A merge that dropped a tool.
+    file["good"]["tools"].as_array_mut().unwrap().pop();
+    let merged = serde_json::to_string_pretty(&file).unwrap();
+    env.write(".mcp.tools.json", &merged);
+    env.run(&["mcp", "discover", "--check"]).assert_code(1);
+    // discover puts it right.
+    env.run(&["mcp", "discover"]).assert_code(0);
+    env.run(&["mcp", "discover", "--check"]).assert_code(0);
+}
+
+#[test]
+fn discover_leaves_the_tools_file_alone_when_nothing_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    env.run(&["mcp", "discover"]).assert_code(0);
+    let before = env.read(".mcp.tools.json");
+    let ino = std::fs::metadata(env.path(".mcp.tools.json"))
+        .unwrap()
+        .ino();
+    // `discovered_at` has a resolution of one second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = env.run(&["mcp", "discover", "--json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["servers"][0]["changed"], false);
+    assert_eq!(
+        env.read(".mcp.tools.json"),
+        before,
+        "rewritten without a change"
+    );
+    assert_eq!(
+        std::fs::metadata(env.path(".mcp.tools.json"))
+            .unwrap()
+            .ino(),
+        ino,
+        "replaced without a change"
+    );
+    // A file laid out by hand is not re-rendered either.
+    let compact =
+        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&before).unwrap())
+            .unwrap();
+    env.write(".mcp.tools.json", &compact);
+    let run = env.run(&["mcp", "discover"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("wrote"), "{}", run.stderr);
+    assert_eq!(env.read(".mcp.tools.json"), compact);
+}

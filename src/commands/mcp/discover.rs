@@ -1,20 +1,19 @@
 //! `aimcp mcp discover`
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
-use super::test::{Targets, for_each_server, ms, report_failure};
+use super::discovery::{Outcome, discover_one};
+use super::{Targets, for_each_server, ms, report_failure};
 use crate::config::tools::{
-    ToolsFile, edit_tools, entry_matches, rfc3339, same_discovery, token_footprint, tokenizer,
-    tools_hash,
+    ToolsFile, edit_tools, entry_matches, rfc3339, same_discovery, tokenizer,
 };
-use crate::config::{EnvResolver, Server, tools_path};
+use crate::config::tools_path;
 use crate::error::no;
-use crate::mcp::{self, ConnectOptions, McpError, Session};
+use crate::mcp;
 use crate::printer::Printer;
 use crate::settings::Globals;
 
@@ -24,123 +23,6 @@ pub struct Settings {
     pub check: bool,
     pub timeout: Option<Duration>,
     pub concurrency: Option<usize>,
-}
-
-struct Found {
-    entry: Value,
-    tools: usize,
-    prompts: usize,
-    resources: usize,
-    tokens: usize,
-    hash: String,
-}
-
-struct Outcome {
-    name: String,
-    ms: u64,
-    step: &'static str,
-    result: Result<Found, McpError>,
-}
-
-/// A list the server may not have: empty when it does not advertise `capability`, or answers
-/// "method not found".
-async fn optional_list(
-    session: &mut Session,
-    capability: &str,
-    method: &str,
-    key: &str,
-) -> Result<Vec<Value>, McpError> {
-    if !session.has_capability(capability) {
-        return Ok(Vec::new());
-    }
-    match session.list_all(method, key).await {
-        Ok(v) => Ok(v),
-        Err(e) if e.message.contains("error -32601") => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
-}
-
-async fn discover_one(
-    server: Server,
-    resolver: Arc<EnvResolver>,
-    opts: ConnectOptions,
-    bar: ProgressBar,
-    known: Arc<HashMap<String, usize>>,
-    discovered_at: String,
-) -> Outcome {
-    let start = Instant::now();
-    let mut step = "initialize";
-    bar.set_message("starting");
-    let result = async {
-        let mut session = mcp::connect(&server, &resolver, &opts).await?;
-        let listed = async {
-            step = "tools/list";
-            bar.set_message("listing tools");
-            let tools = session.list_tools().await?;
-            step = "prompts/list";
-            bar.set_message("listing prompts");
-            let prompts = optional_list(&mut session, "prompts", "prompts/list", "prompts").await?;
-            step = "resources/list";
-            bar.set_message("listing resources");
-            let resources =
-                optional_list(&mut session, "resources", "resources/list", "resources").await?;
-            step = "resources/templates/list";
-            let templates = optional_list(
-                &mut session,
-                "resources",
-                "resources/templates/list",
-                "resourceTemplates",
-            )
-            .await?;
-            Ok::<_, McpError>((tools, prompts, resources, templates))
-        }
-        .await;
-        let protocol_version = session.protocol_version.clone();
-        let server_info = session.server_info.clone();
-        bar.set_message("closing");
-        session.shutdown().await;
-        let (tools, prompts, resources, templates) = listed?;
-        let hash = tools_hash(&tools);
-        let tokens = match known.get(&hash) {
-            Some(n) => *n,
-            None => {
-                bar.set_message("counting tokens");
-                tokio::task::spawn_blocking({
-                    let tools = tools.clone();
-                    move || token_footprint(&tools)
-                })
-                .await
-                .unwrap_or(0)
-            }
-        };
-        let found = Found {
-            tools: tools.len(),
-            prompts: prompts.len(),
-            resources: resources.len(),
-            tokens,
-            hash: hash.clone(),
-            entry: json!({
-                "tools": tools,
-                "prompts": prompts,
-                "resources": resources,
-                "resource_templates": templates,
-                "server_info": server_info,
-                "protocol_version": protocol_version,
-                "discovered_at": discovered_at,
-                "tools_hash": hash,
-                "token_footprint": tokens,
-            }),
-        };
-        Ok::<_, McpError>(found)
-    }
-    .await;
-    bar.finish_and_clear();
-    Outcome {
-        name: server.name.clone(),
-        ms: mcp::elapsed_ms(start),
-        step,
-        result,
-    }
 }
 
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {

@@ -61,6 +61,9 @@ impl ToolsFile {
                 }
             },
         };
+        if let Some(text) = &original {
+            check_duplicate_servers(path, text)?;
+        }
         Ok(ToolsFile {
             path: path.to_path_buf(),
             entries,
@@ -158,6 +161,29 @@ pub fn edit_tools<T>(
     let out = change(&mut file)?;
     file.save()?;
     Ok(out)
+}
+
+/// A server twice (a bad merge) would lose one entry on the next save, and `--check` would see
+/// only the last: refuse it, naming both lines.
+fn check_duplicate_servers(path: &Path, text: &str) -> anyhow::Result<()> {
+    let Some(root) = super::spans::scan(text) else {
+        return Ok(());
+    };
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for m in root.members() {
+        if let Some(first) = seen.insert(&m.key, m.key_start) {
+            return Err(usage(format!(
+                "`{}`:{}: duplicate server `{}` (first at line {})",
+                path.display(),
+                super::spans::line_at(text, m.key_start),
+                m.key,
+                super::spans::line_at(text, first)
+            ))
+            .hint("delete it and run `aimcp mcp discover` to write it anew")
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The o200k_base tokenizer, loaded once (call it on a thread of its own to overlap other work).

@@ -782,3 +782,68 @@ fn discover_leaves_the_tools_file_alone_when_nothing_changed() {
     assert!(!run.stderr.contains("wrote"), "{}", run.stderr);
     assert_eq!(env.read(".mcp.tools.json"), compact);
 }
+
+#[test]
+fn refusals_read_in_full() {
+    let env = TestEnv::new();
+    let shown = |run: &crate::common::Run| {
+        run.stderr
+            .replace(&env.project.display().to_string(), "[project]")
+    };
+    env.write(
+        ".mcp.json",
+        "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\"},\n    \"a\": {\"command\": \"y\"}\n  }\n}\n",
+    );
+    let run = env.run(&["mcp", "add", "b", "--", "echo"]);
+    run.assert_code(2);
+    insta::assert_snapshot!(shown(&run), @r"
+    error: `[project]/.mcp.json`:4: duplicate server `a` (first at line 3)
+    hint: keep one of them; aimcp will not guess which
+    ");
+    env.write(".mcp.json", "{\n  // mine\n  \"mcpServers\": {}\n}\n");
+    let run = env.run(&["mcp", "list"]);
+    run.assert_code(2);
+    insta::assert_snapshot!(shown(&run), @r"
+    error: `[project]/.mcp.json`:2:3: invalid JSON: key must be a string
+    hint: JSON has no comments: remove the one at line 2 (Claude Code cannot read this file either)
+    ");
+    env.write(".mcp.json", "  \n");
+    let run = env.run(&["mcp", "add", "b", "--", "echo"]);
+    run.assert_code(2);
+    insta::assert_snapshot!(shown(&run), @r#"
+    error: `[project]/.mcp.json` is empty
+    hint: write `{"mcpServers": {}}` in it, or delete it
+    "#);
+    assert_eq!(env.read(".mcp.json"), "  \n");
+}
+
+#[test]
+fn a_server_twice_in_the_tools_file_is_exit_2() {
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    env.run(&["mcp", "discover"]).assert_code(0);
+    // A bad merge: the entry twice, the first one stale. serde_json keeps the last.
+    let good = env.read(".mcp.tools.json");
+    let entry = good
+        .trim()
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .unwrap()
+        .trim();
+    let merged = format!("{{\n  \"good\": {{\"tools\": []}},\n  {entry}\n}}\n");
+    env.write(".mcp.tools.json", &merged);
+    for args in [
+        &["mcp", "discover", "--check"][..],
+        &["mcp", "discover"][..],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(".mcp.tools.json`:3: duplicate server `good` (first at line 2)"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(env.read(".mcp.tools.json"), merged);
+    }
+}

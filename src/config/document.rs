@@ -691,7 +691,7 @@ pub(crate) fn not_a_file(path: &Path) -> crate::error::Fail {
 }
 
 /// A serde_json error as a user reads it: the real line and column, and a hint for comments.
-fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> crate::error::Fail {
+pub(crate) fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> crate::error::Fail {
     let msg = e.to_string();
     let mut msg = msg
         .rsplit_once(" at line ")

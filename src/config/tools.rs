@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::document::render_json;
+use super::document::{json_error, render_json};
 use super::fsutil::{lock_dir, write_atomic};
 use crate::error::usage;
 
@@ -50,14 +50,9 @@ impl ToolsFile {
                     .into());
                 }
                 Err(e) => {
-                    return Err(usage(format!(
-                        "`{}`:{}:{}: invalid JSON",
-                        path.display(),
-                        e.line(),
-                        e.column()
-                    ))
-                    .hint("delete it and run `aimcp mcp discover` to write it anew")
-                    .into());
+                    return Err(json_error(path, text, &e)
+                        .hint("delete it and run `aimcp mcp discover` to write it anew")
+                        .into());
                 }
             },
         };
@@ -327,13 +322,8 @@ pub fn tool_counts(path: &Path) -> anyhow::Result<std::collections::HashMap<Stri
     }
     let entries: std::collections::HashMap<String, Entry> =
         serde_json::from_slice(&text).map_err(|e| {
-            usage(format!(
-                "`{}`:{}:{}: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            ))
-            .hint("delete it and run `aimcp mcp discover` to write it anew")
+            json_error(path, &String::from_utf8_lossy(&text), &e)
+                .hint("delete it and run `aimcp mcp discover` to write it anew")
         })?;
     Ok(entries
         .into_iter()

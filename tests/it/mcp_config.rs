@@ -847,3 +847,28 @@ fn a_server_twice_in_the_tools_file_is_exit_2() {
         assert_eq!(env.read(".mcp.tools.json"), merged);
     }
 }
+
+#[test]
+fn a_truncated_tools_file_reports_its_last_line_and_column() {
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    let truncated = "{\n  \"good\": {\n    \"tools\": [\n";
+    env.write(".mcp.tools.json", truncated);
+    // `discover` stops; `get` and `list` warn and go on without tool counts.
+    for (args, code) in [
+        (&["mcp", "discover"][..], 2),
+        (&["mcp", "get", "good"][..], 0),
+        (&["mcp", "list"][..], 0),
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, code, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                ".mcp.tools.json`:3:14: invalid JSON: the file ends in the middle of a list"
+            ),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(env.read(".mcp.tools.json"), truncated);
+    }
+}

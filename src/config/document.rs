@@ -869,4 +869,67 @@ mod tests {
         assert!(f.remove("b"));
         assert!(!f.render().contains("\"b\""));
     }
+
+    #[test]
+    fn a_replaced_entry_changes_only_the_fields_that_differ() {
+        let text = "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\", \"args\": [\"1\"], \"note\": {\"k\": 1}},\n    \"b\": {\"command\": \"y\"}\n  }\n}\n";
+        let mut f = parse(text).unwrap();
+        // The same server again: nothing to do.
+        let a = f.server("a").unwrap().clone();
+        assert!(f.upsert(&a));
+        assert!(!f.is_changed());
+        // New args: only the args value changes, on one line as before.
+        let mut a2 = a.clone();
+        a2.args = vec!["2".into(), "3".into()];
+        f.upsert(&a2);
+        assert_eq!(
+            f.render(),
+            text.replace("\"args\": [\"1\"]", "\"args\": [\"2\", \"3\"]")
+        );
+        // To http: `command` and `args` go, `url` comes; no `type`, since `url` implies http.
+        let web = Server::remote("a", Transport::Http, "https://x/mcp");
+        f.upsert(&web);
+        assert!(
+            f.render()
+                .contains("\"a\": {\"note\": {\"k\": 1}, \"url\": \"https://x/mcp\"},"),
+            "{}",
+            f.render()
+        );
+        assert_eq!(f.server("a"), Some(&web));
+        // To sse: `type` is needed.
+        let sse = Server::remote("a", Transport::Sse, "https://x/sse");
+        f.upsert(&sse);
+        assert_eq!(f.server("a").unwrap().transport, Transport::Sse);
+        assert!(f.render().contains("\"type\": \"sse\""), "{}", f.render());
+        // `disabled: true` is read, and replaced by `enabled` when it changes.
+        let mut f = parse(r#"{"mcpServers": {"a": {"command": "x", "disabled": true}}}"#).unwrap();
+        assert!(!f.server("a").unwrap().enabled);
+        let mut on = f.server("a").unwrap().clone();
+        on.enabled = true;
+        f.upsert(&on);
+        assert_eq!(f.render(), r#"{"mcpServers": {"a": {"command": "x"}}}"#);
+        assert!(f.server("a").unwrap().enabled);
+    }
+
+    #[test]
+    fn a_new_file_and_a_file_without_a_section() {
+        let mut f = ConfigFile::load(Path::new("/nonexistent/dir/.mcp.json")).unwrap();
+        assert!(!f.exists() && f.servers().is_empty());
+        f.upsert(&Server::stdio("t", "uvx", vec!["mcp-server-time".into()]));
+        assert_eq!(
+            f.render(),
+            "{\n  \"mcpServers\": {\n    \"t\": {\n      \"type\": \"stdio\",\n      \"command\": \"uvx\",\n      \"args\": [\n        \"mcp-server-time\"\n      ]\n    }\n  }\n}\n"
+        );
+        let mut f = parse("{\n  \"$schema\": \"x\"\n}").unwrap();
+        f.upsert(&Server::stdio("t", "uvx", vec![]));
+        assert_eq!(
+            f.render(),
+            "{\n  \"$schema\": \"x\",\n  \"mcpServers\": {\n    \"t\": {\n      \"type\": \"stdio\",\n      \"command\": \"uvx\",\n      \"args\": []\n    }\n  }\n}"
+        );
+        assert!(f.remove("t"));
+        assert_eq!(
+            f.render(),
+            "{\n  \"$schema\": \"x\",\n  \"mcpServers\": {}\n}"
+        );
+    }
 }

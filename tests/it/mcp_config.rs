@@ -80,6 +80,11 @@ const MALFORMED: &[(&str, &str)] = &[
         "{\"servers\": {}, \"global_config\": {\"timeout\": \"soon\"}}",
         "`global_config.timeout`",
     ),
+    // The line is the field's own, not that of an earlier key of the same name elsewhere.
+    (
+        "{\n  \"mcpServers\": {\n    \"b\": {\n      \"command\": \"x\",\n      \"env\": {\"a\": \"1\"},\n      \"args\": [\"ok\"]\n    },\n    \"a\": {\n      \"command\": \"y\",\n      \"args\": \"bad\"\n    }\n  }\n}\n",
+        ".mcp.json`:10: `mcpServers.a.args`: expected a list of strings",
+    ),
     // Duplicate keys: serde_json keeps the last, so an edit would drop the first.
     (
         "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\"},\n    \"b\": {\"command\": \"y\"},\n    \"a\": {\"command\": \"z\"}\n  }\n}\n",

@@ -537,6 +537,8 @@ const LAYOUTS: &[&str] = &[
     "{\"mcpServers\":{\"a\":{\"command\":\"a\"},\"b\":{\"command\":\"b\"}}}",
     "{\"mcpServers\": {}}\n",
     "{\n  \"mcpServers\": {}\n}\n",
+    // Numbers serde_json cannot hold exactly and escapes: re-rendering them lost data.
+    "{\"mcpServers\": {\"a\": {\"command\": \"a\", \"timeout\": 1e2}}, \"big\": 123456789012345678901234567890, \"s\": \"\\u00e9\\/\"}\n",
 ];
 
 #[test]

@@ -728,9 +728,19 @@ pub(crate) fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> crat
 fn check_duplicates(path: &Path, text: &str, node: &Node, keys: &[&str]) -> anyhow::Result<()> {
     match &node.kind {
         Kind::Object(members) => {
+            // The first earlier member of the same name: a scan for small objects, a map for
+            // large ones (a section of thousands of servers).
             let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-            for m in members {
-                if let Some(&first) = seen.get(m.key.as_str()) {
+            for (i, m) in members.iter().enumerate() {
+                let earlier = if members.len() <= 16 {
+                    members[..i]
+                        .iter()
+                        .find(|e| e.key == m.key)
+                        .map(|e| e.key_start)
+                } else {
+                    seen.get(m.key.as_str()).copied()
+                };
+                if let Some(first) = earlier {
                     let what = match keys {
                         [] => format!("key `{}`", m.key),
                         [s] if *s == "mcpServers" || *s == "servers" => {
@@ -750,16 +760,21 @@ fn check_duplicates(path: &Path, text: &str, node: &Node, keys: &[&str]) -> anyh
                     .hint("keep one of them; aimcp will not guess which")
                     .into());
                 }
-                seen.insert(&m.key, m.key_start);
+                if members.len() > 16 {
+                    seen.insert(&m.key, m.key_start);
+                }
             }
             for m in members {
+                if matches!(m.value.kind, Kind::Scalar) {
+                    continue;
+                }
                 let mut path_keys = keys.to_vec();
                 path_keys.push(&m.key);
                 check_duplicates(path, text, &m.value, &path_keys)?;
             }
         }
         Kind::Array(items) => {
-            for item in items {
+            for item in items.iter().filter(|i| !matches!(i.kind, Kind::Scalar)) {
                 check_duplicates(path, text, item, keys)?;
             }
         }

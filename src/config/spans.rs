@@ -112,8 +112,12 @@ impl Scanner<'_> {
                         let key_start = self.pos;
                         self.string()?;
                         let key_end = self.pos;
-                        let key: String =
-                            serde_json::from_str(&self.text[key_start..key_end]).ok()?;
+                        let raw = &self.text[key_start + 1..key_end - 1];
+                        let key: String = if raw.contains('\\') {
+                            serde_json::from_str(&self.text[key_start..key_end]).ok()?
+                        } else {
+                            raw.to_string()
+                        };
                         self.ws();
                         self.eat(b':')?;
                         self.ws();

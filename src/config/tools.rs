@@ -97,6 +97,25 @@ impl ToolsFile {
         }
     }
 
+    /// Records what a discovery found for a server, unless the stored entry already says the
+    /// same ([`same_discovery`]): then it stays as it is, `discovered_at` and all, so that an
+    /// unchanged server leaves the file alone. Returns whether the entry changed.
+    pub fn record(&mut self, server: &str, entry: Value) -> bool {
+        if self
+            .entries
+            .get(server)
+            .is_some_and(|old| same_discovery(old, &entry))
+        {
+            return false;
+        }
+        let before = self.dirty;
+        self.dirty = false;
+        self.set(server, entry);
+        let changed = self.dirty;
+        self.dirty |= before;
+        changed
+    }
+
     /// Removes a server's entry; returns whether there was one.
     pub fn remove(&mut self, server: &str) -> bool {
         let removed = self.entries.shift_remove(server).is_some();
@@ -394,6 +413,22 @@ mod tests {
         f.set("a", json!({"tools": []}));
         assert!(!f.save().unwrap(), "a hand-laid-out file was re-rendered");
         f.set("a", json!({"tools": [{"name": "x"}]}));
+        assert!(f.save().unwrap());
+
+        // A rediscovery that finds the same keeps the stored entry and its time.
+        let tools = json!([{"name": "x"}]);
+        let hash = tools_hash(tools.as_array().unwrap());
+        let then = json!({"tools": tools, "tools_hash": hash, "discovered_at": "then"});
+        f.set("a", then.clone());
+        f.save().unwrap();
+        let now = json!({"tools": [{"name": "x"}], "tools_hash": hash, "discovered_at": "now"});
+        assert!(!f.record("a", now.clone()));
+        assert_eq!(f.get("a"), Some(&then));
+        assert!(!f.save().unwrap());
+        let mut other = now.clone();
+        other["prompts"] = json!([{"name": "p"}]);
+        assert!(f.record("a", other.clone()));
+        assert_eq!(f.get("a"), Some(&other));
         assert!(f.save().unwrap());
     }
 }

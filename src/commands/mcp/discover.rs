@@ -8,9 +8,7 @@ use serde_json::{Value, json};
 
 use super::discovery::{Outcome, discover_one};
 use super::{Targets, for_each_server, ms, report_failure};
-use crate::config::tools::{
-    ToolsFile, edit_tools, entry_matches, rfc3339, same_discovery, tokenizer,
-};
+use crate::config::tools::{ToolsFile, edit_tools, entry_matches, rfc3339, tokenizer};
 use crate::config::tools_path;
 use crate::error::no;
 use crate::mcp;
@@ -112,15 +110,12 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             .collect();
         if !ok.is_empty() {
             wrote = edit_tools(&tools_file, |f| {
-                let mut set = false;
+                // An unchanged server keeps its entry, `discovered_at` and all.
+                let mut changed = false;
                 for (name, entry) in &ok {
-                    // An unchanged server keeps its entry, `discovered_at` and all.
-                    if !f.get(name).is_some_and(|old| same_discovery(old, entry)) {
-                        f.set(name, (*entry).clone());
-                        set = true;
-                    }
+                    changed |= f.record(name, (*entry).clone());
                 }
-                Ok(set)
+                Ok(changed)
             })?;
         }
     }

@@ -115,7 +115,7 @@ pub(crate) fn setup(
     catalog: &Catalog,
     mut deps: Deps<'_>,
 ) -> anyhow::Result<()> {
-    let located = globals.locate_config()?;
+    let located = globals.locate_config_to_write()?;
     let file = ConfigFile::load(&located.path)?;
     let project = located
         .path

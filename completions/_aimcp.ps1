@@ -459,7 +459,7 @@ Register-ArgumentCompleter -Native -CommandName 'aimcp' -ScriptBlock {
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Up to this date, included')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'How to group rows')
             [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Check a one-off budget (USD) for the shown window')
-            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Time zone for days (IANA name) [default: the local zone]')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Act as if started in DIR')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'Act as if started in DIR')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this `.mcp.json` instead of searching for one')

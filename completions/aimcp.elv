@@ -429,7 +429,7 @@ set edit:completion:arg-completer[aimcp] = {|@words|
             cand --until 'Up to this date, included'
             cand --by 'How to group rows'
             cand --budget 'Check a one-off budget (USD) for the shown window'
-            cand --tz 'Time zone for days (IANA name) [default: the local zone]'
+            cand --tz 'Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]'
             cand -C 'Act as if started in DIR'
             cand --project-dir 'Act as if started in DIR'
             cand --config 'Use this `.mcp.json` instead of searching for one'

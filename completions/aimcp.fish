@@ -329,7 +329,7 @@ model\t''
 user\t''
 project\t''"
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l budget -d 'Check a one-off budget (USD) for the shown window' -r
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l tz -d 'Time zone for days (IANA name) [default: the local zone]' -r
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l tz -d 'Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -s C -l project-dir -d 'Act as if started in DIR' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l config -d 'Use this `.mcp.json` instead of searching for one' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from summary" -l color -d 'When to use colour (`NO_COLOR` is honoured too)' -r -f -a "auto\t''

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use jiff::Timestamp;
+
 use crate::cli::{self, ColorArg, GlobalArgs};
 use crate::commands::{mcp, tokens};
 use crate::config::{Server, Transport, valid_name};
@@ -24,6 +26,17 @@ pub struct Globals {
     pub color: ColorChoice,
     pub pricing: Option<PathBuf>,
     pub db: Option<PathBuf>,
+    /// The clock: the time this run started, read once here. `AIMCP_NOW` (an RFC 3339 time)
+    /// pins it, for tests; it is not a user setting and an unreadable value is ignored.
+    pub now: Timestamp,
+}
+
+/// The run's clock: `AIMCP_NOW` (RFC 3339, for tests) when it is set and readable, else now.
+fn clock() -> Timestamp {
+    std::env::var("AIMCP_NOW")
+        .ok()
+        .and_then(|t| t.trim().parse::<Timestamp>().ok())
+        .unwrap_or_else(Timestamp::now)
 }
 
 impl Globals {
@@ -58,6 +71,7 @@ impl Globals {
             },
             pricing: pricing.as_ref().map(|p| cwd.join(p)),
             db: db.as_ref().map(|p| cwd.join(p)),
+            now: clock(),
         }
     }
 
@@ -115,6 +129,18 @@ pub fn parse_header(text: &str) -> anyhow::Result<(String, String)> {
             Ok((k.trim().to_string(), v.trim().to_string()))
         }
         _ => Err(usage(format!("invalid `--header {text}`: expected 'Name: value'")).into()),
+    }
+}
+
+/// A money flag's text, refused when it is negative (clap takes `-5` as a value only because
+/// the flag allows it, so that this message can name the flag).
+fn amount(flag: &str, text: Option<String>) -> anyhow::Result<Option<String>> {
+    match text {
+        Some(t) if t.trim_start().trim_start_matches('$').starts_with('-') => Err(usage(format!(
+            "invalid `{flag} {t}`: must be a non-negative number of US dollars"
+        ))
+        .into()),
+        other => Ok(other),
     }
 }
 
@@ -418,7 +444,7 @@ pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summa
             cli::GroupByArg::User => tokens::summary::GroupBy::User,
             cli::GroupByArg::Project => tokens::summary::GroupBy::Project,
         },
-        budget,
+        budget: amount("--budget", budget)?,
         tz,
         csv,
     })
@@ -435,9 +461,9 @@ pub fn tokens_budget_set(
         thresholds,
     } = a;
     Ok(tokens::budget::SetSettings {
-        daily,
-        monthly,
-        per_request,
+        daily: amount("--daily", daily)?,
+        monthly: amount("--monthly", monthly)?,
+        per_request: amount("--per-request", per_request)?,
         scope,
         thresholds,
     })
@@ -445,7 +471,10 @@ pub fn tokens_budget_set(
 
 pub fn tokens_check(a: cli::TokensCheckArgs) -> anyhow::Result<tokens::check::Settings> {
     let cli::TokensCheckArgs { estimate, scope } = a;
-    Ok(tokens::check::Settings { estimate, scope })
+    Ok(tokens::check::Settings {
+        estimate: amount("--estimate", estimate)?,
+        scope,
+    })
 }
 
 pub fn tokens_prices(a: cli::TokensPricesArgs) -> anyhow::Result<tokens::prices::Settings> {

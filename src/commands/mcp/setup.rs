@@ -942,6 +942,7 @@ mod tests {
                 color: crate::printer::ColorChoice::Never,
                 pricing: None,
                 db: None,
+                now: jiff::Timestamp::now(),
             }
         }
         fn config(&self) -> Option<String> {

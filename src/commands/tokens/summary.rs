@@ -12,10 +12,13 @@ use crate::error::{no, usage};
 use crate::pricing::{format_usd, usd_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::budget::{self as budgets, Calendar, Level, Status};
+use crate::usage::budget::{self as budgets, Calendar, Level};
 use crate::usage::{self, Dim, Key, Scope, Totals};
 
-use super::{money, open_store, parse_usd_flag, thousands, warn_budgets, zone};
+use super::{
+    budget_alert, budget_statuses, money, parse_usd_flag, plural, read_store, refuse_with_json,
+    status_json, thousands, unpriced_message, warn_budgets, zone, zone_name,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -159,7 +162,10 @@ fn totals_json(t: &Totals) -> serde_json::Map<String, Value> {
     m.insert("cache_read_tokens".into(), json!(t.cache_read));
     m.insert("cache_write_tokens".into(), json!(t.cache_write()));
     m.insert("total_tokens".into(), json!(t.total_tokens()));
-    m.insert("cost_usd".into(), usd_json(t.cost_micros));
+    m.insert(
+        "cost_usd".into(),
+        known_cost(t).map_or(Value::Null, usd_json),
+    );
     m.insert("cache_write_5m_tokens".into(), json!(t.cache_write_5m));
     m.insert("cache_write_1h_tokens".into(), json!(t.cache_write_1h));
     m.insert("reasoning_tokens".into(), json!(t.reasoning));
@@ -167,23 +173,26 @@ fn totals_json(t: &Totals) -> serde_json::Map<String, Value> {
     m
 }
 
-/// A budget's status as `tokens check` and `summary` print it in JSON.
-pub(crate) fn status_json(s: &Status) -> Value {
-    json!({
-        "id": s.budget.id,
-        "scope": s.budget.scope.to_string(),
-        "period": s.budget.period.as_str(),
-        "limit_usd": usd_json(s.budget.limit_micros),
-        "spent_usd": usd_json(s.spent_micros),
-        "percent": s.percent(),
-        "level": s.level.as_str(),
-    })
+/// The cost of a group, unless every request in it is unpriced (then it is unknown, not $0).
+/// Requests without a price are left out of a cost and counted beside it.
+fn known_cost(t: &Totals) -> Option<i64> {
+    (t.requests == 0 || t.unpriced < t.requests).then_some(t.cost_micros)
+}
+
+/// A known cost for people (`$1.25`), or `-`.
+fn money_or_dash(cost: Option<i64>) -> String {
+    cost.map_or_else(|| "-".to_string(), money)
 }
 
 /// Cache reads over every input token, in percent.
 fn cache_hit_rate(t: &Totals) -> Option<f64> {
     let all = t.input + t.cache_read + t.cache_write();
     (all > 0).then(|| t.cache_read as f64 * 100.0 / all as f64)
+}
+
+/// The table's columns: 8, and the unpriced count when shown.
+fn header_len(show_unpriced: bool) -> usize {
+    8 + usize::from(show_unpriced)
 }
 
 fn csv_field(s: &str) -> String {
@@ -195,14 +204,15 @@ fn csv_field(s: &str) -> String {
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
+    refuse_with_json(globals, "--csv", s.csv)?;
     let tz = zone(s.tz.as_deref())?;
-    let now = Timestamp::now();
+    let now = globals.now;
     let w = window(s.days, s.since.as_deref(), s.until.as_deref(), &tz, now)?;
     let one_off = match &s.budget {
         Some(b) => Some(parse_usd_flag("--budget", b)?),
         None => None,
     };
-    let store = open_store(globals)?;
+    let store = read_store(globals)?;
     let conn = store.conn();
     let hours_ok = whole_hour_zone(&tz, w.start, w.end);
 
@@ -286,15 +296,13 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let week_ms = 7 * 86_400_000i64;
     let recent = usage::total(conn, now_ms - week_ms, now_ms + 1, &Scope::Global)?;
     let remaining = (cal.month_end - now_ms).max(0);
-    let projected =
-        mtd.cost_micros + (recent.cost_micros as i128 * remaining as i128 / week_ms as i128) as i64;
+    // nothing priced this month nor in the last 7 days: nothing to project from
+    let projected = (known_cost(&mtd).is_some() || known_cost(&recent).is_some()).then(|| {
+        mtd.cost_micros + (recent.cost_micros as i128 * remaining as i128 / week_ms as i128) as i64
+    });
 
     // budgets
-    let mut statuses = Vec::new();
-    if usage::has_budgets(conn)? {
-        let list = budgets::list(conn)?;
-        statuses = budgets::status(conn, &list, &cal, 0, None)?;
-    }
+    let statuses = budget_statuses(&store, now, None, 0, None)?;
     let one_off_status = one_off.map(|limit| {
         let (bp, level) = budgets::level(totals.cost_micros, limit, [80, 90, 100]);
         (limit, bp, level)
@@ -329,26 +337,26 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             "by": s.by.label(),
             "since": Timestamp::from_millisecond(w.start)?.to_string(),
             "until": Timestamp::from_millisecond(w.end)?.to_string(),
-            "time_zone": tz.iana_name().unwrap_or("local"),
+            "time_zone": zone_name(&tz),
             "cache_hit_rate": cache_hit_rate(&totals).map(|r| (r * 100.0).round() / 10_000.0),
             "previous": {
-                "cost_usd": usd_json(previous.cost_micros),
+                "cost_usd": known_cost(&previous).map_or(Value::Null, usd_json),
                 "requests": previous.requests,
                 "change_percent": change.map(|c| (c * 10.0).round() / 10.0),
             },
-            "month_to_date_usd": usd_json(mtd.cost_micros),
-            "projected_month_usd": usd_json(projected),
+            "month_to_date_usd": known_cost(&mtd).map_or(Value::Null, usd_json),
+            "projected_month_usd": projected.map_or(Value::Null, usd_json),
             "unpriced": {"requests": totals.unpriced, "models": unpriced_models},
         }))?;
     } else if s.csv {
         let mut out = String::new();
         out.push_str(&format!(
-            "{},requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,cost_usd\n",
+            "{},requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,cost_usd,unpriced_requests\n",
             s.by.label()
         ));
         for (k, t) in &rows {
             out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{}\n",
                 csv_field(k),
                 t.requests,
                 t.input,
@@ -356,13 +364,16 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 t.cache_read,
                 t.cache_write(),
                 t.total_tokens(),
-                format_usd(t.cost_micros)
+                known_cost(t).map(format_usd).unwrap_or_default(),
+                t.unpriced
             ));
         }
         printer.write(&out)?;
     } else {
+        // the count of unpriced requests, beside the cost that leaves them out, when there are any
+        let show_unpriced = totals.unpriced > 0;
         let mut table = printer.table();
-        table.set_header(vec![
+        let mut header = vec![
             s.by.label(),
             "requests",
             "input",
@@ -371,7 +382,11 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             "cache write",
             "total tokens",
             "cost",
-        ]);
+        ];
+        if show_unpriced {
+            header.push("unpriced");
+        }
+        table.set_header(header);
         let line = |k: &str, t: &Totals| {
             let mut cells = vec![Cell::new(k)];
             for v in [
@@ -384,14 +399,17 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             ] {
                 cells.push(Cell::new(thousands(v)).set_alignment(CellAlignment::Right));
             }
-            cells.push(Cell::new(money(t.cost_micros)).set_alignment(CellAlignment::Right));
+            cells.push(Cell::new(money_or_dash(known_cost(t))).set_alignment(CellAlignment::Right));
+            if show_unpriced {
+                cells.push(Cell::new(thousands(t.unpriced)).set_alignment(CellAlignment::Right));
+            }
             cells
         };
         for (k, t) in &rows {
             table.add_row(line(k, t));
         }
         table.add_row(line("total", &totals));
-        for i in 1..8 {
+        for i in 1..header_len(show_unpriced) {
             if let Some(c) = table.column_mut(i) {
                 c.set_cell_alignment(CellAlignment::Right);
             }
@@ -406,10 +424,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "cache hit rate: {r:.1}% of input tokens were cache reads"
             ));
         }
-        let days = (w.last_day - w.first_day).get_days() + 1;
+        let days = i64::from((w.last_day - w.first_day).get_days()) + 1;
         notes.push(format!(
-            "previous {days} days: {}{}",
-            money(previous.cost_micros),
+            "previous {}: {}{}",
+            if days == 1 {
+                "day".to_string()
+            } else {
+                plural(days, "day")
+            },
+            money_or_dash(known_cost(&previous)),
             match change {
                 Some(c) => format!(" ({c:+.1}% now)"),
                 None => String::new(),
@@ -417,22 +440,16 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         ));
         notes.push(format!(
             "month to date: {}; projected month-end: {} (at the last 7 days' rate)",
-            money(mtd.cost_micros),
-            money(projected)
+            money_or_dash(known_cost(&mtd)),
+            money_or_dash(projected)
         ));
         printer.write(&(notes.join("\n") + "\n"))?;
     }
     if totals.unpriced > 0 {
-        let models: Vec<String> = unpriced_models.iter().map(|m| format!("`{m}`")).collect();
-        printer.warn(format!(
-            "{} no price and are not in the costs: {}",
-            super::plural(totals.unpriced, "request")
-                + if totals.unpriced == 1 {
-                    " has"
-                } else {
-                    " have"
-                },
-            models.join(", ")
+        printer.warn(unpriced_message(
+            totals.unpriced,
+            ("is not in the costs", "are not in the costs"),
+            &unpriced_models,
         ));
         printer.hint("add their prices with `--pricing FILE` (LiteLLM's format)");
     }
@@ -451,18 +468,11 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             money(totals.cost_micros),
             money(limit)
         );
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            let kind = if level == Level::Exceeded {
-                "error"
-            } else {
-                "warning"
-            };
-            printer.annotation(format!("::{kind} title=aimcp budget::{text}"));
-        }
+        // an exceeded one-off budget is this command's error, not also a warning
+        budget_alert(printer, level, &text, level != Level::Exceeded);
         if level == Level::Exceeded {
             return Err(no(text).into());
         }
-        printer.warn(text);
     }
     Ok(())
 }

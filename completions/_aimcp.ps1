@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'aimcp' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'MCP servers in `.mcp.json`: set up, add, list, test, discover, call')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'The usage ledger: record, import, summarise, budget and check token costs')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command (e.g. `claude`) with the project''s `.env` added to its environment')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -721,6 +722,26 @@ Register-ArgumentCompleter -Native -CommandName 'aimcp' -ScriptBlock {
         'aimcp;tokens;help;help' {
             break
         }
+        'aimcp;run' {
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read variables from FILE instead of the `.env` beside `.mcp.json`')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Act as if started in DIR')
+            [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'Act as if started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this `.mcp.json` instead of searching for one')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (`NO_COLOR` is honoured too)')
+            [CompletionResult]::new('--pricing', '--pricing', [CompletionResultType]::ParameterName, 'Extra prices in LiteLLM''s `model_prices_and_context_window.json` shape, over the built-in table')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The usage store [default: <data dir>/aimcp/usage.db]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: exactly one JSON document on stdout; no prompts, no progress')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; a missing required value is an error naming the flag that supplies it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'aimcp;completions' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Act as if started in DIR')
             [CompletionResult]::new('--project-dir', '--project-dir', [CompletionResultType]::ParameterName, 'Act as if started in DIR')
@@ -762,6 +783,7 @@ Register-ArgumentCompleter -Native -CommandName 'aimcp' -ScriptBlock {
         'aimcp;help' {
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'MCP servers in `.mcp.json`: set up, add, list, test, discover, call')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'The usage ledger: record, import, summarise, budget and check token costs')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command (e.g. `claude`) with the project''s `.env` added to its environment')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -851,6 +873,9 @@ Register-ArgumentCompleter -Native -CommandName 'aimcp' -ScriptBlock {
             break
         }
         'aimcp;help;tokens;export' {
+            break
+        }
+        'aimcp;help;run' {
             break
         }
         'aimcp;help;completions' {

@@ -28,6 +28,9 @@ _aimcp() {
             aimcp,mcp)
                 cmd="aimcp__subcmd__mcp"
                 ;;
+            aimcp,run)
+                cmd="aimcp__subcmd__run"
+                ;;
             aimcp,tokens)
                 cmd="aimcp__subcmd__tokens"
                 ;;
@@ -42,6 +45,9 @@ _aimcp() {
                 ;;
             aimcp__subcmd__help,mcp)
                 cmd="aimcp__subcmd__help__subcmd__mcp"
+                ;;
+            aimcp__subcmd__help,run)
+                cmd="aimcp__subcmd__help__subcmd__run"
                 ;;
             aimcp__subcmd__help,tokens)
                 cmd="aimcp__subcmd__help__subcmd__tokens"
@@ -269,7 +275,7 @@ _aimcp() {
 
     case "${cmd}" in
         aimcp)
-            opts="-C -q -v -h -V --project-dir --config --json --quiet --verbose --no-input --color --pricing --db --help --version mcp tokens completions man help"
+            opts="-C -q -v -h -V --project-dir --config --json --quiet --verbose --no-input --color --pricing --db --help --version mcp tokens run completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,7 +351,7 @@ _aimcp() {
             return 0
             ;;
         aimcp__subcmd__help)
-            opts="mcp tokens completions man help"
+            opts="mcp tokens run completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +535,20 @@ _aimcp() {
         aimcp__subcmd__help__subcmd__mcp__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aimcp__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1346,6 +1366,48 @@ _aimcp() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aimcp__subcmd__run)
+            opts="-C -q -v -h -V --env-file --project-dir --config --json --quiet --verbose --no-input --color --pricing --db --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

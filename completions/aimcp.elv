@@ -36,6 +36,7 @@ set edit:completion:arg-completer[aimcp] = {|@words|
             cand --version 'Print version'
             cand mcp 'MCP servers in `.mcp.json`: set up, add, list, test, discover, call'
             cand tokens 'The usage ledger: record, import, summarise, budget and check token costs'
+            cand run 'Run a command (e.g. `claude`) with the project''s `.env` added to its environment'
             cand completions 'Print a shell completion script'
             cand man 'Print the manual page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -663,6 +664,25 @@ set edit:completion:arg-completer[aimcp] = {|@words|
         }
         &'aimcp;tokens;help;help'= {
         }
+        &'aimcp;run'= {
+            cand --env-file 'Read variables from FILE instead of the `.env` beside `.mcp.json`'
+            cand -C 'Act as if started in DIR'
+            cand --project-dir 'Act as if started in DIR'
+            cand --config 'Use this `.mcp.json` instead of searching for one'
+            cand --color 'When to use colour (`NO_COLOR` is honoured too)'
+            cand --pricing 'Extra prices in LiteLLM''s `model_prices_and_context_window.json` shape, over the built-in table'
+            cand --db 'The usage store [default: <data dir>/aimcp/usage.db]'
+            cand --json 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
+            cand -q 'Print less on stderr'
+            cand --quiet 'Print less on stderr'
+            cand -v 'Print more on stderr (repeat for more)'
+            cand --verbose 'Print more on stderr (repeat for more)'
+            cand --no-input 'Never prompt; a missing required value is an error naming the flag that supplies it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aimcp;completions'= {
             cand -C 'Act as if started in DIR'
             cand --project-dir 'Act as if started in DIR'
@@ -702,6 +722,7 @@ set edit:completion:arg-completer[aimcp] = {|@words|
         &'aimcp;help'= {
             cand mcp 'MCP servers in `.mcp.json`: set up, add, list, test, discover, call'
             cand tokens 'The usage ledger: record, import, summarise, budget and check token costs'
+            cand run 'Run a command (e.g. `claude`) with the project''s `.env` added to its environment'
             cand completions 'Print a shell completion script'
             cand man 'Print the manual page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -769,6 +790,8 @@ set edit:completion:arg-completer[aimcp] = {|@words|
         &'aimcp;help;tokens;prices'= {
         }
         &'aimcp;help;tokens;export'= {
+        }
+        &'aimcp;help;run'= {
         }
         &'aimcp;help;completions'= {
         }

@@ -39,6 +39,7 @@ complete -c aimcp -n "__fish_aimcp_needs_command" -s h -l help -d 'Print help (s
 complete -c aimcp -n "__fish_aimcp_needs_command" -s V -l version -d 'Print version'
 complete -c aimcp -n "__fish_aimcp_needs_command" -f -a "mcp" -d 'MCP servers in `.mcp.json`: set up, add, list, test, discover, call'
 complete -c aimcp -n "__fish_aimcp_needs_command" -f -a "tokens" -d 'The usage ledger: record, import, summarise, budget and check token costs'
+complete -c aimcp -n "__fish_aimcp_needs_command" -f -a "run" -d 'Run a command (e.g. `claude`) with the project\'s `.env` added to its environment'
 complete -c aimcp -n "__fish_aimcp_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c aimcp -n "__fish_aimcp_needs_command" -f -a "man" -d 'Print the manual page (roff)'
 complete -c aimcp -n "__fish_aimcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -415,6 +416,20 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "prices" -d 'Show the prices used, and where they come from'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print every recorded request in a window, as CSV or JSON lines'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -l env-file -d 'Read variables from FILE instead of the `.env` beside `.mcp.json`' -r -F
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -s C -l project-dir -d 'Act as if started in DIR' -r -F
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -l config -d 'Use this `.mcp.json` instead of searching for one' -r -F
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -l color -d 'When to use colour (`NO_COLOR` is honoured too)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -l pricing -d 'Extra prices in LiteLLM\'s `model_prices_and_context_window.json` shape, over the built-in table' -r -F
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -l db -d 'The usage store [default: <data dir>/aimcp/usage.db]' -r -F
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -l json -d 'Machine output: exactly one JSON document on stdout; no prompts, no progress'
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -s q -l quiet -d 'Print less on stderr'
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -s v -l verbose -d 'Print more on stderr (repeat for more)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aimcp -n "__fish_aimcp_using_subcommand run" -s V -l version -d 'Print version'
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -s C -l project-dir -d 'Act as if started in DIR' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -l config -d 'Use this `.mcp.json` instead of searching for one' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand completions" -l color -d 'When to use colour (`NO_COLOR` is honoured too)' -r -f -a "auto\t''
@@ -441,11 +456,12 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand man" -s v -l verbose -d 'Pri
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -s h -l help -d 'Print help'
 complete -c aimcp -n "__fish_aimcp_using_subcommand man" -s V -l version -d 'Print version'
-complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens completions man help" -f -a "mcp" -d 'MCP servers in `.mcp.json`: set up, add, list, test, discover, call'
-complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens completions man help" -f -a "tokens" -d 'The usage ledger: record, import, summarise, budget and check token costs'
-complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens completions man help" -f -a "man" -d 'Print the manual page (roff)'
-complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens run completions man help" -f -a "mcp" -d 'MCP servers in `.mcp.json`: set up, add, list, test, discover, call'
+complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens run completions man help" -f -a "tokens" -d 'The usage ledger: record, import, summarise, budget and check token costs'
+complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens run completions man help" -f -a "run" -d 'Run a command (e.g. `claude`) with the project\'s `.env` added to its environment'
+complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens run completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens run completions man help" -f -a "man" -d 'Print the manual page (roff)'
+complete -c aimcp -n "__fish_aimcp_using_subcommand help; and not __fish_seen_subcommand_from mcp tokens run completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "setup" -d 'Interactive wizard: pick a server from the catalog, configure, install, test, discover'
 complete -c aimcp -n "__fish_aimcp_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "catalog" -d 'List the servers `aimcp mcp setup` knows'
 complete -c aimcp -n "__fish_aimcp_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "add" -d 'Add a server to `.mcp.json` (stdio after `--`, or a URL for http/sse)'

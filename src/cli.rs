@@ -83,6 +83,16 @@ pub enum Command {
     #[command(subcommand)]
     Tokens(TokensCommand),
 
+    /// Run a command (e.g. `claude`) with the project's `.env` added to its environment
+    ///
+    /// So that `${VAR}` in `.mcp.json` resolves in any MCP client: Claude Code and others do not
+    /// read `.env` themselves. Variables already exported win over `.env`. The command replaces
+    /// aimcp (on Unix), so signals reach it and its exit status is aimcp's.
+    #[command(
+        after_help = "Examples:\n  aimcp run -- claude\n  aimcp run --env-file .env.local -- cursor ."
+    )]
+    Run(RunArgs),
+
     /// Print a shell completion script
     Completions(CompletionsArgs),
 
@@ -576,6 +586,17 @@ pub struct TokensExportArgs {
 }
 
 // ---- completions ----------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Read variables from FILE instead of the `.env` beside `.mcp.json`
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+
+    /// After `--`: the command and its arguments
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {

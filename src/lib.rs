@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
-    use crate::commands::{completions, mcp, tokens};
+    use crate::commands::{completions, mcp, run, tokens};
     match command {
         Command::Mcp(cmd) => match cmd {
             McpCommand::Setup(a) => mcp::setup::run(g, settings::mcp_setup(a)?, p),
@@ -67,6 +67,7 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
             TokensCommand::Prices(a) => tokens::prices::run(g, settings::tokens_prices(a)?, p),
             TokensCommand::Export(a) => tokens::export::run(g, settings::tokens_export(a)?, p),
         },
+        Command::Run(a) => run::run(g, settings::run(a)?, p),
         Command::Completions(a) => completions::completions(a.shell, p),
         Command::Man => completions::man(p),
     }

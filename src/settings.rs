@@ -7,7 +7,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::cli::{self, ColorArg, GlobalArgs};
-use crate::commands::{mcp, tokens};
+use crate::commands::{self, mcp, tokens};
 use crate::config::{Server, Transport, valid_name};
 use crate::error::usage;
 use crate::printer::{ColorChoice, PrinterOptions};
@@ -497,5 +497,22 @@ pub fn tokens_export(a: cli::TokensExportArgs) -> anyhow::Result<tokens::export:
         },
         since,
         until,
+    })
+}
+
+pub fn run(a: cli::RunArgs) -> anyhow::Result<commands::run::Settings> {
+    let cli::RunArgs { env_file, command } = a;
+    let Some((program, args)) = command.split_first() else {
+        return Err(usage("missing the command to run")
+            .hint("`aimcp run -- COMMAND [ARG]...`, e.g. `aimcp run -- claude`")
+            .into());
+    };
+    if program.is_empty() {
+        return Err(usage("the command to run is empty").into());
+    }
+    Ok(commands::run::Settings {
+        env_file,
+        program: program.clone(),
+        args: args.to_vec(),
     })
 }

@@ -5,8 +5,8 @@
 
 use serde_json::json;
 
-use super::list::server_json;
-use crate::config::{self, Server, secret};
+use super::{protect_secrets, server_json};
+use crate::config::{self, Server};
 use crate::error::no;
 use crate::printer::Printer;
 use crate::settings::Globals;
@@ -15,14 +15,6 @@ use crate::settings::Globals;
 pub struct Settings {
     pub server: Server,
     pub force: bool,
-}
-
-/// A variable the user must set because its value was kept out of the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Variable {
-    pub name: String,
-    /// Where it is used: `env KEY` or `header Name`.
-    pub used_in: String,
 }
 
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
@@ -78,84 +70,4 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         ));
     }
     Ok(())
-}
-
-/// Replaces secret literals with `${VAR}` references and returns the variables to set.
-pub fn protect_secrets(server: &mut Server) -> Vec<Variable> {
-    let mut vars = Vec::new();
-    for (key, value) in &mut server.env {
-        if secret::looks_secret(key) && secret::has_literal(value) {
-            *value = format!("${{{key}}}");
-            vars.push(Variable {
-                name: key.clone(),
-                used_in: format!("env `{key}`"),
-            });
-        }
-    }
-    for (name, value) in &mut server.headers {
-        if secret::looks_secret(name) && secret::has_literal(value) {
-            let var = header_variable(&server.name, name);
-            let scheme = value
-                .split_once(' ')
-                .map(|(s, _)| s.to_string())
-                .filter(|s| {
-                    ["bearer", "basic", "token", "bot"].contains(&s.to_ascii_lowercase().as_str())
-                });
-            *value = match &scheme {
-                Some(s) => format!("{s} ${{{var}}}"),
-                None => format!("${{{var}}}"),
-            };
-            let used_in = match scheme {
-                Some(s) => format!("header `{name}` (the part after `{s}`)"),
-                None => format!("header `{name}`"),
-            };
-            vars.push(Variable { name: var, used_in });
-        }
-    }
-    vars
-}
-
-/// `WEB_AUTHORIZATION` for server `web`, header `Authorization`.
-fn header_variable(server: &str, header: &str) -> String {
-    format!("{server}_{header}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Transport;
-
-    #[test]
-    fn secret_literals_become_references() {
-        let mut s = Server::remote("web", Transport::Http, "https://x/mcp");
-        s.headers = vec![
-            ("Authorization".into(), "Bearer sk-123".into()),
-            ("X-Api-Key".into(), "${MY_KEY}".into()),
-            ("Accept".into(), "text/plain".into()),
-        ];
-        let vars = protect_secrets(&mut s);
-        assert_eq!(s.headers[0].1, "Bearer ${WEB_AUTHORIZATION}");
-        assert_eq!(s.headers[1].1, "${MY_KEY}");
-        assert_eq!(s.headers[2].1, "text/plain");
-        assert_eq!(vars.len(), 1);
-
-        let mut s = Server::stdio("gh", "npx", vec![]);
-        s.env = vec![
-            ("GITHUB_TOKEN".into(), "ghp_abc".into()),
-            ("DEBUG".into(), "1".into()),
-        ];
-        let vars = protect_secrets(&mut s);
-        assert_eq!(s.env[0].1, "${GITHUB_TOKEN}");
-        assert_eq!(s.env[1].1, "1");
-        assert_eq!(vars[0].name, "GITHUB_TOKEN");
-    }
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::test::Targets;
+use super::Targets;
 use crate::config::Server;
 use crate::error::{Code, Fail, no};
 use crate::mcp;

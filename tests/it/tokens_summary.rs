@@ -608,6 +608,19 @@ fn messages_agree_in_number() {
         "5",
         &["--at", "2026-03-02T09:00:00Z"],
     );
+    let run = env.record(
+        "openai",
+        "gpt-5",
+        "1",
+        "0",
+        &["--at", "2026-02-01T09:00:00Z"],
+    );
+    assert!(
+        run.stderr
+            .contains("recorded 1 request: `gpt-5`, 1 token, "),
+        "{}",
+        run.stderr
+    );
     let run = env.summary("2026-03-01", "2026-03-02", &[]);
     assert!(
         run.stderr

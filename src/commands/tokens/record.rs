@@ -139,14 +139,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         match r.cost_source {
             CostSource::Unpriced => {}
             _ => printer.info(format!(
-                "{verb} 1 request: `{}`, {} tokens, {} ({})",
+                "{verb} 1 request: `{}`, {}, {} ({})",
                 r.model,
-                super::thousands(
+                super::plural(
                     (r.tokens.input
                         + r.tokens.output
                         + r.tokens.cache_read
                         + r.tokens.cache_write_5m
-                        + r.tokens.cache_write_1h) as i64
+                        + r.tokens.cache_write_1h) as i64,
+                    "token"
                 ),
                 money(r.cost_micros),
                 r.cost_source.as_str()

@@ -8,8 +8,7 @@ use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::{self, Request};
 
-use super::summary::window;
-use super::{read_store, refuse_with_json, zone};
+use super::{read_store, refuse_with_json, window, zone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -4,11 +4,10 @@ use std::collections::HashMap;
 
 use comfy_table::{Cell, CellAlignment};
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
 
-use crate::error::{no, usage};
+use crate::error::no;
 use crate::pricing::{format_usd, usd_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
@@ -17,7 +16,8 @@ use crate::usage::{self, Dim, Key, Scope, Totals};
 
 use super::{
     budget_alert, budget_statuses, money, parse_usd_flag, plural, read_store, refuse_with_json,
-    status_json, thousands, unpriced_message, warn_budgets, zone, zone_name,
+    status_json, thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone,
+    zone_name,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,89 +58,6 @@ pub struct Settings {
     pub budget: Option<String>,
     pub tz: Option<String>,
     pub csv: bool,
-}
-
-/// A time window `[start, end)` in ms, with the dates it covers in its zone.
-pub(crate) struct Window {
-    pub start: i64,
-    pub end: i64,
-    pub first_day: Date,
-    pub last_day: Date,
-}
-
-fn day_start(d: Date, tz: &TimeZone) -> anyhow::Result<i64> {
-    Ok(d.to_zoned(tz.clone())?.timestamp().as_millisecond())
-}
-
-/// `YYYY-MM-DD` (a day in the zone) or an RFC 3339 instant. `end`: a date means the end of it.
-fn parse_bound(flag: &str, text: &str, tz: &TimeZone, end: bool) -> anyhow::Result<i64> {
-    if let Ok(d) = text.trim().parse::<Date>()
-        && text.trim().len() == 10
-    {
-        let d = if end { d.checked_add(1.day())? } else { d };
-        return day_start(d, tz);
-    }
-    match text.trim().parse::<Timestamp>() {
-        Ok(t) => Ok(t.as_millisecond() + i64::from(end)),
-        Err(_) => Err(usage(format!(
-            "invalid `{flag} {text}`: expected a date `YYYY-MM-DD` or an RFC 3339 time"
-        ))
-        .into()),
-    }
-}
-
-/// The window from `--days`/`--since`/`--until` (default: the last 7 days, today included).
-pub(crate) fn window(
-    days: Option<u32>,
-    since: Option<&str>,
-    until: Option<&str>,
-    tz: &TimeZone,
-    now: Timestamp,
-) -> anyhow::Result<Window> {
-    let today = now.to_zoned(tz.clone()).date();
-    let tomorrow = today.checked_add(1.day())?;
-    let (start, end) = match since {
-        Some(s) => {
-            let start = parse_bound("--since", s, tz, false)?;
-            let end = match until {
-                Some(u) => parse_bound("--until", u, tz, true)?,
-                None => day_start(tomorrow, tz)?,
-            };
-            if end <= start {
-                return Err(usage("`--until` is before `--since`").into());
-            }
-            (start, end)
-        }
-        None => {
-            if until.is_some() {
-                return Err(usage("`--until` needs `--since`").into());
-            }
-            let n = days.unwrap_or(7);
-            if n == 0 {
-                return Err(usage("invalid `--days 0`: expected 1 or more").into());
-            }
-            let first = today.checked_sub(i64::from(n - 1).days())?;
-            (day_start(first, tz)?, day_start(tomorrow, tz)?)
-        }
-    };
-    let date = |ms: i64| -> anyhow::Result<Date> {
-        Ok(Timestamp::from_millisecond(ms)?.to_zoned(tz.clone()).date())
-    };
-    Ok(Window {
-        start,
-        end,
-        first_day: date(start)?,
-        last_day: date(end - 1)?,
-    })
-}
-
-/// Whole hours of the rollup line up with this zone's days between these instants.
-pub(crate) fn whole_hour_zone(tz: &TimeZone, start: i64, end: i64) -> bool {
-    [start, end - 1].iter().all(|ms| {
-        Timestamp::from_millisecond(*ms)
-            .map(|t| tz.to_offset(t).seconds() % 3600 == 0)
-            .unwrap_or(false)
-    })
 }
 
 fn time_key(by: GroupBy, d: Date) -> String {
@@ -480,38 +397,6 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn windows_cover_whole_days_in_the_zone() {
-        let tz = TimeZone::get("America/New_York").unwrap();
-        let now: Timestamp = "2026-03-09T15:00:00Z".parse().unwrap();
-        let w = window(Some(7), None, None, &tz, now).unwrap();
-        assert_eq!(w.first_day.to_string(), "2026-03-03");
-        assert_eq!(w.last_day.to_string(), "2026-03-09");
-        // 2026-03-03 00:00 EST = 05:00Z; 2026-03-10 00:00 EDT = 04:00Z (DST began on the 8th)
-        assert_eq!(
-            Timestamp::from_millisecond(w.start).unwrap().to_string(),
-            "2026-03-03T05:00:00Z"
-        );
-        assert_eq!(
-            Timestamp::from_millisecond(w.end).unwrap().to_string(),
-            "2026-03-10T04:00:00Z"
-        );
-        let w = window(
-            None,
-            Some("2026-01-01"),
-            Some("2026-01-31"),
-            &TimeZone::UTC,
-            now,
-        )
-        .unwrap();
-        assert_eq!(w.last_day.to_string(), "2026-01-31");
-        assert!(window(Some(0), None, None, &tz, now).is_err());
-        assert!(window(None, Some("yesterday"), None, &tz, now).is_err());
-        assert!(whole_hour_zone(&tz, w.start, w.end));
-        let kolkata = TimeZone::get("Asia/Kolkata").unwrap();
-        assert!(!whole_hour_zone(&kolkata, w.start, w.end));
-    }
 
     #[test]
     fn week_and_month_keys() {

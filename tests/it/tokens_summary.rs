@@ -493,8 +493,26 @@ fn unpriced_costs_are_unknown_not_zero() {
         &["--at", "2026-03-01T09:00:00Z"],
     )
     .assert_code(0);
-    let j = env.summary("2026-03-01", "2026-03-01", &["--json"]).json();
+    let j = tokens_with(
+        &env,
+        &[("AIMCP_NOW", "2026-03-02T00:00:00Z")],
+        &[
+            "--json",
+            "tokens",
+            "summary",
+            "--since",
+            "2026-03-01",
+            "--until",
+            "2026-03-01",
+            "--budget",
+            "1",
+        ],
+    )
+    .json();
     assert!(j["totals"]["cost_usd"].is_null(), "{}", j["totals"]);
+    assert!(j["month_to_date_usd"].is_null(), "{j}");
+    assert!(j["projected_month_usd"].is_null(), "{j}");
+    assert_eq!(j["budgets"][0]["unpriced_requests"], 1, "{j}");
     assert!(j["rows"][0]["cost_usd"].is_null(), "{}", j["rows"][0]);
     let text = env.summary("2026-03-01", "2026-03-01", &[]);
     let total = text

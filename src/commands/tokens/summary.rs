@@ -236,6 +236,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "spent_usd": usd_json(totals.cost_micros),
                 "percent": bp as f64 / 100.0,
                 "level": level.as_str(),
+                "unpriced_requests": totals.unpriced,
             }));
         }
         let rows_json: Vec<Value> = rows

@@ -107,11 +107,6 @@ fn cache_hit_rate(t: &Totals) -> Option<f64> {
     (all > 0).then(|| t.cache_read as f64 * 100.0 / all as f64)
 }
 
-/// The table's columns: 8, and the unpriced count when shown.
-fn header_len(show_unpriced: bool) -> usize {
-    8 + usize::from(show_unpriced)
-}
-
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -304,6 +299,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         if show_unpriced {
             header.push("unpriced");
         }
+        let columns = header.len();
         table.set_header(header);
         let line = |k: &str, t: &Totals| {
             let mut cells = vec![Cell::new(k)];
@@ -327,7 +323,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             table.add_row(line(k, t));
         }
         table.add_row(line("total", &totals));
-        for i in 1..header_len(show_unpriced) {
+        for i in 1..columns {
             if let Some(c) = table.column_mut(i) {
                 c.set_cell_alignment(CellAlignment::Right);
             }

@@ -11,6 +11,7 @@ use crate::commands::{self, mcp, tokens};
 use crate::config::{Server, Transport, valid_name};
 use crate::error::usage;
 use crate::printer::{ColorChoice, PrinterOptions};
+use crate::usage::budget::Period;
 
 /// Options every command sees.
 #[derive(Debug, Clone)]
@@ -132,15 +133,16 @@ pub fn parse_header(text: &str) -> anyhow::Result<(String, String)> {
     }
 }
 
-/// A money flag's text, refused when it is negative (clap takes `-5` as a value only because
-/// the flag allows it, so that this message can name the flag).
-fn amount(flag: &str, text: Option<String>) -> anyhow::Result<Option<String>> {
+/// A money flag in micro-dollars. A negative amount is named as such (clap takes `-5` as a value
+/// only because the flag allows it, so that this message can name the flag).
+fn usd(flag: &str, text: Option<String>) -> anyhow::Result<Option<i64>> {
     match text {
+        None => Ok(None),
         Some(t) if t.trim_start().trim_start_matches('$').starts_with('-') => Err(usage(format!(
             "invalid `{flag} {t}`: must be a non-negative number of US dollars"
         ))
         .into()),
-        other => Ok(other),
+        Some(t) => tokens::parse_usd_flag(flag, &t).map(Some),
     }
 }
 
@@ -444,8 +446,8 @@ pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summa
             cli::GroupByArg::User => tokens::summary::GroupBy::User,
             cli::GroupByArg::Project => tokens::summary::GroupBy::Project,
         },
-        budget: amount("--budget", budget)?,
-        tz,
+        budget: usd("--budget", budget)?,
+        tz: tokens::zone(tz.as_deref())?,
         csv,
     })
 }
@@ -460,20 +462,28 @@ pub fn tokens_budget_set(
         scope,
         thresholds,
     } = a;
+    let limit = match (
+        usd("--daily", daily)?,
+        usd("--monthly", monthly)?,
+        usd("--per-request", per_request)?,
+    ) {
+        (Some(v), _, _) => (Period::Daily, v),
+        (_, Some(v), _) => (Period::Monthly, v),
+        (_, _, Some(v)) => (Period::PerRequest, v),
+        _ => return Err(usage("give one of `--daily`, `--monthly` or `--per-request`").into()),
+    };
     Ok(tokens::budget::SetSettings {
-        daily: amount("--daily", daily)?,
-        monthly: amount("--monthly", monthly)?,
-        per_request: amount("--per-request", per_request)?,
-        scope,
-        thresholds,
+        limit,
+        scope: tokens::parse_scope(&scope)?,
+        thresholds: tokens::budget::parse_thresholds(&thresholds)?,
     })
 }
 
 pub fn tokens_check(a: cli::TokensCheckArgs) -> anyhow::Result<tokens::check::Settings> {
     let cli::TokensCheckArgs { estimate, scope } = a;
     Ok(tokens::check::Settings {
-        estimate: amount("--estimate", estimate)?,
-        scope,
+        estimate: usd("--estimate", estimate)?,
+        scope: scope.as_deref().map(tokens::parse_scope).transpose()?,
     })
 }
 

@@ -7,23 +7,25 @@ use crate::error::{no, usage};
 use crate::pricing::usd_json;
 use crate::printer::Printer;
 use crate::settings::Globals;
+use crate::usage::Scope;
 use crate::usage::budget::{self as budgets, Period};
 
 use super::{
-    budget_statuses, money, note_unpriced, open_store, parse_scope, parse_usd_flag, print_statuses,
-    read_store, status_json, warn_budgets,
+    budget_statuses, money, note_unpriced, open_store, print_statuses, read_store, status_json,
+    warn_budgets,
 };
 
 #[derive(Debug, Clone)]
 pub struct SetSettings {
-    pub daily: Option<String>,
-    pub monthly: Option<String>,
-    pub per_request: Option<String>,
-    pub scope: String,
-    pub thresholds: String,
+    /// The period and the limit in micro-dollars.
+    pub limit: (Period, i64),
+    pub scope: Scope,
+    /// Warning, critical and exceeded levels, in percent of the limit.
+    pub thresholds: [i64; 3],
 }
 
-fn parse_thresholds(text: &str) -> anyhow::Result<[i64; 3]> {
+/// `80,90,100`: three rising percentages.
+pub(crate) fn parse_thresholds(text: &str) -> anyhow::Result<[i64; 3]> {
     let parts: Vec<Option<i64>> = text
         .split(',')
         .map(|p| p.trim().trim_end_matches('%').parse::<i64>().ok())
@@ -38,16 +40,11 @@ fn parse_thresholds(text: &str) -> anyhow::Result<[i64; 3]> {
 }
 
 pub fn set(globals: &Globals, s: SetSettings, printer: &Printer) -> anyhow::Result<()> {
-    let (period, limit) = match (&s.daily, &s.monthly, &s.per_request) {
-        (Some(v), _, _) => (Period::Daily, parse_usd_flag("--daily", v)?),
-        (_, Some(v), _) => (Period::Monthly, parse_usd_flag("--monthly", v)?),
-        (_, _, Some(v)) => (Period::PerRequest, parse_usd_flag("--per-request", v)?),
-        _ => {
-            return Err(usage("give one of `--daily`, `--monthly` or `--per-request`").into());
-        }
-    };
-    let scope = parse_scope(&s.scope)?;
-    let thresholds = parse_thresholds(&s.thresholds)?;
+    let SetSettings {
+        limit: (period, limit),
+        scope,
+        thresholds,
+    } = s;
     let mut store = open_store(globals)?;
     let id = store.write(|tx| {
         Ok(budgets::add(

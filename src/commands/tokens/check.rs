@@ -6,28 +6,24 @@ use serde_json::json;
 use crate::error::no;
 use crate::printer::Printer;
 use crate::settings::Globals;
+use crate::usage::Scope;
 use crate::usage::budget::Level;
 
 use super::{
-    agree, budget_statuses, money, note_unpriced, parse_scope, parse_usd_flag, plural,
-    print_statuses, read_store, status_json, warn_budgets,
+    agree, budget_statuses, money, note_unpriced, plural, print_statuses, read_store, status_json,
+    warn_budgets,
 };
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub estimate: Option<String>,
-    pub scope: Option<String>,
+    /// A cost to add to what has been spent, in micro-dollars.
+    pub estimate: Option<i64>,
+    /// Only the budgets of this scope.
+    pub scope: Option<Scope>,
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
-    let estimate = match &s.estimate {
-        Some(e) => Some(parse_usd_flag("--estimate", e)?),
-        None => None,
-    };
-    let scope = match &s.scope {
-        Some(text) => Some(parse_scope(text)?),
-        None => None,
-    };
+    let Settings { estimate, scope } = s;
     let store = read_store(globals)?;
     let statuses = budget_statuses(
         &store,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use comfy_table::{Cell, CellAlignment};
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
 
@@ -15,9 +16,8 @@ use crate::usage::budget::{self as budgets, Calendar, Level};
 use crate::usage::{self, Dim, Key, Scope, Totals};
 
 use super::{
-    budget_alert, budget_statuses, money, parse_usd_flag, plural, read_store, refuse_with_json,
-    status_json, thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone,
-    zone_name,
+    budget_alert, budget_statuses, money, plural, read_store, refuse_with_json, status_json,
+    thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone_name,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +55,10 @@ pub struct Settings {
     pub since: Option<String>,
     pub until: Option<String>,
     pub by: GroupBy,
-    pub budget: Option<String>,
-    pub tz: Option<String>,
+    /// A one-off budget for the window, in micro-dollars.
+    pub budget: Option<i64>,
+    /// The zone whose days the window and rows follow.
+    pub tz: TimeZone,
     pub csv: bool,
 }
 
@@ -117,13 +119,10 @@ fn csv_field(s: &str) -> String {
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
     refuse_with_json(globals, "--csv", s.csv)?;
-    let tz = zone(s.tz.as_deref())?;
+    let tz = s.tz.clone();
     let now = globals.now;
     let w = window(s.days, s.since.as_deref(), s.until.as_deref(), &tz, now)?;
-    let one_off = match &s.budget {
-        Some(b) => Some(parse_usd_flag("--budget", b)?),
-        None => None,
-    };
+    let one_off = s.budget;
     let store = read_store(globals)?;
     let conn = store.conn();
     let hours_ok = whole_hour_zone(&tz, w.start, w.end);

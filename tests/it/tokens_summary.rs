@@ -591,7 +591,16 @@ fn csv_with_json_is_refused() {
     ] {
         let run = env.tokens(args);
         run.assert_code(2);
-        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        // no CSV: only the one JSON document of a failing `--json` run
+        assert_eq!(run.json()["error"]["code"], 2, "{args:?}");
+        assert!(
+            run.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot be used with"),
+            "{}",
+            run.stdout
+        );
     }
 }
 

@@ -838,6 +838,15 @@ fn prices_suggest_the_nearest_model() {
         "{}",
         run.stderr
     );
+    // a dot for a dash, and the provider's prefix left out
+    let run = env.tokens(&["tokens", "prices", "sonnet-4.5"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("hint: did you mean `claude-sonnet-4-5`"),
+        "{}",
+        run.stderr
+    );
     let run = env.tokens(&["tokens", "prices", "gpt5-mini"]);
     run.assert_code(1);
     assert!(run.stderr.contains("`gpt-5-mini`"), "{}", run.stderr);

@@ -51,14 +51,20 @@ fn price_json(p: &ModelPrice, book: &PriceBook) -> Value {
     })
 }
 
-/// Up to three built-in models whose ids are nearest to `model`, nearest first.
+/// Up to three built-in models whose ids are nearest to `model`, nearest first: ids that
+/// contain it or that look alike (Jaro-Winkler), ranked by edit distance, with `.`, `_` and
+/// spaces read as `-` (`sonnet-4.5` finds `claude-sonnet-4-5`).
 fn nearest(book: &PriceBook, model: &str) -> Vec<String> {
-    let wanted = model.to_ascii_lowercase();
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['.', '_', ' '], "-");
+    let wanted = norm(model);
     let mut scored: Vec<(f64, &str)> = book
         .builtin_models()
         .iter()
-        .map(|p| (strsim::jaro_winkler(&wanted, &p.id), p.id.as_str()))
-        .filter(|(score, _)| *score >= 0.9)
+        .map(|p| (norm(&p.id), p.id.as_str()))
+        .filter(|(id, _)| {
+            (wanted.len() >= 3 && id.contains(&wanted)) || strsim::jaro_winkler(&wanted, id) >= 0.88
+        })
+        .map(|(id, name)| (strsim::normalized_damerau_levenshtein(&wanted, &id), name))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);

@@ -817,7 +817,7 @@ fn the_clock_pins_change_and_projection() {
     ");
     insta::assert_snapshot!(run.stderr, @"
     warning: 1 request has no price and is not in the costs: `acme-9`
-    hint: add their prices with `--pricing FILE` (LiteLLM's format)
+    hint: add the model's price with `--pricing FILE` (LiteLLM's format)
     ");
 }
 

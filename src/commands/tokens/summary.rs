@@ -16,7 +16,7 @@ use crate::usage::budget::{self as budgets, Calendar, Level};
 use crate::usage::{self, Dim, Key, Scope, Totals};
 
 use super::{
-    budget_alert, budget_statuses, money, plural, read_store, refuse_with_json, status_json,
+    agree, budget_alert, budget_statuses, money, plural, read_store, refuse_with_json, status_json,
     thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone_name,
 };
 
@@ -364,7 +364,14 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             ("is not in the costs", "are not in the costs"),
             &unpriced_models,
         ));
-        printer.hint("add their prices with `--pricing FILE` (LiteLLM's format)");
+        printer.hint(format!(
+            "add {} with `--pricing FILE` (LiteLLM's format)",
+            agree(
+                unpriced_models.len() as i64,
+                "the model's price",
+                "the models' prices"
+            )
+        ));
     }
     warn_budgets(&statuses, printer);
     if let Some((limit, bp, level)) = one_off_status

@@ -512,11 +512,11 @@ pub struct TokensSummaryArgs {
     pub by: GroupByArg,
 
     /// Check a one-off budget (USD) for the shown window
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub budget: Option<String>,
 
-    /// Time zone for days (IANA name) [default: the local zone]
-    #[arg(long, value_name = "ZONE")]
+    /// Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]
+    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
     pub tz: Option<String>,
 
     /// CSV on stdout
@@ -541,15 +541,15 @@ pub enum TokensBudgetCommand {
     .args(["daily", "monthly", "per_request"])))]
 pub struct TokensBudgetSetArgs {
     /// A daily limit in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub daily: Option<String>,
 
     /// A monthly limit in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub monthly: Option<String>,
 
     /// A limit for any single request, in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub per_request: Option<String>,
 
     /// What the budget covers: global, user:NAME, project:NAME or org:NAME
@@ -570,7 +570,7 @@ pub struct TokensBudgetRemoveArgs {
 #[derive(Debug, Args)]
 pub struct TokensCheckArgs {
     /// Add this cost (USD) to what has been spent before checking
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub estimate: Option<String>,
 
     /// Check only the budgets of this scope
@@ -589,11 +589,11 @@ pub struct TokensPricesArgs {
     .args(["csv", "jsonl"])))]
 pub struct TokensExportArgs {
     /// CSV with a header line
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub csv: bool,
 
     /// One JSON object a line
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub jsonl: bool,
 
     /// From this date (YYYY-MM-DD or RFC 3339)

@@ -1087,6 +1087,7 @@ mod tests {
                 color: crate::printer::ColorChoice::Never,
                 pricing: None,
                 db: None,
+                now: jiff::Timestamp::now(),
             }
         }
         fn config(&self) -> Option<String> {

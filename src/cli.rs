@@ -218,12 +218,14 @@ pub struct McpAddArgs {
     pub transport: Option<TransportArg>,
 
     /// An environment variable for the server, as KEY=VALUE (repeatable); a value under a
-    /// secret-looking key is written as `${KEY}`, never as the value
+    /// secret-looking key is written as `${KEY}` and stored in the project's `.env` (mode 0600,
+    /// in `.gitignore`; asked at a terminal). To keep it out of every file, pass
+    /// `KEY='${KEY}'` and export KEY
     #[arg(long = "env", short = 'e', value_name = "KEY=VALUE")]
     pub env: Vec<String>,
 
     /// An HTTP header, as 'Name: value' (repeatable); a secret-looking literal value is written as
-    /// a `${VAR}` reference
+    /// a `${VAR}` reference and stored in `.env` like `--env`
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub header: Vec<String>,
 
@@ -510,11 +512,11 @@ pub struct TokensSummaryArgs {
     pub by: GroupByArg,
 
     /// Check a one-off budget (USD) for the shown window
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub budget: Option<String>,
 
-    /// Time zone for days (IANA name) [default: the local zone]
-    #[arg(long, value_name = "ZONE")]
+    /// Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]
+    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
     pub tz: Option<String>,
 
     /// CSV on stdout
@@ -539,15 +541,15 @@ pub enum TokensBudgetCommand {
     .args(["daily", "monthly", "per_request"])))]
 pub struct TokensBudgetSetArgs {
     /// A daily limit in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub daily: Option<String>,
 
     /// A monthly limit in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub monthly: Option<String>,
 
     /// A limit for any single request, in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub per_request: Option<String>,
 
     /// What the budget covers: global, user:NAME, project:NAME or org:NAME
@@ -568,7 +570,7 @@ pub struct TokensBudgetRemoveArgs {
 #[derive(Debug, Args)]
 pub struct TokensCheckArgs {
     /// Add this cost (USD) to what has been spent before checking
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub estimate: Option<String>,
 
     /// Check only the budgets of this scope
@@ -587,11 +589,11 @@ pub struct TokensPricesArgs {
     .args(["csv", "jsonl"])))]
 pub struct TokensExportArgs {
     /// CSV with a header line
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub csv: bool,
 
     /// One JSON object a line
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub jsonl: bool,
 
     /// From this date (YYYY-MM-DD or RFC 3339)

@@ -165,7 +165,8 @@ fn help_shows_the_defaults() {
               --by <BY>       How to group rows [default: day] [possible values: day, week, month, provider,
                               model, user, project]
               --budget <USD>  Check a one-off budget (USD) for the shown window
-              --tz <ZONE>     Time zone for days (IANA name) [default: the local zone]
+              --tz <ZONE>     Time zone for days: an IANA name or an offset such as `+05:30` [default: the
+                              local zone]
               --csv           CSV on stdout
           -h, --help          Print help
           -V, --version       Print version

@@ -483,7 +483,7 @@ pub(crate) fn setup(
         match found.result {
             Ok(f) => {
                 edit_tools(&tools_file, |t| {
-                    t.set(&name, f.entry.clone());
+                    t.record(&name, f.entry.clone());
                     Ok(())
                 })?;
                 printer.info(format!(

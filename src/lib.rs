@@ -21,6 +21,28 @@ use crate::cli::{Cli, Command, McpCommand, TokensBudgetCommand, TokensCommand};
 use crate::printer::Printer;
 use crate::settings::Globals;
 
+/// Parses the process's command line and runs it. A command line clap refuses is exit 2; with
+/// `--json` among the arguments, that error is a JSON document on stdout too.
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(err) => {
+            let json = json_requested(std::env::args_os().skip(1));
+            let printer = Printer::new(&printer::PrinterOptions {
+                json,
+                ..Default::default()
+            });
+            ExitCode::from(printer.clap_error(&err, json))
+        }
+    }
+}
+
+/// `--json` appears among the arguments, before any `--`.
+fn json_requested(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    args.take_while(|a| a != "--").any(|a| a == "--json")
+}
+
 /// Runs a parsed command line and returns the process's exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let globals = Globals::from_args(&cli.global);
@@ -30,7 +52,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(err) => {
             let code = error::exit_code(&err);
             if error::find_fail(&err).is_none_or(|f| f.code != error::Code::BrokenPipe) {
-                printer.error(&err);
+                printer.fail(&err, code);
             }
             ExitCode::from(code)
         }

@@ -59,7 +59,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             let _ = tokenizer();
         })
     });
-    let opts = targets.options(timeout);
+    let opts = targets.options(timeout).with_trace(printer.mcp_trace());
     let limit = targets.concurrency(concurrency);
     let multi = printer.multi_progress();
     let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {msg} {elapsed:.dim}")

@@ -43,7 +43,7 @@ async fn optional_list(
     }
     match session.list_all(method, key).await {
         Ok(v) => Ok(v),
-        Err(e) if e.message.contains("error -32601") => Ok(Vec::new()),
+        Err(e) if e.is_method_not_found() => Ok(Vec::new()),
         Err(e) => Err(e),
     }
 }

@@ -225,7 +225,7 @@ pub(crate) async fn probe(
     out.step = "ping";
     if let Err(e) = session.ping().await {
         // A server without `ping` still answers; anything else is a failure.
-        if !e.message.contains("error -32601") {
+        if !e.is_method_not_found() {
             out.error = Some(e);
             session.shutdown().await;
             return out;

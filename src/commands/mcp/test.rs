@@ -37,7 +37,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         }
         return Ok(());
     }
-    let opts = targets.options(timeout);
+    let opts = targets.options(timeout).with_trace(printer.mcp_trace());
     let limit = targets.concurrency(None);
     let spinner = printer.spinner(if targets.servers.len() == 1 {
         format!("testing `{}`", targets.servers[0].name)

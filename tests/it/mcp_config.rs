@@ -879,3 +879,22 @@ fn a_truncated_tools_file_reports_its_last_line_and_column() {
         assert_eq!(env.read(".mcp.tools.json"), truncated);
     }
 }
+
+#[test]
+fn discovered_at_is_the_runs_clock() {
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    let out = env
+        .cmd()
+        .args(["mcp", "discover"])
+        .env("AIMCP_NOW", "2026-01-31T12:00:00.75+01:00")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    assert_eq!(file["good"]["discovered_at"], "2026-01-31T11:00:00Z");
+}

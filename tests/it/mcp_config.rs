@@ -146,6 +146,7 @@ fn malformed_files_exit_2_name_the_place_and_stay_untouched() {
             &["mcp", "test"][..],
             &["mcp", "discover"][..],
             &["mcp", "discover", "--check"][..],
+            &["mcp", "call", "a", "some_tool"][..],
         ] {
             let env = TestEnv::new();
             let path = env.write(".mcp.json", text);

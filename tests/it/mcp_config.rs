@@ -133,6 +133,11 @@ const MALFORMED: &[(&str, &str)] = &[
         "{\"mcpServers\": {\"a\": {\"command\": \"x\"",
         ".mcp.json`:1:36: invalid JSON: the file ends in the middle of an object",
     ),
+    // The last character is not ASCII: the column counts characters (and nothing panics).
+    (
+        "{\"mcpServers\": {\"a\": {\"command\": \"\u{e9}",
+        ".mcp.json`:1:35: invalid JSON: the file ends in the middle of a string",
+    ),
 ];
 
 #[test]

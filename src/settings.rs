@@ -86,8 +86,21 @@ impl Globals {
         }
     }
 
-    /// Where `.mcp.json` is (see [`crate::config::locate`]); fails when `-C` names no folder.
+    /// Where `.mcp.json` is, for a command that reads it (see [`crate::config::locate_existing`]:
+    /// a file named with `--config` must exist); fails when `-C` names no folder.
     pub fn locate_config(&self) -> anyhow::Result<crate::config::Located> {
+        self.check_project_dir()?;
+        crate::config::locate_existing(&self.project_dir, self.config.as_deref())
+    }
+
+    /// Where `.mcp.json` is or will be, for a command that writes it (`add`, `setup`): a file
+    /// named with `--config` is created when missing.
+    pub fn locate_config_to_write(&self) -> anyhow::Result<crate::config::Located> {
+        self.check_project_dir()?;
+        crate::config::locate(&self.project_dir, self.config.as_deref())
+    }
+
+    fn check_project_dir(&self) -> anyhow::Result<()> {
         if !self.project_dir.is_dir() {
             return Err(usage(format!(
                 "project folder `{}` does not exist",
@@ -95,10 +108,7 @@ impl Globals {
             ))
             .into());
         }
-        Ok(crate::config::locate(
-            &self.project_dir,
-            self.config.as_deref(),
-        ))
+        Ok(())
     }
 }
 

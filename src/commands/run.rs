@@ -56,7 +56,8 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     };
     let mut added = Vec::new();
     let mut command = Command::new(&program);
-    command.args(&args);
+    // `-C DIR` acts as if aimcp was started in DIR: so does the command.
+    command.args(&args).current_dir(&globals.project_dir);
     for (name, value) in values {
         if std::env::var_os(&name).is_none() && !added.contains(&name) {
             command.env(&name, value);

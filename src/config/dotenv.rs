@@ -21,14 +21,15 @@ pub struct Stored {
 }
 
 /// Fails when `<dir>/.env` is tracked by git: a secret written there would be committed.
-pub fn check_not_tracked(dir: &Path) -> anyhow::Result<()> {
+/// `otherwise` is the second hint: how to keep the secret out of files with this command.
+pub fn check_not_tracked(dir: &Path, otherwise: &str) -> anyhow::Result<()> {
     if git(dir, &["ls-files", "--error-unmatch", "--", DOTENV_FILE]).is_some_and(|o| o.0) {
         return Err(no(format!(
             "`{}` is tracked by git, so a secret stored there would be committed",
             dir.join(DOTENV_FILE).display()
         ))
         .hint("untrack it with `git rm --cached .env` and add `.env` to `.gitignore`")
-        .hint("or keep the secret out of files: `--no-store-secrets` and export the variable")
+        .hint(otherwise)
         .into());
     }
     Ok(())
@@ -76,7 +77,10 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
 /// else), with mode 0600; adds `.env` to `<dir>/.gitignore` when `dir` is in a git work tree and
 /// git does not ignore it yet.
 pub fn store(dir: &Path, values: &[(String, String)]) -> anyhow::Result<Stored> {
-    check_not_tracked(dir)?;
+    check_not_tracked(
+        dir,
+        "or keep the secret out of files and export the variable",
+    )?;
     let path = dir.join(DOTENV_FILE);
     {
         let _lock = lock_dir(dir)?;

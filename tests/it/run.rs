@@ -50,10 +50,15 @@ fn the_dotenv_beside_the_config_is_found_from_a_subfolder() {
         "--",
         "sh",
         "-c",
-        "echo \"key=$BRAVE_API_KEY\"",
+        "echo \"key=$BRAVE_API_KEY\"; pwd",
     ]);
     run.assert_code(0);
-    assert_eq!(run.stdout, "key=beside-config\n");
+    // `-C` is where the command starts, too.
+    let deep = env.path("src/deep").canonicalize().unwrap();
+    assert_eq!(
+        run.stdout,
+        format!("key=beside-config\n{}\n", deep.display())
+    );
 }
 
 #[test]

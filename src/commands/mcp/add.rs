@@ -1,14 +1,20 @@
 //! `aimcp mcp add NAME ... (-- COMMAND [ARG]... | URL)`, like `claude mcp add`.
 //!
 //! A secret-looking `--env` value or `--header` literal never reaches `.mcp.json`: the file gets a
-//! `${VAR}` reference and the user is told which variable to set.
+//! `${VAR}` reference and the value goes to the project's `.env` (mode 0600, in `.gitignore`;
+//! refused when `.env` is tracked by git), as `mcp setup` does: asked at a terminal, stored
+//! without one. To keep a value out of every file, pass the reference (`--env KEY='${KEY}'`) and
+//! export `KEY`.
+
+use std::path::Path;
 
 use serde_json::json;
 
-use super::{protect_secrets, server_json};
-use crate::config::{self, Server};
+use super::{Variable, how_to_start, protect_secrets, referenced_variables, server_json};
+use crate::config::{self, Server, dotenv};
 use crate::error::no;
 use crate::printer::Printer;
+use crate::prompt::{InquirePrompter, Prompter};
 use crate::settings::Globals;
 
 #[derive(Debug, Clone)]
@@ -20,7 +26,46 @@ pub struct Settings {
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
     let Settings { mut server, force } = settings;
     let variables = protect_secrets(&mut server);
-    let located = globals.locate_config()?;
+    let located = globals.locate_config_to_write()?;
+    let dir = located
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| globals.project_dir.clone());
+    let dotenv_path = dir.join(dotenv::DOTENV_FILE);
+
+    // A secret literal goes to `.env` (as `setup` does), asked at a terminal, else stored: the
+    // value was typed on the command line to be used, and dropping it would leave a server that
+    // cannot start.
+    let mut store = !variables.is_empty();
+    if store && !force {
+        if let Some(existing) = clashing(&variables, &dotenv_path)? {
+            return Err(no(format!(
+                "`{existing}` is already set in `{}` to another value",
+                dotenv_path.display()
+            ))
+            .hint(format!(
+                "pass `--force` to replace it, or the reference instead: `--env {existing}='${{{existing}}}'`"
+            ))
+            .into());
+        }
+        if printer.is_interactive() {
+            let names: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
+            store = InquirePrompter.confirm(
+                &format!(
+                    "Store {} in .env (mode 0600, kept out of git)?",
+                    names.join(", ")
+                ),
+                true,
+            )?;
+        }
+    }
+    if store {
+        dotenv::check_not_tracked(
+            &dir,
+            "or keep the secret out of files: pass the reference, e.g. `--env KEY='${KEY}'`, and export KEY",
+        )?;
+    }
     let replaced = config::edit(&located.path, |file| {
         if file.server(&server.name).is_some() && !force {
             return Err(no(format!(
@@ -33,11 +78,20 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         }
         Ok(file.upsert(&server))
     })?;
+    let stored = if store {
+        let pairs: Vec<(String, String)> = variables
+            .iter()
+            .map(|v| (v.name.clone(), v.value.clone()))
+            .collect();
+        Some(dotenv::store(&dir, &pairs)?)
+    } else {
+        None
+    };
 
     if printer.is_json() {
         let vars: Vec<_> = variables
             .iter()
-            .map(|v| json!({"name": v.name, "used_in": v.used_in}))
+            .map(|v| json!({"name": v.name, "used_in": v.used_in, "stored": store}))
             .collect();
         return printer.json(&json!({
             "added": server.name,
@@ -45,6 +99,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             "config": located.path,
             "server": server_json(&server, None),
             "variables": vars,
+            "env_file": stored.as_ref().map(|s| &s.path),
         }));
     }
     printer.info(format!(
@@ -56,18 +111,41 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         located.path.display()
     ));
     for v in &variables {
-        printer.warn(format!(
-            "the value of {} was not written to `.mcp.json`; it reads `${{{}}}` instead",
-            v.used_in, v.name
+        printer.info(format!(
+            "the value of {} is {}; `.mcp.json` reads `${{{}}}`",
+            v.used_in,
+            if store {
+                "stored in `.env` (mode 0600)"
+            } else {
+                "not stored anywhere"
+            },
+            v.name
         ));
     }
-    if !variables.is_empty() {
-        let names: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
-        printer.hint(format!(
-            "set {} in your environment (export {}=...) or in the project's `.env` before starting the server",
-            names.join(", "),
-            names[0]
-        ));
+    if let Some(gi) = stored.as_ref().and_then(|s| s.gitignore.as_ref()) {
+        printer.info(format!("added `.env` to `{}`", gi.display()));
+    }
+    let lines = how_to_start(&referenced_variables(&server), Some(&dotenv_path));
+    if !(lines.len() == 1 && variables.is_empty() && referenced_variables(&server).is_empty()) {
+        for line in lines {
+            printer.hint(line);
+        }
     }
     Ok(())
+}
+
+/// The first variable that `.env` already sets to a different value.
+fn clashing(variables: &[Variable], dotenv_path: &Path) -> anyhow::Result<Option<String>> {
+    if !dotenv_path.is_file() {
+        return Ok(None);
+    }
+    let existing = dotenv::read(dotenv_path)?;
+    Ok(variables
+        .iter()
+        .find(|v| {
+            existing
+                .iter()
+                .any(|(k, old)| k == &v.name && old != &v.value)
+        })
+        .map(|v| v.name.clone()))
 }

@@ -245,6 +245,79 @@ pub(crate) async fn probe(
     out
 }
 
+/// The `${VAR}` names a server refers to (in its command, arguments, URL, env and headers), in
+/// order, each once.
+pub(crate) fn referenced_variables(server: &Server) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let texts = server
+        .command
+        .iter()
+        .chain(server.args.iter())
+        .chain(server.url.iter())
+        .chain(server.env.iter().map(|(_, v)| v))
+        .chain(server.headers.iter().map(|(_, v)| v));
+    for text in texts {
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("${") {
+            let after = &rest[start + 2..];
+            let end = after.find('}').unwrap_or(after.len());
+            let inner = &after[..end];
+            let name = inner.split(":-").next().unwrap_or("");
+            // `${VAR:-default}` has a default: the client does not need it set.
+            if !name.is_empty() && !inner.contains(":-") && !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+            rest = &after[end.min(after.len())..];
+        }
+    }
+    names
+}
+
+/// The closing lines of `add` and `setup`: how to start a client so that it gets `variables`.
+/// Claude Code (and most clients) do not read `.env`: `aimcp run -- claude` gives them its
+/// values; a variable that is in neither our environment nor `.env` must be exported.
+pub(crate) fn how_to_start(variables: &[String], dotenv: Option<&std::path::Path>) -> Vec<String> {
+    let in_dotenv: std::collections::HashSet<String> = dotenv
+        .filter(|p| p.is_file())
+        .and_then(|p| crate::config::dotenv::read(p).ok())
+        .map(|pairs| pairs.into_iter().map(|(k, _)| k).collect())
+        .unwrap_or_default();
+    let unset: Vec<&String> = variables
+        .iter()
+        .filter(|v| std::env::var_os(v).is_none())
+        .collect();
+    let (from_dotenv, missing): (Vec<&String>, Vec<&String>) =
+        unset.into_iter().partition(|v| in_dotenv.contains(*v));
+    let quote = |names: &[&String]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut lines = Vec::new();
+    if !from_dotenv.is_empty() {
+        lines.push(format!(
+            "aimcp run -- claude    start Claude Code with {} from `.env` (it does not read `.env` itself)",
+            quote(&from_dotenv)
+        ));
+        lines.push(format!(
+            "or export {} in your shell before starting an MCP client",
+            quote(&from_dotenv)
+        ));
+    }
+    if !missing.is_empty() {
+        lines.push(format!(
+            "export {} (not set, and not in `.env`) before starting an MCP client",
+            quote(&missing)
+        ));
+    }
+    if lines.is_empty() {
+        lines.push("start Claude Code (or another MCP client) in this folder to use it".into());
+    }
+    lines
+}
+
 /// `.mcp.tools.json` beside the config, if readable; a broken one is a warning here, not an error.
 pub(crate) fn load_tools(config_path: &std::path::Path, printer: &Printer) -> Option<ToolsFile> {
     match ToolsFile::load(&tools_path(config_path)) {
@@ -304,6 +377,8 @@ pub(crate) struct Variable {
     pub name: String,
     /// Where it is used: `env KEY` or `header Name`.
     pub used_in: String,
+    /// The literal it replaced (for `.env`; never printed).
+    pub value: String,
 }
 
 /// Replaces secret literals with `${VAR}` references and returns the variables to set.
@@ -311,10 +386,11 @@ pub(crate) fn protect_secrets(server: &mut Server) -> Vec<Variable> {
     let mut vars = Vec::new();
     for (key, value) in &mut server.env {
         if secret::looks_secret(key) && secret::has_literal(value) {
-            *value = format!("${{{key}}}");
+            let literal = std::mem::replace(value, format!("${{{key}}}"));
             vars.push(Variable {
                 name: key.clone(),
                 used_in: format!("env `{key}`"),
+                value: literal,
             });
         }
     }
@@ -327,6 +403,10 @@ pub(crate) fn protect_secrets(server: &mut Server) -> Vec<Variable> {
                 .filter(|s| {
                     ["bearer", "basic", "token", "bot"].contains(&s.to_ascii_lowercase().as_str())
                 });
+            let literal = match &scheme {
+                Some(s) => value[s.len()..].trim().to_string(),
+                None => value.clone(),
+            };
             *value = match &scheme {
                 Some(s) => format!("{s} ${{{var}}}"),
                 None => format!("${{{var}}}"),
@@ -335,7 +415,11 @@ pub(crate) fn protect_secrets(server: &mut Server) -> Vec<Variable> {
                 Some(s) => format!("header `{name}` (the part after `{s}`)"),
                 None => format!("header `{name}`"),
             };
-            vars.push(Variable { name: var, used_in });
+            vars.push(Variable {
+                name: var,
+                used_in,
+                value: literal,
+            });
         }
     }
     vars
@@ -361,6 +445,16 @@ mod tests {
     use crate::config::Transport;
 
     #[test]
+    fn referenced_variables_are_the_ones_without_a_default_each_once() {
+        let mut s = Server::stdio("x", "${BIN}", vec!["--key=${KEY}".into(), "${KEY}".into()]);
+        s.env = vec![
+            ("A".into(), "${OPT:-x}".into()),
+            ("B".into(), "pre ${TOKEN} post".into()),
+        ];
+        assert_eq!(referenced_variables(&s), ["BIN", "KEY", "TOKEN"]);
+    }
+
+    #[test]
     fn secret_literals_become_references() {
         let mut s = Server::remote("web", Transport::Http, "https://x/mcp");
         s.headers = vec![
@@ -373,6 +467,7 @@ mod tests {
         assert_eq!(s.headers[1].1, "${MY_KEY}");
         assert_eq!(s.headers[2].1, "text/plain");
         assert_eq!(vars.len(), 1);
+        assert_eq!(vars[0].value, "sk-123");
 
         let mut s = Server::stdio("gh", "npx", vec![]);
         s.env = vec![
@@ -383,5 +478,6 @@ mod tests {
         assert_eq!(s.env[0].1, "${GITHUB_TOKEN}");
         assert_eq!(s.env[1].1, "1");
         assert_eq!(vars[0].name, "GITHUB_TOKEN");
+        assert_eq!(vars[0].value, "ghp_abc");
     }
 }

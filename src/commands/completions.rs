@@ -41,7 +41,9 @@ pub fn server_names() -> Vec<CompletionCandidate> {
     let Ok(cwd) = std::env::current_dir() else {
         return Vec::new();
     };
-    let located = crate::config::locate(&cwd, None);
+    let Ok(located) = crate::config::locate(&cwd, None) else {
+        return Vec::new();
+    };
     let Ok(config) = crate::config::ConfigFile::load(&located.path) else {
         return Vec::new();
     };

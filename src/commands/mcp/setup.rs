@@ -80,6 +80,7 @@ impl Checks for McpClient {
             opts.clone(),
             bar,
             known,
+            crate::config::tools::rfc3339(jiff::Timestamp::now()),
         ))
     }
 }
@@ -473,7 +474,7 @@ pub(crate) fn setup(
     if s.discover {
         let tools_file = tools_path(&located.path);
         let previous = ToolsFile::load(&tools_file)?;
-        let known = Arc::new(discovery::known_footprints(&previous));
+        let known = Arc::new(previous.known_footprints());
         let spinner = printer.spinner(format!("discovering the tools of `{name}`"));
         let found = deps
             .checks
@@ -482,7 +483,7 @@ pub(crate) fn setup(
         match found.result {
             Ok(f) => {
                 edit_tools(&tools_file, |t| {
-                    t.set(&name, f.entry.clone());
+                    t.record(&name, f.entry.clone());
                     Ok(())
                 })?;
                 printer.info(format!(

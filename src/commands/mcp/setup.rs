@@ -475,6 +475,12 @@ pub(crate) fn setup(
         let previous = ToolsFile::load(&tools_file)?;
         let known = Arc::new(discovery::known_footprints(&previous));
         let spinner = printer.spinner(format!("discovering the tools of `{name}`"));
+        // The discovery sets the message to its step; the prefix keeps the server's name.
+        spinner.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {prefix} {msg} {elapsed:.dim}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        spinner.set_prefix(format!("discovering `{name}`:"));
         let found = deps
             .checks
             .discover(&server, &targets.resolver, &opts, known, spinner.clone());

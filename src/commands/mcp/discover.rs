@@ -6,9 +6,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
-use super::discovery::{Outcome, discover_one, known_footprints, tokenizer};
+use super::discovery::{Outcome, discover_one, known_footprints, record, tokenizer};
 use super::{Targets, for_each_server, ms, report_failure};
-use crate::config::tools::{ToolsFile, edit_tools};
+use crate::config::tools::ToolsFile;
 use crate::config::tools_path;
 use crate::error::no;
 use crate::mcp;
@@ -107,14 +107,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             .iter()
             .filter_map(|o| o.result.as_ref().ok().map(|f| (o.name.as_str(), &f.entry)))
             .collect();
-        if !ok.is_empty() {
-            edit_tools(&tools_file, |f| {
-                for (name, entry) in &ok {
-                    f.set(name, (*entry).clone());
-                }
-                Ok(())
-            })?;
-        }
+        record(&tools_file, &ok)?;
     }
 
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();

@@ -227,6 +227,21 @@ pub(crate) async fn discover_one(
     }
 }
 
+/// Writes the entries of the servers that were discovered to `.mcp.tools.json` (`discover` and
+/// `setup` both write through here); nothing when there are none.
+pub(crate) fn record(tools_file: &std::path::Path, found: &[(&str, &Value)]) -> anyhow::Result<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    crate::config::tools::edit_tools(tools_file, |f| {
+        for (name, entry) in found {
+            f.set(name, (*entry).clone());
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

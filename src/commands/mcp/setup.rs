@@ -17,7 +17,7 @@ use super::{Probe, Targets, discovery, how_to_start, ms, probe, referenced_varia
 use crate::catalog::install::{self, Installer};
 use crate::catalog::{Catalog, Entry, Kind, PypiLaunch, Runner, Setting, Values, Variant};
 use crate::config::secret::{has_literal, looks_secret};
-use crate::config::tools::{ToolsFile, edit_tools};
+use crate::config::tools::ToolsFile;
 use crate::config::{
     self, ConfigFile, EnvResolver, Server, Transport, dotenv, tools_path, valid_name,
 };
@@ -487,10 +487,7 @@ pub(crate) fn setup(
         spinner.finish_and_clear();
         match found.result {
             Ok(f) => {
-                edit_tools(&tools_file, |t| {
-                    t.set(&name, f.entry.clone());
-                    Ok(())
-                })?;
+                discovery::record(&tools_file, &[(name.as_str(), &f.entry)])?;
                 printer.info(format!(
                     "wrote {} of `{name}` (about {} tokens) to `{}`",
                     count_tools(f.tools),

@@ -234,3 +234,108 @@ fn add_asks_before_storing_a_secret_at_a_terminal() {
     assert!(env.read(".mcp.json").contains("${MY_API_KEY}"));
     assert!(!env.read(".mcp.json").contains("abc-5ecret"));
 }
+
+/// What a terminal shows after `bytes`: enough of VT100 for indicatif's redraws (`\r`, erase in
+/// line, cursor up and down, erase below).
+fn screen(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines: Vec<Vec<char>> = vec![Vec::new()];
+    let (mut row, mut col) = (0usize, 0usize);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => {
+                row += 1;
+                col = 0;
+            }
+            '\r' => col = 0,
+            '\x1b' => {
+                if chars.peek() != Some(&'[') {
+                    chars.next();
+                    continue;
+                }
+                chars.next();
+                let mut params = String::new();
+                let mut fin = ' ';
+                for p in chars.by_ref() {
+                    if p.is_ascii_alphabetic() || p == '~' {
+                        fin = p;
+                        break;
+                    }
+                    params.push(p);
+                }
+                let n: usize = params.trim_start_matches('?').parse().unwrap_or(0);
+                while lines.len() <= row {
+                    lines.push(Vec::new());
+                }
+                match fin {
+                    'K' if n == 2 => lines[row].clear(),
+                    'K' => lines[row].truncate(col),
+                    'J' => {
+                        lines[row].truncate(col);
+                        lines.truncate(row + 1);
+                    }
+                    'A' => row = row.saturating_sub(n.max(1)),
+                    'B' => row += n.max(1),
+                    'G' => col = n.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            c if !c.is_control() => {
+                while lines.len() <= row {
+                    lines.push(Vec::new());
+                }
+                let line = &mut lines[row];
+                while line.len() < col {
+                    line.push(' ');
+                }
+                if col < line.len() {
+                    line[col] = c;
+                } else {
+                    line.push(c);
+                }
+                col += 1;
+            }
+            _ => {}
+        }
+    }
+    lines
+        .into_iter()
+        .map(|l| l.into_iter().collect::<String>().trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn no_spinner_is_left_on_screen_after_the_test_and_discovery() {
+    let env = TestEnv::new();
+    let _lock = crate::common::setup::install_lock();
+    let mut session = spawn(&env, &["mcp", "setup", "sequential-thinking", "--yes"]);
+    let all = session.expect(Eof).expect("the program ends");
+    let raw = String::from_utf8_lossy(all.as_bytes()).into_owned();
+    assert!(
+        raw.contains("resolving `") || raw.contains("testing `"),
+        "no spinner was drawn, so nothing is checked:\n{raw}"
+    );
+    let shown = screen(all.as_bytes());
+    let left: Vec<&String> = shown
+        .iter()
+        .filter(|l| {
+            l.contains("testing `")
+                || l.contains("discovering")
+                || l.contains("resolving `")
+                || l.contains("fetching `")
+        })
+        .collect();
+    assert!(
+        left.is_empty(),
+        "spinner lines left: {left:?}\n{}",
+        shown.join("\n")
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.contains("`sequential-thinking` is ready")),
+        "{}",
+        shown.join("\n")
+    );
+}

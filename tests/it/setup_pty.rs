@@ -339,3 +339,47 @@ fn no_spinner_is_left_on_screen_after_the_test_and_discovery() {
         shown.join("\n")
     );
 }
+
+#[test]
+fn a_slow_failing_test_leaves_no_spinner_in_the_report() {
+    let env = TestEnv::new();
+    // Accepts connections and never answers: the test times out after `global_config.timeout`.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for s in listener.incoming().take(4).flatten() {
+            open.push(s);
+        }
+        std::thread::sleep(Duration::from_secs(20));
+    });
+    let dir = env.home.join(".config/aimcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("catalog.json"),
+        format!(
+            r#"{{"entries":[{{"id":"slow","name":"Slow","description":"never answers",
+            "variants":[{{"id":"remote","description":"d","runner":"remote","transport":"http",
+                         "url":"http://127.0.0.1:{port}/mcp"}}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    env.write(
+        ".mcp.json",
+        r#"{"servers": {}, "global_config": {"timeout": 1.5}}"#,
+    );
+    let mut session = spawn(&env, &["mcp", "setup", "slow", "--yes"]);
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    let all = session.expect(Eof).expect("the program ends");
+    let shown = screen(all.as_bytes());
+    let text = shown.join("\n");
+    assert!(text.contains("failed its test"), "{text}");
+    let left: Vec<&String> = shown.iter().filter(|l| l.contains("testing `")).collect();
+    assert!(left.is_empty(), "spinner lines left: {left:?}\n{text}");
+    assert_eq!(
+        text.matches("failed its test").count(),
+        1,
+        "said once:\n{text}"
+    );
+    drop(held);
+}

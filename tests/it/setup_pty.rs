@@ -125,18 +125,33 @@ fn ctrl_c_during_the_fetch_clears_the_spinner_and_says_cancelled() {
     session.get_process_mut().set_window_size(100, 40).unwrap();
     session.set_expect_timeout(Some(Duration::from_secs(20)));
     // The spinner draws after 250 ms.
-    if let Err(e) = session.expect("resolving `") {
-        let rest = session
-            .expect(Eof)
-            .map(|c| String::from_utf8_lossy(c.before()).into_owned());
-        panic!("{e:?}: {rest:?}");
-    }
+    let mut seen = match session.expect("resolving `") {
+        Ok(c) => c.as_bytes().to_vec(),
+        Err(e) => {
+            let rest = session
+                .expect(Eof)
+                .map(|c| String::from_utf8_lossy(c.as_bytes()).into_owned());
+            panic!("{e:?}: {rest:?}");
+        }
+    };
     std::thread::sleep(Duration::from_millis(300));
     let started = std::time::Instant::now();
     session.send("\x03").unwrap();
-    session.expect("error: cancelled").unwrap();
-    assert_eq!(exit_code(&mut session), 130);
+    let rest = session.expect(Eof).expect("the program ends");
+    seen.extend_from_slice(rest.as_bytes());
+    let code = match session.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("not a normal exit: {other:?}"),
+    };
+    assert_eq!(code, 130);
     assert!(started.elapsed() < Duration::from_secs(10));
+    let shown = screen(&seen);
+    let text = shown.join("\n");
+    assert!(text.ends_with("error: cancelled"), "{text}");
+    assert!(
+        !shown.iter().any(|l| l.contains("resolving `")),
+        "the spinner is left:\n{text}"
+    );
     assert!(!env.exists(".mcp.json"));
 }
 

@@ -25,6 +25,7 @@ use crate::settings::Globals;
 /// `--json` among the arguments, that error is a JSON document on stdout too.
 pub fn main() -> ExitCode {
     use clap::Parser;
+    commands::completions::complete_if_asked();
     match Cli::try_parse() {
         Ok(cli) => run(cli),
         Err(err) => {

@@ -45,6 +45,8 @@ pub struct Printer {
     stdout_tty: bool,
     stderr_tty: bool,
     interactive: bool,
+    /// Running under GitHub Actions (`GITHUB_ACTIONS=true`): annotations are written.
+    github: bool,
     /// A JSON document was written on stdout (shared by clones), so a final error must not
     /// write a second one.
     json_written: Arc<AtomicBool>,
@@ -89,6 +91,7 @@ impl Printer {
             stdout_tty,
             stderr_tty,
             interactive: stdin_tty && stderr_tty && !opts.no_input && !opts.json && !ci,
+            github: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             json_written: Arc::default(),
         }
     }
@@ -103,6 +106,7 @@ impl Printer {
             stdout_tty: false,
             stderr_tty: false,
             interactive: false,
+            github: false,
             json_written: Arc::default(),
         }
     }
@@ -252,13 +256,12 @@ impl Printer {
         }
     }
 
-    /// A line for a CI system (a GitHub Actions workflow command such as `::warning::...`),
-    /// written on stdout where the runner reads it, unless stdout holds a JSON document.
-    pub fn annotation(&self, text: impl Display) {
-        if self.json {
-            self.stderr(&text.to_string());
-        } else {
-            let _ = self.line(text);
+    /// Under GitHub Actions, a workflow command such as `::error title=TITLE::TEXT` that the
+    /// runner turns into an annotation; nothing elsewhere. It goes to stderr, which the runner
+    /// reads as it reads stdout, so that it never lands in the CSV or JSON a command prints.
+    pub fn annotation(&self, kind: Annotation, title: &str, text: impl Display) {
+        if self.github {
+            self.stderr(&annotation_line(kind, title, &text.to_string()));
         }
     }
 
@@ -387,6 +390,29 @@ impl Printer {
     }
 }
 
+/// The level of a GitHub Actions annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Annotation {
+    Warning,
+    Error,
+}
+
+/// `::KIND title=TITLE::TEXT`, escaped as the runner expects: `%`, CR and LF everywhere, and
+/// `:` and `,` in the title too.
+fn annotation_line(kind: Annotation, title: &str, text: &str) -> String {
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let kind = match kind {
+        Annotation::Warning => "warning",
+        Annotation::Error => "error",
+    };
+    let title = data(title).replace(':', "%3A").replace(',', "%2C");
+    format!("::{kind} title={title}::{}", data(text))
+}
+
 /// An error's first line, its `Caused by:` lines and the hints of the first [`Fail`] in it.
 fn error_parts(err: &anyhow::Error) -> (String, Vec<String>, Vec<String>) {
     let mut chain = err.chain();
@@ -425,5 +451,22 @@ fn stdout_error(err: io::Error) -> anyhow::Error {
         Fail::new(Code::BrokenPipe, "stdout was closed").into()
     } else {
         anyhow::Error::new(err).context("cannot write to stdout")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_are_escaped() {
+        assert_eq!(
+            annotation_line(Annotation::Error, "a: b, c", "100% of x\nnext"),
+            "::error title=a%3A b%2C c::100%25 of x%0Anext"
+        );
+        assert_eq!(
+            annotation_line(Annotation::Warning, "t", "ok"),
+            "::warning title=t::ok"
+        );
     }
 }

@@ -26,7 +26,7 @@ pub struct Settings {
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
     let Settings { mut server, force } = settings;
     let variables = protect_secrets(&mut server);
-    let located = globals.locate_config()?;
+    let located = globals.locate_config_to_write()?;
     let dir = located
         .path
         .parent()

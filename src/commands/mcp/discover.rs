@@ -6,9 +6,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
-use super::discovery::{Outcome, discover_one, known_footprints, record, tokenizer};
+use super::discovery::{Outcome, discover_one};
 use super::{Targets, for_each_server, ms, report_failure};
-use crate::config::tools::ToolsFile;
+use crate::config::tools::{ToolsFile, edit_tools, entry_matches, rfc3339, tokenizer};
 use crate::config::tools_path;
 use crate::error::no;
 use crate::mcp;
@@ -44,7 +44,8 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     }
     let tools_file = tools_path(&targets.config_path);
     let previous = ToolsFile::load(&tools_file)?;
-    let known = Arc::new(known_footprints(&previous));
+    let known = Arc::new(previous.known_footprints());
+    let discovered_at = rfc3339(jiff::Timestamp::now());
     // Load the tokenizer while the servers start, unless every server has a counted entry.
     let needs_tokenizer = targets.servers.iter().any(|s| {
         previous
@@ -85,6 +86,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             opts.clone(),
             bars[i].clone(),
             known.clone(),
+            discovered_at.clone(),
         )
     }));
     let _ = multi.clear();
@@ -92,22 +94,30 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         let _ = l.join();
     }
 
+    // Drift: the stored entry is not what the server serves now, by its stored hash or by
+    // its tools hashed again.
     let changed = |o: &Outcome| match &o.result {
-        Ok(f) => {
-            previous
-                .get(&o.name)
-                .and_then(|e| e.get("tools_hash"))
-                .and_then(Value::as_str)
-                != Some(f.hash.as_str())
-        }
+        Ok(f) => !previous
+            .get(&o.name)
+            .is_some_and(|e| entry_matches(e, &f.hash)),
         Err(_) => false,
     };
+    let mut wrote = false;
     if !check {
         let ok: Vec<(&str, &Value)> = outcomes
             .iter()
             .filter_map(|o| o.result.as_ref().ok().map(|f| (o.name.as_str(), &f.entry)))
             .collect();
-        record(&tools_file, &ok)?;
+        if !ok.is_empty() {
+            wrote = edit_tools(&tools_file, |f| {
+                // An unchanged server keeps its entry, `discovered_at` and all.
+                let mut changed = false;
+                for (name, entry) in &ok {
+                    changed |= f.record(name, (*entry).clone());
+                }
+                Ok(changed)
+            })?;
+        }
     }
 
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
@@ -176,8 +186,10 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 report_failure(printer, &o.name, o.step, e);
             }
         }
-        if !check && failed < outcomes.len() {
+        if wrote {
             printer.info(format!("wrote `{}`", tools_file.display()));
+        } else if !check && failed < outcomes.len() {
+            printer.info(format!("`{}` is up to date", tools_file.display()));
         }
     }
     if failed > 0 {

@@ -17,7 +17,7 @@ use super::{Probe, Targets, discovery, how_to_start, ms, probe, referenced_varia
 use crate::catalog::install::{self, Installer};
 use crate::catalog::{Catalog, Entry, Kind, PypiLaunch, Runner, Setting, Values, Variant};
 use crate::config::secret::{has_literal, looks_secret};
-use crate::config::tools::ToolsFile;
+use crate::config::tools::{ToolsFile, edit_tools};
 use crate::config::{
     self, ConfigFile, EnvResolver, Server, Transport, dotenv, tools_path, valid_name,
 };
@@ -80,6 +80,7 @@ impl Checks for McpClient {
             opts.clone(),
             bar,
             known,
+            crate::config::tools::rfc3339(jiff::Timestamp::now()),
         ))
     }
 }
@@ -115,7 +116,7 @@ pub(crate) fn setup(
     catalog: &Catalog,
     mut deps: Deps<'_>,
 ) -> anyhow::Result<()> {
-    let located = globals.locate_config()?;
+    let located = globals.locate_config_to_write()?;
     let file = ConfigFile::load(&located.path)?;
     let project = located
         .path
@@ -473,7 +474,7 @@ pub(crate) fn setup(
     if s.discover {
         let tools_file = tools_path(&located.path);
         let previous = ToolsFile::load(&tools_file)?;
-        let known = Arc::new(discovery::known_footprints(&previous));
+        let known = Arc::new(previous.known_footprints());
         let spinner = printer.spinner(format!("discovering the tools of `{name}`"));
         // The discovery sets the message to its step; the prefix keeps the server's name.
         spinner.set_style(
@@ -487,7 +488,10 @@ pub(crate) fn setup(
         spinner.finish_and_clear();
         match found.result {
             Ok(f) => {
-                discovery::record(&tools_file, &[(name.as_str(), &f.entry)])?;
+                edit_tools(&tools_file, |t| {
+                    t.record(&name, f.entry.clone());
+                    Ok(())
+                })?;
                 printer.info(format!(
                     "wrote {} of `{name}` (about {} tokens) to `{}`",
                     count_tools(f.tools),
@@ -1092,6 +1096,7 @@ mod tests {
                 color: crate::printer::ColorChoice::Never,
                 pricing: None,
                 db: None,
+                now: jiff::Timestamp::now(),
             }
         }
         fn config(&self) -> Option<String> {

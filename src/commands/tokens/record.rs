@@ -139,14 +139,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         match r.cost_source {
             CostSource::Unpriced => {}
             _ => printer.info(format!(
-                "{verb} 1 request: `{}`, {} tokens, {} ({})",
+                "{verb} 1 request: `{}`, {}, {} ({})",
                 r.model,
-                super::thousands(
+                super::plural(
                     (r.tokens.input
                         + r.tokens.output
                         + r.tokens.cache_read
                         + r.tokens.cache_write_5m
-                        + r.tokens.cache_write_1h) as i64
+                        + r.tokens.cache_write_1h) as i64,
+                    "token"
                 ),
                 money(r.cost_micros),
                 r.cost_source.as_str()
@@ -160,7 +161,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         ));
         printer.hint("give its cost with `--cost USD`, or its price with `--pricing FILE`");
     }
-    check_budgets_after(&store, printer, Some(r.cost_micros))
+    check_budgets_after(&store, printer, globals.now, Some(r.cost_micros))
 }
 
 /// One line of `--jsonl`: the flags' names in snake_case.
@@ -484,13 +485,11 @@ fn run_jsonl(
         ));
     }
     if unpriced > 0 {
-        let models: Vec<String> = unpriced_models.iter().map(|m| format!("`{m}`")).collect();
-        printer.warn(format!(
-            "{} no price and were recorded as unpriced: {}",
-            super::plural(unpriced as i64, "request")
-                + if unpriced == 1 { " has" } else { " have" },
-            models.join(", ")
+        printer.warn(super::unpriced_message(
+            unpriced as i64,
+            ("was recorded as unpriced", "were recorded as unpriced"),
+            &unpriced_models.into_iter().collect::<Vec<_>>(),
         ));
     }
-    check_budgets_after(&store, printer, Some(max_cost))
+    check_budgets_after(&store, printer, globals.now, Some(max_cost))
 }

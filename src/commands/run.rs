@@ -7,7 +7,7 @@
 //! SIGTERM, SIGHUP) reaches the command itself, and its exit status is the one the caller sees.
 //! Elsewhere the command is started as a child and its exit code is returned.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use crate::config::dotenv;
@@ -41,11 +41,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         }
         None => {
             let located = globals.locate_config()?;
-            let dir = located
-                .path
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| globals.project_dir.clone());
+            let dir = located.dir();
             let path = dir.join(dotenv::DOTENV_FILE);
             path.is_file().then_some(path)
         }

@@ -13,6 +13,17 @@ pub struct Located {
     pub exists: bool,
 }
 
+impl Located {
+    /// The folder the file is (or will be) in: where its `.env` and `.mcp.tools.json` sit, and
+    /// where its stdio servers start.
+    pub fn dir(&self) -> PathBuf {
+        self.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
 /// `--config FILE` when given (relative to the project dir); else `.mcp.json` in the project dir or
 /// the nearest parent that has one (a folder of that name is passed over); else a new
 /// `.mcp.json` in the project dir. A folder where the file would be is an error.

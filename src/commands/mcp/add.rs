@@ -27,11 +27,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let Settings { mut server, force } = settings;
     let variables = protect_secrets(&mut server);
     let located = globals.locate_config_to_write()?;
-    let dir = located
-        .path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| globals.project_dir.clone());
+    let dir = located.dir();
     let dotenv_path = dir.join(dotenv::DOTENV_FILE);
 
     // A secret literal goes to `.env` (as `setup` does), asked at a terminal, else stored: the

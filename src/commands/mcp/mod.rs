@@ -49,11 +49,7 @@ impl Targets {
         } else {
             None
         };
-        let config_dir = located
-            .path
-            .parent()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| globals.project_dir.clone());
+        let config_dir = located.dir();
         let global = config
             .as_ref()
             .map(|c| c.global().clone())

@@ -117,11 +117,7 @@ pub(crate) fn setup(
 ) -> anyhow::Result<()> {
     let located = globals.locate_config_to_write()?;
     let file = ConfigFile::load(&located.path)?;
-    let project = located
-        .path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| globals.project_dir.clone());
+    let project = located.dir();
     let config_name = display_path(&located.path, &globals.project_dir);
 
     for server in file.servers() {

@@ -283,7 +283,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l cache-write-1h -d 'Tokens written to the prompt cache with a 1-hour lifetime' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l reasoning -d 'Reasoning tokens (already counted in output)' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l user -d 'Who made the request [default: $USER]' -r
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l project -d 'The project [default: the current folder\'s name]' -r
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l project -d 'The project. Without it, the request\'s project is the name of the current folder (or of `--project-dir`) [default: the current folder\'s name]' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l org -d 'The organisation, for `org:NAME` budgets' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l session -d 'A session id' -r
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l request-id -d 'The request id; recording the same id again updates the row' -r
@@ -302,7 +302,7 @@ complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subc
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s q -l quiet -d 'Print less on stderr'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s v -l verbose -d 'Print more on stderr (repeat for more)'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -l no-input -d 'Never prompt; a missing required value is an error naming the flag that supplies it'
-complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s h -l help -d 'Print help'
+complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from record" -s V -l version -d 'Print version'
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -l path -d 'Read logs from this folder instead of the agent\'s default' -r -F
 complete -c aimcp -n "__fish_aimcp_using_subcommand tokens; and __fish_seen_subcommand_from import" -s C -l project-dir -d 'Act as if started in DIR' -r -F

@@ -35,7 +35,7 @@ impl Period {
 pub struct Budget {
     pub id: i64,
     pub period: Period,
-    pub limit_micros: i64,
+    pub limit_nanos: i64,
     pub scope: Scope,
     /// Warning, critical and exceeded levels, in percent of the limit.
     pub thresholds: [i64; 3],
@@ -64,7 +64,7 @@ impl Level {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub budget: Budget,
-    pub spent_micros: i64,
+    pub spent_nanos: i64,
     /// Spent over limit, in hundredths of a percent (10000 = 100 %).
     pub basis_points: i64,
     pub level: Level,
@@ -83,7 +83,7 @@ pub fn level(spent: i64, limit: i64, thresholds: [i64; 3]) -> (i64, Level) {
     let bp = if limit <= 0 {
         if spent > 0 { i64::MAX / 4 } else { 0 }
     } else {
-        ((spent as i128 * 10_000) / limit as i128) as i64
+        ((spent as i128 * 10_000) / limit as i128).min(i64::MAX as i128) as i64
     };
     let reached = |t: i64| spent as i128 * 100 >= t as i128 * limit as i128;
     let passed = |t: i64| spent as i128 * 100 > t as i128 * limit as i128;
@@ -102,16 +102,16 @@ pub fn level(spent: i64, limit: i64, thresholds: [i64; 3]) -> (i64, Level) {
 pub fn add(
     conn: &Connection,
     period: Period,
-    limit_micros: i64,
+    limit_nanos: i64,
     scope: &Scope,
     thresholds: [i64; 3],
 ) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO budgets (period, limit_micros, scope, warn_percent, critical_percent, \
+        "INSERT INTO budgets (period, limit_nanos, scope, warn_percent, critical_percent, \
          exceeded_percent, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             period.as_str(),
-            limit_micros,
+            limit_nanos,
             scope.to_string(),
             thresholds[0],
             thresholds[1],
@@ -128,7 +128,7 @@ pub fn remove(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
 
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Budget>> {
     let mut stmt = conn.prepare(
-        "SELECT id, period, limit_micros, scope, warn_percent, critical_percent, exceeded_percent \
+        "SELECT id, period, limit_nanos, scope, warn_percent, critical_percent, exceeded_percent \
          FROM budgets ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -136,7 +136,7 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Budget>> {
         Ok(Budget {
             id: r.get(0)?,
             period: Period::parse(&r.get::<_, String>(1)?),
-            limit_micros: r.get(2)?,
+            limit_nanos: r.get(2)?,
             scope: Scope::parse(&scope).unwrap_or(Scope::Global),
             thresholds: [r.get(4)?, r.get(5)?, r.get(6)?],
         })
@@ -168,7 +168,7 @@ impl Calendar {
     }
 }
 
-/// How far each budget is spent, with `add` micro-dollars added to daily and monthly spend (an
+/// How far each budget is spent, with `add` nano-dollars added to daily and monthly spend (an
 /// estimate for `check`). Per-request budgets look at `request` when given, else at the
 /// costliest request of today.
 pub fn status(
@@ -181,19 +181,21 @@ pub fn status(
     let mut out = Vec::new();
     for b in budgets {
         let spent = match b.period {
-            Period::Daily => total(conn, cal.day_start, cal.day_end, &b.scope)?.cost_micros + add,
-            Period::Monthly => {
-                total(conn, cal.month_start, cal.month_end, &b.scope)?.cost_micros + add
-            }
+            Period::Daily => total(conn, cal.day_start, cal.day_end, &b.scope)?
+                .cost_nanos
+                .saturating_add(add),
+            Period::Monthly => total(conn, cal.month_start, cal.month_end, &b.scope)?
+                .cost_nanos
+                .saturating_add(add),
             Period::PerRequest => match request {
                 Some(e) => e,
                 None => max_request_cost(conn, cal.day_start, cal.day_end, &b.scope)?,
             },
         };
-        let (basis_points, level) = level(spent, b.limit_micros, b.thresholds);
+        let (basis_points, level) = level(spent, b.limit_nanos, b.thresholds);
         out.push(Status {
             budget: b.clone(),
-            spent_micros: spent,
+            spent_nanos: spent,
             basis_points,
             level,
         });

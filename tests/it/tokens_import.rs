@@ -140,7 +140,7 @@ fn claude_code_logs_are_read_once_per_request() {
     );
     let rows = env.sql(
         "SELECT request_id, model, project, session, input, output, cache_read, cache_write_5m, \
-         cache_write_1h, cost_micros, cost_source FROM requests ORDER BY ts",
+         cache_write_1h, cost_nanos, cost_source FROM requests ORDER BY ts",
     );
     // msg_01A, the largest of its three lines:
     //   4 × $3 + 300 × $15 + 20,000 × $0.30 + 1,000 × $3.75 + 2,000 × $6 (per million)
@@ -157,13 +157,13 @@ fn claude_code_logs_are_read_once_per_request() {
             "20000",
             "1000",
             "2000",
-            "26262",
+            "26262000",
             "computed"
         ]
     );
     // the subagent's request: 2,000 × $1 + 400 × $5 = $0.004
     assert_eq!(rows[1][0], "msg_01C:req_01C");
-    assert_eq!(rows[1][9], "4000");
+    assert_eq!(rows[1][9], "4000000");
     assert_eq!(rows[2][0], "msg_01B:req_01B");
     // no cwd in the line: the project folder's name
     assert_eq!(rows[3][2], "home-alice-notes");
@@ -371,8 +371,8 @@ fn a_killed_import_is_completed_by_the_next_one() {
     );
     // the rollups hold exactly what the rows hold
     assert_eq!(
-        env.sql("SELECT sum(output), sum(cost_micros) FROM rollup_hour"),
-        env.sql("SELECT sum(output), sum(cost_micros) FROM requests")
+        env.sql("SELECT sum(output), sum(cost_nanos) FROM rollup_hour"),
+        env.sql("SELECT sum(output), sum(cost_nanos) FROM requests")
     );
     assert_eq!(
         env.sql_i64("SELECT count(*) FROM requests WHERE output != 50"),
@@ -460,7 +460,7 @@ fn codex_totals_become_per_session_deltas() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rows = env.sql(
-        "SELECT model, project, session, input, cache_read, output, reasoning, cost_micros \
+        "SELECT model, project, session, input, cache_read, output, reasoning, cost_nanos \
          FROM requests ORDER BY ts",
     );
     // gpt-5-codex: $1.25 input, $0.125 cached, $10 output per million
@@ -477,7 +477,7 @@ fn codex_totals_become_per_session_deltas() {
                 "8000",
                 "500",
                 "200",
-                "8500"
+                "8500000"
             ],
             vec![
                 "gpt-5-codex",
@@ -487,7 +487,7 @@ fn codex_totals_become_per_session_deltas() {
                 "12000",
                 "1000",
                 "500",
-                "15250"
+                "15250000"
             ],
         ]
     );

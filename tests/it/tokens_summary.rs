@@ -161,7 +161,7 @@ fn grouping_by_model_and_user_and_csv() {
     assert_eq!(
         run.stdout,
         "month,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,cost_usd\n\
-         2026-03,3,2001000,1001000,8000,1000000,4010000,33.270400\n"
+         2026-03,3,2001000,1001000,8000,1000000,4010000,33.270400000\n"
     );
 }
 
@@ -296,9 +296,9 @@ fn grouped_sums_match_the_rows_in_any_zone() {
     for table in ["rollup", "rollup_day", "rollup_hour"] {
         assert_eq!(
             env.sql(&format!(
-                "SELECT sum(requests), sum(input), sum(cost_micros) FROM {table}"
+                "SELECT sum(requests), sum(input), sum(cost_nanos) FROM {table}"
             )),
-            env.sql("SELECT count(*), sum(input), sum(cost_micros) FROM requests"),
+            env.sql("SELECT count(*), sum(input), sum(cost_nanos) FROM requests"),
             "{table}"
         );
     }
@@ -330,7 +330,7 @@ fn grouped_sums_match_the_rows_in_any_zone() {
                 "SELECT {by}, count(*), sum(input), sum(output), sum(cache_read), \
                  sum(cache_write_5m + cache_write_1h), \
                  sum(input + output + cache_read + cache_write_5m + cache_write_1h), \
-                 printf('%d.%06d', sum(cost_micros) / 1000000, sum(cost_micros) % 1000000) \
+                 printf('%d.%09d', sum(cost_nanos) / 1000000000, sum(cost_nanos) % 1000000000) \
                  FROM requests WHERE ts >= {start} AND ts < {end} GROUP BY 1"
             ))
             .into_iter()

@@ -89,7 +89,7 @@ pub fn list(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
                     "id": b.id,
                     "period": b.period.as_str(),
                     "scope": b.scope.to_string(),
-                    "limit_usd": usd_json(b.limit_micros),
+                    "limit_usd": usd_json(b.limit_nanos),
                     "thresholds": b.thresholds,
                 })
             })
@@ -107,7 +107,7 @@ pub fn list(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         table.add_row(vec![
             Cell::new(b.id),
             Cell::new(b.period.as_str()),
-            Cell::new(money(b.limit_micros)).set_alignment(CellAlignment::Right),
+            Cell::new(money(b.limit_nanos)).set_alignment(CellAlignment::Right),
             Cell::new(b.scope.to_string()),
             Cell::new(format!(
                 "{}/{}/{} %",
@@ -162,8 +162,8 @@ pub(crate) fn print_statuses(statuses: &[Status], printer: &Printer) -> anyhow::
             Cell::new(s.budget.id),
             Cell::new(s.budget.period.as_str()),
             Cell::new(s.budget.scope.to_string()),
-            Cell::new(money(s.spent_micros)).set_alignment(CellAlignment::Right),
-            Cell::new(money(s.budget.limit_micros)).set_alignment(CellAlignment::Right),
+            Cell::new(money(s.spent_nanos)).set_alignment(CellAlignment::Right),
+            Cell::new(money(s.budget.limit_nanos)).set_alignment(CellAlignment::Right),
             Cell::new(format!("{:.1}%", s.percent())).set_alignment(CellAlignment::Right),
             Cell::new(bar(s)),
             Cell::new(s.level.as_str()),

@@ -159,7 +159,7 @@ fn totals_json(t: &Totals) -> serde_json::Map<String, Value> {
     m.insert("cache_read_tokens".into(), json!(t.cache_read));
     m.insert("cache_write_tokens".into(), json!(t.cache_write()));
     m.insert("total_tokens".into(), json!(t.total_tokens()));
-    m.insert("cost_usd".into(), usd_json(t.cost_micros));
+    m.insert("cost_usd".into(), usd_json(t.cost_nanos));
     m.insert("cache_write_5m_tokens".into(), json!(t.cache_write_5m));
     m.insert("cache_write_1h_tokens".into(), json!(t.cache_write_1h));
     m.insert("reasoning_tokens".into(), json!(t.reasoning));
@@ -173,8 +173,8 @@ pub(crate) fn status_json(s: &Status) -> Value {
         "id": s.budget.id,
         "scope": s.budget.scope.to_string(),
         "period": s.budget.period.as_str(),
-        "limit_usd": usd_json(s.budget.limit_micros),
-        "spent_usd": usd_json(s.spent_micros),
+        "limit_usd": usd_json(s.budget.limit_nanos),
+        "spent_usd": usd_json(s.spent_nanos),
         "percent": s.percent(),
         "level": s.level.as_str(),
     })
@@ -245,7 +245,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 rows.push((n, t));
             }
         }
-        rows.sort_by(|a, b| b.1.cost_micros.cmp(&a.1.cost_micros).then(a.0.cmp(&b.0)));
+        rows.sort_by(|a, b| b.1.cost_nanos.cmp(&a.1.cost_nanos).then(a.0.cmp(&b.0)));
     }
     let mut totals = Totals::default();
     for (_, t) in &rows {
@@ -277,8 +277,8 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     // the previous period of the same length, month to date and the projection
     let len = w.end - w.start;
     let previous = usage::total(conn, w.start - len, w.start, &Scope::Global)?;
-    let change = (previous.cost_micros > 0).then(|| {
-        (totals.cost_micros - previous.cost_micros) as f64 * 100.0 / previous.cost_micros as f64
+    let change = (previous.cost_nanos > 0).then(|| {
+        (totals.cost_nanos - previous.cost_nanos) as f64 * 100.0 / previous.cost_nanos as f64
     });
     let cal = Calendar::at(now, &tz)?;
     let mtd = usage::total(conn, cal.month_start, cal.month_end, &Scope::Global)?;
@@ -286,8 +286,10 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let week_ms = 7 * 86_400_000i64;
     let recent = usage::total(conn, now_ms - week_ms, now_ms + 1, &Scope::Global)?;
     let remaining = (cal.month_end - now_ms).max(0);
-    let projected =
-        mtd.cost_micros + (recent.cost_micros as i128 * remaining as i128 / week_ms as i128) as i64;
+    // (a projection may pass what the store holds: clamped, never overflowed)
+    let projected = (mtd.cost_nanos as i128
+        + recent.cost_nanos as i128 * remaining as i128 / week_ms as i128)
+        .min(i64::MAX as i128) as i64;
 
     // budgets
     let mut statuses = Vec::new();
@@ -296,7 +298,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         statuses = budgets::status(conn, &list, &cal, 0, None)?;
     }
     let one_off_status = one_off.map(|limit| {
-        let (bp, level) = budgets::level(totals.cost_micros, limit, [80, 90, 100]);
+        let (bp, level) = budgets::level(totals.cost_nanos, limit, [80, 90, 100]);
         (limit, bp, level)
     });
 
@@ -308,7 +310,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "scope": "global",
                 "period": "window",
                 "limit_usd": usd_json(limit),
-                "spent_usd": usd_json(totals.cost_micros),
+                "spent_usd": usd_json(totals.cost_nanos),
                 "percent": bp as f64 / 100.0,
                 "level": level.as_str(),
             }));
@@ -332,11 +334,11 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             "time_zone": tz.iana_name().unwrap_or("local"),
             "cache_hit_rate": cache_hit_rate(&totals).map(|r| (r * 100.0).round() / 10_000.0),
             "previous": {
-                "cost_usd": usd_json(previous.cost_micros),
+                "cost_usd": usd_json(previous.cost_nanos),
                 "requests": previous.requests,
                 "change_percent": change.map(|c| (c * 10.0).round() / 10.0),
             },
-            "month_to_date_usd": usd_json(mtd.cost_micros),
+            "month_to_date_usd": usd_json(mtd.cost_nanos),
             "projected_month_usd": usd_json(projected),
             "unpriced": {"requests": totals.unpriced, "models": unpriced_models},
         }))?;
@@ -356,7 +358,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 t.cache_read,
                 t.cache_write(),
                 t.total_tokens(),
-                format_usd(t.cost_micros)
+                format_usd(t.cost_nanos)
             ));
         }
         printer.write(&out)?;
@@ -384,7 +386,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             ] {
                 cells.push(Cell::new(thousands(v)).set_alignment(CellAlignment::Right));
             }
-            cells.push(Cell::new(money(t.cost_micros)).set_alignment(CellAlignment::Right));
+            cells.push(Cell::new(money(t.cost_nanos)).set_alignment(CellAlignment::Right));
             cells
         };
         for (k, t) in &rows {
@@ -409,7 +411,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         let days = (w.last_day - w.first_day).get_days() + 1;
         notes.push(format!(
             "previous {days} days: {}{}",
-            money(previous.cost_micros),
+            money(previous.cost_nanos),
             match change {
                 Some(c) => format!(" ({c:+.1}% now)"),
                 None => String::new(),
@@ -417,7 +419,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         ));
         notes.push(format!(
             "month to date: {}; projected month-end: {} (at the last 7 days' rate)",
-            money(mtd.cost_micros),
+            money(mtd.cost_nanos),
             money(projected)
         ));
         printer.write(&(notes.join("\n") + "\n"))?;
@@ -448,7 +450,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "nearly spent"
             },
             bp as f64 / 100.0,
-            money(totals.cost_micros),
+            money(totals.cost_nanos),
             money(limit)
         );
         if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {

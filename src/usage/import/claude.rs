@@ -169,7 +169,7 @@ pub fn parse(
             .and_then(|n| crate::pricing::parse_usd(&n.to_string()))
         {
             // the log's own cost; the price table wins when it knows the model
-            r.cost_micros = c;
+            r.cost_nanos = c;
             r.cost_source = CostSource::Given;
         }
         match key {

@@ -6,11 +6,14 @@
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
+
+use crate::commands::completions::{catalog_ids, server_names};
 
 /// MCP servers for a project, and what AI use costs.
 ///
 /// `aimcp mcp ...` sets up, tests and discovers Model Context Protocol servers in `.mcp.json`
-/// (the file Claude Code and Cursor read). `aimcp tokens ...` keeps a local ledger of token usage
+/// (the project file Claude Code reads). `aimcp tokens ...` keeps a local ledger of token usage
 /// and cost, with budgets that can fail a CI job.
 #[derive(Debug, Parser)]
 #[command(
@@ -27,42 +30,46 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading of the options every command takes, apart from the command's own (as uv does).
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Act as if started in DIR
-    #[arg(short = 'C', long = "project-dir", value_name = "DIR", global = true)]
+    #[arg(short = 'C', long = "project-dir", value_name = "DIR", global = true, help_heading = GLOBAL)]
     pub project_dir: Option<PathBuf>,
 
     /// Use this `.mcp.json` instead of searching for one
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
 
     /// Machine output: exactly one JSON document on stdout; no prompts, no progress
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
 
     /// Print less on stderr
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, help_heading = GLOBAL, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more on stderr (repeat for more)
-    #[arg(short, long, global = true, action = ArgAction::Count)]
+    /// Print more on stderr: `-v` the servers started and contacted, `-vv` also the JSON-RPC
+    /// messages (`-vvv` whole)
+    #[arg(short, long, global = true, help_heading = GLOBAL, action = ArgAction::Count)]
     pub verbose: u8,
 
     /// Never prompt; a missing required value is an error naming the flag that supplies it
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_input: bool,
 
     /// When to use colour (`NO_COLOR` is honoured too)
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN", global = true)]
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN", global = true, help_heading = GLOBAL)]
     pub color: ColorArg,
 
     /// Extra prices in LiteLLM's `model_prices_and_context_window.json` shape, over the built-in table
-    #[arg(long, value_name = "FILE", env = "AIMCP_PRICING", global = true)]
+    #[arg(long, value_name = "FILE", env = "AIMCP_PRICING", global = true, help_heading = GLOBAL)]
     pub pricing: Option<PathBuf>,
 
     /// The usage store [default: <data dir>/aimcp/usage.db]
-    #[arg(long, value_name = "FILE", env = "AIMCP_DB", global = true)]
+    #[arg(long, value_name = "FILE", env = "AIMCP_DB", global = true, help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
 }
 
@@ -82,6 +89,16 @@ pub enum Command {
     /// The usage ledger: record, import, summarise, budget and check token costs
     #[command(subcommand)]
     Tokens(TokensCommand),
+
+    /// Run a command (e.g. `claude`) with the project's `.env` added to its environment
+    ///
+    /// So that `${VAR}` in `.mcp.json` resolves in any MCP client: Claude Code and others do not
+    /// read `.env` themselves. Variables already exported win over `.env`. The command replaces
+    /// aimcp (on Unix), so signals reach it and its exit status is aimcp's.
+    #[command(
+        after_help = "Examples:\n  aimcp run -- claude\n  aimcp run --env-file .env.local -- cursor ."
+    )]
+    Run(RunArgs),
 
     /// Print a shell completion script
     Completions(CompletionsArgs),
@@ -136,6 +153,7 @@ pub enum McpCommand {
 #[derive(Debug, Args)]
 pub struct McpSetupArgs {
     /// Catalog entry to set up (asked for at a terminal when left out)
+    #[arg(add = ArgValueCandidates::new(catalog_ids))]
     pub entry: Option<String>,
 
     /// How the entry runs, where it has several ways (e.g. github: remote | docker)
@@ -200,12 +218,14 @@ pub struct McpAddArgs {
     pub transport: Option<TransportArg>,
 
     /// An environment variable for the server, as KEY=VALUE (repeatable); a value under a
-    /// secret-looking key is written as `${KEY}`, never as the value
+    /// secret-looking key is written as `${KEY}` and stored in the project's `.env` (mode 0600,
+    /// in `.gitignore`; asked at a terminal). To keep it out of every file, pass
+    /// `KEY='${KEY}'` and export KEY
     #[arg(long = "env", short = 'e', value_name = "KEY=VALUE")]
     pub env: Vec<String>,
 
     /// An HTTP header, as 'Name: value' (repeatable); a secret-looking literal value is written as
-    /// a `${VAR}` reference
+    /// a `${VAR}` reference and stored in `.env` like `--env`
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub header: Vec<String>,
 
@@ -230,12 +250,14 @@ pub struct McpAddArgs {
 #[derive(Debug, Args)]
 pub struct McpGetArgs {
     /// The server's name
+    #[arg(add = ArgValueCandidates::new(server_names))]
     pub name: String,
 }
 
 #[derive(Debug, Args)]
 pub struct McpRemoveArgs {
     /// The server's name
+    #[arg(add = ArgValueCandidates::new(server_names))]
     pub name: String,
 
     /// Do not ask for confirmation
@@ -246,6 +268,7 @@ pub struct McpRemoveArgs {
 #[derive(Debug, Args)]
 pub struct McpDiscoverArgs {
     /// Servers to discover [default: every enabled server]
+    #[arg(add = ArgValueCandidates::new(server_names))]
     pub names: Vec<String>,
 
     /// Write nothing; exit 1 when any server's tool surface differs from `.mcp.tools.json`
@@ -265,10 +288,11 @@ pub struct McpDiscoverArgs {
 #[derive(Debug, Args)]
 pub struct McpTestArgs {
     /// Servers to test [default: every enabled server]
-    #[arg(conflicts_with = "url")]
+    #[arg(conflicts_with = "url", add = ArgValueCandidates::new(server_names))]
     pub names: Vec<String>,
 
     /// Seconds allowed for each server's start and for every request
+    /// [default: `global_config.timeout`, else 30]
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
 
@@ -297,7 +321,12 @@ pub struct McpTestArgs {
 #[derive(Debug, Args)]
 pub struct McpCallArgs {
     /// SERVER TOOL, or only TOOL with `--url` or `-- COMMAND`
-    #[arg(value_name = "SERVER TOOL", required = true, num_args = 1..=2)]
+    #[arg(
+        value_name = "SERVER TOOL",
+        required = true,
+        num_args = 1..=2,
+        add = ArgValueCandidates::new(server_names)
+    )]
     pub positional: Vec<String>,
 
     /// The tool's arguments, as a JSON object
@@ -305,6 +334,7 @@ pub struct McpCallArgs {
     pub args: String,
 
     /// Seconds allowed for the server's start and for the call
+    /// [default: `global_config.timeout`, else 30]
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
 
@@ -491,7 +521,7 @@ pub enum GroupByArg {
 
 #[derive(Debug, Args)]
 pub struct TokensSummaryArgs {
-    /// The last N days, today included
+    /// The last N days, today included [default: 7]
     #[arg(long, value_name = "N", conflicts_with = "since")]
     pub days: Option<u32>,
 
@@ -508,11 +538,11 @@ pub struct TokensSummaryArgs {
     pub by: GroupByArg,
 
     /// Check a one-off budget (USD) for the shown window
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub budget: Option<String>,
 
-    /// Time zone for days (IANA name) [default: the local zone]
-    #[arg(long, value_name = "ZONE")]
+    /// Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]
+    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
     pub tz: Option<String>,
 
     /// CSV on stdout
@@ -537,15 +567,15 @@ pub enum TokensBudgetCommand {
     .args(["daily", "monthly", "per_request"])))]
 pub struct TokensBudgetSetArgs {
     /// A daily limit in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub daily: Option<String>,
 
     /// A monthly limit in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub monthly: Option<String>,
 
     /// A limit for any single request, in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub per_request: Option<String>,
 
     /// What the budget covers: global, user:NAME, project:NAME or org:NAME
@@ -566,7 +596,7 @@ pub struct TokensBudgetRemoveArgs {
 #[derive(Debug, Args)]
 pub struct TokensCheckArgs {
     /// Add this cost (USD) to what has been spent before checking
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub estimate: Option<String>,
 
     /// Check only the budgets of this scope
@@ -585,11 +615,11 @@ pub struct TokensPricesArgs {
     .args(["csv", "jsonl"])))]
 pub struct TokensExportArgs {
     /// CSV with a header line
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub csv: bool,
 
     /// One JSON object a line
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub jsonl: bool,
 
     /// From this date (YYYY-MM-DD or RFC 3339)
@@ -602,6 +632,17 @@ pub struct TokensExportArgs {
 }
 
 // ---- completions ----------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Read variables from FILE instead of the `.env` beside `.mcp.json`
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+
+    /// After `--`: the command and its arguments
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {

@@ -21,6 +21,29 @@ use crate::cli::{Cli, Command, McpCommand, TokensBudgetCommand, TokensCommand};
 use crate::printer::Printer;
 use crate::settings::Globals;
 
+/// Parses the process's command line and runs it. A command line clap refuses is exit 2; with
+/// `--json` among the arguments, that error is a JSON document on stdout too.
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    commands::completions::complete_if_asked();
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(err) => {
+            let json = json_requested(std::env::args_os().skip(1));
+            let printer = Printer::new(&printer::PrinterOptions {
+                json,
+                ..Default::default()
+            });
+            ExitCode::from(printer.clap_error(&err, json))
+        }
+    }
+}
+
+/// `--json` appears among the arguments, before any `--`.
+fn json_requested(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    args.take_while(|a| a != "--").any(|a| a == "--json")
+}
+
 /// Runs a parsed command line and returns the process's exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let globals = Globals::from_args(&cli.global);
@@ -30,7 +53,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(err) => {
             let code = error::exit_code(&err);
             if error::find_fail(&err).is_none_or(|f| f.code != error::Code::BrokenPipe) {
-                printer.error(&err);
+                printer.fail(&err, code);
             }
             ExitCode::from(code)
         }
@@ -38,7 +61,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
-    use crate::commands::{completions, mcp, tokens};
+    use crate::commands::{completions, mcp, run, tokens};
     match command {
         Command::Mcp(cmd) => match cmd {
             McpCommand::Setup(a) => mcp::setup::run(g, settings::mcp_setup(a)?, p),
@@ -67,6 +90,7 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
             TokensCommand::Prices(a) => tokens::prices::run(g, settings::tokens_prices(a)?, p),
             TokensCommand::Export(a) => tokens::export::run(g, settings::tokens_export(a)?, p),
         },
+        Command::Run(a) => run::run(g, settings::run(a)?, p),
         Command::Completions(a) => completions::completions(a.shell, p),
         Command::Man => completions::man(p),
     }

@@ -1,8 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = aimcp::cli::Cli::parse();
-    aimcp::run(cli)
+    aimcp::main()
 }

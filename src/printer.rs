@@ -7,6 +7,8 @@
 
 use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use comfy_table::{ContentArrangement, Table, presets};
@@ -43,6 +45,30 @@ pub struct Printer {
     stdout_tty: bool,
     stderr_tty: bool,
     interactive: bool,
+    /// Running under GitHub Actions (`GITHUB_ACTIONS=true`): annotations are written.
+    github: bool,
+    /// A JSON document was written on stdout (shared by clones), so a final error must not
+    /// write a second one.
+    json_written: Arc<AtomicBool>,
+}
+
+/// The document a failing `--json` run leaves on stdout.
+#[derive(Debug, Serialize)]
+pub struct ErrorDocument<'a> {
+    pub error: ErrorBody<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    /// The error's first line, without `error: `.
+    pub message: &'a str,
+    /// The `hint:` lines.
+    pub hints: &'a [String],
+    /// The process's exit code.
+    pub code: u8,
+    /// The `Caused by:` lines, outermost first.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub causes: &'a [String],
 }
 
 impl Printer {
@@ -65,6 +91,8 @@ impl Printer {
             stdout_tty,
             stderr_tty,
             interactive: stdin_tty && stderr_tty && !opts.no_input && !opts.json && !ci,
+            github: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            json_written: Arc::default(),
         }
     }
 
@@ -78,6 +106,8 @@ impl Printer {
             stdout_tty: false,
             stderr_tty: false,
             interactive: false,
+            github: false,
+            json_written: Arc::default(),
         }
     }
 
@@ -108,9 +138,23 @@ impl Printer {
         self.stderr_tty
     }
 
-    /// Progress bars and spinners may be drawn.
+    /// Progress bars and spinners may be drawn (not with `-v`, whose lines they would break).
     pub fn shows_progress(&self) -> bool {
-        self.stderr_tty && !self.json && !self.quiet
+        self.stderr_tty && !self.json && !self.quiet && self.verbose == 0
+    }
+
+    /// The MCP client's trace for `-v` (servers started and contacted), `-vv` (JSON-RPC
+    /// messages, cut short) and `-vvv` (whole messages), on stderr; none without `-v` or with
+    /// `--quiet`.
+    pub fn mcp_trace(&self) -> Option<crate::mcp::Trace> {
+        if self.verbose == 0 || self.quiet {
+            return None;
+        }
+        let printer = self.clone();
+        Some(crate::mcp::Trace::new(self.verbose, move |line| {
+            let text = printer.paint(line, "2");
+            printer.stderr(&text);
+        }))
     }
 
     // ---- stdout ----------------------------------------------------------------------------
@@ -132,6 +176,7 @@ impl Printer {
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> anyhow::Result<()> {
         let mut text = serde_json::to_string_pretty(value)?;
         text.push('\n');
+        self.json_written.store(true, Ordering::SeqCst);
         self.write(&text)
     }
 
@@ -211,24 +256,24 @@ impl Printer {
         }
     }
 
-    /// A line for a CI system (a GitHub Actions workflow command such as `::warning::...`),
-    /// written on stdout where the runner reads it, unless stdout holds a JSON document.
-    pub fn annotation(&self, text: impl Display) {
-        if self.json {
-            self.stderr(&text.to_string());
-        } else {
-            let _ = self.line(text);
+    /// Under GitHub Actions, a workflow command such as `::error title=TITLE::TEXT` that the
+    /// runner turns into an annotation; nothing elsewhere. It goes to stderr, which the runner
+    /// reads as it reads stdout, so that it never lands in the CSV or JSON a command prints.
+    pub fn annotation(&self, kind: Annotation, title: &str, text: impl Display) {
+        if self.github {
+            self.stderr(&annotation_line(kind, title, &text.to_string()));
         }
     }
 
     /// Reports an error: `error: ...`, `Caused by:` lines, then `hint:` lines.
     pub fn error(&self, err: &anyhow::Error) {
+        let (message, causes, hints) = error_parts(err);
+        self.error_lines(&message, &causes, &hints);
+    }
+
+    fn error_lines(&self, message: &str, causes: &[String], hints: &[String]) {
         let prefix = self.paint("error", "1;31");
-        let mut chain = err.chain();
-        if let Some(top) = chain.next() {
-            self.stderr(&format!("{prefix}: {top}"));
-        }
-        let causes: Vec<String> = chain.map(|c| c.to_string()).collect();
+        self.stderr(&format!("{prefix}: {message}"));
         if !causes.is_empty() {
             self.stderr("");
             self.stderr("Caused by:");
@@ -242,15 +287,50 @@ impl Printer {
                 }
             }
         }
-        if let Some(fail) = find_fail(err) {
-            if !fail.hints.is_empty() && (!causes.is_empty()) {
-                self.stderr("");
-            }
-            for hint in &fail.hints {
-                let prefix = self.paint("hint", "1;36");
-                self.stderr(&format!("{prefix}: {hint}"));
-            }
+        if !hints.is_empty() && !causes.is_empty() {
+            self.stderr("");
         }
+        for hint in hints {
+            let prefix = self.paint("hint", "1;36");
+            self.stderr(&format!("{prefix}: {hint}"));
+        }
+    }
+
+    /// Reports the error that ends the run, with its exit code: on stderr as [`Printer::error`]
+    /// does, and with `--json` also as `{"error":{...}}` on stdout, unless the command already
+    /// wrote its document there.
+    pub fn fail(&self, err: &anyhow::Error, code: u8) {
+        let (message, causes, hints) = error_parts(err);
+        self.error_lines(&message, &causes, &hints);
+        self.error_document(&message, &causes, &hints, code);
+    }
+
+    /// Reports a command line clap could not parse (exit 2), or prints the help or version it
+    /// asked for (exit 0). With `json`, an error is also a `{"error":{...}}` document.
+    pub fn clap_error(&self, err: &clap::Error, json: bool) -> u8 {
+        let code = if err.use_stderr() { 2 } else { 0 };
+        let _ = err.print();
+        if json && code != 0 {
+            let text = err.render().to_string();
+            let (message, hints) = clap_parts(&text);
+            self.error_document(&message, &[], &hints, code);
+        }
+        code
+    }
+
+    fn error_document(&self, message: &str, causes: &[String], hints: &[String], code: u8) {
+        if !self.json || self.json_written.load(Ordering::SeqCst) {
+            return;
+        }
+        let doc = ErrorDocument {
+            error: ErrorBody {
+                message,
+                hints,
+                code,
+                causes,
+            },
+        };
+        let _ = self.json(&doc);
     }
 
     // ---- progress --------------------------------------------------------------------------
@@ -310,10 +390,83 @@ impl Printer {
     }
 }
 
+/// The level of a GitHub Actions annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Annotation {
+    Warning,
+    Error,
+}
+
+/// `::KIND title=TITLE::TEXT`, escaped as the runner expects: `%`, CR and LF everywhere, and
+/// `:` and `,` in the title too.
+fn annotation_line(kind: Annotation, title: &str, text: &str) -> String {
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let kind = match kind {
+        Annotation::Warning => "warning",
+        Annotation::Error => "error",
+    };
+    let title = data(title).replace(':', "%3A").replace(',', "%2C");
+    format!("::{kind} title={title}::{}", data(text))
+}
+
+/// An error's first line, its `Caused by:` lines and the hints of the first [`Fail`] in it.
+fn error_parts(err: &anyhow::Error) -> (String, Vec<String>, Vec<String>) {
+    let mut chain = err.chain();
+    let message = chain.next().map(|e| e.to_string()).unwrap_or_default();
+    let causes = chain.map(|c| c.to_string()).collect();
+    let hints = find_fail(err).map(|f| f.hints.clone()).unwrap_or_default();
+    (message, causes, hints)
+}
+
+/// The message and the `tip:` lines of clap's rendered error
+/// (`error: ...\n\n  tip: ...\n\nUsage: ...`).
+fn clap_parts(text: &str) -> (String, Vec<String>) {
+    let mut lines = text.lines();
+    let mut message = lines
+        .next()
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l).trim().to_string())
+        .unwrap_or_default();
+    // The rest of the first paragraph: the arguments a "required" error lists, one a line.
+    let listed: Vec<&str> = lines
+        .by_ref()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    if !listed.is_empty() {
+        message = format!("{message} {}", listed.join(", "));
+    }
+    let hints = lines
+        .filter_map(|l| l.trim().strip_prefix("tip: "))
+        .map(str::to_string)
+        .collect();
+    (message, hints)
+}
+
 fn stdout_error(err: io::Error) -> anyhow::Error {
     if err.kind() == io::ErrorKind::BrokenPipe {
         Fail::new(Code::BrokenPipe, "stdout was closed").into()
     } else {
         anyhow::Error::new(err).context("cannot write to stdout")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_are_escaped() {
+        assert_eq!(
+            annotation_line(Annotation::Error, "a: b, c", "100% of x\nnext"),
+            "::error title=a%3A b%2C c::100%25 of x%0Anext"
+        );
+        assert_eq!(
+            annotation_line(Annotation::Warning, "t", "ok"),
+            "::warning title=t::ok"
+        );
     }
 }

@@ -25,8 +25,13 @@ pub trait Prompter {
         help: Option<&str>,
         validate: Validator<'_>,
     ) -> anyhow::Result<String>;
-    /// A secret, masked while typed.
-    fn password(&mut self, message: &str, help: Option<&str>) -> anyhow::Result<String>;
+    /// A secret, masked while typed; `validate` as for [`Prompter::text`].
+    fn password(
+        &mut self,
+        message: &str,
+        help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String>;
     /// Yes or no.
     fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool>;
 }
@@ -38,19 +43,43 @@ fn map_err(err: InquireError) -> anyhow::Error {
     }
 }
 
+/// The line a picker shows when its filter matches nothing.
+const NO_MATCHES: &str = "(no matches: Backspace to change the filter)";
+
 /// The real prompts, drawn on stderr by inquire.
 #[derive(Debug, Default)]
 pub struct InquirePrompter;
 
 impl Prompter for InquirePrompter {
     fn select(&mut self, message: &str, options: &[String], start: usize) -> anyhow::Result<usize> {
-        let chosen = Select::new(message, options.to_vec())
-            .with_starting_cursor(start)
-            .with_page_size(12)
-            .with_help_message("type to filter, ↑↓ to move, enter to choose, esc to cancel")
-            .raw_prompt()
-            .map_err(map_err)?;
-        Ok(chosen.index)
+        // inquire shows an empty list when the filter matches nothing: a last line that only a
+        // filter matching nothing shows says so.
+        let default = Select::<String>::DEFAULT_SCORER;
+        let none = options.len();
+        let scorer = |input: &str, option: &String, text: &str, index: usize| -> Option<i64> {
+            if index != none {
+                return default(input, option, text, index);
+            }
+            let matched = options
+                .iter()
+                .enumerate()
+                .any(|(i, o)| default(input, o, o, i).is_some());
+            (!input.is_empty() && !matched).then_some(0)
+        };
+        let mut shown = options.to_vec();
+        shown.push(NO_MATCHES.to_string());
+        loop {
+            let chosen = Select::new(message, shown.clone())
+                .with_starting_cursor(start)
+                .with_page_size(12)
+                .with_scorer(&scorer)
+                .with_help_message("type to filter, ↑↓ to move, enter to choose, esc to cancel")
+                .raw_prompt()
+                .map_err(map_err)?;
+            if chosen.index != none {
+                return Ok(chosen.index);
+            }
+        }
     }
 
     fn text(
@@ -80,14 +109,28 @@ impl Prompter for InquirePrompter {
         prompt.prompt().map_err(map_err)
     }
 
-    fn password(&mut self, message: &str, help: Option<&str>) -> anyhow::Result<String> {
-        let mut prompt = Password::new(message)
-            .with_display_mode(PasswordDisplayMode::Masked)
-            .without_confirmation();
-        if let Some(h) = help {
-            prompt = prompt.with_help_message(h);
+    fn password(
+        &mut self,
+        message: &str,
+        help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String> {
+        // inquire's password validators must be 'static: check the answer here, and ask again
+        // with the reason where the help goes.
+        let mut note: Option<String> = None;
+        loop {
+            let mut prompt = Password::new(message)
+                .with_display_mode(PasswordDisplayMode::Masked)
+                .without_confirmation();
+            if let Some(h) = note.as_deref().or(help) {
+                prompt = prompt.with_help_message(h);
+            }
+            let value = prompt.prompt().map_err(map_err)?;
+            match validate(&value) {
+                Ok(()) => return Ok(value),
+                Err(msg) => note = Some(msg),
+            }
         }
-        prompt.prompt().map_err(map_err)
     }
 
     fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool> {
@@ -173,12 +216,19 @@ impl Prompter for ScriptedPrompter {
         Ok(value)
     }
 
-    fn password(&mut self, message: &str, _help: Option<&str>) -> anyhow::Result<String> {
-        match self.next(message)? {
-            Answer::Type(t) => Ok(t),
-            Answer::Enter => Ok(String::new()),
+    fn password(
+        &mut self,
+        message: &str,
+        _help: Option<&str>,
+        validate: Validator<'_>,
+    ) -> anyhow::Result<String> {
+        let value = match self.next(message)? {
+            Answer::Type(t) => t,
+            Answer::Enter => String::new(),
             other => anyhow::bail!("{other:?} does not answer the password `{message}`"),
-        }
+        };
+        validate(&value).map_err(|m| anyhow::anyhow!("`{message}` refused the answer: {m}"))?;
+        Ok(value)
     }
 
     fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool> {

@@ -4,11 +4,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use jiff::Timestamp;
+
 use crate::cli::{self, ColorArg, GlobalArgs};
-use crate::commands::{mcp, tokens};
+use crate::commands::{self, mcp, tokens};
 use crate::config::{Server, Transport, valid_name};
 use crate::error::usage;
 use crate::printer::{ColorChoice, PrinterOptions};
+use crate::usage::budget::Period;
 
 /// Options every command sees.
 #[derive(Debug, Clone)]
@@ -24,6 +27,17 @@ pub struct Globals {
     pub color: ColorChoice,
     pub pricing: Option<PathBuf>,
     pub db: Option<PathBuf>,
+    /// The clock: the time this run started, read once here. `AIMCP_NOW` (an RFC 3339 time)
+    /// pins it, for tests; it is not a user setting and an unreadable value is ignored.
+    pub now: Timestamp,
+}
+
+/// The run's clock: `AIMCP_NOW` (RFC 3339, for tests) when it is set and readable, else now.
+fn clock() -> Timestamp {
+    std::env::var("AIMCP_NOW")
+        .ok()
+        .and_then(|t| t.trim().parse::<Timestamp>().ok())
+        .unwrap_or_else(Timestamp::now)
 }
 
 impl Globals {
@@ -58,6 +72,7 @@ impl Globals {
             },
             pricing: pricing.as_ref().map(|p| cwd.join(p)),
             db: db.as_ref().map(|p| cwd.join(p)),
+            now: clock(),
         }
     }
 
@@ -71,8 +86,21 @@ impl Globals {
         }
     }
 
-    /// Where `.mcp.json` is (see [`crate::config::locate`]); fails when `-C` names no folder.
+    /// Where `.mcp.json` is, for a command that reads it (see [`crate::config::locate_existing`]:
+    /// a file named with `--config` must exist); fails when `-C` names no folder.
     pub fn locate_config(&self) -> anyhow::Result<crate::config::Located> {
+        self.check_project_dir()?;
+        crate::config::locate_existing(&self.project_dir, self.config.as_deref())
+    }
+
+    /// Where `.mcp.json` is or will be, for a command that writes it (`add`, `setup`): a file
+    /// named with `--config` is created when missing.
+    pub fn locate_config_to_write(&self) -> anyhow::Result<crate::config::Located> {
+        self.check_project_dir()?;
+        crate::config::locate(&self.project_dir, self.config.as_deref())
+    }
+
+    fn check_project_dir(&self) -> anyhow::Result<()> {
         if !self.project_dir.is_dir() {
             return Err(usage(format!(
                 "project folder `{}` does not exist",
@@ -80,10 +108,7 @@ impl Globals {
             ))
             .into());
         }
-        Ok(crate::config::locate(
-            &self.project_dir,
-            self.config.as_deref(),
-        ))
+        Ok(())
     }
 }
 
@@ -115,6 +140,19 @@ pub fn parse_header(text: &str) -> anyhow::Result<(String, String)> {
             Ok((k.trim().to_string(), v.trim().to_string()))
         }
         _ => Err(usage(format!("invalid `--header {text}`: expected 'Name: value'")).into()),
+    }
+}
+
+/// A money flag in micro-dollars. A negative amount is named as such (clap takes `-5` as a value
+/// only because the flag allows it, so that this message can name the flag).
+fn usd(flag: &str, text: Option<String>) -> anyhow::Result<Option<i64>> {
+    match text {
+        None => Ok(None),
+        Some(t) if t.trim_start().trim_start_matches('$').starts_with('-') => Err(usage(format!(
+            "invalid `{flag} {t}`: must be a non-negative number of US dollars"
+        ))
+        .into()),
+        Some(t) => tokens::parse_usd_flag(flag, &t).map(Some),
     }
 }
 
@@ -418,8 +456,8 @@ pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summa
             cli::GroupByArg::User => tokens::summary::GroupBy::User,
             cli::GroupByArg::Project => tokens::summary::GroupBy::Project,
         },
-        budget,
-        tz,
+        budget: usd("--budget", budget)?,
+        tz: tokens::zone(tz.as_deref())?,
         csv,
     })
 }
@@ -434,18 +472,29 @@ pub fn tokens_budget_set(
         scope,
         thresholds,
     } = a;
+    let limit = match (
+        usd("--daily", daily)?,
+        usd("--monthly", monthly)?,
+        usd("--per-request", per_request)?,
+    ) {
+        (Some(v), _, _) => (Period::Daily, v),
+        (_, Some(v), _) => (Period::Monthly, v),
+        (_, _, Some(v)) => (Period::PerRequest, v),
+        _ => return Err(usage("give one of `--daily`, `--monthly` or `--per-request`").into()),
+    };
     Ok(tokens::budget::SetSettings {
-        daily,
-        monthly,
-        per_request,
-        scope,
-        thresholds,
+        limit,
+        scope: tokens::parse_scope(&scope)?,
+        thresholds: tokens::budget::parse_thresholds(&thresholds)?,
     })
 }
 
 pub fn tokens_check(a: cli::TokensCheckArgs) -> anyhow::Result<tokens::check::Settings> {
     let cli::TokensCheckArgs { estimate, scope } = a;
-    Ok(tokens::check::Settings { estimate, scope })
+    Ok(tokens::check::Settings {
+        estimate: usd("--estimate", estimate)?,
+        scope: scope.as_deref().map(tokens::parse_scope).transpose()?,
+    })
 }
 
 pub fn tokens_prices(a: cli::TokensPricesArgs) -> anyhow::Result<tokens::prices::Settings> {
@@ -468,5 +517,22 @@ pub fn tokens_export(a: cli::TokensExportArgs) -> anyhow::Result<tokens::export:
         },
         since,
         until,
+    })
+}
+
+pub fn run(a: cli::RunArgs) -> anyhow::Result<commands::run::Settings> {
+    let cli::RunArgs { env_file, command } = a;
+    let Some((program, args)) = command.split_first() else {
+        return Err(usage("missing the command to run")
+            .hint("`aimcp run -- COMMAND [ARG]...`, e.g. `aimcp run -- claude`")
+            .into());
+    };
+    if program.is_empty() {
+        return Err(usage("the command to run is empty").into());
+    }
+    Ok(commands::run::Settings {
+        env_file,
+        program: program.clone(),
+        args: args.to_vec(),
     })
 }

@@ -179,6 +179,13 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> anyhow::Result<String> {
     });
     let started = Instant::now();
     let status = loop {
+        if interrupt::interrupted() {
+            kill_group(&mut child);
+            let _ = child.wait();
+            let _ = out_reader.join();
+            let _ = err_reader.join();
+            return Err(crate::error::cancelled().into());
+        }
         if let Some(status) = child.try_wait()? {
             break Some(status);
         }
@@ -214,25 +221,34 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> anyhow::Result<String> {
 }
 
 /// Ctrl-C while an install runs: the child has its own process group (so that a time limit can
-/// kill all of it), which the terminal's SIGINT does not reach. This handler kills that group and
-/// exits 130 before anything was written.
+/// kill all of it), which the terminal's SIGINT does not reach. This handler kills that group;
+/// [`run`] then returns [`crate::error::cancelled`], so the caller clears its spinner and exits
+/// 130 before anything was written.
 mod interrupt {
     #[cfg(unix)]
-    use std::sync::atomic::{AtomicI32, Ordering};
+    use std::sync::atomic::AtomicI32;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     #[cfg(unix)]
     static GROUP: AtomicI32 = AtomicI32::new(0);
 
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
     #[cfg(unix)]
     extern "C" fn on_signal(_: libc::c_int) {
+        INTERRUPTED.store(true, Ordering::SeqCst);
         let pgid = GROUP.load(Ordering::SeqCst);
-        // SAFETY: kill(2) and _exit(2) are async-signal-safe.
-        unsafe {
-            if pgid > 0 {
+        if pgid > 0 {
+            // SAFETY: kill(2) is async-signal-safe.
+            unsafe {
                 libc::kill(-pgid, libc::SIGKILL);
             }
-            libc::_exit(130);
         }
+    }
+
+    /// Whether Ctrl-C (or SIGTERM) arrived since the guard was installed.
+    pub fn interrupted() -> bool {
+        INTERRUPTED.load(Ordering::SeqCst)
     }
 
     /// Restores the previous handlers when dropped.
@@ -243,6 +259,7 @@ mod interrupt {
 
     impl Guard {
         pub fn install() -> Guard {
+            INTERRUPTED.store(false, Ordering::SeqCst);
             #[cfg(unix)]
             {
                 let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;

@@ -59,6 +59,9 @@ pub enum Kind {
     Paths,
     /// Yes or no: `true`, or left out.
     Bool,
+    /// An IANA time zone name (`Europe/Paris`), checked against the time zone database.
+    #[serde(rename = "timezone")]
+    TimeZone,
 }
 
 /// A value the entry needs from the user.
@@ -561,6 +564,22 @@ impl Variant {
 mod tests {
     use super::*;
 
+    #[test]
+    fn built_in_docker_images_are_pinned_to_a_version() {
+        for e in &Catalog::built_in().entries {
+            for v in e.variants.iter().filter(|v| v.runner == Runner::Docker) {
+                let image = v.package.as_deref().unwrap_or("");
+                let tag = image.rsplit_once(':').map(|(_, t)| t).unwrap_or("");
+                assert!(
+                    !tag.is_empty() && tag != "latest" && !tag.contains('/'),
+                    "`{}` ({}) runs `{image}`: pin a version tag",
+                    e.id,
+                    v.id
+                );
+            }
+        }
+    }
+
     fn render(entry: &str, variant: &str, values: &[(&str, &str)]) -> Server {
         let catalog = Catalog::built_in();
         let entry = catalog.entry(entry).unwrap();
@@ -648,7 +667,7 @@ mod tests {
                 "GITHUB_TOOLSETS=repos,issues",
                 "-e",
                 "GITHUB_READ_ONLY=true",
-                "ghcr.io/github/github-mcp-server"
+                "ghcr.io/github/github-mcp-server:v1.11.0"
             ]
         );
         assert_eq!(

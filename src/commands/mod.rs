@@ -2,4 +2,5 @@
 
 pub mod completions;
 pub mod mcp;
+pub mod run;
 pub mod tokens;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::fsutil::{lock_dir, write_atomic};
+use super::spans::{self, Kind, Node, Splice, Style};
 use super::{GlobalConfig, Server, Transport};
 use crate::error::usage;
 
@@ -32,23 +33,36 @@ const KNOWN_KEYS: &[&str] = &[
     "type", "command", "args", "env", "url", "headers", "enabled", "disabled",
 ];
 
-/// A loaded `.mcp.json`: the document as written plus the servers read from it.
+/// A loaded `.mcp.json`: the text as written, the spans of its members (for edits that leave
+/// every other byte alone) and the servers read from it.
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
     path: PathBuf,
     exists: bool,
+    /// The file as read (with its BOM, if it had one): saving compares against it.
+    original: String,
+    /// The current text, without the BOM.
     text: String,
+    bom: bool,
+    root: Node,
     doc: Map<String, Value>,
     layout: Layout,
-    indent: String,
-    trailing_newline: bool,
+    style: Style,
     servers: Vec<Server>,
     global: GlobalConfig,
+    /// Set when an edit produced text that does not read back (a bug): saving refuses.
+    broken: Option<String>,
 }
+
+/// A new file: what a first `upsert` edits.
+const NEW_FILE: &str = "{\n  \"mcpServers\": {}\n}\n";
 
 impl ConfigFile {
     /// Loads and checks a file; a missing file is an empty, new one.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
+        if path.is_dir() {
+            return Err(not_a_file(path).into());
+        }
         let text = match std::fs::read(path) {
             Ok(bytes) => Some(
                 String::from_utf8(bytes)
@@ -63,63 +77,66 @@ impl ConfigFile {
         };
         match text {
             Some(text) => Self::parse(path, text),
-            None => Ok(Self::new_empty(path)),
-        }
-    }
-
-    fn new_empty(path: &Path) -> Self {
-        let mut doc = Map::new();
-        doc.insert("mcpServers".into(), Value::Object(Map::new()));
-        ConfigFile {
-            path: path.to_path_buf(),
-            exists: false,
-            text: String::new(),
-            doc,
-            layout: Layout::McpServers,
-            indent: "  ".into(),
-            trailing_newline: true,
-            servers: Vec::new(),
-            global: GlobalConfig::default(),
+            None => {
+                let mut file = Self::parse(path, NEW_FILE.to_string())?;
+                file.exists = false;
+                file.original = String::new();
+                Ok(file)
+            }
         }
     }
 
     /// Parses and checks the text of a file at `path`.
-    pub fn parse(path: &Path, text: String) -> anyhow::Result<Self> {
+    pub fn parse(path: &Path, original: String) -> anyhow::Result<Self> {
         let shown = path.display();
-        let value: Value = if text.trim().is_empty() {
-            Value::Object(Map::new())
-        } else {
-            serde_json::from_str(&text).map_err(|e| {
-                let msg = e.to_string();
-                let msg = msg
-                    .rsplit_once(" at line ")
-                    .map(|(m, _)| m.to_string())
-                    .unwrap_or(msg);
-                usage(format!(
-                    "`{shown}`:{}:{}: invalid JSON: {msg}",
-                    e.line(),
-                    e.column()
-                ))
-            })?
+        let (bom, text) = match original.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest.to_string()),
+            None => (false, original.clone()),
         };
+        if text.trim().is_empty() {
+            return Err(usage(format!("`{shown}` is empty"))
+                .hint("write `{\"mcpServers\": {}}` in it, or delete it")
+                .into());
+        }
+        let value: Value = serde_json::from_str(&text).map_err(|e| json_error(path, &text, &e))?;
         let Value::Object(doc) = value else {
             return Err(usage(format!("`{shown}`:1: the top level must be a JSON object")).into());
         };
-        let layout = if doc.contains_key("mcpServers") || !doc.contains_key("servers") {
-            Layout::McpServers
-        } else {
-            Layout::Servers
+        let root = spans::scan(&text)
+            .ok_or_else(|| usage(format!("`{shown}`: cannot read the layout of the file")))?;
+        check_duplicates(path, &text, &root, &[])?;
+        let section = |key: &str| root.member(key).map(|m| m.key_start);
+        let layout = match (section("mcpServers"), section("servers")) {
+            (Some(a), Some(b)) => {
+                let (first, second, at, first_at) = if a < b {
+                    ("mcpServers", "servers", b, a)
+                } else {
+                    ("servers", "mcpServers", a, b)
+                };
+                return Err(usage(format!(
+                    "`{shown}`:{}: both `{first}` and `{second}` (first at line {}); a file uses one layout",
+                    spans::line_at(&text, at),
+                    spans::line_at(&text, first_at)
+                ))
+                .hint("move every server into `mcpServers` (what Claude Code reads) and delete `servers`")
+                .into());
+            }
+            (None, Some(_)) => Layout::Servers,
+            _ => Layout::McpServers,
         };
         let mut file = ConfigFile {
             path: path.to_path_buf(),
             exists: true,
-            indent: detect_indent(&text),
-            trailing_newline: text.ends_with('\n') || text.trim().is_empty(),
+            original,
+            style: Style::of(&text),
+            bom,
+            root,
             text,
             doc,
             layout,
             servers: Vec::new(),
             global: GlobalConfig::default(),
+            broken: None,
         };
         file.servers = file.read_servers()?;
         file.global = file.read_global()?;
@@ -128,8 +145,11 @@ impl ConfigFile {
 
     fn err_at(&self, keys: &[&str], message: String) -> anyhow::Error {
         let path = keys.join(".");
-        let line = line_of(&self.text, keys)
-            .map(|l| format!(":{l}"))
+        // The deepest key of the chain that is in the file.
+        let line = (1..=keys.len())
+            .rev()
+            .find_map(|n| self.root.member_at(&keys[..n]))
+            .map(|m| format!(":{}", spans::line_at(&self.text, m.key_start)))
             .unwrap_or_default();
         usage(format!(
             "`{}`{line}: `{path}`: {message}",
@@ -146,6 +166,18 @@ impl ConfigFile {
         let Value::Object(section) = section else {
             return Err(self.err_at(&[key], "expected an object of servers".into()));
         };
+        if section.contains_key("") {
+            let line = self
+                .root
+                .member_at(&[key, ""])
+                .map(|m| format!(":{}", spans::line_at(&self.text, m.key_start)))
+                .unwrap_or_default();
+            return Err(usage(format!(
+                "`{}`{line}: `{key}`: a server name cannot be empty",
+                self.path.display()
+            ))
+            .into());
+        }
         section
             .iter()
             .map(|(name, entry)| self.read_server(name, entry))
@@ -402,79 +434,159 @@ impl ConfigFile {
 
     // ---- editing ---------------------------------------------------------------------------
 
-    /// Adds a server, or replaces the one of the same name in place (its position and the keys
-    /// aimcp does not know are kept). Returns true when it replaced one.
+    /// Adds a server after the last one, or edits the one of the same name in place: only the
+    /// fields that differ are rewritten, and every other byte of the file stays as it was
+    /// (other servers, key order, unknown keys, indentation, line endings). Returns true when it
+    /// replaced one.
     pub fn upsert(&mut self, server: &Server) -> bool {
         let key = self.layout.key();
-        let section = self
-            .doc
-            .entry(key.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !section.is_object() {
-            *section = Value::Object(Map::new());
-        }
-        let Value::Object(section) = section else {
-            unreachable!("made an object above")
-        };
-        let mut entry = server_entry(server, self.layout);
-        let replaced = if let Some(Value::Object(old)) = section.get(&server.name) {
-            for (k, v) in old {
-                if !KNOWN_KEYS.contains(&k.as_str()) {
-                    entry.insert(k.clone(), v.clone());
+        let entry = server_entry(server, self.layout);
+        let Some(old) = self.server(&server.name).cloned() else {
+            let splice = match self.root.value_at(&[key]) {
+                Some(section) => spans::insert_member(
+                    &self.text,
+                    section,
+                    &server.name,
+                    &Value::Object(entry),
+                    &self.style,
+                ),
+                None => {
+                    let mut section = Map::new();
+                    section.insert(server.name.clone(), Value::Object(entry));
+                    spans::insert_member(
+                        &self.text,
+                        &self.root,
+                        key,
+                        &Value::Object(section),
+                        &self.style,
+                    )
                 }
-            }
-            true
-        } else {
-            false
+            };
+            self.splice(splice);
+            return false;
         };
-        section.insert(server.name.clone(), Value::Object(entry));
+        if old == *server {
+            return true;
+        }
+        let raw = self.raw_server(&server.name).cloned().unwrap_or_default();
+        // Changed values in place, then new fields after the last one, then the known fields
+        // the new entry does not have (so that an entry is never left empty on the way).
+        for (k, v) in &entry {
+            if raw.get(k).is_some_and(|old| old != v) {
+                self.edit_entry(&server.name, |text, obj, style| {
+                    obj.member(k)
+                        .map(|m| spans::replace_value(text, m, v, style))
+                });
+            }
+        }
+        for (k, v) in &entry {
+            let implied = match k.as_str() {
+                // Without `type`, a `command` means stdio and a `url` http.
+                "type" => matches!(server.transport, Transport::Stdio | Transport::Http),
+                "args" => v.as_array().is_some_and(Vec::is_empty),
+                "enabled" => v == &Value::Bool(true),
+                _ => false,
+            };
+            if !raw.contains_key(k) && !implied {
+                self.edit_entry(&server.name, |text, obj, style| {
+                    Some(spans::insert_member(text, obj, k, v, style))
+                });
+            }
+        }
+        for k in raw.keys() {
+            if KNOWN_KEYS.contains(&k.as_str()) && !entry.contains_key(k) {
+                self.edit_entry(&server.name, |_, obj, _| {
+                    let i = obj.members().iter().position(|m| &m.key == k)?;
+                    Some(spans::remove_member(obj, i))
+                });
+            }
+        }
+        self.reparse();
         match self.servers.iter_mut().find(|s| s.name == server.name) {
             Some(s) => *s = server.clone(),
             None => self.servers.push(server.clone()),
         }
-        replaced
+        true
     }
 
-    /// Removes a server; returns false when there was none of that name.
+    /// Removes a server with the separator before it (or after it, for the first); returns false
+    /// when there was none of that name.
     pub fn remove(&mut self, name: &str) -> bool {
         let key = self.layout.key();
-        let removed = self
-            .doc
-            .get_mut(key)
-            .and_then(Value::as_object_mut)
-            .and_then(|m| m.shift_remove(name))
-            .is_some();
+        let Some(section) = self.root.value_at(&[key]) else {
+            return false;
+        };
+        let Some(i) = section.members().iter().position(|m| m.key == name) else {
+            return false;
+        };
+        let splice = spans::remove_member(section, i);
+        self.splice(splice);
         self.servers.retain(|s| s.name != name);
-        removed
+        true
     }
 
-    /// The file's text as it would be saved: the same layout, key order and indentation.
+    /// Applies one splice to a server's entry object, found afresh in the current text.
+    fn edit_entry(&mut self, name: &str, make: impl FnOnce(&str, &Node, &Style) -> Option<Splice>) {
+        let key = self.layout.key();
+        let Some(obj) = self.root.value_at(&[key, name]) else {
+            return;
+        };
+        if let Some(splice) = make(&self.text, obj, &self.style) {
+            self.text = splice.apply(&self.text);
+            if let Some(root) = spans::scan(&self.text) {
+                self.root = root;
+            }
+        }
+    }
+
+    fn splice(&mut self, splice: Splice) {
+        self.text = splice.apply(&self.text);
+        self.reparse();
+    }
+
+    /// Reads the document back after an edit, so that spans, servers and raw entries agree
+    /// with the text.
+    fn reparse(&mut self) {
+        match Self::parse(&self.path, self.render()) {
+            Ok(f) => {
+                self.root = f.root;
+                self.doc = f.doc;
+                self.servers = f.servers;
+                self.global = f.global;
+            }
+            // An edit that breaks the file is a bug; never save it.
+            Err(e) => self.broken = Some(format!("{e:#}")),
+        }
+    }
+
+    /// The file's text as it would be saved.
     pub fn render(&self) -> String {
-        render_json(
-            &Value::Object(self.doc.clone()),
-            &self.indent,
-            self.trailing_newline,
-        )
+        if self.bom {
+            format!("\u{feff}{}", self.text)
+        } else {
+            self.text.clone()
+        }
     }
 
     /// True when saving would change the file on disk.
     pub fn is_changed(&self) -> bool {
-        if !self.exists {
-            return true;
-        }
-        let before: Value = serde_json::from_str(&self.text).unwrap_or(Value::Null);
-        // Compare in order, not as maps: a reordering is a change.
-        render_json(&before, &self.indent, self.trailing_newline) != self.render()
+        !self.exists || self.render() != self.original
     }
 
     /// Saves atomically when something changed; returns whether it wrote.
     pub fn save(&mut self) -> anyhow::Result<bool> {
+        if let Some(e) = &self.broken {
+            anyhow::bail!(
+                "internal error: an edit of `{}` did not read back, nothing was written: {e}",
+                self.path.display()
+            );
+        }
         if !self.is_changed() {
             return Ok(false);
         }
         let text = self.render();
         write_atomic(&self.path, text.as_bytes(), None)?;
-        self.text = text;
+        self.original = text;
         self.exists = true;
         Ok(true)
     }
@@ -572,37 +684,103 @@ pub fn render_json(value: &Value, indent: &str, trailing_newline: bool) -> Strin
     text
 }
 
-/// The indentation unit of a JSON text: the leading whitespace of its first indented line.
-fn detect_indent(text: &str) -> String {
-    text.lines()
-        .skip(1)
-        .find_map(|line| {
-            let ws: String = line
-                .chars()
-                .take_while(|c| *c == ' ' || *c == '\t')
-                .collect();
-            (!ws.is_empty() && ws.len() < line.len()).then_some(ws)
-        })
-        .unwrap_or_else(|| "  ".to_string())
+/// ``error: `.mcp.json` is a folder, not a file``.
+pub(crate) fn not_a_file(path: &Path) -> crate::error::Fail {
+    usage(format!("`{}` is a folder, not a file", path.display()))
+        .hint("remove or rename the folder, or name a file with `--config FILE`")
 }
 
-/// The 1-based line where a chain of keys appears (each searched after the previous one).
-fn line_of(text: &str, keys: &[&str]) -> Option<usize> {
-    let mut pos = 0;
-    for key in keys {
-        let needle = serde_json::to_string(key).ok()?;
-        let mut from = pos;
-        loop {
-            let at = from + text[from..].find(&needle)?;
-            let after = text[at + needle.len()..].trim_start();
-            if after.starts_with(':') {
-                pos = at;
-                break;
-            }
-            from = at + needle.len();
+/// A serde_json error as a user reads it: the real line and column, and a hint for comments.
+pub(crate) fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> crate::error::Fail {
+    let msg = e.to_string();
+    let mut msg = msg
+        .rsplit_once(" at line ")
+        .map(|(m, _)| m.to_string())
+        .unwrap_or(msg);
+    let (mut line, mut column) = (e.line(), e.column());
+    if e.classify() == serde_json::error::Category::Eof {
+        // serde_json points past the end (column 0 of a line that is not there); point at the
+        // last character instead.
+        let end = text.trim_end().len();
+        if end > 0 {
+            let last = text[..end].char_indices().last().map_or(0, |(i, _)| i);
+            let line_start = text[..last].rfind('\n').map_or(0, |i| i + 1);
+            line = spans::line_at(text, last);
+            column = text[line_start..=last].chars().count();
         }
+        msg = msg.replace("EOF while parsing ", "the file ends in the middle of ");
     }
-    Some(text[..pos].matches('\n').count() + 1)
+    let mut fail = usage(format!(
+        "`{}`:{line}:{column}: invalid JSON: {msg}",
+        path.display()
+    ));
+    if let Some(at) = spans::find_comment(text) {
+        fail = fail.hint(format!(
+            "JSON has no comments: remove the one at line {} (Claude Code cannot read this file either)",
+            spans::line_at(text, at)
+        ));
+    }
+    fail
+}
+
+/// A key that appears twice in one object is data lost on the next save (serde_json keeps the
+/// last): refuse it, naming both lines.
+fn check_duplicates(path: &Path, text: &str, node: &Node, keys: &[&str]) -> anyhow::Result<()> {
+    match &node.kind {
+        Kind::Object(members) => {
+            // The first earlier member of the same name: a scan for small objects, a map for
+            // large ones (a section of thousands of servers).
+            let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+            for (i, m) in members.iter().enumerate() {
+                let earlier = if members.len() <= 16 {
+                    members[..i]
+                        .iter()
+                        .find(|e| e.key == m.key)
+                        .map(|e| e.key_start)
+                } else {
+                    seen.get(m.key.as_str()).copied()
+                };
+                if let Some(first) = earlier {
+                    let what = match keys {
+                        [] => format!("key `{}`", m.key),
+                        [s] if *s == "mcpServers" || *s == "servers" => {
+                            format!("server `{}`", m.key)
+                        }
+                        [s, name] if *s == "mcpServers" || *s == "servers" => {
+                            format!("field `{}` in server `{name}`", m.key)
+                        }
+                        _ => format!("key `{}` in `{}`", m.key, keys.join(".")),
+                    };
+                    return Err(usage(format!(
+                        "`{}`:{}: duplicate {what} (first at line {})",
+                        path.display(),
+                        spans::line_at(text, m.key_start),
+                        spans::line_at(text, first)
+                    ))
+                    .hint("keep one of them; aimcp will not guess which")
+                    .into());
+                }
+                if members.len() > 16 {
+                    seen.insert(&m.key, m.key_start);
+                }
+            }
+            for m in members {
+                if matches!(m.value.kind, Kind::Scalar) {
+                    continue;
+                }
+                let mut path_keys = keys.to_vec();
+                path_keys.push(&m.key);
+                check_duplicates(path, text, &m.value, &path_keys)?;
+            }
+        }
+        Kind::Array(items) => {
+            for item in items.iter().filter(|i| !matches!(i.kind, Kind::Scalar)) {
+                check_duplicates(path, text, item, keys)?;
+            }
+        }
+        Kind::Scalar => {}
+    }
+    Ok(())
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -705,5 +883,68 @@ mod tests {
         );
         assert!(f.remove("b"));
         assert!(!f.render().contains("\"b\""));
+    }
+
+    #[test]
+    fn a_replaced_entry_changes_only_the_fields_that_differ() {
+        let text = "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\", \"args\": [\"1\"], \"note\": {\"k\": 1}},\n    \"b\": {\"command\": \"y\"}\n  }\n}\n";
+        let mut f = parse(text).unwrap();
+        // The same server again: nothing to do.
+        let a = f.server("a").unwrap().clone();
+        assert!(f.upsert(&a));
+        assert!(!f.is_changed());
+        // New args: only the args value changes, on one line as before.
+        let mut a2 = a.clone();
+        a2.args = vec!["2".into(), "3".into()];
+        f.upsert(&a2);
+        assert_eq!(
+            f.render(),
+            text.replace("\"args\": [\"1\"]", "\"args\": [\"2\", \"3\"]")
+        );
+        // To http: `command` and `args` go, `url` comes; no `type`, since `url` implies http.
+        let web = Server::remote("a", Transport::Http, "https://x/mcp");
+        f.upsert(&web);
+        assert!(
+            f.render()
+                .contains("\"a\": {\"note\": {\"k\": 1}, \"url\": \"https://x/mcp\"},"),
+            "{}",
+            f.render()
+        );
+        assert_eq!(f.server("a"), Some(&web));
+        // To sse: `type` is needed.
+        let sse = Server::remote("a", Transport::Sse, "https://x/sse");
+        f.upsert(&sse);
+        assert_eq!(f.server("a").unwrap().transport, Transport::Sse);
+        assert!(f.render().contains("\"type\": \"sse\""), "{}", f.render());
+        // `disabled: true` is read, and replaced by `enabled` when it changes.
+        let mut f = parse(r#"{"mcpServers": {"a": {"command": "x", "disabled": true}}}"#).unwrap();
+        assert!(!f.server("a").unwrap().enabled);
+        let mut on = f.server("a").unwrap().clone();
+        on.enabled = true;
+        f.upsert(&on);
+        assert_eq!(f.render(), r#"{"mcpServers": {"a": {"command": "x"}}}"#);
+        assert!(f.server("a").unwrap().enabled);
+    }
+
+    #[test]
+    fn a_new_file_and_a_file_without_a_section() {
+        let mut f = ConfigFile::load(Path::new("/nonexistent/dir/.mcp.json")).unwrap();
+        assert!(!f.exists() && f.servers().is_empty());
+        f.upsert(&Server::stdio("t", "uvx", vec!["mcp-server-time".into()]));
+        assert_eq!(
+            f.render(),
+            "{\n  \"mcpServers\": {\n    \"t\": {\n      \"type\": \"stdio\",\n      \"command\": \"uvx\",\n      \"args\": [\n        \"mcp-server-time\"\n      ]\n    }\n  }\n}\n"
+        );
+        let mut f = parse("{\n  \"$schema\": \"x\"\n}").unwrap();
+        f.upsert(&Server::stdio("t", "uvx", vec![]));
+        assert_eq!(
+            f.render(),
+            "{\n  \"$schema\": \"x\",\n  \"mcpServers\": {\n    \"t\": {\n      \"type\": \"stdio\",\n      \"command\": \"uvx\",\n      \"args\": []\n    }\n  }\n}"
+        );
+        assert!(f.remove("t"));
+        assert_eq!(
+            f.render(),
+            "{\n  \"$schema\": \"x\",\n  \"mcpServers\": {}\n}"
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use anyhow::Context;
 
 use super::fsutil::{lock_dir, write_atomic};
-use crate::error::no;
+use crate::error::{no, usage};
 
 pub const DOTENV_FILE: &str = ".env";
 
@@ -21,24 +21,66 @@ pub struct Stored {
 }
 
 /// Fails when `<dir>/.env` is tracked by git: a secret written there would be committed.
-pub fn check_not_tracked(dir: &Path) -> anyhow::Result<()> {
+/// `otherwise` is the second hint: how to keep the secret out of files with this command.
+pub fn check_not_tracked(dir: &Path, otherwise: &str) -> anyhow::Result<()> {
     if git(dir, &["ls-files", "--error-unmatch", "--", DOTENV_FILE]).is_some_and(|o| o.0) {
         return Err(no(format!(
             "`{}` is tracked by git, so a secret stored there would be committed",
             dir.join(DOTENV_FILE).display()
         ))
         .hint("untrack it with `git rm --cached .env` and add `.env` to `.gitignore`")
-        .hint("or keep the secret out of files: `--no-store-secrets` and export the variable")
+        .hint(otherwise)
         .into());
     }
     Ok(())
+}
+
+/// Reads a `.env` file, in order. A line that cannot be parsed is exit 2 naming the file and the
+/// line; the values are never part of an error.
+pub fn read(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut out = Vec::new();
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
+        match item {
+            Ok(pair) => out.push(pair),
+            Err(dotenvy::Error::LineParse(line, _)) => {
+                let number = text
+                    .find(line.as_str())
+                    .map(|at| text[..at].matches('\n').count() + 1);
+                let name = line.split('=').next().unwrap_or("").trim();
+                let name = name.strip_prefix("export ").unwrap_or(name).trim();
+                let what = if !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    format!(" (the value of `{name}`)")
+                } else {
+                    String::new()
+                };
+                let place = match number {
+                    Some(n) => format!("`{}` line {n}", path.display()),
+                    None => format!("`{}`", path.display()),
+                };
+                return Err(usage(format!("cannot parse {place}{what}"))
+                    .hint("a line is `NAME=value`; quote a value that has spaces or `#`: `NAME='a b'`")
+                    .into());
+            }
+            Err(e) => {
+                return Err(usage(format!("cannot read `{}`: {e}", path.display())).into());
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Sets `values` in `<dir>/.env` (replacing earlier lines for the same names, keeping everything
 /// else), with mode 0600; adds `.env` to `<dir>/.gitignore` when `dir` is in a git work tree and
 /// git does not ignore it yet.
 pub fn store(dir: &Path, values: &[(String, String)]) -> anyhow::Result<Stored> {
-    check_not_tracked(dir)?;
+    check_not_tracked(
+        dir,
+        "or keep the secret out of files and export the variable",
+    )?;
     let path = dir.join(DOTENV_FILE);
     {
         let _lock = lock_dir(dir)?;
@@ -190,6 +232,20 @@ mod tests {
         let old = "# mine\nexport A=1\nB = 2\nC=3";
         let new = set_values(old, &pairs(&[("B", "x"), ("D", "y")]));
         assert_eq!(new, "# mine\nexport A=1\nB=x\nC=3\nD=y\n");
+    }
+
+    #[test]
+    fn a_bad_line_names_the_file_and_line_but_not_the_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, "# c\nA=1\n\nB='unclosed secret-xyz\n").unwrap();
+        let err = read(&path).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(".env` line 4 (the value of `B`)"), "{text}");
+        assert!(!text.contains("secret-xyz"), "{text}");
+        assert_eq!(crate::error::exit_code(&err), 2);
+        std::fs::write(&path, "A=1\nexport C=\"x y\"\n").unwrap();
+        assert_eq!(read(&path).unwrap(), pairs(&[("A", "1"), ("C", "x y")]));
     }
 
     #[cfg(unix)]

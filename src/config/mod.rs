@@ -11,6 +11,7 @@ pub mod env;
 mod fsutil;
 pub mod locate;
 pub mod secret;
+mod spans;
 pub mod tools;
 
 use std::fmt;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub use document::{ConfigFile, Layout, edit, edit_at, render_json};
 pub use env::{EnvResolver, expand};
 pub use fsutil::write_atomic;
-pub use locate::{Located, locate};
+pub use locate::{Located, locate, locate_existing};
 
 /// The file names aimcp reads and writes.
 pub const CONFIG_FILE: &str = ".mcp.json";

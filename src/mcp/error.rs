@@ -2,6 +2,21 @@
 
 use std::fmt;
 
+use serde_json::Value;
+
+/// JSON-RPC's "method not found".
+pub const METHOD_NOT_FOUND: i64 = -32601;
+/// JSON-RPC's "invalid params" (MCP: an unknown tool, among others).
+pub const INVALID_PARAMS: i64 = -32602;
+
+/// An error the server answered a request with: JSON-RPC's `code`, `message` and `data`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcFailure {
+    pub code: i64,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
 /// An error from the client, with what a user needs to act on it.
 #[derive(Debug, Clone)]
 pub struct McpError {
@@ -15,6 +30,8 @@ pub struct McpError {
     pub retryable: bool,
     /// The HTTP status, when an HTTP answer was the failure.
     pub http_status: Option<u16>,
+    /// The JSON-RPC error, when the server answered the request with one.
+    pub rpc: Option<Box<RpcFailure>>,
 }
 
 impl McpError {
@@ -25,7 +42,18 @@ impl McpError {
             stderr: Vec::new(),
             retryable: false,
             http_status: None,
+            rpc: None,
         }
+    }
+
+    /// The JSON-RPC error code the server answered with, if it answered with an error.
+    pub fn rpc_code(&self) -> Option<i64> {
+        self.rpc.as_ref().map(|r| r.code)
+    }
+
+    /// The server does not have the method (JSON-RPC -32601).
+    pub fn is_method_not_found(&self) -> bool {
+        self.rpc_code() == Some(METHOD_NOT_FOUND)
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -18,12 +18,13 @@ pub mod procs;
 mod stdio;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-pub use error::{McpError, Result};
+pub use error::{INVALID_PARAMS, METHOD_NOT_FOUND, McpError, Result, RpcFailure};
 
 use crate::config::{EnvResolver, Server, Transport};
 
@@ -111,6 +112,8 @@ pub struct ConnectOptions {
     pub cwd: PathBuf,
     /// Retries of a start failure (not of a timeout), with backoff.
     pub retry_attempts: u32,
+    /// Where to tell what the client does (`-v`, `-vv`); the client prints nothing itself.
+    pub trace: Option<Trace>,
 }
 
 impl ConnectOptions {
@@ -119,8 +122,143 @@ impl ConnectOptions {
             timeout,
             cwd,
             retry_attempts: 0,
+            trace: None,
         }
     }
+
+    /// The same options, telling `trace` what the client does.
+    pub fn with_trace(mut self, trace: Option<Trace>) -> Self {
+        self.trace = trace;
+        self
+    }
+}
+
+/// A sink for lines that say what the client does, one call a line, with secrets already
+/// masked. Level 1: each server started (its command line, env values masked) or contacted
+/// (its URL as written, header values masked). Level 2: each JSON-RPC message sent (`->`) and
+/// received (`<-`), cut to [`Trace::SHORT`] characters. Level 3: whole messages.
+#[derive(Clone)]
+pub struct Trace {
+    level: u8,
+    sink: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+impl std::fmt::Debug for Trace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trace").field("level", &self.level).finish()
+    }
+}
+
+impl Trace {
+    /// How much of a message level 2 shows.
+    pub const SHORT: usize = 200;
+
+    pub fn new(level: u8, sink: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        Trace {
+            level,
+            sink: Arc::new(sink),
+        }
+    }
+
+    fn line(&self, text: &str) {
+        (self.sink)(text)
+    }
+}
+
+/// The trace of one server's session: its name and the values to mask.
+#[derive(Clone)]
+struct Tracer {
+    trace: Trace,
+    server: String,
+    secrets: Arc<Vec<String>>,
+}
+
+impl Tracer {
+    fn mask(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in self.secrets.iter() {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), "****");
+            }
+        }
+        out
+    }
+
+    fn event(&self, text: &str) {
+        self.trace
+            .line(&format!("[{}] {}", self.server, self.mask(text)));
+    }
+
+    fn message(&self, arrow: &str, msg: &Value) {
+        if self.trace.level < 2 {
+            return;
+        }
+        let text = self.mask(&serde_json::to_string(msg).unwrap_or_default());
+        let shown = if self.trace.level >= 3 || text.chars().count() <= Trace::SHORT {
+            text
+        } else {
+            let cut: String = text.chars().take(Trace::SHORT).collect();
+            format!("{cut}... ({} bytes)", text.len())
+        };
+        self.trace
+            .line(&format!("[{}] {arrow} {shown}", self.server));
+    }
+}
+
+/// The values a trace must never show for `server`: every value a `${VAR}` in its env,
+/// headers, URL or arguments expands to, every env value, and every header value (whole, and
+/// its last word: the token after `Bearer`).
+fn secrets_of(server: &Server, resolver: &EnvResolver) -> Vec<String> {
+    let expanded = std::cell::RefCell::new(Vec::new());
+    let written = server
+        .env
+        .iter()
+        .chain(&server.headers)
+        .map(|(_, v)| v.as_str())
+        .chain(server.url.as_deref())
+        .chain(server.args.iter().map(String::as_str))
+        .chain(server.command.as_deref());
+    for value in written {
+        let _ = crate::config::expand(value, &server.name, |name| {
+            let v = resolver.get(name)?;
+            if let Some(v) = &v {
+                expanded.borrow_mut().push(v.clone());
+            }
+            Ok(v)
+        });
+    }
+    let mut found = expanded.into_inner();
+    for (_, v) in server.env.iter().chain(&server.headers) {
+        if let Ok(v) = resolver.expand(v, &server.name) {
+            if let Some(word) = v.split_whitespace().last() {
+                found.push(word.to_string());
+            }
+            found.push(v);
+        }
+    }
+    // Short values would mask ordinary words; longest first, so a value is masked whole.
+    found.retain(|v| v.chars().count() >= 4);
+    found.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    found.dedup();
+    found
+}
+
+fn tracer(server: &Server, resolver: &EnvResolver, opts: &ConnectOptions) -> Option<Tracer> {
+    let trace = opts.trace.clone().filter(|t| t.level > 0)?;
+    Some(Tracer {
+        trace,
+        server: server.name.clone(),
+        secrets: Arc::new(secrets_of(server, resolver)),
+    })
+}
+
+/// `KEY=**** OTHER=****` / `Name: ****, Other: ****`: names shown, values never.
+fn masked_pairs(pairs: &[(String, String)], sep: &str, join: &str) -> String {
+    pairs
+        .iter()
+        .map(|(k, _)| format!("{k}{sep}****"))
+        .collect::<Vec<_>>()
+        .join(join)
 }
 
 enum Link {
@@ -144,6 +282,7 @@ pub struct Session {
     pub instructions: Option<String>,
     /// Which transport was used in the end (`http` may fall back to `sse`).
     pub transport: Transport,
+    tracer: Option<Tracer>,
 }
 
 /// Starts or reaches a server and does the handshake, within `opts.timeout`; start failures are
@@ -199,6 +338,7 @@ async fn connect_once(
     opts: &ConnectOptions,
 ) -> Result<Session> {
     let (tx, rx) = mpsc::channel(256);
+    let tracer = tracer(server, resolver, opts);
     let link = match server.transport {
         Transport::Stdio => {
             let env = expand_pairs(&server.env, resolver, &server.name)?;
@@ -209,6 +349,18 @@ async fn connect_once(
                 .ok_or_else(|| {
                     McpError::new(format!("server `{}` has no `command`", server.name))
                 })?;
+            if let Some(t) = &tracer {
+                let line = std::iter::once(program).chain(server.args.iter().map(String::as_str));
+                let mut text = format!(
+                    "run `{}` in `{}`",
+                    shell_words::join(line),
+                    opts.cwd.display()
+                );
+                if !server.env.is_empty() {
+                    text.push_str(&format!(" with {}", masked_pairs(&server.env, "=", " ")));
+                }
+                t.event(&text);
+            }
             Link::Stdio(stdio::StdioLink::spawn(
                 program,
                 &server.args,
@@ -223,6 +375,21 @@ async fn connect_once(
                 .url
                 .as_deref()
                 .ok_or_else(|| McpError::new(format!("server `{}` has no `url`", server.name)))?;
+            if let Some(t) = &tracer {
+                let kind = if server.transport == Transport::Sse {
+                    "sse"
+                } else {
+                    "http"
+                };
+                let mut text = format!("connect `{url}` ({kind})");
+                if !server.headers.is_empty() {
+                    text.push_str(&format!(
+                        " with {}",
+                        masked_pairs(&server.headers, ": ", ", ")
+                    ));
+                }
+                t.event(&text);
+            }
             let url = resolver
                 .expand(url, &server.name)
                 .map_err(|e| McpError::new(e.to_string()))?;
@@ -230,7 +397,8 @@ async fn connect_once(
                 Link::Sse(http::SseLink::open(&url, &headers, tx.clone()).await?)
             } else {
                 let link = Link::Http(http::HttpLink::new(&url, &headers, tx.clone())?);
-                let mut session = Session::new(link, rx, opts.timeout, Transport::Http);
+                let mut session =
+                    Session::new(link, rx, opts.timeout, Transport::Http, tracer.clone());
                 match session.initialize().await {
                     Ok(()) => return Ok(session),
                     // The old protocol answers the Streamable HTTP POST with a 4xx: fall back.
@@ -241,8 +409,16 @@ async fn connect_once(
                             Ok(l) => l,
                             Err(_) => return Err(e),
                         };
-                        let mut session =
-                            Session::new(Link::Sse(link), rx, opts.timeout, Transport::Sse);
+                        if let Some(t) = &tracer {
+                            t.event("no Streamable HTTP here: trying the legacy SSE transport");
+                        }
+                        let mut session = Session::new(
+                            Link::Sse(link),
+                            rx,
+                            opts.timeout,
+                            Transport::Sse,
+                            tracer.clone(),
+                        );
                         session.initialize().await?;
                         return Ok(session);
                     }
@@ -252,16 +428,23 @@ async fn connect_once(
         }
     };
     drop(tx);
-    let mut session = Session::new(link, rx, opts.timeout, server.transport);
+    let mut session = Session::new(link, rx, opts.timeout, server.transport, tracer);
     session.initialize().await?;
     Ok(session)
 }
 
 impl Session {
-    fn new(link: Link, rx: mpsc::Receiver<Incoming>, timeout: Duration, t: Transport) -> Self {
+    fn new(
+        link: Link,
+        rx: mpsc::Receiver<Incoming>,
+        timeout: Duration,
+        t: Transport,
+        tracer: Option<Tracer>,
+    ) -> Self {
         Session {
             link,
             rx,
+            tracer,
             next_id: 0,
             timeout,
             closed: None,
@@ -349,6 +532,9 @@ impl Session {
         if let Some(e) = &self.closed {
             return Err(e.clone());
         }
+        if let Some(t) = &self.tracer {
+            t.message("->", msg);
+        }
         let sent = match &mut self.link {
             Link::Stdio(s) => s.send(msg).await,
             Link::Http(h) => h.send(msg).await,
@@ -403,6 +589,9 @@ impl Session {
             };
             match incoming {
                 Incoming::Message(m) => {
+                    if let Some(t) = &self.tracer {
+                        t.message("<-", &m);
+                    }
                     if let Some(answer) = self.handle(m, id).await? {
                         return Ok(answer);
                     }
@@ -434,7 +623,7 @@ impl Session {
                     json!({"jsonrpc": "2.0", "id": req_id, "result": {}})
                 } else {
                     json!({"jsonrpc": "2.0", "id": req_id,
-                           "error": {"code": -32601, "message": "method not supported by aimcp"}})
+                           "error": {"code": METHOD_NOT_FOUND, "message": "method not supported by aimcp"}})
                 };
                 let _ = self.send(&reply).await;
                 Ok(None)
@@ -577,9 +766,21 @@ impl RpcError {
     fn into_mcp(self, method: &str) -> McpError {
         match self {
             RpcError::Transport(e) => e,
-            RpcError::Server { code, message, .. } => McpError::new(format!(
-                "the server answered `{method}` with error {code}: {message}"
-            )),
+            RpcError::Server {
+                code,
+                message,
+                data,
+            } => {
+                let mut err = McpError::new(format!(
+                    "the server answered `{method}` with error {code}: {message}"
+                ));
+                err.rpc = Some(Box::new(RpcFailure {
+                    code,
+                    message,
+                    data,
+                }));
+                err
+            }
         }
     }
 }
@@ -609,6 +810,33 @@ pub fn elapsed_ms(start: Instant) -> u64 {
 #[cfg(test)]
 mod rmcp_model_tests {
     use super::*;
+
+    #[test]
+    fn a_json_rpc_error_keeps_its_code_and_data_as_values() {
+        let err = RpcError::Server {
+            code: -32601,
+            message: "Method not found".into(),
+            data: Some(json!({"method": "ping"})),
+        }
+        .into_mcp("ping");
+        assert!(err.is_method_not_found());
+        assert_eq!(
+            err.rpc.as_deref(),
+            Some(&RpcFailure {
+                code: -32601,
+                message: "Method not found".into(),
+                data: Some(json!({"method": "ping"})),
+            })
+        );
+        assert_eq!(
+            err.message,
+            "the server answered `ping` with error -32601: Method not found"
+        );
+        // A transport failure has no JSON-RPC code, whatever its text says.
+        let err = RpcError::Transport(McpError::new("error -32601")).into_mcp("ping");
+        assert!(!err.is_method_not_found());
+        assert_eq!(err.rpc_code(), None);
+    }
 
     #[test]
     fn initialize_params_follow_the_spec() {

@@ -68,6 +68,8 @@ pub struct Status {
     /// Spent over limit, in hundredths of a percent (10000 = 100 %).
     pub basis_points: i64,
     pub level: Level,
+    /// Requests in the budget's period and scope that have no price, so are not in `spent`.
+    pub unpriced: i64,
 }
 
 impl Status {
@@ -105,6 +107,7 @@ pub fn add(
     limit_nanos: i64,
     scope: &Scope,
     thresholds: [i64; 3],
+    now: Timestamp,
 ) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO budgets (period, limit_nanos, scope, warn_percent, critical_percent, \
@@ -116,7 +119,7 @@ pub fn add(
             thresholds[0],
             thresholds[1],
             thresholds[2],
-            Timestamp::now().as_millisecond()
+            now.as_millisecond()
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -168,9 +171,31 @@ impl Calendar {
     }
 }
 
+/// Every budget (of `scope` only, when given) and how far it is spent at `now`, with days
+/// and months in `tz`: what `check`, `budget status`, `summary` and the warnings after a
+/// write all show. `add` and `request` are as for [`status`]. No budgets: no calendar is built.
+pub fn current(
+    conn: &Connection,
+    now: Timestamp,
+    tz: &TimeZone,
+    scope: Option<&Scope>,
+    add: i64,
+    request: Option<i64>,
+) -> anyhow::Result<Vec<Status>> {
+    let mut budgets = list(conn)?;
+    if let Some(scope) = scope {
+        budgets.retain(|b| b.scope == *scope);
+    }
+    if budgets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cal = Calendar::at(now, tz)?;
+    Ok(status(conn, &budgets, &cal, add, request)?)
+}
+
 /// How far each budget is spent, with `add` nano-dollars added to daily and monthly spend (an
 /// estimate for `check`). Per-request budgets look at `request` when given, else at the
-/// costliest request of today.
+/// costliest request of today. Requests without a price are left out of the spend, and counted.
 pub fn status(
     conn: &Connection,
     budgets: &[Budget],
@@ -180,16 +205,21 @@ pub fn status(
 ) -> rusqlite::Result<Vec<Status>> {
     let mut out = Vec::new();
     for b in budgets {
-        let spent = match b.period {
-            Period::Daily => total(conn, cal.day_start, cal.day_end, &b.scope)?
-                .cost_nanos
-                .saturating_add(add),
-            Period::Monthly => total(conn, cal.month_start, cal.month_end, &b.scope)?
-                .cost_nanos
-                .saturating_add(add),
+        let (spent, unpriced) = match b.period {
+            Period::Daily => {
+                let t = total(conn, cal.day_start, cal.day_end, &b.scope)?;
+                (t.cost_nanos.saturating_add(add), t.unpriced)
+            }
+            Period::Monthly => {
+                let t = total(conn, cal.month_start, cal.month_end, &b.scope)?;
+                (t.cost_nanos.saturating_add(add), t.unpriced)
+            }
             Period::PerRequest => match request {
-                Some(e) => e,
-                None => max_request_cost(conn, cal.day_start, cal.day_end, &b.scope)?,
+                Some(e) => (e, 0),
+                None => (
+                    max_request_cost(conn, cal.day_start, cal.day_end, &b.scope)?,
+                    total(conn, cal.day_start, cal.day_end, &b.scope)?.unpriced,
+                ),
             },
         };
         let (basis_points, level) = level(spent, b.limit_nanos, b.thresholds);
@@ -198,6 +228,7 @@ pub fn status(
             spent_nanos: spent,
             basis_points,
             level,
+            unpriced,
         });
     }
     Ok(out)

@@ -398,12 +398,31 @@ impl Store {
                 )
             })?;
         }
+        Store::connect(path, OpenFlags::SQLITE_OPEN_CREATE)
+    }
+
+    /// Opens the store for a command that only reads, creating nothing: when there is no store
+    /// (nor its folder), the command reads an empty ledger held in memory, so that it answers
+    /// as for a store with nothing in it. A store of an older schema version is migrated, as
+    /// [`Store::open`] does: its tables cannot be read as they were.
+    pub fn open_for_reading(path: &Path) -> anyhow::Result<Store> {
+        if matches!(path.try_exists(), Ok(false)) {
+            let mut store = Store {
+                conn: Connection::open_in_memory()?,
+                path: path.to_path_buf(),
+            };
+            store.migrate()?;
+            return Ok(store);
+        }
+        Store::connect(path, OpenFlags::empty())
+    }
+
+    /// Opens the file (with `create`: creating it) and migrates it.
+    fn connect(path: &Path, create: OpenFlags) -> anyhow::Result<Store> {
         let open = || -> rusqlite::Result<Connection> {
             let conn = Connection::open_with_flags(
                 path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_CREATE
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | create | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
             // a short-lived process should not pay for a checkpoint of the whole WAL when it
@@ -771,5 +790,57 @@ mod tests {
             (t.requests, t.cost_nanos, t.unpriced, t.cache_read),
             (5, exact, 1, 7)
         );
+    }
+}
+
+#[cfg(test)]
+mod reading_tests {
+    use super::*;
+
+    /// A reader creates neither the store nor its folder, and reads an empty ledger.
+    #[test]
+    fn reading_a_missing_store_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("usage.db");
+        let store = Store::open_for_reading(&path).unwrap();
+        let n: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        drop(store);
+        assert!(!dir.path().join("sub").exists());
+    }
+
+    /// A reader of a version 1 store migrates it: its tables cannot be read as they were.
+    #[test]
+    fn reading_an_old_store_migrates_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA_1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO requests (ts, provider, model, user, project, source, input, output,
+                     cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros,
+                     cost_source, success)
+                 VALUES (90000000, 'p', 'm', 'u', 'j', 'manual', 5, 1, 0, 0, 0, 0, 3, 'given', 1),
+                        (90000001, 'p', 'm', 'u', 'j', 'manual', 5, 1, 0, 0, 0, 0, 3, 'given', 1);
+                 INSERT INTO rollup VALUES (25, 'p', 'm', 'u', 'j', '', 2, 10, 2, 0, 0, 0, 0, 6, 0);
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let store = Store::open_for_reading(&path).unwrap();
+        let version: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let day: i64 = store
+            .conn()
+            .query_row("SELECT sum(requests) FROM rollup_day", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(day, 2);
     }
 }

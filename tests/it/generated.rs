@@ -35,3 +35,41 @@ fn completions_and_man_page_are_fresh() {
         "stale generated files {stale:?}: {REGENERATE}"
     );
 }
+
+/// Every `page(N)` the man page names is a page that exists: `aimcp man` writes one page, so it
+/// may name only itself (clap_mangen's SUBCOMMANDS list names `aimcp-mcp(1)` and the like).
+#[test]
+fn the_man_page_refers_only_to_pages_that_exist() {
+    let env = TestEnv::new();
+    let run = env.run(&["man"]);
+    run.assert_code(0);
+    let page = run.stdout.replace("\\-", "-");
+    let mut refs = Vec::new();
+    for (i, _) in page.match_indices("(1)") {
+        let name: String = page[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if !name.is_empty() {
+            refs.push(name);
+        }
+    }
+    let missing: Vec<&String> = refs.iter().filter(|r| r.as_str() != "aimcp").collect();
+    assert!(missing.is_empty(), "pages that do not exist: {missing:?}");
+    // The subcommands are still listed, by the names a user types.
+    for name in [
+        "aimcp mcp",
+        "aimcp tokens",
+        "aimcp completions",
+        "aimcp man",
+    ] {
+        assert!(
+            page.contains(&format!("\\fB{name}\\fR")),
+            "{name} missing from the SUBCOMMANDS section"
+        );
+    }
+}

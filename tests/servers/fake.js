@@ -93,6 +93,9 @@ function handle(msg) {
     return send({ jsonrpc: "2.0", id, result: { tools: tools(2) } });
   }
   if (method === "tools/call") {
+    if (!tools(2).some((t) => t.name === msg.params.name)) {
+      return send({ jsonrpc: "2.0", id, error: { code: -32602, message: `Unknown tool: ${msg.params.name}` } });
+    }
     return send({
       jsonrpc: "2.0",
       id,

@@ -1,14 +1,20 @@
 //! `aimcp mcp add NAME ... (-- COMMAND [ARG]... | URL)`, like `claude mcp add`.
 //!
 //! A secret-looking `--env` value or `--header` literal never reaches `.mcp.json`: the file gets a
-//! `${VAR}` reference and the user is told which variable to set.
+//! `${VAR}` reference and the value goes to the project's `.env` (mode 0600, in `.gitignore`;
+//! refused when `.env` is tracked by git), as `mcp setup` does: asked at a terminal, stored
+//! without one. To keep a value out of every file, pass the reference (`--env KEY='${KEY}'`) and
+//! export `KEY`.
+
+use std::path::Path;
 
 use serde_json::json;
 
-use super::list::server_json;
-use crate::config::{self, Server, secret};
+use super::{Variable, how_to_start, protect_secrets, referenced_variables, server_json};
+use crate::config::{self, Server, dotenv};
 use crate::error::no;
 use crate::printer::Printer;
+use crate::prompt::{InquirePrompter, Prompter};
 use crate::settings::Globals;
 
 #[derive(Debug, Clone)]
@@ -17,18 +23,49 @@ pub struct Settings {
     pub force: bool,
 }
 
-/// A variable the user must set because its value was kept out of the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Variable {
-    pub name: String,
-    /// Where it is used: `env KEY` or `header Name`.
-    pub used_in: String,
-}
-
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
     let Settings { mut server, force } = settings;
     let variables = protect_secrets(&mut server);
-    let located = globals.locate_config()?;
+    let located = globals.locate_config_to_write()?;
+    let dir = located
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| globals.project_dir.clone());
+    let dotenv_path = dir.join(dotenv::DOTENV_FILE);
+
+    // A secret literal goes to `.env` (as `setup` does), asked at a terminal, else stored: the
+    // value was typed on the command line to be used, and dropping it would leave a server that
+    // cannot start.
+    let mut store = !variables.is_empty();
+    if store && !force {
+        if let Some(existing) = clashing(&variables, &dotenv_path)? {
+            return Err(no(format!(
+                "`{existing}` is already set in `{}` to another value",
+                dotenv_path.display()
+            ))
+            .hint(format!(
+                "pass `--force` to replace it, or the reference instead: `--env {existing}='${{{existing}}}'`"
+            ))
+            .into());
+        }
+        if printer.is_interactive() {
+            let names: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
+            store = InquirePrompter.confirm(
+                &format!(
+                    "Store {} in .env (mode 0600, kept out of git)?",
+                    names.join(", ")
+                ),
+                true,
+            )?;
+        }
+    }
+    if store {
+        dotenv::check_not_tracked(
+            &dir,
+            "or keep the secret out of files: pass the reference, e.g. `--env KEY='${KEY}'`, and export KEY",
+        )?;
+    }
     let replaced = config::edit(&located.path, |file| {
         if file.server(&server.name).is_some() && !force {
             return Err(no(format!(
@@ -41,11 +78,20 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         }
         Ok(file.upsert(&server))
     })?;
+    let stored = if store {
+        let pairs: Vec<(String, String)> = variables
+            .iter()
+            .map(|v| (v.name.clone(), v.value.clone()))
+            .collect();
+        Some(dotenv::store(&dir, &pairs)?)
+    } else {
+        None
+    };
 
     if printer.is_json() {
         let vars: Vec<_> = variables
             .iter()
-            .map(|v| json!({"name": v.name, "used_in": v.used_in}))
+            .map(|v| json!({"name": v.name, "used_in": v.used_in, "stored": store}))
             .collect();
         return printer.json(&json!({
             "added": server.name,
@@ -53,6 +99,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             "config": located.path,
             "server": server_json(&server, None),
             "variables": vars,
+            "env_file": stored.as_ref().map(|s| &s.path),
         }));
     }
     printer.info(format!(
@@ -64,98 +111,41 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         located.path.display()
     ));
     for v in &variables {
-        printer.warn(format!(
-            "the value of {} was not written to `.mcp.json`; it reads `${{{}}}` instead",
-            v.used_in, v.name
+        printer.info(format!(
+            "the value of {} is {}; `.mcp.json` reads `${{{}}}`",
+            v.used_in,
+            if store {
+                "stored in `.env` (mode 0600)"
+            } else {
+                "not stored anywhere"
+            },
+            v.name
         ));
     }
-    if !variables.is_empty() {
-        let names: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
-        printer.hint(format!(
-            "set {} in your environment (export {}=...) or in the project's `.env` before starting the server",
-            names.join(", "),
-            names[0]
-        ));
+    if let Some(gi) = stored.as_ref().and_then(|s| s.gitignore.as_ref()) {
+        printer.info(format!("added `.env` to `{}`", gi.display()));
+    }
+    let lines = how_to_start(&referenced_variables(&server), Some(&dotenv_path));
+    if !(lines.len() == 1 && variables.is_empty() && referenced_variables(&server).is_empty()) {
+        for line in lines {
+            printer.hint(line);
+        }
     }
     Ok(())
 }
 
-/// Replaces secret literals with `${VAR}` references and returns the variables to set.
-pub fn protect_secrets(server: &mut Server) -> Vec<Variable> {
-    let mut vars = Vec::new();
-    for (key, value) in &mut server.env {
-        if secret::looks_secret(key) && secret::has_literal(value) {
-            *value = format!("${{{key}}}");
-            vars.push(Variable {
-                name: key.clone(),
-                used_in: format!("env `{key}`"),
-            });
-        }
+/// The first variable that `.env` already sets to a different value.
+fn clashing(variables: &[Variable], dotenv_path: &Path) -> anyhow::Result<Option<String>> {
+    if !dotenv_path.is_file() {
+        return Ok(None);
     }
-    for (name, value) in &mut server.headers {
-        if secret::looks_secret(name) && secret::has_literal(value) {
-            let var = header_variable(&server.name, name);
-            let scheme = value
-                .split_once(' ')
-                .map(|(s, _)| s.to_string())
-                .filter(|s| {
-                    ["bearer", "basic", "token", "bot"].contains(&s.to_ascii_lowercase().as_str())
-                });
-            *value = match &scheme {
-                Some(s) => format!("{s} ${{{var}}}"),
-                None => format!("${{{var}}}"),
-            };
-            let used_in = match scheme {
-                Some(s) => format!("header `{name}` (the part after `{s}`)"),
-                None => format!("header `{name}`"),
-            };
-            vars.push(Variable { name: var, used_in });
-        }
-    }
-    vars
-}
-
-/// `WEB_AUTHORIZATION` for server `web`, header `Authorization`.
-fn header_variable(server: &str, header: &str) -> String {
-    format!("{server}_{header}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
+    let existing = dotenv::read(dotenv_path)?;
+    Ok(variables
+        .iter()
+        .find(|v| {
+            existing
+                .iter()
+                .any(|(k, old)| k == &v.name && old != &v.value)
         })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Transport;
-
-    #[test]
-    fn secret_literals_become_references() {
-        let mut s = Server::remote("web", Transport::Http, "https://x/mcp");
-        s.headers = vec![
-            ("Authorization".into(), "Bearer sk-123".into()),
-            ("X-Api-Key".into(), "${MY_KEY}".into()),
-            ("Accept".into(), "text/plain".into()),
-        ];
-        let vars = protect_secrets(&mut s);
-        assert_eq!(s.headers[0].1, "Bearer ${WEB_AUTHORIZATION}");
-        assert_eq!(s.headers[1].1, "${MY_KEY}");
-        assert_eq!(s.headers[2].1, "text/plain");
-        assert_eq!(vars.len(), 1);
-
-        let mut s = Server::stdio("gh", "npx", vec![]);
-        s.env = vec![
-            ("GITHUB_TOKEN".into(), "ghp_abc".into()),
-            ("DEBUG".into(), "1".into()),
-        ];
-        let vars = protect_secrets(&mut s);
-        assert_eq!(s.env[0].1, "${GITHUB_TOKEN}");
-        assert_eq!(s.env[1].1, "1");
-        assert_eq!(vars[0].name, "GITHUB_TOKEN");
-    }
+        .map(|v| v.name.clone()))
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::test::Targets;
+use super::Targets;
 use crate::config::Server;
 use crate::error::{Code, Fail, no};
 use crate::mcp;
@@ -34,7 +34,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let Some(target) = targets.servers.first().cloned() else {
         return Err(no("no server to call").into());
     };
-    let opts = targets.options(timeout);
+    let opts = targets.options(timeout).with_trace(printer.mcp_trace());
     let resolver = targets.resolver.clone();
     let spinner = printer.spinner(format!("calling `{tool}` on `{}`", target.name));
     let outcome = mcp::block_on(async {
@@ -45,10 +45,32 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             .call_tool(&tool, arguments)
             .await
             .map_err(|e| ("tools/call", e));
+        // A refused call may be a name the server does not have: then say which it has.
+        let refused = match &result {
+            Ok(r) => r.get("isError").and_then(Value::as_bool) == Some(true),
+            Err((_, e)) => e.rpc.is_some(),
+        };
+        let known = if refused {
+            session
+                .list_tools()
+                .await
+                .ok()
+                .map(|tools| tool_names(&tools))
+        } else {
+            None
+        };
         session.shutdown().await;
-        result
+        Ok(match known {
+            Some(names) if !names.contains(&tool) => Err(names),
+            _ => Ok(result),
+        })
     });
     spinner.finish_and_clear();
+    let outcome = match outcome {
+        Ok(Ok(result)) => result,
+        Ok(Err(names)) => return Err(unknown_tool(&target.name, &tool, names).into()),
+        Err(e) => Err(e),
+    };
     let result = match outcome {
         Ok(r) => r,
         Err((step, e)) => {
@@ -76,6 +98,39 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         .into());
     }
     Ok(())
+}
+
+fn tool_names(tools: &[Value]) -> Vec<String> {
+    tools
+        .iter()
+        .filter_map(|t| t.get("name").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
+
+/// "server has no tool", with the tools it has, closest to the name first (exit 1: CLI.md's
+/// "a name is unknown").
+fn unknown_tool(server: &str, tool: &str, mut names: Vec<String>) -> Fail {
+    const SHOWN: usize = 20;
+    let fail = no(format!("server `{server}` has no tool `{tool}`"));
+    if names.is_empty() {
+        return fail.hint(format!("server `{server}` has no tools"));
+    }
+    let wanted = tool.to_lowercase();
+    names.sort_by(|a, b| {
+        let (da, db) = (
+            strsim::jaro_winkler(&wanted, &a.to_lowercase()),
+            strsim::jaro_winkler(&wanted, &b.to_lowercase()),
+        );
+        db.total_cmp(&da).then_with(|| a.cmp(b))
+    });
+    let more = names.len().saturating_sub(SHOWN);
+    names.truncate(SHOWN);
+    let mut list = names.join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more"));
+    }
+    fail.hint(format!("its tools, closest first: {list}"))
 }
 
 /// A tool result as text: text content as it is, other content as a one-line note; the

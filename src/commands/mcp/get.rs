@@ -2,9 +2,8 @@
 
 use serde_json::{Value, json};
 
-use super::list::{load_tools, server_json};
+use super::{load_tools, server_json, unknown_server};
 use crate::config::{ConfigFile, Transport, secret, shell_quote};
-use crate::error::no;
 use crate::printer::Printer;
 use crate::settings::Globals;
 
@@ -102,23 +101,4 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     }
     lines.push(format!("  {:<10} {}", "config:", located.path.display()));
     printer.write(&(lines.join("\n") + "\n"))
-}
-
-/// `server NAME not found`, with the configured names (closest match first) as a hint.
-pub fn unknown_server(name: &str, file: &ConfigFile) -> crate::error::Fail {
-    let fail = no(format!(
-        "server `{name}` not found in `{}`",
-        file.path().display()
-    ));
-    let mut names = file.names();
-    if names.is_empty() {
-        return fail
-            .hint("no servers are configured; add one with `aimcp mcp add` or `aimcp mcp setup`");
-    }
-    names.sort_by(|a, b| {
-        strsim::jaro_winkler(name, b)
-            .partial_cmp(&strsim::jaro_winkler(name, a))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    fail.hint(format!("configured servers: {}", names.join(", ")))
 }

@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 
-use crate::config::{ConfigFile, Server, secret, tools, tools::ToolsFile, tools_path};
+use super::server_json;
+use crate::config::{ConfigFile, tools, tools_path};
 use crate::printer::Printer;
 use crate::settings::Globals;
 
@@ -63,38 +64,4 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         printer.hint("add one with `aimcp mcp setup` or `aimcp mcp add NAME -- COMMAND`");
     }
     Ok(())
-}
-
-/// `.mcp.tools.json` beside the config, if readable; a broken one is a warning here, not an error.
-pub(crate) fn load_tools(config_path: &std::path::Path, printer: &Printer) -> Option<ToolsFile> {
-    match ToolsFile::load(&tools_path(config_path)) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            printer.warn(format!("{e:#}"));
-            None
-        }
-    }
-}
-
-/// A server as shown by `list --json` and `get --json`: values as written, secret literals hidden.
-pub(crate) fn server_json(s: &Server, tools: Option<usize>) -> Value {
-    let shown = |pairs: &[(String, String)]| -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(secret::display_value(k, v))))
-                .collect(),
-        )
-    };
-    json!({
-        "name": s.name,
-        "transport": s.transport.as_str(),
-        "command": s.command,
-        "args": s.args,
-        "url": s.url,
-        "enabled": s.enabled,
-        "tools": tools,
-        "env": shown(&s.env),
-        "headers": shown(&s.headers),
-    })
 }

@@ -1,11 +1,483 @@
-//! `aimcp mcp ...`
+//! `aimcp mcp ...`: one file per leaf command, and here what they share (no leaf command imports
+//! another leaf): selecting the servers, running work on each, the test of one server, and the
+//! way a failed server is reported. The discovery of one server is in [`discovery`].
 
 pub mod add;
 pub mod call;
 pub mod catalog;
 pub mod discover;
+pub(crate) mod discovery;
 pub mod get;
 pub mod list;
 pub mod remove;
 pub mod setup;
 pub mod test;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::config::tools::ToolsFile;
+use crate::config::{ConfigFile, EnvResolver, GlobalConfig, Server, secret, tools_path};
+use crate::error::{Code, Fail, no};
+use crate::mcp::{self, ConnectOptions, McpError};
+use crate::printer::Printer;
+use crate::settings::Globals;
+
+/// The servers a command works on, and what it needs to reach them.
+pub(crate) struct Targets {
+    pub servers: Vec<Server>,
+    pub resolver: Arc<EnvResolver>,
+    pub cwd: PathBuf,
+    pub global: GlobalConfig,
+    pub config_path: PathBuf,
+}
+
+impl Targets {
+    /// The servers named (each must exist, enabled or not), else every enabled one; or the one
+    /// server given on the command line.
+    pub(crate) fn select(
+        globals: &Globals,
+        names: &[String],
+        ad_hoc: Option<Server>,
+    ) -> anyhow::Result<Targets> {
+        let located = globals.locate_config()?;
+        let config = if located.exists {
+            Some(ConfigFile::load(&located.path)?)
+        } else {
+            None
+        };
+        let config_dir = located
+            .path
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| globals.project_dir.clone());
+        let global = config
+            .as_ref()
+            .map(|c| c.global().clone())
+            .unwrap_or_default();
+        if let Some(server) = ad_hoc {
+            return Ok(Targets {
+                servers: vec![server],
+                resolver: Arc::new(EnvResolver::for_project(&globals.project_dir)),
+                cwd: globals.project_dir.clone(),
+                global,
+                config_path: located.path,
+            });
+        }
+        let all: Vec<Server> = config
+            .as_ref()
+            .map(|c| c.servers().to_vec())
+            .unwrap_or_default();
+        let servers = if names.is_empty() {
+            all.into_iter().filter(|s| s.enabled).collect()
+        } else {
+            let mut picked = Vec::new();
+            for name in names {
+                match all.iter().find(|s| &s.name == name) {
+                    Some(s) if !picked.iter().any(|p: &Server| &p.name == name) => {
+                        picked.push(s.clone())
+                    }
+                    Some(_) => {}
+                    None => {
+                        let shown = located
+                            .path
+                            .file_name()
+                            .map(|f| f.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| ".mcp.json".into());
+                        let mut err = no(format!("server `{name}` not found in `{shown}`"));
+                        if all.is_empty() {
+                            err = err.hint("add one with `aimcp mcp add` or `aimcp mcp setup`");
+                        } else {
+                            let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+                            err = err.hint(format!("configured servers: {}", names.join(", ")));
+                        }
+                        return Err(err.into());
+                    }
+                }
+            }
+            picked
+        };
+        Ok(Targets {
+            servers,
+            resolver: Arc::new(EnvResolver::for_project(&config_dir)),
+            cwd: config_dir,
+            global,
+            config_path: located.path,
+        })
+    }
+
+    pub(crate) fn options(&self, timeout: Option<Duration>) -> ConnectOptions {
+        let timeout = timeout
+            .or_else(|| {
+                self.global
+                    .timeout
+                    .filter(|t| t.is_finite() && *t > 0.0)
+                    .map(Duration::from_secs_f64)
+            })
+            .unwrap_or(mcp::DEFAULT_TIMEOUT);
+        let mut opts = ConnectOptions::new(self.cwd.clone(), timeout);
+        opts.retry_attempts = self.global.retry_attempts.unwrap_or(0).min(10);
+        opts
+    }
+
+    pub(crate) fn concurrency(&self, given: Option<usize>) -> usize {
+        given.or(self.global.max_concurrent).unwrap_or(4).max(1)
+    }
+}
+
+/// Runs `work` for every server, at most `limit` at once, and returns the results in order.
+pub(crate) async fn for_each_server<T, F, Fut>(servers: &[Server], limit: usize, work: F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: Fn(usize, Server) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    let gate = Arc::new(tokio::sync::Semaphore::new(limit));
+    let mut handles = Vec::new();
+    for (i, s) in servers.iter().enumerate() {
+        let fut = work(i, s.clone());
+        let gate = gate.clone();
+        handles.push(tokio::spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            fut.await
+        }));
+    }
+    let mut out = Vec::new();
+    for h in handles {
+        match h.await {
+            Ok(v) => out.push(v),
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+    out
+}
+
+/// A failed server, reported as `error: ...` with its stderr tail and hint.
+pub(crate) fn report_failure(printer: &Printer, name: &str, step: &str, err: &McpError) {
+    let mut message = format!("server `{name}` failed at `{step}`: {}", err.message);
+    if !err.stderr.is_empty() {
+        message.push_str("\n  last lines of its stderr:");
+        for l in &err.stderr {
+            message.push_str(&format!("\n  | {l}"));
+        }
+    }
+    let mut fail = Fail::new(Code::No, message);
+    if let Some(h) = &err.hint {
+        fail = fail.hint(h.clone());
+    }
+    printer.error(&fail.into());
+}
+
+pub(crate) fn ms(d: u64) -> String {
+    if d >= 10_000 {
+        format!("{:.1} s", d as f64 / 1000.0)
+    } else {
+        format!("{d} ms")
+    }
+}
+
+/// What testing one server found.
+pub(crate) struct Probe {
+    pub name: String,
+    pub ok: bool,
+    pub step: &'static str,
+    pub protocol_version: Option<String>,
+    pub server_name: Option<String>,
+    pub server_version: Option<String>,
+    pub init_ms: Option<u64>,
+    pub list_ms: Option<u64>,
+    pub tools: Option<usize>,
+    pub error: Option<McpError>,
+}
+
+/// The test of one server: handshake, `ping` (a server without it still passes), `tools/list`.
+pub(crate) async fn probe(
+    server: Server,
+    resolver: Arc<EnvResolver>,
+    opts: ConnectOptions,
+) -> Probe {
+    let mut out = Probe {
+        name: server.name.clone(),
+        ok: false,
+        step: "initialize",
+        protocol_version: None,
+        server_name: None,
+        server_version: None,
+        init_ms: None,
+        list_ms: None,
+        tools: None,
+        error: None,
+    };
+    let start = Instant::now();
+    let mut session = match mcp::connect(&server, &resolver, &opts).await {
+        Ok(s) => s,
+        Err(e) => {
+            out.error = Some(e);
+            return out;
+        }
+    };
+    out.init_ms = Some(mcp::elapsed_ms(start));
+    out.protocol_version = Some(session.protocol_version.clone());
+    (out.server_name, out.server_version) = session.server_name_version();
+    out.step = "ping";
+    if let Err(e) = session.ping().await {
+        // A server without `ping` still answers; anything else is a failure.
+        if !e.is_method_not_found() {
+            out.error = Some(e);
+            session.shutdown().await;
+            return out;
+        }
+    }
+    out.step = "tools/list";
+    let start = Instant::now();
+    match session.list_tools().await {
+        Ok(tools) => {
+            out.list_ms = Some(mcp::elapsed_ms(start));
+            out.tools = Some(tools.len());
+            out.ok = true;
+        }
+        Err(e) => out.error = Some(e),
+    }
+    session.shutdown().await;
+    out
+}
+
+/// The `${VAR}` names a server refers to (in its command, arguments, URL, env and headers), in
+/// order, each once.
+pub(crate) fn referenced_variables(server: &Server) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let texts = server
+        .command
+        .iter()
+        .chain(server.args.iter())
+        .chain(server.url.iter())
+        .chain(server.env.iter().map(|(_, v)| v))
+        .chain(server.headers.iter().map(|(_, v)| v));
+    for text in texts {
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("${") {
+            let after = &rest[start + 2..];
+            let end = after.find('}').unwrap_or(after.len());
+            let inner = &after[..end];
+            let name = inner.split(":-").next().unwrap_or("");
+            // `${VAR:-default}` has a default: the client does not need it set.
+            if !name.is_empty() && !inner.contains(":-") && !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+            rest = &after[end.min(after.len())..];
+        }
+    }
+    names
+}
+
+/// The closing lines of `add` and `setup`: how to start a client so that it gets `variables`.
+/// Claude Code (and most clients) do not read `.env`: `aimcp run -- claude` gives them its
+/// values; a variable that is in neither our environment nor `.env` must be exported.
+pub(crate) fn how_to_start(variables: &[String], dotenv: Option<&std::path::Path>) -> Vec<String> {
+    let in_dotenv: std::collections::HashSet<String> = dotenv
+        .filter(|p| p.is_file())
+        .and_then(|p| crate::config::dotenv::read(p).ok())
+        .map(|pairs| pairs.into_iter().map(|(k, _)| k).collect())
+        .unwrap_or_default();
+    let unset: Vec<&String> = variables
+        .iter()
+        .filter(|v| std::env::var_os(v).is_none())
+        .collect();
+    let (from_dotenv, missing): (Vec<&String>, Vec<&String>) =
+        unset.into_iter().partition(|v| in_dotenv.contains(*v));
+    let quote = |names: &[&String]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut lines = Vec::new();
+    if !from_dotenv.is_empty() {
+        lines.push(format!(
+            "aimcp run -- claude    start Claude Code with {} from `.env` (it does not read `.env` itself)",
+            quote(&from_dotenv)
+        ));
+        lines.push(format!(
+            "or export {} in your shell before starting an MCP client",
+            quote(&from_dotenv)
+        ));
+    }
+    if !missing.is_empty() {
+        lines.push(format!(
+            "export {} (not set, and not in `.env`) before starting an MCP client",
+            quote(&missing)
+        ));
+    }
+    if lines.is_empty() {
+        lines.push("start Claude Code (or another MCP client) in this folder to use it".into());
+    }
+    lines
+}
+
+/// `.mcp.tools.json` beside the config, if readable; a broken one is a warning here, not an error.
+pub(crate) fn load_tools(config_path: &std::path::Path, printer: &Printer) -> Option<ToolsFile> {
+    match ToolsFile::load(&tools_path(config_path)) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            printer.warn(format!("{e:#}"));
+            None
+        }
+    }
+}
+
+/// A server as shown by `list --json` and `get --json`: values as written, secret literals hidden.
+pub(crate) fn server_json(s: &Server, tools: Option<usize>) -> Value {
+    let shown = |pairs: &[(String, String)]| -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(secret::display_value(k, v))))
+                .collect(),
+        )
+    };
+    json!({
+        "name": s.name,
+        "transport": s.transport.as_str(),
+        "command": s.command,
+        "args": s.args,
+        "url": s.url,
+        "enabled": s.enabled,
+        "tools": tools,
+        "env": shown(&s.env),
+        "headers": shown(&s.headers),
+    })
+}
+
+/// `server NAME not found`, with the configured names (closest match first) as a hint.
+pub(crate) fn unknown_server(name: &str, file: &ConfigFile) -> crate::error::Fail {
+    let fail = no(format!(
+        "server `{name}` not found in `{}`",
+        file.path().display()
+    ));
+    let mut names = file.names();
+    if names.is_empty() {
+        return fail
+            .hint("no servers are configured; add one with `aimcp mcp add` or `aimcp mcp setup`");
+    }
+    names.sort_by(|a, b| {
+        strsim::jaro_winkler(name, b)
+            .partial_cmp(&strsim::jaro_winkler(name, a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    fail.hint(format!("configured servers: {}", names.join(", ")))
+}
+
+/// A variable the user must set because its value was kept out of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Variable {
+    pub name: String,
+    /// Where it is used: `env KEY` or `header Name`.
+    pub used_in: String,
+    /// The literal it replaced (for `.env`; never printed).
+    pub value: String,
+}
+
+/// Replaces secret literals with `${VAR}` references and returns the variables to set.
+pub(crate) fn protect_secrets(server: &mut Server) -> Vec<Variable> {
+    let mut vars = Vec::new();
+    for (key, value) in &mut server.env {
+        if secret::looks_secret(key) && secret::has_literal(value) {
+            let literal = std::mem::replace(value, format!("${{{key}}}"));
+            vars.push(Variable {
+                name: key.clone(),
+                used_in: format!("env `{key}`"),
+                value: literal,
+            });
+        }
+    }
+    for (name, value) in &mut server.headers {
+        if secret::looks_secret(name) && secret::has_literal(value) {
+            let var = header_variable(&server.name, name);
+            let scheme = value
+                .split_once(' ')
+                .map(|(s, _)| s.to_string())
+                .filter(|s| {
+                    ["bearer", "basic", "token", "bot"].contains(&s.to_ascii_lowercase().as_str())
+                });
+            let literal = match &scheme {
+                Some(s) => value[s.len()..].trim().to_string(),
+                None => value.clone(),
+            };
+            *value = match &scheme {
+                Some(s) => format!("{s} ${{{var}}}"),
+                None => format!("${{{var}}}"),
+            };
+            let used_in = match scheme {
+                Some(s) => format!("header `{name}` (the part after `{s}`)"),
+                None => format!("header `{name}`"),
+            };
+            vars.push(Variable {
+                name: var,
+                used_in,
+                value: literal,
+            });
+        }
+    }
+    vars
+}
+
+/// `WEB_AUTHORIZATION` for server `web`, header `Authorization`.
+fn header_variable(server: &str, header: &str) -> String {
+    format!("{server}_{header}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Transport;
+
+    #[test]
+    fn referenced_variables_are_the_ones_without_a_default_each_once() {
+        let mut s = Server::stdio("x", "${BIN}", vec!["--key=${KEY}".into(), "${KEY}".into()]);
+        s.env = vec![
+            ("A".into(), "${OPT:-x}".into()),
+            ("B".into(), "pre ${TOKEN} post".into()),
+        ];
+        assert_eq!(referenced_variables(&s), ["BIN", "KEY", "TOKEN"]);
+    }
+
+    #[test]
+    fn secret_literals_become_references() {
+        let mut s = Server::remote("web", Transport::Http, "https://x/mcp");
+        s.headers = vec![
+            ("Authorization".into(), "Bearer sk-123".into()),
+            ("X-Api-Key".into(), "${MY_KEY}".into()),
+            ("Accept".into(), "text/plain".into()),
+        ];
+        let vars = protect_secrets(&mut s);
+        assert_eq!(s.headers[0].1, "Bearer ${WEB_AUTHORIZATION}");
+        assert_eq!(s.headers[1].1, "${MY_KEY}");
+        assert_eq!(s.headers[2].1, "text/plain");
+        assert_eq!(vars.len(), 1);
+        assert_eq!(vars[0].value, "sk-123");
+
+        let mut s = Server::stdio("gh", "npx", vec![]);
+        s.env = vec![
+            ("GITHUB_TOKEN".into(), "ghp_abc".into()),
+            ("DEBUG".into(), "1".into()),
+        ];
+        let vars = protect_secrets(&mut s);
+        assert_eq!(s.env[0].1, "${GITHUB_TOKEN}");
+        assert_eq!(s.env[1].1, "1");
+        assert_eq!(vars[0].name, "GITHUB_TOKEN");
+        assert_eq!(vars[0].value, "ghp_abc");
+    }
+}

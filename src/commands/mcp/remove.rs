@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::get::unknown_server;
+use super::unknown_server;
 use crate::config::{self, ConfigFile, tools, tools_path};
 use crate::error::{cancelled, usage};
 use crate::printer::Printer;

@@ -8,15 +8,21 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use indicatif::ProgressBar;
 use serde_json::json;
 
+use super::{Probe, Targets, discovery, how_to_start, ms, probe, referenced_variables};
 use crate::catalog::install::{self, Installer};
 use crate::catalog::{Catalog, Entry, Kind, PypiLaunch, Runner, Setting, Values, Variant};
-use crate::commands::mcp::{discover, test};
 use crate::config::secret::{has_literal, looks_secret};
-use crate::config::{self, ConfigFile, EnvResolver, Server, Transport, dotenv, valid_name};
-use crate::error::{cancelled, no, usage};
+use crate::config::tools::{ToolsFile, edit_tools};
+use crate::config::{
+    self, ConfigFile, EnvResolver, Server, Transport, dotenv, tools_path, valid_name,
+};
+use crate::error::{Code, Fail, cancelled, no, usage};
+use crate::mcp::{self, ConnectOptions, McpError};
 use crate::printer::Printer;
 use crate::prompt::{InquirePrompter, Prompter};
 use crate::settings::Globals;
@@ -37,44 +43,50 @@ pub struct Settings {
     pub store_secrets: bool,
 }
 
-/// Testing and discovering a server once it is written (the MCP client; a fake in unit tests).
-pub trait Checks {
-    fn test(&self, globals: &Globals, name: &str, printer: &Printer) -> anyhow::Result<()>;
-    fn discover(&self, globals: &Globals, name: &str, printer: &Printer) -> anyhow::Result<()>;
+/// Testing and discovering a server once it is written: the same operations `aimcp mcp test` and
+/// `aimcp mcp discover` run, on this server with these variables (the MCP client; a fake in unit
+/// tests). They print nothing; setup prints its own summary.
+pub(crate) trait Checks {
+    fn test(&self, server: &Server, resolver: &Arc<EnvResolver>, opts: &ConnectOptions) -> Probe;
+    fn discover(
+        &self,
+        server: &Server,
+        resolver: &Arc<EnvResolver>,
+        opts: &ConnectOptions,
+        known: Arc<HashMap<String, usize>>,
+        bar: ProgressBar,
+    ) -> discovery::Outcome;
 }
 
-/// `aimcp mcp test NAME` and `aimcp mcp discover NAME`.
-pub struct McpClient;
+/// The real MCP client.
+pub(crate) struct McpClient;
 
 impl Checks for McpClient {
-    fn test(&self, globals: &Globals, name: &str, printer: &Printer) -> anyhow::Result<()> {
-        test::run(
-            globals,
-            test::Settings {
-                names: vec![name.to_string()],
-                timeout: None,
-                ad_hoc: None,
-            },
-            printer,
-        )
+    fn test(&self, server: &Server, resolver: &Arc<EnvResolver>, opts: &ConnectOptions) -> Probe {
+        mcp::block_on(probe(server.clone(), resolver.clone(), opts.clone()))
     }
 
-    fn discover(&self, globals: &Globals, name: &str, printer: &Printer) -> anyhow::Result<()> {
-        discover::run(
-            globals,
-            discover::Settings {
-                names: vec![name.to_string()],
-                check: false,
-                timeout: None,
-                concurrency: None,
-            },
-            printer,
-        )
+    fn discover(
+        &self,
+        server: &Server,
+        resolver: &Arc<EnvResolver>,
+        opts: &ConnectOptions,
+        known: Arc<HashMap<String, usize>>,
+        bar: ProgressBar,
+    ) -> discovery::Outcome {
+        mcp::block_on(discovery::discover_one(
+            server.clone(),
+            resolver.clone(),
+            opts.clone(),
+            bar,
+            known,
+            crate::config::tools::rfc3339(jiff::Timestamp::now()),
+        ))
     }
 }
 
 /// What the flow runs on: prompts (None without a terminal), the machine, the MCP client.
-pub struct Deps<'a> {
+pub(crate) struct Deps<'a> {
     pub prompter: Option<&'a mut dyn Prompter>,
     pub installer: &'a mut dyn Installer,
     pub checks: &'a dyn Checks,
@@ -97,14 +109,14 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
 }
 
 /// The whole flow.
-pub fn setup(
+pub(crate) fn setup(
     globals: &Globals,
     s: Settings,
     printer: &Printer,
     catalog: &Catalog,
     mut deps: Deps<'_>,
 ) -> anyhow::Result<()> {
-    let located = globals.locate_config()?;
+    let located = globals.locate_config_to_write()?;
     let file = ConfigFile::load(&located.path)?;
     let project = located
         .path
@@ -312,12 +324,17 @@ pub fn setup(
         && !s.yes
         && !p.confirm("Write this server and fetch what it needs?", true)?
     {
-        return Err(cancelled().into());
+        // The user chose: nothing failed.
+        printer.info("nothing written");
+        return Ok(());
     }
 
     // 7. Prerequisites, install, then the files.
     if store && !secrets.is_empty() {
-        dotenv::check_not_tracked(&project)?;
+        dotenv::check_not_tracked(
+            &project,
+            "or keep the secret out of files: `--no-store-secrets` and export the variable",
+        )?;
     }
     check_prerequisites(entry, variant, &pypi, &*deps.installer, s.install)?;
     let mut version = None;
@@ -351,6 +368,8 @@ pub fn setup(
     }
 
     let mut env_file = None;
+    // Secrets that are not stored reach the test and discovery below through the resolver.
+    let mut unstored: Vec<(String, String)> = Vec::new();
     if !secrets.is_empty() {
         if store {
             let stored = dotenv::store(&project, &secrets)?;
@@ -369,10 +388,7 @@ pub fn setup(
             env_file = Some(stored.path);
         } else {
             for (k, v) in &secrets {
-                // Not stored anywhere: give it to the test and discovery below through our own
-                // environment, and say how to provide it later.
-                // SAFETY: aimcp sets variables only here, before the MCP client starts.
-                unsafe { std::env::set_var(k, v) };
+                unstored.push((k.clone(), v.clone()));
                 printer.warn(format!(
                     "`{k}` is not stored: export it (or put it in `.env`) before using `{name}`"
                 ));
@@ -385,6 +401,24 @@ pub fn setup(
         "{} server `{name}` in `{config_name}`",
         if replaced { "replaced" } else { "added" }
     ));
+    if variant.runner == Runner::Pypi
+        && let PypiLaunch::Venv(exe) = &pypi
+    {
+        // `.mcp.json` is meant to be shared; this path exists on this machine only.
+        printer.warn(format!(
+            "`{config_name}` runs `{name}` from `{}`, a path that exists only on this machine \
+             (uv is not installed)",
+            exe.display()
+        ));
+        printer.hint(format!(
+            "before committing `{config_name}`, install uv \
+             (https://docs.astral.sh/uv/getting-started/installation/) and run \
+             `aimcp mcp setup {} --name {name} --yes` again so the entry runs `uvx {}`; \
+             or keep this entry out of the shared file",
+            entry.id,
+            variant.package.as_deref().unwrap_or(variant.bin())
+        ));
+    }
 
     // 8. Test and discover.
     let mut tested = false;
@@ -409,37 +443,67 @@ pub fn setup(
         }
         return Ok(());
     }
-    // a check that fails keeps the entry and says how to retry it
-    let check =
-        |doing: String, result: &dyn Fn() -> anyhow::Result<()>, failed: &str, retry: &str| {
-            let spinner = printer.spinner(doing);
-            let result = result();
-            spinner.finish_and_clear();
-            result.map_err(|err| -> anyhow::Error {
-                no(format!(
-                    "server `{name}` was written to `{config_name}` but {failed}: {err}"
-                ))
-                .hint(format!("the entry is kept: {retry}"))
-                .into()
-            })
-        };
+    let targets = Targets {
+        servers: vec![server.clone()],
+        resolver: Arc::new(EnvResolver::for_project(&project).with_overrides(unstored)),
+        cwd: project.clone(),
+        global: file.global().clone(),
+        config_path: located.path.clone(),
+    };
+    let opts = targets.options(None);
     if s.test {
-        check(
-            format!("testing `{name}`"),
-            &|| deps.checks.test(globals, &name, printer),
-            "failed its test",
-            &format!("fix the cause, then retry with `aimcp mcp test {name}`"),
-        )?;
+        let spinner = printer.spinner(format!("testing `{name}`"));
+        let probed = deps.checks.test(&server, &targets.resolver, &opts);
+        spinner.finish_and_clear();
+        if !probed.ok {
+            return Err(check_failed(
+                &name,
+                &config_name,
+                &format!("failed its test at `{}`", probed.step),
+                probed.error,
+                &format!("fix the cause, then retry with `aimcp mcp test {name}`"),
+            ));
+        }
+        printer.info(format!(
+            "tested `{name}`: it answers, with {} ({})",
+            count_tools(probed.tools.unwrap_or(0)),
+            ms(probed.init_ms.unwrap_or(0) + probed.list_ms.unwrap_or(0)),
+        ));
         tested = true;
     }
     if s.discover {
-        check(
-            format!("discovering the tools of `{name}`"),
-            &|| deps.checks.discover(globals, &name, printer),
-            "its tools could not be discovered",
-            &format!("retry with `aimcp mcp discover {name}`"),
-        )?;
-        discovered = true;
+        let tools_file = tools_path(&located.path);
+        let previous = ToolsFile::load(&tools_file)?;
+        let known = Arc::new(previous.known_footprints());
+        let spinner = printer.spinner(format!("discovering the tools of `{name}`"));
+        let found = deps
+            .checks
+            .discover(&server, &targets.resolver, &opts, known, spinner.clone());
+        spinner.finish_and_clear();
+        match found.result {
+            Ok(f) => {
+                edit_tools(&tools_file, |t| {
+                    t.record(&name, f.entry.clone());
+                    Ok(())
+                })?;
+                printer.info(format!(
+                    "wrote {} of `{name}` (about {} tokens) to `{}`",
+                    count_tools(f.tools),
+                    f.tokens,
+                    display_path(&tools_file, &globals.project_dir)
+                ));
+                discovered = true;
+            }
+            Err(e) => {
+                return Err(check_failed(
+                    &name,
+                    &config_name,
+                    &format!("its tools could not be discovered (at `{}`)", found.step),
+                    Some(e),
+                    &format!("retry with `aimcp mcp discover {name}`"),
+                ));
+            }
+        }
     }
 
     printer.info("");
@@ -459,8 +523,48 @@ pub fn setup(
             "  aimcp mcp test {name}       check that it starts and answers"
         ));
     }
-    printer.info("  start Claude Code (or another MCP client) in this folder to use it");
+    let dotenv_path = project.join(dotenv::DOTENV_FILE);
+    for line in how_to_start(&referenced_variables(&server), Some(&dotenv_path)) {
+        printer.info(format!("  {line}"));
+    }
     Ok(())
+}
+
+/// `1 tool`, `3 tools`.
+fn count_tools(n: usize) -> String {
+    if n == 1 {
+        "1 tool".into()
+    } else {
+        format!("{n} tools")
+    }
+}
+
+/// A check that failed after the entry was written: said once, with the server's stderr tail and
+/// hint, and how to retry; the entry is kept.
+fn check_failed(
+    name: &str,
+    config_name: &str,
+    what: &str,
+    error: Option<McpError>,
+    retry: &str,
+) -> anyhow::Error {
+    let mut message = format!("server `{name}` was written to `{config_name}` but {what}");
+    let mut hint = None;
+    if let Some(e) = error {
+        message.push_str(&format!(": {}", e.message));
+        if !e.stderr.is_empty() {
+            message.push_str("\n  last lines of its stderr:");
+            for l in &e.stderr {
+                message.push_str(&format!("\n  | {l}"));
+            }
+        }
+        hint = e.hint;
+    }
+    let mut fail = Fail::new(Code::No, message);
+    if let Some(h) = hint {
+        fail = fail.hint(h);
+    }
+    fail.hint(format!("the entry is kept: {retry}")).into()
 }
 
 fn unknown_entry(catalog: &Catalog, id: &str) -> crate::error::Fail {
@@ -502,6 +606,12 @@ fn check_value(setting: &Setting, value: &str, project: &Path) -> Result<(), Str
             None => Err("expected `true` or `false`".into()),
         },
         Kind::Path => exists(value, project),
+        Kind::TimeZone => match jiff::tz::TimeZone::get(value) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(format!(
+                "`{value}` is not a time zone: use an IANA name such as `Europe/Paris` or `UTC`"
+            )),
+        },
         Kind::Paths => crate::catalog::split_paths(value)
             .iter()
             .try_for_each(|p| exists(p, project)),
@@ -529,12 +639,14 @@ fn exists(path: &str, project: &Path) -> Result<(), String> {
 fn ask(p: &mut dyn Prompter, setting: &Setting, project: &Path) -> anyhow::Result<String> {
     let help = setting.help.as_deref();
     if setting.secret {
-        loop {
-            let v = p.password(&setting.prompt, help)?;
-            if !v.is_empty() || !setting.required {
-                return Ok(v);
+        let required = setting.required;
+        return p.password(&setting.prompt, help, &|v: &str| {
+            if required && v.trim().is_empty() {
+                Err("a value is required (Esc cancels)".to_string())
+            } else {
+                Ok(())
             }
-        }
+        });
     }
     match setting.kind {
         Kind::Bool => {
@@ -762,6 +874,9 @@ fn fetch(
 ) -> anyhow::Result<(Option<String>, Option<PypiLaunch>)> {
     let package = variant.package.clone().unwrap_or_default();
     let failed = |err: anyhow::Error| -> anyhow::Error {
+        if crate::error::find_fail(&err).is_some_and(|f| f.code == Code::Cancelled) {
+            return cancelled().into();
+        }
         no(format!(
             "cannot install `{}`, so nothing was written: {err:#}",
             entry.id
@@ -908,16 +1023,47 @@ mod tests {
     }
 
     impl Checks for FakeChecks {
-        fn test(&self, _: &Globals, name: &str, _: &Printer) -> anyhow::Result<()> {
-            self.ran.borrow_mut().push(format!("test {name}"));
-            if self.fail_test {
-                return Err(no("1 of 1 servers failed").into());
+        fn test(&self, server: &Server, _: &Arc<EnvResolver>, _: &ConnectOptions) -> Probe {
+            self.ran.borrow_mut().push(format!("test {}", server.name));
+            Probe {
+                name: server.name.clone(),
+                ok: !self.fail_test,
+                step: "initialize",
+                protocol_version: None,
+                server_name: None,
+                server_version: None,
+                init_ms: Some(1),
+                list_ms: Some(1),
+                tools: Some(1),
+                error: self
+                    .fail_test
+                    .then(|| McpError::new("connection refused").hint("is it running?")),
             }
-            Ok(())
         }
-        fn discover(&self, _: &Globals, name: &str, _: &Printer) -> anyhow::Result<()> {
-            self.ran.borrow_mut().push(format!("discover {name}"));
-            Ok(())
+        fn discover(
+            &self,
+            server: &Server,
+            _: &Arc<EnvResolver>,
+            _: &ConnectOptions,
+            _: Arc<HashMap<String, usize>>,
+            _: ProgressBar,
+        ) -> discovery::Outcome {
+            self.ran
+                .borrow_mut()
+                .push(format!("discover {}", server.name));
+            discovery::Outcome {
+                name: server.name.clone(),
+                ms: 1,
+                step: "tools/list",
+                result: Ok(discovery::Found {
+                    entry: json!({"tools": [{"name": "t"}]}),
+                    tools: 1,
+                    prompts: 0,
+                    resources: 0,
+                    tokens: 5,
+                    hash: "sha256:x".into(),
+                }),
+            }
         }
     }
 
@@ -942,6 +1088,7 @@ mod tests {
                 color: crate::printer::ColorChoice::Never,
                 pricing: None,
                 db: None,
+                now: jiff::Timestamp::now(),
             }
         }
         fn config(&self) -> Option<String> {
@@ -1159,7 +1306,7 @@ mod tests {
             gh["env"]["GITHUB_PERSONAL_ACCESS_TOKEN"],
             "${GITHUB_PERSONAL_ACCESS_TOKEN}"
         );
-        assert_eq!(inst.done, ["pull ghcr.io/github/github-mcp-server"]);
+        assert_eq!(inst.done, ["pull ghcr.io/github/github-mcp-server:v1.11.0"]);
         assert!(!p.config().unwrap().contains("ghp_x"));
     }
 
@@ -1246,13 +1393,6 @@ mod tests {
                 Answer::Yes,
                 Answer::Cancel,
             ],
-            vec![
-                choose("brave-search"),
-                Answer::Enter,
-                typed("k"),
-                Answer::Yes,
-                Answer::No,
-            ],
         ];
         for script in scripts {
             let p = Project::new();
@@ -1265,6 +1405,66 @@ mod tests {
             assert!(!p.dir.path().join(".env").exists());
             assert!(inst.done.is_empty() && checks.ran.borrow().is_empty());
         }
+    }
+
+    #[test]
+    fn no_to_write_this_server_is_a_choice_not_a_failure() {
+        let p = Project::new();
+        let mut script = answers(&[
+            choose("brave-search"),
+            Answer::Enter,
+            typed("k"),
+            Answer::Yes,
+            Answer::No,
+        ]);
+        let mut inst = FakeInstaller::default();
+        let checks = FakeChecks::default();
+        go(&p, settings(None), Some(&mut script), &mut inst, &checks).unwrap();
+        assert!(p.config().is_none());
+        assert!(!p.dir.path().join(".env").exists());
+        assert!(inst.done.is_empty() && checks.ran.borrow().is_empty());
+    }
+
+    #[test]
+    fn an_empty_required_secret_and_a_bad_time_zone_are_refused_at_the_prompt() {
+        let p = Project::new();
+        let mut script = answers(&[choose("brave-search"), Answer::Enter, Answer::Enter]);
+        let err = go(
+            &p,
+            settings(None),
+            Some(&mut script),
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("a value is required"), "{err}");
+
+        let mut script = answers(&[choose("time"), Answer::Enter, typed("Mars/Olympus")]);
+        let err = go(
+            &p,
+            settings(None),
+            Some(&mut script),
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`Mars/Olympus` is not a time zone"),
+            "{err}"
+        );
+        let mut s = settings(Some("time"));
+        s.env = vec![("LOCAL_TIMEZONE".into(), "Mars/Olympus".into())];
+        let err = go(
+            &p,
+            s,
+            None,
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+        assert!(p.config().is_none());
     }
 
     #[test]
@@ -1355,8 +1555,18 @@ mod tests {
         .unwrap_err();
         assert_eq!(exit_code(&err), 1);
         let fail = crate::error::find_fail(&err).unwrap();
-        assert!(fail.message.contains("failed its test"), "{}", fail.message);
-        assert!(fail.hints[0].contains("aimcp mcp test sequential-thinking"));
+        assert_eq!(
+            fail.message,
+            "server `sequential-thinking` was written to `.mcp.json` but failed its test at \
+             `initialize`: connection refused"
+        );
+        assert_eq!(
+            fail.hints,
+            [
+                "is it running?",
+                "the entry is kept: fix the cause, then retry with `aimcp mcp test sequential-thinking`"
+            ]
+        );
         assert!(p.servers()["sequential-thinking"].is_object());
         assert_eq!(*checks.ran.borrow(), ["test sequential-thinking"]);
     }

@@ -1,7 +1,6 @@
 //! `aimcp tokens budget`
 
 use comfy_table::{Cell, CellAlignment};
-use jiff::Timestamp;
 use serde_json::json;
 
 use crate::error::{no, usage};
@@ -9,30 +8,24 @@ use crate::pricing::usd_json;
 use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::Scope;
-use crate::usage::budget::{self as budgets, Calendar, Period, Status};
+use crate::usage::budget::{self as budgets, Period};
 
-use super::summary::status_json;
-use super::{money, open_store, parse_usd_flag, warn_budgets, zone};
+use super::{
+    budget_statuses, money, note_unpriced, open_store, print_statuses, read_store, status_json,
+    warn_budgets,
+};
 
 #[derive(Debug, Clone)]
 pub struct SetSettings {
-    pub daily: Option<String>,
-    pub monthly: Option<String>,
-    pub per_request: Option<String>,
-    pub scope: String,
-    pub thresholds: String,
+    /// The period and the limit in nano-dollars.
+    pub limit: (Period, i64),
+    pub scope: Scope,
+    /// Warning, critical and exceeded levels, in percent of the limit.
+    pub thresholds: [i64; 3],
 }
 
-/// `global`, `user:NAME`, `project:NAME`, `org:NAME`.
-pub(crate) fn parse_scope(text: &str) -> anyhow::Result<Scope> {
-    Scope::parse(text).ok_or_else(|| {
-        usage(format!("invalid `--scope {text}`"))
-            .hint("use global, user:NAME, project:NAME or org:NAME")
-            .into()
-    })
-}
-
-fn parse_thresholds(text: &str) -> anyhow::Result<[i64; 3]> {
+/// `80,90,100`: three rising percentages.
+pub(crate) fn parse_thresholds(text: &str) -> anyhow::Result<[i64; 3]> {
     let parts: Vec<Option<i64>> = text
         .split(',')
         .map(|p| p.trim().trim_end_matches('%').parse::<i64>().ok())
@@ -47,18 +40,22 @@ fn parse_thresholds(text: &str) -> anyhow::Result<[i64; 3]> {
 }
 
 pub fn set(globals: &Globals, s: SetSettings, printer: &Printer) -> anyhow::Result<()> {
-    let (period, limit) = match (&s.daily, &s.monthly, &s.per_request) {
-        (Some(v), _, _) => (Period::Daily, parse_usd_flag("--daily", v)?),
-        (_, Some(v), _) => (Period::Monthly, parse_usd_flag("--monthly", v)?),
-        (_, _, Some(v)) => (Period::PerRequest, parse_usd_flag("--per-request", v)?),
-        _ => {
-            return Err(usage("give one of `--daily`, `--monthly` or `--per-request`").into());
-        }
-    };
-    let scope = parse_scope(&s.scope)?;
-    let thresholds = parse_thresholds(&s.thresholds)?;
+    let SetSettings {
+        limit: (period, limit),
+        scope,
+        thresholds,
+    } = s;
     let mut store = open_store(globals)?;
-    let id = store.write(|tx| Ok(budgets::add(tx, period, limit, &scope, thresholds)?))?;
+    let id = store.write(|tx| {
+        Ok(budgets::add(
+            tx,
+            period,
+            limit,
+            &scope,
+            thresholds,
+            globals.now,
+        )?)
+    })?;
     if printer.is_json() {
         printer.json(&json!({
             "id": id,
@@ -79,7 +76,7 @@ pub fn set(globals: &Globals, s: SetSettings, printer: &Printer) -> anyhow::Resu
 }
 
 pub fn list(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
-    let store = open_store(globals)?;
+    let store = read_store(globals)?;
     let list = budgets::list(store.conn())?;
     if printer.is_json() {
         let items: Vec<serde_json::Value> = list
@@ -126,7 +123,8 @@ pub fn remove(globals: &Globals, id: &str, printer: &Printer) -> anyhow::Result<
                 .into(),
         );
     };
-    let mut store = open_store(globals)?;
+    // with no store there is no budget to remove, and no store is made to say so
+    let mut store = read_store(globals)?;
     let removed = store.write(|tx| Ok(budgets::remove(tx, n)?))?;
     if !removed {
         return Err(no(format!("budget `{id}` not found"))
@@ -141,42 +139,9 @@ pub fn remove(globals: &Globals, id: &str, printer: &Printer) -> anyhow::Result<
     Ok(())
 }
 
-fn bar(s: &Status) -> String {
-    let width = 20i64;
-    let filled = (s.basis_points.clamp(0, 10_000) * width / 10_000) as usize;
-    format!(
-        "{}{}",
-        "█".repeat(filled),
-        "░".repeat(width as usize - filled)
-    )
-}
-
-/// Prints statuses as a table (spent, limit, percent, a bar).
-pub(crate) fn print_statuses(statuses: &[Status], printer: &Printer) -> anyhow::Result<()> {
-    let mut table = printer.table();
-    table.set_header(vec![
-        "id", "period", "scope", "spent", "limit", "percent", "", "level",
-    ]);
-    for s in statuses {
-        table.add_row(vec![
-            Cell::new(s.budget.id),
-            Cell::new(s.budget.period.as_str()),
-            Cell::new(s.budget.scope.to_string()),
-            Cell::new(money(s.spent_nanos)).set_alignment(CellAlignment::Right),
-            Cell::new(money(s.budget.limit_nanos)).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{:.1}%", s.percent())).set_alignment(CellAlignment::Right),
-            Cell::new(bar(s)),
-            Cell::new(s.level.as_str()),
-        ]);
-    }
-    printer.print_table(&table)
-}
-
 pub fn status(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
-    let store = open_store(globals)?;
-    let list = budgets::list(store.conn())?;
-    let cal = Calendar::at(Timestamp::now(), &zone(None)?)?;
-    let statuses = budgets::status(store.conn(), &list, &cal, 0, None)?;
+    let store = read_store(globals)?;
+    let statuses = budget_statuses(&store, globals.now, None, 0, None)?;
     if printer.is_json() {
         let items: Vec<serde_json::Value> = statuses.iter().map(status_json).collect();
         printer.json(&json!({ "budgets": items }))?;
@@ -187,5 +152,6 @@ pub fn status(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         print_statuses(&statuses, printer)?;
     }
     warn_budgets(&statuses, printer);
+    note_unpriced(&statuses, printer);
     Ok(())
 }

@@ -8,8 +8,7 @@ use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::{self, CostSource, Request};
 
-use super::summary::window;
-use super::{open_store, zone};
+use super::{read_store, refuse_with_json, window, zone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -130,20 +129,25 @@ fn jsonl_row(r: &Request, out: &mut String) -> anyhow::Result<()> {
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let flag = match s.format {
+        Format::Csv => "--csv",
+        Format::Jsonl => "--jsonl",
+    };
+    refuse_with_json(globals, flag, true)?;
     let (start, end) = match (&s.since, &s.until) {
         (None, None) => (i64::MIN, i64::MAX),
         (None, Some(u)) => {
             let tz = zone(None)?;
-            let w = window(None, Some("1970-01-01"), Some(u), &tz, Timestamp::now())?;
+            let w = window(None, Some("1970-01-01"), Some(u), &tz, globals.now)?;
             (i64::MIN, w.end)
         }
         (Some(since), until) => {
             let tz = zone(None)?;
-            let w = window(None, Some(since), until.as_deref(), &tz, Timestamp::now())?;
+            let w = window(None, Some(since), until.as_deref(), &tz, globals.now)?;
             (w.start, if until.is_some() { w.end } else { i64::MAX })
         }
     };
-    let store = open_store(globals)?;
+    let store = read_store(globals)?;
     let mut buf = String::with_capacity(1 << 16);
     if s.format == Format::Csv {
         buf.push_str(HEADER);

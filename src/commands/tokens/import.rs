@@ -144,14 +144,14 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         ));
     }
     if stats.unpriced > 0 {
-        printer.warn(format!(
-            "{} no price and were stored as unpriced",
-            plural(stats.unpriced as i64, "request")
-                + if stats.unpriced == 1 { " has" } else { " have" }
+        printer.warn(super::unpriced_message(
+            stats.unpriced as i64,
+            ("was stored as unpriced", "were stored as unpriced"),
+            &[],
         ));
     }
     if stats.requests_added > 0 {
-        check_budgets_after(&store, printer, None)?;
+        check_budgets_after(&store, printer, globals.now, None)?;
     }
     Ok(())
 }

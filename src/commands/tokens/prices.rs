@@ -51,6 +51,39 @@ fn price_json(p: &ModelPrice, book: &PriceBook) -> Value {
     })
 }
 
+/// Up to three built-in models whose ids are nearest to `model`, nearest first: ids that
+/// contain it or that look alike (Jaro-Winkler), ranked by edit distance, with `.`, `_` and
+/// spaces read as `-` (`sonnet-4.5` finds `claude-sonnet-4-5`).
+fn nearest(book: &PriceBook, model: &str) -> Vec<String> {
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['.', '_', ' '], "-");
+    let wanted = norm(model);
+    let mut scored: Vec<(f64, &str)> = book
+        .builtin_models()
+        .iter()
+        .map(|p| (norm(&p.id), p.id.as_str()))
+        .filter(|(id, _)| {
+            (wanted.len() >= 3 && id.contains(&wanted)) || strsim::jaro_winkler(&wanted, id) >= 0.88
+        })
+        .map(|(id, name)| (strsim::normalized_damerau_levenshtein(&wanted, &id), name))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.to_string())
+        .collect()
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
     let book = price_book(globals)?;
     let prices: Vec<ModelPrice> = match &s.model {
@@ -63,7 +96,13 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             {
                 Some(p) => vec![p.clone()],
                 None => {
-                    return Err(no(format!("no price for model `{m}`"))
+                    let mut fail = no(format!("no price for model `{m}`"));
+                    let near = nearest(&book, model);
+                    if !near.is_empty() {
+                        let names: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
+                        fail = fail.hint(format!("did you mean {}?", or_list(&names)));
+                    }
+                    return Err(fail
                         .hint("see `aimcp tokens prices` for the known models, or add one with `--pricing FILE`")
                         .into());
                 }

@@ -89,7 +89,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "invalid `--at {t}`: expected an RFC 3339 time such as `2026-03-01T12:00:00Z`"
             ))
         })?,
-        None => Timestamp::now().as_millisecond(),
+        None => globals.now.as_millisecond(),
     };
     let cost = match &s.cost {
         Some(c) => Some(parse_usd_flag("--cost", c)?),
@@ -179,14 +179,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         match r.cost_source {
             CostSource::Unpriced => {}
             _ => printer.info(format!(
-                "{verb} 1 request: `{}`, {} tokens, {} ({})",
+                "{verb} 1 request: `{}`, {}, {} ({})",
                 r.model,
-                super::thousands(
+                super::plural(
                     (r.tokens.input
                         + r.tokens.output
                         + r.tokens.cache_read
                         + r.tokens.cache_write_5m
-                        + r.tokens.cache_write_1h) as i64
+                        + r.tokens.cache_write_1h) as i64,
+                    "token"
                 ),
                 money(r.cost_nanos),
                 r.cost_source.as_str()
@@ -200,7 +201,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         ));
         printer.hint("give its cost with `--cost USD`, or its price with `--pricing FILE`");
     }
-    check_budgets_after(&store, printer, Some(r.cost_nanos))
+    check_budgets_after(&store, printer, globals.now, Some(r.cost_nanos))
 }
 
 fn run_jsonl(
@@ -230,7 +231,7 @@ fn run_jsonl(
             .clone()
             .unwrap_or_else(|| default_project(globals)),
         org: s.org.clone(),
-        now: Timestamp::now().as_millisecond(),
+        now: globals.now.as_millisecond(),
     };
     let mut store = open_store(globals)?;
     let report = jsonl::record(&mut store, reader, &name, &defaults, &book)?;
@@ -264,22 +265,11 @@ fn run_jsonl(
         ));
     }
     if report.unpriced > 0 {
-        let models: Vec<String> = report
-            .unpriced_models
-            .iter()
-            .map(|m| format!("`{m}`"))
-            .collect();
-        printer.warn(format!(
-            "{} no price and {} recorded as unpriced: {}",
-            super::plural(report.unpriced as i64, "request")
-                + if report.unpriced == 1 {
-                    " has"
-                } else {
-                    " have"
-                },
-            if report.unpriced == 1 { "was" } else { "were" },
-            models.join(", ")
+        printer.warn(super::unpriced_message(
+            report.unpriced as i64,
+            ("was recorded as unpriced", "were recorded as unpriced"),
+            &report.unpriced_models.into_iter().collect::<Vec<_>>(),
         ));
     }
-    check_budgets_after(&store, printer, Some(report.max_cost_nanos))
+    check_budgets_after(&store, printer, globals.now, Some(report.max_cost_nanos))
 }

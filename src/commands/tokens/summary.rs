@@ -8,14 +8,17 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
 
-use crate::error::{no, usage};
+use crate::error::no;
 use crate::pricing::{format_usd, usd_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::budget::{self as budgets, Calendar, Level, Status};
+use crate::usage::budget::{self as budgets, Calendar, Level};
 use crate::usage::{self, Dim, Key, Scope, Totals};
 
-use super::{money, open_store, parse_usd_flag, thousands, warn_budgets, zone};
+use super::{
+    agree, budget_alert, budget_statuses, money, plural, read_store, refuse_with_json, status_json,
+    thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone_name,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -52,92 +55,11 @@ pub struct Settings {
     pub since: Option<String>,
     pub until: Option<String>,
     pub by: GroupBy,
-    pub budget: Option<String>,
-    pub tz: Option<String>,
+    /// A one-off budget for the window, in nano-dollars.
+    pub budget: Option<i64>,
+    /// The zone whose days the window and rows follow.
+    pub tz: TimeZone,
     pub csv: bool,
-}
-
-/// A time window `[start, end)` in ms, with the dates it covers in its zone.
-pub(crate) struct Window {
-    pub start: i64,
-    pub end: i64,
-    pub first_day: Date,
-    pub last_day: Date,
-}
-
-fn day_start(d: Date, tz: &TimeZone) -> anyhow::Result<i64> {
-    Ok(d.to_zoned(tz.clone())?.timestamp().as_millisecond())
-}
-
-/// `YYYY-MM-DD` (a day in the zone) or an RFC 3339 instant. `end`: a date means the end of it.
-fn parse_bound(flag: &str, text: &str, tz: &TimeZone, end: bool) -> anyhow::Result<i64> {
-    if let Ok(d) = text.trim().parse::<Date>()
-        && text.trim().len() == 10
-    {
-        let d = if end { d.checked_add(1.day())? } else { d };
-        return day_start(d, tz);
-    }
-    match text.trim().parse::<Timestamp>() {
-        Ok(t) => Ok(t.as_millisecond() + i64::from(end)),
-        Err(_) => Err(usage(format!(
-            "invalid `{flag} {text}`: expected a date `YYYY-MM-DD` or an RFC 3339 time"
-        ))
-        .into()),
-    }
-}
-
-/// The window from `--days`/`--since`/`--until` (default: the last 7 days, today included).
-pub(crate) fn window(
-    days: Option<u32>,
-    since: Option<&str>,
-    until: Option<&str>,
-    tz: &TimeZone,
-    now: Timestamp,
-) -> anyhow::Result<Window> {
-    let today = now.to_zoned(tz.clone()).date();
-    let tomorrow = today.checked_add(1.day())?;
-    let (start, end) = match since {
-        Some(s) => {
-            let start = parse_bound("--since", s, tz, false)?;
-            let end = match until {
-                Some(u) => parse_bound("--until", u, tz, true)?,
-                None => day_start(tomorrow, tz)?,
-            };
-            if end <= start {
-                return Err(usage("`--until` is before `--since`").into());
-            }
-            (start, end)
-        }
-        None => {
-            if until.is_some() {
-                return Err(usage("`--until` needs `--since`").into());
-            }
-            let n = days.unwrap_or(7);
-            if n == 0 {
-                return Err(usage("invalid `--days 0`: expected 1 or more").into());
-            }
-            let first = today.checked_sub(i64::from(n - 1).days())?;
-            (day_start(first, tz)?, day_start(tomorrow, tz)?)
-        }
-    };
-    let date = |ms: i64| -> anyhow::Result<Date> {
-        Ok(Timestamp::from_millisecond(ms)?.to_zoned(tz.clone()).date())
-    };
-    Ok(Window {
-        start,
-        end,
-        first_day: date(start)?,
-        last_day: date(end - 1)?,
-    })
-}
-
-/// Whole hours of the rollup line up with this zone's days between these instants.
-pub(crate) fn whole_hour_zone(tz: &TimeZone, start: i64, end: i64) -> bool {
-    [start, end - 1].iter().all(|ms| {
-        Timestamp::from_millisecond(*ms)
-            .map(|t| tz.to_offset(t).seconds() % 3600 == 0)
-            .unwrap_or(false)
-    })
 }
 
 fn time_key(by: GroupBy, d: Date) -> String {
@@ -159,7 +81,10 @@ fn totals_json(t: &Totals) -> serde_json::Map<String, Value> {
     m.insert("cache_read_tokens".into(), json!(t.cache_read));
     m.insert("cache_write_tokens".into(), json!(t.cache_write()));
     m.insert("total_tokens".into(), json!(t.total_tokens()));
-    m.insert("cost_usd".into(), usd_json(t.cost_nanos));
+    m.insert(
+        "cost_usd".into(),
+        known_cost(t).map_or(Value::Null, usd_json),
+    );
     m.insert("cache_write_5m_tokens".into(), json!(t.cache_write_5m));
     m.insert("cache_write_1h_tokens".into(), json!(t.cache_write_1h));
     m.insert("reasoning_tokens".into(), json!(t.reasoning));
@@ -167,17 +92,15 @@ fn totals_json(t: &Totals) -> serde_json::Map<String, Value> {
     m
 }
 
-/// A budget's status as `tokens check` and `summary` print it in JSON.
-pub(crate) fn status_json(s: &Status) -> Value {
-    json!({
-        "id": s.budget.id,
-        "scope": s.budget.scope.to_string(),
-        "period": s.budget.period.as_str(),
-        "limit_usd": usd_json(s.budget.limit_nanos),
-        "spent_usd": usd_json(s.spent_nanos),
-        "percent": s.percent(),
-        "level": s.level.as_str(),
-    })
+/// The cost of a group, unless every request in it is unpriced (then it is unknown, not $0).
+/// Requests without a price are left out of a cost and counted beside it.
+fn known_cost(t: &Totals) -> Option<i64> {
+    (t.requests == 0 || t.unpriced < t.requests).then_some(t.cost_nanos)
+}
+
+/// A known cost for people (`$1.25`), or `-`.
+fn money_or_dash(cost: Option<i64>) -> String {
+    cost.map_or_else(|| "-".to_string(), money)
 }
 
 /// Cache reads over every input token, in percent.
@@ -195,14 +118,12 @@ fn csv_field(s: &str) -> String {
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
-    let tz = zone(s.tz.as_deref())?;
-    let now = Timestamp::now();
+    refuse_with_json(globals, "--csv", s.csv)?;
+    let tz = s.tz.clone();
+    let now = globals.now;
     let w = window(s.days, s.since.as_deref(), s.until.as_deref(), &tz, now)?;
-    let one_off = match &s.budget {
-        Some(b) => Some(parse_usd_flag("--budget", b)?),
-        None => None,
-    };
-    let store = open_store(globals)?;
+    let one_off = s.budget;
+    let store = read_store(globals)?;
     let conn = store.conn();
     let hours_ok = whole_hour_zone(&tz, w.start, w.end);
 
@@ -286,17 +207,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let week_ms = 7 * 86_400_000i64;
     let recent = usage::total(conn, now_ms - week_ms, now_ms + 1, &Scope::Global)?;
     let remaining = (cal.month_end - now_ms).max(0);
-    // (a projection may pass what the store holds: clamped, never overflowed)
-    let projected = (mtd.cost_nanos as i128
-        + recent.cost_nanos as i128 * remaining as i128 / week_ms as i128)
-        .min(i64::MAX as i128) as i64;
+    // nothing priced this month nor in the last 7 days: nothing to project from
+    let projected = (known_cost(&mtd).is_some() || known_cost(&recent).is_some()).then(|| {
+        // (a projection may pass what the store holds: clamped, never overflowed)
+        (mtd.cost_nanos as i128 + recent.cost_nanos as i128 * remaining as i128 / week_ms as i128)
+            .min(i64::MAX as i128) as i64
+    });
 
     // budgets
-    let mut statuses = Vec::new();
-    if usage::has_budgets(conn)? {
-        let list = budgets::list(conn)?;
-        statuses = budgets::status(conn, &list, &cal, 0, None)?;
-    }
+    let statuses = budget_statuses(&store, now, None, 0, None)?;
     let one_off_status = one_off.map(|limit| {
         let (bp, level) = budgets::level(totals.cost_nanos, limit, [80, 90, 100]);
         (limit, bp, level)
@@ -313,6 +232,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "spent_usd": usd_json(totals.cost_nanos),
                 "percent": bp as f64 / 100.0,
                 "level": level.as_str(),
+                "unpriced_requests": totals.unpriced,
             }));
         }
         let rows_json: Vec<Value> = rows
@@ -331,26 +251,26 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             "by": s.by.label(),
             "since": Timestamp::from_millisecond(w.start)?.to_string(),
             "until": Timestamp::from_millisecond(w.end)?.to_string(),
-            "time_zone": tz.iana_name().unwrap_or("local"),
+            "time_zone": zone_name(&tz),
             "cache_hit_rate": cache_hit_rate(&totals).map(|r| (r * 100.0).round() / 10_000.0),
             "previous": {
-                "cost_usd": usd_json(previous.cost_nanos),
+                "cost_usd": known_cost(&previous).map_or(Value::Null, usd_json),
                 "requests": previous.requests,
                 "change_percent": change.map(|c| (c * 10.0).round() / 10.0),
             },
-            "month_to_date_usd": usd_json(mtd.cost_nanos),
-            "projected_month_usd": usd_json(projected),
+            "month_to_date_usd": known_cost(&mtd).map_or(Value::Null, usd_json),
+            "projected_month_usd": projected.map_or(Value::Null, usd_json),
             "unpriced": {"requests": totals.unpriced, "models": unpriced_models},
         }))?;
     } else if s.csv {
         let mut out = String::new();
         out.push_str(&format!(
-            "{},requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,cost_usd\n",
+            "{},requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,cost_usd,unpriced_requests\n",
             s.by.label()
         ));
         for (k, t) in &rows {
             out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{}\n",
                 csv_field(k),
                 t.requests,
                 t.input,
@@ -358,13 +278,16 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 t.cache_read,
                 t.cache_write(),
                 t.total_tokens(),
-                format_usd(t.cost_nanos)
+                known_cost(t).map(format_usd).unwrap_or_default(),
+                t.unpriced
             ));
         }
         printer.write(&out)?;
     } else {
+        // the count of unpriced requests, beside the cost that leaves them out, when there are any
+        let show_unpriced = totals.unpriced > 0;
         let mut table = printer.table();
-        table.set_header(vec![
+        let mut header = vec![
             s.by.label(),
             "requests",
             "input",
@@ -373,7 +296,12 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             "cache write",
             "total tokens",
             "cost",
-        ]);
+        ];
+        if show_unpriced {
+            header.push("unpriced");
+        }
+        let columns = header.len();
+        table.set_header(header);
         let line = |k: &str, t: &Totals| {
             let mut cells = vec![Cell::new(k)];
             for v in [
@@ -386,14 +314,17 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             ] {
                 cells.push(Cell::new(thousands(v)).set_alignment(CellAlignment::Right));
             }
-            cells.push(Cell::new(money(t.cost_nanos)).set_alignment(CellAlignment::Right));
+            cells.push(Cell::new(money_or_dash(known_cost(t))).set_alignment(CellAlignment::Right));
+            if show_unpriced {
+                cells.push(Cell::new(thousands(t.unpriced)).set_alignment(CellAlignment::Right));
+            }
             cells
         };
         for (k, t) in &rows {
             table.add_row(line(k, t));
         }
         table.add_row(line("total", &totals));
-        for i in 1..8 {
+        for i in 1..columns {
             if let Some(c) = table.column_mut(i) {
                 c.set_cell_alignment(CellAlignment::Right);
             }
@@ -408,10 +339,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "cache hit rate: {r:.1}% of input tokens were cache reads"
             ));
         }
-        let days = (w.last_day - w.first_day).get_days() + 1;
+        let days = i64::from((w.last_day - w.first_day).get_days()) + 1;
         notes.push(format!(
-            "previous {days} days: {}{}",
-            money(previous.cost_nanos),
+            "previous {}: {}{}",
+            if days == 1 {
+                "day".to_string()
+            } else {
+                plural(days, "day")
+            },
+            money_or_dash(known_cost(&previous)),
             match change {
                 Some(c) => format!(" ({c:+.1}% now)"),
                 None => String::new(),
@@ -419,24 +355,25 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         ));
         notes.push(format!(
             "month to date: {}; projected month-end: {} (at the last 7 days' rate)",
-            money(mtd.cost_nanos),
-            money(projected)
+            money_or_dash(known_cost(&mtd)),
+            money_or_dash(projected)
         ));
         printer.write(&(notes.join("\n") + "\n"))?;
     }
     if totals.unpriced > 0 {
-        let models: Vec<String> = unpriced_models.iter().map(|m| format!("`{m}`")).collect();
-        printer.warn(format!(
-            "{} no price and are not in the costs: {}",
-            super::plural(totals.unpriced, "request")
-                + if totals.unpriced == 1 {
-                    " has"
-                } else {
-                    " have"
-                },
-            models.join(", ")
+        printer.warn(unpriced_message(
+            totals.unpriced,
+            ("is not in the costs", "are not in the costs"),
+            &unpriced_models,
         ));
-        printer.hint("add their prices with `--pricing FILE` (LiteLLM's format)");
+        printer.hint(format!(
+            "add {} with `--pricing FILE` (LiteLLM's format)",
+            agree(
+                unpriced_models.len() as i64,
+                "the model's price",
+                "the models' prices"
+            )
+        ));
     }
     warn_budgets(&statuses, printer);
     if let Some((limit, bp, level)) = one_off_status
@@ -453,18 +390,11 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             money(totals.cost_nanos),
             money(limit)
         );
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            let kind = if level == Level::Exceeded {
-                "error"
-            } else {
-                "warning"
-            };
-            printer.annotation(format!("::{kind} title=aimcp budget::{text}"));
-        }
+        // an exceeded one-off budget is this command's error, not also a warning
+        budget_alert(printer, level, &text, level != Level::Exceeded);
         if level == Level::Exceeded {
             return Err(no(text).into());
         }
-        printer.warn(text);
     }
     Ok(())
 }
@@ -472,38 +402,6 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn windows_cover_whole_days_in_the_zone() {
-        let tz = TimeZone::get("America/New_York").unwrap();
-        let now: Timestamp = "2026-03-09T15:00:00Z".parse().unwrap();
-        let w = window(Some(7), None, None, &tz, now).unwrap();
-        assert_eq!(w.first_day.to_string(), "2026-03-03");
-        assert_eq!(w.last_day.to_string(), "2026-03-09");
-        // 2026-03-03 00:00 EST = 05:00Z; 2026-03-10 00:00 EDT = 04:00Z (DST began on the 8th)
-        assert_eq!(
-            Timestamp::from_millisecond(w.start).unwrap().to_string(),
-            "2026-03-03T05:00:00Z"
-        );
-        assert_eq!(
-            Timestamp::from_millisecond(w.end).unwrap().to_string(),
-            "2026-03-10T04:00:00Z"
-        );
-        let w = window(
-            None,
-            Some("2026-01-01"),
-            Some("2026-01-31"),
-            &TimeZone::UTC,
-            now,
-        )
-        .unwrap();
-        assert_eq!(w.last_day.to_string(), "2026-01-31");
-        assert!(window(Some(0), None, None, &tz, now).is_err());
-        assert!(window(None, Some("yesterday"), None, &tz, now).is_err());
-        assert!(whole_hour_zone(&tz, w.start, w.end));
-        let kolkata = TimeZone::get("Asia/Kolkata").unwrap();
-        assert!(!whole_hour_zone(&kolkata, w.start, w.end));
-    }
 
     #[test]
     fn week_and_month_keys() {

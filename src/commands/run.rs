@@ -1,0 +1,123 @@
+//! `aimcp run [--env-file FILE] -- COMMAND [ARG]...`: runs a client (e.g. `claude`) with the
+//! project's `.env` added to its environment, so that `${VAR}` in `.mcp.json` resolves in clients
+//! that do not read `.env` themselves.
+//!
+//! Variables already in the environment win over `.env` (as [`crate::config::EnvResolver`] does).
+//! On Unix aimcp `exec`s the command: no aimcp process is left behind, every signal (Ctrl-C,
+//! SIGTERM, SIGHUP) reaches the command itself, and its exit status is the one the caller sees.
+//! Elsewhere the command is started as a child and its exit code is returned.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::config::dotenv;
+use crate::error::usage;
+use crate::printer::Printer;
+use crate::settings::Globals;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `--env-file`, relative to the project folder.
+    pub env_file: Option<PathBuf>,
+    pub program: String,
+    pub args: Vec<String>,
+}
+
+pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let Settings {
+        env_file,
+        program,
+        args,
+    } = settings;
+    let path = match env_file {
+        Some(file) => {
+            let path = globals.project_dir.join(file);
+            if !path.is_file() {
+                return Err(usage(format!("`{}` does not exist", path.display()))
+                    .hint("`--env-file` names a `.env`-style file of `NAME=value` lines")
+                    .into());
+            }
+            Some(path)
+        }
+        None => {
+            let located = globals.locate_config()?;
+            let dir = located
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| globals.project_dir.clone());
+            let path = dir.join(dotenv::DOTENV_FILE);
+            path.is_file().then_some(path)
+        }
+    };
+    let values = match &path {
+        Some(p) => dotenv::read(p)?,
+        None => Vec::new(),
+    };
+    let mut added = Vec::new();
+    let mut command = Command::new(&program);
+    // `-C DIR` acts as if aimcp was started in DIR: so does the command.
+    command.args(&args).current_dir(&globals.project_dir);
+    for (name, value) in values {
+        if std::env::var_os(&name).is_none() && !added.contains(&name) {
+            command.env(&name, value);
+            added.push(name);
+        }
+    }
+    if let Some(p) = &path {
+        // Names only: a value from `.env` is never shown.
+        printer.detail(format!(
+            "adding {} from `{}`: {}",
+            if added.len() == 1 {
+                "1 variable".to_string()
+            } else {
+                format!("{} variables", added.len())
+            },
+            p.display(),
+            if added.is_empty() {
+                "-".to_string()
+            } else {
+                added.join(", ")
+            }
+        ));
+    }
+    printer.detail(format!("running `{}`", shown(&program, &args)));
+    exec(command, &program)
+}
+
+/// The command line as typed, for `-v` (arguments only, never an environment value).
+fn shown(program: &str, args: &[String]) -> String {
+    std::iter::once(program)
+        .chain(args.iter().map(String::as_str))
+        .map(crate::config::shell_quote)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn not_found(program: &str, err: &std::io::Error) -> anyhow::Error {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => usage(format!("command `{program}` not found"))
+            .hint("is it installed and on `PATH`?")
+            .into(),
+        std::io::ErrorKind::PermissionDenied => usage(format!(
+            "command `{program}` cannot be run: permission denied"
+        ))
+        .into(),
+        _ => usage(format!("cannot run `{program}`: {err}")).into(),
+    }
+}
+
+#[cfg(unix)]
+fn exec(mut command: Command, program: &str) -> anyhow::Result<()> {
+    use std::os::unix::process::CommandExt;
+    // Returns only when the command could not be started.
+    let err = command.exec();
+    Err(not_found(program, &err))
+}
+
+#[cfg(not(unix))]
+fn exec(mut command: Command, program: &str) -> anyhow::Result<()> {
+    let status = command.status().map_err(|e| not_found(program, &e))?;
+    let code = status.code().unwrap_or(1);
+    std::process::exit(code)
+}

@@ -59,7 +59,7 @@ pub fn catalog_ids() -> Vec<CompletionCandidate> {
     catalog
         .entries
         .iter()
-        .map(|e| CompletionCandidate::new(&e.id))
+        .map(|e| CompletionCandidate::new(&e.id).help(Some(e.description.clone().into())))
         .collect()
 }
 

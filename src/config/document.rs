@@ -706,7 +706,7 @@ pub(crate) fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> crat
             let last = text[..end].char_indices().last().map_or(0, |(i, _)| i);
             let line_start = text[..last].rfind('\n').map_or(0, |i| i + 1);
             line = spans::line_at(text, last);
-            column = text[line_start..=last].chars().count();
+            column = text[line_start..end].chars().count();
         }
         msg = msg.replace("EOF while parsing ", "the file ends in the middle of ");
     }

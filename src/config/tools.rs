@@ -97,16 +97,20 @@ impl ToolsFile {
         }
     }
 
-    /// Records what a discovery found for a server, unless the stored entry already says the
-    /// same ([`same_discovery`]): then it stays as it is, `discovered_at` and all, so that an
-    /// unchanged server leaves the file alone. Returns whether the entry changed.
-    pub fn record(&mut self, server: &str, entry: Value) -> bool {
+    /// Records what a discovery found for a server, with `discovered_at` set to `at`, unless
+    /// the stored entry already says the same ([`same_discovery`]): then it stays as it is,
+    /// `discovered_at` and all, so that an unchanged server leaves the file alone. Returns
+    /// whether the entry changed.
+    pub fn record(&mut self, server: &str, mut entry: Value, at: &str) -> bool {
         if self
             .entries
             .get(server)
             .is_some_and(|old| same_discovery(old, &entry))
         {
             return false;
+        }
+        if let Some(m) = entry.as_object_mut() {
+            m.insert("discovered_at".into(), Value::String(at.to_string()));
         }
         let before = self.dirty;
         self.dirty = false;
@@ -422,12 +426,13 @@ mod tests {
         f.set("a", then.clone());
         f.save().unwrap();
         let now = json!({"tools": [{"name": "x"}], "tools_hash": hash, "discovered_at": "now"});
-        assert!(!f.record("a", now.clone()));
+        assert!(!f.record("a", now.clone(), "now"));
         assert_eq!(f.get("a"), Some(&then));
         assert!(!f.save().unwrap());
         let mut other = now.clone();
         other["prompts"] = json!([{"name": "p"}]);
-        assert!(f.record("a", other.clone()));
+        assert!(f.record("a", other.clone(), "later"));
+        other["discovered_at"] = json!("later");
         assert_eq!(f.get("a"), Some(&other));
         assert!(f.save().unwrap());
     }

@@ -205,9 +205,11 @@ impl Tracer {
     }
 }
 
-/// The values a trace must never show for `server`: every value a `${VAR}` in its env,
-/// headers, URL or arguments expands to, every env value, and every header value (whole, and
-/// its last word: the token after `Bearer`).
+/// The values a trace must never show for `server`: every value a `${VAR}` in its command,
+/// args, env, headers or URL expands to, the literal value of every env key that looks secret
+/// (`API_KEY`, `GITHUB_TOKEN`), and every header value (whole, and its last word: the token
+/// after `Bearer`). Other literal env values (`DEBUG=true`) are in `.mcp.json` for anyone to
+/// read, and masking them would hide ordinary words of the traffic.
 fn secrets_of(server: &Server, resolver: &EnvResolver) -> Vec<String> {
     let expanded = std::cell::RefCell::new(Vec::new());
     let written = server
@@ -228,7 +230,11 @@ fn secrets_of(server: &Server, resolver: &EnvResolver) -> Vec<String> {
         });
     }
     let mut found = expanded.into_inner();
-    for (_, v) in server.env.iter().chain(&server.headers) {
+    let secret_env = server
+        .env
+        .iter()
+        .filter(|(k, _)| crate::config::secret::looks_secret(k));
+    for (_, v) in secret_env.chain(&server.headers) {
         if let Ok(v) = resolver.expand(v, &server.name) {
             if let Some(word) = v.split_whitespace().last() {
                 found.push(word.to_string());
@@ -361,9 +367,21 @@ async fn connect_once(
                 }
                 t.event(&text);
             }
+            let expand = |value: &str| {
+                resolver.expand(value, &server.name).map_err(|e| {
+                    McpError::new(e.to_string())
+                        .hint("set it in the environment or in the project's `.env`")
+                })
+            };
+            let program = expand(program)?;
+            let args = server
+                .args
+                .iter()
+                .map(|a| expand(a))
+                .collect::<Result<Vec<_>>>()?;
             Link::Stdio(stdio::StdioLink::spawn(
-                program,
-                &server.args,
+                &program,
+                &args,
                 &env,
                 &opts.cwd,
                 tx.clone(),
@@ -810,6 +828,47 @@ pub fn elapsed_ms(start: Instant) -> u64 {
 #[cfg(test)]
 mod rmcp_model_tests {
     use super::*;
+
+    #[test]
+    fn a_trace_masks_expansions_secret_env_values_and_headers_only() {
+        let mut server = Server::stdio(
+            "s",
+            "node",
+            vec!["--token=${ARG_TOKEN}".into(), "--flag".into()],
+        );
+        server.env = vec![
+            ("API_KEY".into(), "literal-key-123".into()),
+            ("FROM_VAR".into(), "${SOME_VAR}".into()),
+            ("DEBUG".into(), "true".into()),
+            ("DEFAULTED".into(), "${UNSET_VAR:-fallback}".into()),
+        ];
+        server.headers = vec![("Authorization".into(), "Bearer ${TOKEN}".into())];
+        let resolver = EnvResolver::environment_only().with_overrides([
+            ("ARG_TOKEN".to_string(), "arg-secret-1".to_string()),
+            ("SOME_VAR".to_string(), "var-secret-2".to_string()),
+            ("TOKEN".to_string(), "hdr-secret-3".to_string()),
+        ]);
+        let secrets = secrets_of(&server, &resolver);
+        assert_eq!(
+            secrets,
+            [
+                "Bearer hdr-secret-3",
+                "literal-key-123",
+                "arg-secret-1",
+                "hdr-secret-3",
+                "var-secret-2",
+            ]
+        );
+        let tracer = Tracer {
+            trace: Trace::new(2, |_| {}),
+            server: "s".into(),
+            secrets: Arc::new(secrets),
+        };
+        assert_eq!(
+            tracer.mask(r#"{"debug":true,"auth":"Bearer hdr-secret-3","k":"literal-key-123"}"#),
+            r#"{"debug":true,"auth":"****","k":"****"}"#
+        );
+    }
 
     #[test]
     fn a_json_rpc_error_keeps_its_code_and_data_as_values() {

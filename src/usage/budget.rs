@@ -196,7 +196,7 @@ pub fn current(
 /// How far each budget is spent, with `add` nano-dollars added to daily and monthly spend (an
 /// estimate for `check`). Per-request budgets look at `request` when given, else at the
 /// costliest request of today. Requests without a price are left out of the spend, and counted.
-pub fn status(
+fn status(
     conn: &Connection,
     budgets: &[Budget],
     cal: &Calendar,
@@ -249,5 +249,55 @@ mod tests {
         assert_eq!(level(101, 100, t), (10_100, Level::Exceeded));
         assert_eq!(level(5, 0, t).1, Level::Exceeded);
         assert_eq!(level(50, 100, [50, 60, 70]).1, Level::Warning);
+    }
+
+    /// `current` lists the budgets (of one scope when asked), spends them at the clock it is
+    /// given, and counts the requests without a price that the spend leaves out.
+    #[test]
+    fn current_spends_budgets_at_the_given_time() {
+        use crate::usage::tests::request;
+        use crate::usage::{CostSource, Store, Writer};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("usage.db")).unwrap();
+        // an hour after the test request's time (2026-02-02T02:40Z)
+        let now = Timestamp::from_millisecond(1_770_000_000_000 + 3_600_000).unwrap();
+        let t = [80, 90, 100];
+        store
+            .write(|tx| {
+                add(tx, Period::Daily, 1_000_000, &Scope::Global, t, now)?;
+                add(
+                    tx,
+                    Period::Monthly,
+                    1_000_000,
+                    &Scope::User("v".into()),
+                    t,
+                    now,
+                )?;
+                let mut w = Writer::new(tx, false)?;
+                let mut priced = request("a", 1);
+                priced.cost_nanos = 900_000;
+                w.write(&priced)?;
+                let mut unpriced = request("b", 1);
+                unpriced.cost_source = CostSource::Unpriced;
+                w.write(&unpriced)?;
+                w.finish()?;
+                Ok(())
+            })
+            .unwrap();
+        let conn = store.conn();
+        let s = current(conn, now, &TimeZone::UTC, None, 0, None).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            (s[0].spent_nanos, s[0].unpriced, s[0].level),
+            (900_000, 1, Level::Critical)
+        );
+        assert_eq!((s[1].spent_nanos, s[1].unpriced), (0, 0));
+        let only = Scope::User("v".into());
+        let s = current(conn, now, &TimeZone::UTC, Some(&only), 0, None).unwrap();
+        assert_eq!(s.iter().map(|s| s.budget.id).collect::<Vec<_>>(), [2]);
+        // the next day, the daily budget is fresh
+        let tomorrow = now + jiff::SignedDuration::from_hours(24);
+        let s = current(conn, tomorrow, &TimeZone::UTC, None, 0, None).unwrap();
+        assert_eq!((s[0].spent_nanos, s[0].unpriced), (0, 0));
     }
 }

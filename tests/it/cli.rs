@@ -165,7 +165,8 @@ fn help_shows_the_defaults() {
               --by <BY>       How to group rows [default: day] [possible values: day, week, month, provider,
                               model, user, project]
               --budget <USD>  Check a one-off budget (USD) for the shown window
-              --tz <ZONE>     Time zone for days (IANA name) [default: the local zone]
+              --tz <ZONE>     Time zone for days: an IANA name or an offset such as `+05:30` [default: the
+                              local zone]
               --csv           CSV on stdout
           -h, --help          Print help
           -V, --version       Print version
@@ -289,6 +290,34 @@ fn every_failing_json_run_prints_one_document() {
     run.assert_code(1);
     let doc = run.json();
     assert_eq!(doc["results"][0]["ok"], false, "{doc}");
+    assert!(doc.get("error").is_none(), "{doc}");
+
+    // So does a budget check that finds a budget exceeded.
+    let db = env.path("usage.db");
+    let db = db.to_str().unwrap();
+    env.run(&["--db", db, "tokens", "budget", "set", "--daily", "1"])
+        .assert_code(0);
+    env.run(&[
+        "--db",
+        db,
+        "tokens",
+        "record",
+        "--provider",
+        "openai",
+        "--model",
+        "gpt-4o",
+        "--input",
+        "1",
+        "--output",
+        "1",
+        "--cost",
+        "5",
+    ])
+    .assert_code(0);
+    let run = env.run(&["--db", db, "tokens", "check", "--json"]);
+    run.assert_code(1);
+    let doc = run.json();
+    assert_eq!(doc["ok"], false, "{doc}");
     assert!(doc.get("error").is_none(), "{doc}");
 }
 

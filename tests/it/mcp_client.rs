@@ -868,3 +868,40 @@ fn verbose_masks_http_headers() {
     );
     assert!(!run.stderr.contains(SECRET), "{}", run.stderr);
 }
+
+/// `${VAR}` in `command` and `args` is expanded when the server starts, as in `env`, `url` and
+/// `headers` (Claude Code expands all five), and `-v` still shows them as written.
+#[test]
+fn variables_in_command_and_args_are_expanded_at_start() {
+    let env = TestEnv::new();
+    let script = fake_js();
+    let dir = script.parent().unwrap();
+    write_config(
+        &env,
+        json!({"fake": {"command": "${AIMCP_TEST_NODE:-node}",
+                        "args": ["${AIMCP_TEST_SERVERS}/fake.js", "ok"]}}),
+    );
+    let run = crate::common::Run::from(
+        env.cmd()
+            .env("AIMCP_TEST_SERVERS", dir)
+            .args(["-v", "mcp", "test", "--json"])
+            .output()
+            .unwrap(),
+    );
+    run.assert_code(0);
+    assert_eq!(run.json()["results"][0]["ok"], true, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("run `'${AIMCP_TEST_NODE:-node}' '${AIMCP_TEST_SERVERS}/fake.js' ok`"),
+        "{}",
+        run.stderr
+    );
+    // An unset variable names itself and the server.
+    let run = env.run(&["mcp", "test"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("`AIMCP_TEST_SERVERS`") && run.stderr.contains("`fake`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -133,6 +133,11 @@ const MALFORMED: &[(&str, &str)] = &[
         "{\"mcpServers\": {\"a\": {\"command\": \"x\"",
         ".mcp.json`:1:36: invalid JSON: the file ends in the middle of an object",
     ),
+    // The last character is not ASCII: the column counts characters (and nothing panics).
+    (
+        "{\"mcpServers\": {\"a\": {\"command\": \"\u{e9}",
+        ".mcp.json`:1:35: invalid JSON: the file ends in the middle of a string",
+    ),
 ];
 
 #[test]
@@ -146,6 +151,7 @@ fn malformed_files_exit_2_name_the_place_and_stay_untouched() {
             &["mcp", "test"][..],
             &["mcp", "discover"][..],
             &["mcp", "discover", "--check"][..],
+            &["mcp", "call", "a", "some_tool"][..],
         ] {
             let env = TestEnv::new();
             let path = env.write(".mcp.json", text);
@@ -878,4 +884,23 @@ fn a_truncated_tools_file_reports_its_last_line_and_column() {
         );
         assert_eq!(env.read(".mcp.tools.json"), truncated);
     }
+}
+
+#[test]
+fn discovered_at_is_the_runs_clock() {
+    let env = TestEnv::new();
+    fake_server_config(&env);
+    let out = env
+        .cmd()
+        .args(["mcp", "discover"])
+        .env("AIMCP_NOW", "2026-01-31T12:00:00.75+01:00")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    assert_eq!(file["good"]["discovered_at"], "2026-01-31T11:00:00Z");
 }

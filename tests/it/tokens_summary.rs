@@ -479,7 +479,7 @@ fn unpriced_costs_are_unknown_not_zero() {
     let day = env.summary("2026-03-01", "2026-03-01", &["--csv"]);
     assert!(
         day.stdout
-            .ends_with("2026-03-01,2,1000005,5,0,0,1000010,1.000000,1\n"),
+            .ends_with("2026-03-01,2,1000005,5,0,0,1000010,1.000000000,1\n"),
         "{}",
         day.stdout
     );

@@ -45,7 +45,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let tools_file = tools_path(&targets.config_path);
     let previous = ToolsFile::load(&tools_file)?;
     let known = Arc::new(previous.known_footprints());
-    let discovered_at = rfc3339(jiff::Timestamp::now());
+    let discovered_at = rfc3339(globals.now);
     // Load the tokenizer while the servers start, unless every server has a counted entry.
     let needs_tokenizer = targets.servers.iter().any(|s| {
         previous
@@ -86,7 +86,6 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             opts.clone(),
             bars[i].clone(),
             known.clone(),
-            discovered_at.clone(),
         )
     }));
     let _ = multi.clear();
@@ -113,7 +112,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 // An unchanged server keeps its entry, `discovered_at` and all.
                 let mut changed = false;
                 for (name, entry) in &ok {
-                    changed |= f.record(name, (*entry).clone());
+                    changed |= f.record(name, (*entry).clone(), &discovered_at);
                 }
                 Ok(changed)
             })?;

@@ -55,7 +55,6 @@ pub(crate) async fn discover_one(
     opts: ConnectOptions,
     bar: ProgressBar,
     known: Arc<HashMap<String, usize>>,
-    discovered_at: String,
 ) -> Outcome {
     let start = Instant::now();
     let mut step = "initialize";
@@ -115,7 +114,8 @@ pub(crate) async fn discover_one(
                 "resource_templates": templates,
                 "server_info": server_info,
                 "protocol_version": protocol_version,
-                "discovered_at": discovered_at,
+                // Stamped by `ToolsFile::record` when the entry is written.
+                "discovered_at": null,
                 "tools_hash": hash,
                 "token_footprint": tokens,
             }),

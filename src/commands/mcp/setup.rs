@@ -80,7 +80,6 @@ impl Checks for McpClient {
             opts.clone(),
             bar,
             known,
-            crate::config::tools::rfc3339(jiff::Timestamp::now()),
         ))
     }
 }
@@ -450,7 +449,7 @@ pub(crate) fn setup(
         global: file.global().clone(),
         config_path: located.path.clone(),
     };
-    let opts = targets.options(None);
+    let opts = targets.options(None).with_trace(printer.mcp_trace());
     if s.test {
         let spinner = printer.spinner(format!("testing `{name}`"));
         let probed = deps.checks.test(&server, &targets.resolver, &opts);
@@ -482,10 +481,9 @@ pub(crate) fn setup(
         spinner.finish_and_clear();
         match found.result {
             Ok(f) => {
-                edit_tools(&tools_file, |t| {
-                    t.record(&name, f.entry.clone());
-                    Ok(())
-                })?;
+                // A rediscovery that finds nothing new keeps the stored entry as it is.
+                let at = crate::config::tools::rfc3339(globals.now);
+                edit_tools(&tools_file, |t| Ok(t.record(&name, f.entry.clone(), &at)))?;
                 printer.info(format!(
                     "wrote {} of `{name}` (about {} tokens) to `{}`",
                     count_tools(f.tools),

@@ -125,18 +125,33 @@ fn ctrl_c_during_the_fetch_clears_the_spinner_and_says_cancelled() {
     session.get_process_mut().set_window_size(100, 40).unwrap();
     session.set_expect_timeout(Some(Duration::from_secs(20)));
     // The spinner draws after 250 ms.
-    if let Err(e) = session.expect("resolving `") {
-        let rest = session
-            .expect(Eof)
-            .map(|c| String::from_utf8_lossy(c.before()).into_owned());
-        panic!("{e:?}: {rest:?}");
-    }
+    let mut seen = match session.expect("resolving `") {
+        Ok(c) => c.as_bytes().to_vec(),
+        Err(e) => {
+            let rest = session
+                .expect(Eof)
+                .map(|c| String::from_utf8_lossy(c.as_bytes()).into_owned());
+            panic!("{e:?}: {rest:?}");
+        }
+    };
     std::thread::sleep(Duration::from_millis(300));
     let started = std::time::Instant::now();
     session.send("\x03").unwrap();
-    session.expect("error: cancelled").unwrap();
-    assert_eq!(exit_code(&mut session), 130);
+    let rest = session.expect(Eof).expect("the program ends");
+    seen.extend_from_slice(rest.as_bytes());
+    let code = match session.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("not a normal exit: {other:?}"),
+    };
+    assert_eq!(code, 130);
     assert!(started.elapsed() < Duration::from_secs(10));
+    let shown = screen(&seen);
+    let text = shown.join("\n");
+    assert!(text.ends_with("error: cancelled"), "{text}");
+    assert!(
+        !shown.iter().any(|l| l.contains("resolving `")),
+        "the spinner is left:\n{text}"
+    );
     assert!(!env.exists(".mcp.json"));
 }
 
@@ -233,4 +248,153 @@ fn add_asks_before_storing_a_secret_at_a_terminal() {
     assert!(!env.exists(".env"));
     assert!(env.read(".mcp.json").contains("${MY_API_KEY}"));
     assert!(!env.read(".mcp.json").contains("abc-5ecret"));
+}
+
+/// What a terminal shows after `bytes`: enough of VT100 for indicatif's redraws (`\r`, erase in
+/// line, cursor up and down, erase below).
+fn screen(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines: Vec<Vec<char>> = vec![Vec::new()];
+    let (mut row, mut col) = (0usize, 0usize);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => {
+                row += 1;
+                col = 0;
+            }
+            '\r' => col = 0,
+            '\x1b' => {
+                if chars.peek() != Some(&'[') {
+                    chars.next();
+                    continue;
+                }
+                chars.next();
+                let mut params = String::new();
+                let mut fin = ' ';
+                for p in chars.by_ref() {
+                    if p.is_ascii_alphabetic() || p == '~' {
+                        fin = p;
+                        break;
+                    }
+                    params.push(p);
+                }
+                let n: usize = params.trim_start_matches('?').parse().unwrap_or(0);
+                while lines.len() <= row {
+                    lines.push(Vec::new());
+                }
+                match fin {
+                    'K' if n == 2 => lines[row].clear(),
+                    'K' => lines[row].truncate(col),
+                    'J' => {
+                        lines[row].truncate(col);
+                        lines.truncate(row + 1);
+                    }
+                    'A' => row = row.saturating_sub(n.max(1)),
+                    'B' => row += n.max(1),
+                    'G' => col = n.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            c if !c.is_control() => {
+                while lines.len() <= row {
+                    lines.push(Vec::new());
+                }
+                let line = &mut lines[row];
+                while line.len() < col {
+                    line.push(' ');
+                }
+                if col < line.len() {
+                    line[col] = c;
+                } else {
+                    line.push(c);
+                }
+                col += 1;
+            }
+            _ => {}
+        }
+    }
+    lines
+        .into_iter()
+        .map(|l| l.into_iter().collect::<String>().trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn no_spinner_is_left_on_screen_after_the_test_and_discovery() {
+    let env = TestEnv::new();
+    let _lock = crate::common::setup::install_lock();
+    let mut session = spawn(&env, &["mcp", "setup", "sequential-thinking", "--yes"]);
+    let all = session.expect(Eof).expect("the program ends");
+    let raw = String::from_utf8_lossy(all.as_bytes()).into_owned();
+    assert!(
+        raw.contains("resolving `") || raw.contains("testing `"),
+        "no spinner was drawn, so nothing is checked:\n{raw}"
+    );
+    let shown = screen(all.as_bytes());
+    let left: Vec<&String> = shown
+        .iter()
+        .filter(|l| {
+            l.contains("testing `")
+                || l.contains("discovering")
+                || l.contains("resolving `")
+                || l.contains("fetching `")
+        })
+        .collect();
+    assert!(
+        left.is_empty(),
+        "spinner lines left: {left:?}\n{}",
+        shown.join("\n")
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.contains("`sequential-thinking` is ready")),
+        "{}",
+        shown.join("\n")
+    );
+}
+
+#[test]
+fn a_slow_failing_test_leaves_no_spinner_in_the_report() {
+    let env = TestEnv::new();
+    // Accepts connections and never answers: the test times out after `global_config.timeout`.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for s in listener.incoming().take(4).flatten() {
+            open.push(s);
+        }
+        std::thread::sleep(Duration::from_secs(20));
+    });
+    let dir = env.home.join(".config/aimcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("catalog.json"),
+        format!(
+            r#"{{"entries":[{{"id":"slow","name":"Slow","description":"never answers",
+            "variants":[{{"id":"remote","description":"d","runner":"remote","transport":"http",
+                         "url":"http://127.0.0.1:{port}/mcp"}}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    env.write(
+        ".mcp.json",
+        r#"{"servers": {}, "global_config": {"timeout": 1.5}}"#,
+    );
+    let mut session = spawn(&env, &["mcp", "setup", "slow", "--yes"]);
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    let all = session.expect(Eof).expect("the program ends");
+    let shown = screen(all.as_bytes());
+    let text = shown.join("\n");
+    assert!(text.contains("failed its test"), "{text}");
+    let left: Vec<&String> = shown.iter().filter(|l| l.contains("testing `")).collect();
+    assert!(left.is_empty(), "spinner lines left: {left:?}\n{text}");
+    assert_eq!(
+        text.matches("failed its test").count(),
+        1,
+        "said once:\n{text}"
+    );
+    drop(held);
 }

@@ -2,7 +2,8 @@
 # Benchmark: `aimcp tokens import claude-code` of generated Claude Code logs against
 # `ccusage daily --json --offline` (npm ccusage@20.0.24 with its native Rust binary
 # @ccusage/ccusage-linux-x64@20.0.24) on the same folder, then a second import with nothing new.
-# Targets: the first import faster than ccusage; the second under 100 ms.
+# Targets: the first import faster than ccusage; the second under 100 ms; the total the same, to
+# the cent, as an exact sum computed independently (bench/exact_claude_total.py).
 # Usage: bash bench/tokens_import.sh [SIZE_MB]   (default 1024; data under bench/data/, gitignored)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,3 +61,5 @@ print(f"second import, nothing new: median {second[len(second)//2]*1000:.1f} ms,
 print(f"cross-check: aimcp total ${ours_total['cost_usd']:,.2f} over {ours_total['total_tokens']:,} tokens; "
       f"ccusage total ${cc_total['totalCost']:,.2f} over {cc_total['totalTokens']:,} tokens")
 PY
+# the total against an exact sum computed apart from aimcp (rational arithmetic, built-in prices)
+python3 bench/exact_claude_total.py "$home/.claude" "$bin" "$data/import-bench.db"

@@ -365,6 +365,12 @@ pub struct McpCallArgs {
 #[derive(Debug, Subcommand)]
 pub enum TokensCommand {
     /// Record one request's usage, or many from JSON lines
+    ///
+    /// Each token count (and `--latency-ms`) of a request is at most 1,000,000,000,000, and its
+    /// cost, given or computed, at most $1,000,000,000; a larger value is refused (exit 2,
+    /// naming the field, and the line with `--jsonl`) and nothing is recorded. So is a write
+    /// that would take the store's totals past 9,223,372,036,854,775,807 tokens or
+    /// $9,223,372,036.85. Costs are kept exact to the nano-dollar.
     Record(TokensRecordArgs),
 
     /// Import the usage logs a coding agent already writes
@@ -403,34 +409,35 @@ pub struct TokensRecordArgs {
     pub model: Option<String>,
 
     /// Input (prompt) tokens, not counting cache reads and writes
-    #[arg(long, value_name = "N", required_unless_present = "jsonl")]
+    #[arg(long, value_name = "N", required_unless_present = "jsonl", value_parser = token_count, allow_hyphen_values = true)]
     pub input: Option<u64>,
 
     /// Output tokens
-    #[arg(long, value_name = "N", required_unless_present = "jsonl")]
+    #[arg(long, value_name = "N", required_unless_present = "jsonl", value_parser = token_count, allow_hyphen_values = true)]
     pub output: Option<u64>,
 
     /// Tokens read from the prompt cache
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = token_count, allow_hyphen_values = true)]
     pub cache_read: Option<u64>,
 
     /// Tokens written to the prompt cache (5-minute lifetime)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = token_count, allow_hyphen_values = true)]
     pub cache_write: Option<u64>,
 
     /// Tokens written to the prompt cache with a 1-hour lifetime
-    #[arg(long = "cache-write-1h", value_name = "N")]
+    #[arg(long = "cache-write-1h", value_name = "N", value_parser = token_count, allow_hyphen_values = true)]
     pub cache_write_1h: Option<u64>,
 
     /// Reasoning tokens (already counted in output)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = token_count, allow_hyphen_values = true)]
     pub reasoning: Option<u64>,
 
     /// Who made the request [default: $USER]
     #[arg(long)]
     pub user: Option<String>,
 
-    /// The project [default: the current folder's name]
+    /// The project. Without it, the request's project is the name of the current folder (or of
+    /// `--project-dir`) [default: the current folder's name]
     #[arg(long)]
     pub project: Option<String>,
 
@@ -455,12 +462,31 @@ pub struct TokensRecordArgs {
     pub at: Option<String>,
 
     /// The request's latency in milliseconds
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = token_count, allow_hyphen_values = true)]
     pub latency_ms: Option<u64>,
 
     /// The request failed
     #[arg(long)]
     pub failed: bool,
+}
+
+/// A count of `tokens record` (tokens, or milliseconds): a whole number from 0 to
+/// 1,000,000,000,000, echoed as typed when it is not.
+fn token_count(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = t.strip_prefix('-')
+        && (digits(rest) || rest.parse::<f64>().is_ok())
+    {
+        return Err("must be a non-negative number".into());
+    }
+    if !digits(t) {
+        return Err("must be a non-negative whole number".into());
+    }
+    match t.parse::<u64>() {
+        Ok(n) if n <= crate::usage::MAX_TOKENS => Ok(n),
+        _ => Err("is over the ceiling of 1,000,000,000,000 a request".into()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

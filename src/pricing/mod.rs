@@ -1,9 +1,11 @@
 //! Prices as data and the cost arithmetic.
 //!
-//! Money is exact: amounts are integer micro-dollars (`i64`), prices are integer micro-dollars per
-//! million tokens. Decimal text (`"3.75"`, `"3.75e-06"`) is parsed digit by digit, never through
-//! floating-point arithmetic. A request's cost is the sum of `tokens × price` over its token kinds,
-//! divided by a million once and rounded half up to the micro-dollar.
+//! Money is exact: amounts are integer nano-dollars (`i64`, 10^-9 USD), prices are integer
+//! micro-dollars per million tokens, which is pico-dollars (10^-12 USD) per token. Decimal text
+//! (`"3.75"`, `"3.75e-06"`) is parsed digit by digit, never through floating-point arithmetic. A
+//! request's cost is the sum of `tokens × price` over its token kinds in pico-dollars (in
+//! `i128`: exact), rounded half to even once, to the nano-dollar. Rounding each request moves a
+//! sum by at most half a nano-dollar per request: ten million requests cannot move it by a cent.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,10 @@ use serde::Deserialize;
 
 pub mod decimal;
 
-pub use decimal::{format_usd, parse_decimal, parse_usd, usd_json};
+pub use decimal::{
+    NANOS_PER_USD, Usd, format_rate, format_usd, parse_decimal, parse_usd, parse_usd_wide,
+    rate_json, usd_json,
+};
 
 /// The built-in table, as data.
 const BUILTIN: &str = include_str!("builtin.json");
@@ -56,7 +61,10 @@ pub struct Tokens {
 impl Tokens {
     /// The prompt as the providers count it for long-context tiers: every input token.
     pub fn prompt(&self) -> u64 {
-        self.input + self.cache_read + self.cache_write_5m + self.cache_write_1h
+        self.input
+            .saturating_add(self.cache_read)
+            .saturating_add(self.cache_write_5m)
+            .saturating_add(self.cache_write_1h)
     }
 }
 
@@ -69,16 +77,16 @@ impl ModelPrice {
         }
     }
 
-    /// The cost in micro-dollars, rounded half up once.
-    pub fn cost(&self, tokens: &Tokens) -> i64 {
+    /// The cost in nano-dollars: the exact sum in pico-dollars, rounded half to even once.
+    /// (An `i128`: the caller checks that it fits its ceiling.)
+    pub fn cost(&self, tokens: &Tokens) -> i128 {
         let r = self.rates_for(tokens);
-        let sum: i128 = tokens.input as i128 * r.input as i128
+        let pico: i128 = tokens.input as i128 * r.input as i128
             + tokens.output as i128 * r.output as i128
             + tokens.cache_read as i128 * r.cache_read as i128
             + tokens.cache_write_5m as i128 * r.cache_write_5m as i128
             + tokens.cache_write_1h as i128 * r.cache_write_1h as i128;
-        let micros = (sum + 500_000) / 1_000_000;
-        i64::try_from(micros).unwrap_or(i64::MAX)
+        decimal::div_round_half_even(pico, 3)
     }
 }
 
@@ -554,7 +562,7 @@ mod tests {
         PriceBook::load(None).unwrap()
     }
 
-    fn cost(model: &str, t: Tokens) -> i64 {
+    fn cost(model: &str, t: Tokens) -> i128 {
         book().price("anthropic", model).unwrap().cost(&t)
     }
 
@@ -606,9 +614,9 @@ mod tests {
     ///   cache read  45,000 × $0.30/M  = $0.013500
     ///   write 5m     2,000 × $3.75/M  = $0.007500
     ///   write 1h     1,000 × $6.00/M  = $0.006000
-    ///   total                         = $0.039207
+    ///   total                         = $0.039207 = 39,207,000 n$
     #[test]
-    fn a_cached_anthropic_request_to_the_micro_dollar() {
+    fn a_cached_anthropic_request_to_the_nano_dollar() {
         let t = Tokens {
             input: 1_234,
             output: 567,
@@ -616,7 +624,7 @@ mod tests {
             cache_write_5m: 2_000,
             cache_write_1h: 1_000,
         };
-        assert_eq!(cost("claude-sonnet-4-5-20250929", t), 39_207);
+        assert_eq!(cost("claude-sonnet-4-5-20250929", t), 39_207_000);
     }
 
     /// Over 200k prompt tokens Sonnet 4.5 bills the whole request at the long-context rates:
@@ -638,13 +646,13 @@ mod tests {
             cache_write_5m: 1_000,
             cache_write_1h: 0,
         };
-        assert_eq!(cost("claude-sonnet-4-5", long), 988_500);
+        assert_eq!(cost("claude-sonnet-4-5", long), 988_500_000);
         let at_line = Tokens {
             input: 139_000,
             ..long
         };
         assert_eq!(at_line.prompt(), 200_000);
-        assert_eq!(cost("claude-sonnet-4-5", at_line), 468_750);
+        assert_eq!(cost("claude-sonnet-4-5", at_line), 468_750_000);
     }
 
     /// Gemini 2.5 Pro over 200k: input $2.50, output $15.
@@ -658,23 +666,46 @@ mod tests {
             output: 1_000,
             ..Tokens::default()
         };
-        assert_eq!(p.cost(&t), 640_000);
+        assert_eq!(p.cost(&t), 640_000_000);
     }
 
-    /// Rounding is once per request, half up: 1 token of cache read at $0.30/M is 0.3 µ$ -> 0;
-    /// 2 tokens of input at $0.25/M (Claude 3 Haiku) is 0.5 µ$ -> 1.
+    /// The built-in rates are whole nano-dollars per token ($0.30/M is 300 n$ a token), so
+    /// built-in costs are exact. A finer rate (from a prices file) is rounded once per request,
+    /// half to even: at 500 pico-dollars a token ($0.0005/M), 1 token is 0.5 n$ -> 0, 3 tokens
+    /// 1.5 n$ -> 2, 5 tokens 2.5 n$ -> 2, 7 tokens 3.5 n$ -> 4; 2 tokens of cache read at 300
+    /// pico-dollars are 0.6 n$ -> 1.
     #[test]
-    fn rounding_is_once_and_half_up() {
-        let t = Tokens {
+    fn rounding_is_once_and_half_even() {
+        let read = Tokens {
             cache_read: 1,
             ..Tokens::default()
         };
-        assert_eq!(cost("claude-sonnet-4-5", t), 0);
-        let t = Tokens {
-            input: 2,
+        assert_eq!(cost("claude-sonnet-4-5", read), 300);
+        let fine = ModelPrice {
+            id: "fine".into(),
+            provider: "p".into(),
+            base: Rates {
+                input: 500,
+                output: 0,
+                cache_read: 300,
+                cache_write_5m: 0,
+                cache_write_1h: 0,
+            },
+            long_context: None,
+            origin: "test".into(),
+            version: "test".into(),
+        };
+        let input = |n| Tokens {
+            input: n,
             ..Tokens::default()
         };
-        assert_eq!(cost("claude-3-haiku-20240307", t), 1);
+        let costs: Vec<i128> = [1, 3, 5, 7].map(|n| fine.cost(&input(n))).to_vec();
+        assert_eq!(costs, [0, 2, 2, 4]);
+        let read2 = Tokens {
+            cache_read: 2,
+            ..Tokens::default()
+        };
+        assert_eq!(fine.cost(&read2), 1);
     }
 
     #[test]

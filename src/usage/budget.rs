@@ -35,7 +35,7 @@ impl Period {
 pub struct Budget {
     pub id: i64,
     pub period: Period,
-    pub limit_micros: i64,
+    pub limit_nanos: i64,
     pub scope: Scope,
     /// Warning, critical and exceeded levels, in percent of the limit.
     pub thresholds: [i64; 3],
@@ -64,7 +64,7 @@ impl Level {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub budget: Budget,
-    pub spent_micros: i64,
+    pub spent_nanos: i64,
     /// Spent over limit, in hundredths of a percent (10000 = 100 %).
     pub basis_points: i64,
     pub level: Level,
@@ -85,7 +85,7 @@ pub fn level(spent: i64, limit: i64, thresholds: [i64; 3]) -> (i64, Level) {
     let bp = if limit <= 0 {
         if spent > 0 { i64::MAX / 4 } else { 0 }
     } else {
-        ((spent as i128 * 10_000) / limit as i128) as i64
+        ((spent as i128 * 10_000) / limit as i128).min(i64::MAX as i128) as i64
     };
     let reached = |t: i64| spent as i128 * 100 >= t as i128 * limit as i128;
     let passed = |t: i64| spent as i128 * 100 > t as i128 * limit as i128;
@@ -104,17 +104,17 @@ pub fn level(spent: i64, limit: i64, thresholds: [i64; 3]) -> (i64, Level) {
 pub fn add(
     conn: &Connection,
     period: Period,
-    limit_micros: i64,
+    limit_nanos: i64,
     scope: &Scope,
     thresholds: [i64; 3],
     now: Timestamp,
 ) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO budgets (period, limit_micros, scope, warn_percent, critical_percent, \
+        "INSERT INTO budgets (period, limit_nanos, scope, warn_percent, critical_percent, \
          exceeded_percent, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             period.as_str(),
-            limit_micros,
+            limit_nanos,
             scope.to_string(),
             thresholds[0],
             thresholds[1],
@@ -131,7 +131,7 @@ pub fn remove(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
 
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Budget>> {
     let mut stmt = conn.prepare(
-        "SELECT id, period, limit_micros, scope, warn_percent, critical_percent, exceeded_percent \
+        "SELECT id, period, limit_nanos, scope, warn_percent, critical_percent, exceeded_percent \
          FROM budgets ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -139,7 +139,7 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Budget>> {
         Ok(Budget {
             id: r.get(0)?,
             period: Period::parse(&r.get::<_, String>(1)?),
-            limit_micros: r.get(2)?,
+            limit_nanos: r.get(2)?,
             scope: Scope::parse(&scope).unwrap_or(Scope::Global),
             thresholds: [r.get(4)?, r.get(5)?, r.get(6)?],
         })
@@ -193,7 +193,7 @@ pub fn current(
     Ok(status(conn, &budgets, &cal, add, request)?)
 }
 
-/// How far each budget is spent, with `add` micro-dollars added to daily and monthly spend (an
+/// How far each budget is spent, with `add` nano-dollars added to daily and monthly spend (an
 /// estimate for `check`). Per-request budgets look at `request` when given, else at the
 /// costliest request of today. Requests without a price are left out of the spend, and counted.
 fn status(
@@ -208,11 +208,11 @@ fn status(
         let (spent, unpriced) = match b.period {
             Period::Daily => {
                 let t = total(conn, cal.day_start, cal.day_end, &b.scope)?;
-                (t.cost_micros + add, t.unpriced)
+                (t.cost_nanos.saturating_add(add), t.unpriced)
             }
             Period::Monthly => {
                 let t = total(conn, cal.month_start, cal.month_end, &b.scope)?;
-                (t.cost_micros + add, t.unpriced)
+                (t.cost_nanos.saturating_add(add), t.unpriced)
             }
             Period::PerRequest => match request {
                 Some(e) => (e, 0),
@@ -222,10 +222,10 @@ fn status(
                 ),
             },
         };
-        let (basis_points, level) = level(spent, b.limit_micros, b.thresholds);
+        let (basis_points, level) = level(spent, b.limit_nanos, b.thresholds);
         out.push(Status {
             budget: b.clone(),
-            spent_micros: spent,
+            spent_nanos: spent,
             basis_points,
             level,
             unpriced,
@@ -275,7 +275,7 @@ mod tests {
                 )?;
                 let mut w = Writer::new(tx, false)?;
                 let mut priced = request("a", 1);
-                priced.cost_micros = 900_000;
+                priced.cost_nanos = 900_000;
                 w.write(&priced)?;
                 let mut unpriced = request("b", 1);
                 unpriced.cost_source = CostSource::Unpriced;
@@ -288,16 +288,16 @@ mod tests {
         let s = current(conn, now, &TimeZone::UTC, None, 0, None).unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(
-            (s[0].spent_micros, s[0].unpriced, s[0].level),
+            (s[0].spent_nanos, s[0].unpriced, s[0].level),
             (900_000, 1, Level::Critical)
         );
-        assert_eq!((s[1].spent_micros, s[1].unpriced), (0, 0));
+        assert_eq!((s[1].spent_nanos, s[1].unpriced), (0, 0));
         let only = Scope::User("v".into());
         let s = current(conn, now, &TimeZone::UTC, Some(&only), 0, None).unwrap();
         assert_eq!(s.iter().map(|s| s.budget.id).collect::<Vec<_>>(), [2]);
         // the next day, the daily budget is fresh
         let tomorrow = now + jiff::SignedDuration::from_hours(24);
         let s = current(conn, tomorrow, &TimeZone::UTC, None, 0, None).unwrap();
-        assert_eq!((s[0].spent_micros, s[0].unpriced), (0, 0));
+        assert_eq!((s[0].spent_nanos, s[0].unpriced), (0, 0));
     }
 }

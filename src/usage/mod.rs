@@ -11,12 +11,74 @@ use crate::pricing::{PriceBook, Tokens};
 pub mod budget;
 mod ids;
 pub mod import;
+pub mod ingest;
+pub mod jsonl;
 pub mod store;
 
 pub use store::{Store, default_path};
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// The most tokens of each kind (input, output, cache read, cache write, reasoning) one request
+/// may have: a trillion, a thousand times the largest context windows. Larger counts are a
+/// mistake in the input, and refused.
+pub const MAX_TOKENS: u64 = 1_000_000_000_000;
+
+/// The longest latency one request may have, in milliseconds (about 31 years).
+pub const MAX_LATENCY_MS: u64 = 1_000_000_000_000;
+
+/// The largest cost of one request, given or computed, in nano-dollars: $1,000,000,000.
+/// (The store holds sums up to about $9.2 billion; a write past that is refused.)
+pub const MAX_COST_NANOS: i64 = 1_000_000_000 * crate::pricing::NANOS_PER_USD;
+
+/// A number of a request over its ceiling (see [`MAX_TOKENS`], [`MAX_LATENCY_MS`],
+/// [`MAX_COST_NANOS`]), or a sum of the store that would pass what it can hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OverLimit {
+    /// A field of the request, by its `--jsonl` name (`input`, `cache_write`, `cost` ...).
+    Field(&'static str),
+    /// The cost computed from the price table, in nano-dollars.
+    ComputedCost(i128),
+    /// The store's sum of a column (`input`, `cost` ...) would pass `i64::MAX`.
+    Sum(&'static str),
+}
+
+impl OverLimit {
+    /// What the ceiling of a field is, for people: `1,000,000,000,000`, `$1,000,000,000`.
+    pub fn ceiling(field: &str) -> &'static str {
+        match field {
+            "cost" => "$1,000,000,000",
+            "latency_ms" => "1,000,000,000,000 ms",
+            _ => "1,000,000,000,000",
+        }
+    }
+}
+
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OverLimit::Field(field) => write!(
+                f,
+                "field `{field}` is over the ceiling of {} a request",
+                OverLimit::ceiling(field)
+            ),
+            OverLimit::ComputedCost(_) => write!(
+                f,
+                "its cost computed from the price table is over the ceiling of {} a request",
+                OverLimit::ceiling("cost")
+            ),
+            OverLimit::Sum(col) => write!(
+                f,
+                "the store's total of `{col}` would pass the largest number it can hold \
+                 (9,223,372,036,854,775,807{})",
+                if *col == "cost" { " nano-dollars" } else { "" }
+            ),
+        }
+    }
+}
+
+impl std::error::Error for OverLimit {}
 
 /// How a row's cost was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +89,33 @@ pub enum CostSource {
     Computed,
     /// No price known for the model: the cost is not known (stored as 0, counted apart).
     Unpriced,
+}
+
+impl Request {
+    /// Is every number within its ceiling? (Token counts and latency at most [`MAX_TOKENS`]
+    /// and [`MAX_LATENCY_MS`], a cost from 0 to [`MAX_COST_NANOS`].)
+    pub fn check(&self) -> Result<(), OverLimit> {
+        let t = &self.tokens;
+        for (field, v) in [
+            ("input", t.input),
+            ("output", t.output),
+            ("cache_read", t.cache_read),
+            ("cache_write", t.cache_write_5m),
+            ("cache_write_1h", t.cache_write_1h),
+            ("reasoning", self.reasoning),
+        ] {
+            if v > MAX_TOKENS {
+                return Err(OverLimit::Field(field));
+            }
+        }
+        if self.latency_ms.is_some_and(|l| l > MAX_LATENCY_MS) {
+            return Err(OverLimit::Field("latency_ms"));
+        }
+        if !(0..=MAX_COST_NANOS).contains(&self.cost_nanos) {
+            return Err(OverLimit::Field("cost"));
+        }
+        Ok(())
+    }
 }
 
 impl CostSource {
@@ -59,7 +148,7 @@ pub struct Request {
     pub request_id: Option<String>,
     pub tokens: Tokens,
     pub reasoning: u64,
-    pub cost_micros: i64,
+    pub cost_nanos: i64,
     pub cost_source: CostSource,
     pub price_version: Option<String>,
     pub latency_ms: Option<u64>,
@@ -82,10 +171,11 @@ impl<'a> Pricer<'a> {
         }
     }
 
-    /// Sets the cost of a request from the table (unless it was given).
-    pub fn price(&mut self, r: &mut Request) {
+    /// Sets the cost of a request from the table (unless it was given). A computed cost past
+    /// [`MAX_COST_NANOS`] is refused (the request is left unpriced).
+    pub fn price(&mut self, r: &mut Request) -> Result<(), OverLimit> {
         if r.cost_source == CostSource::Given {
-            return;
+            return Ok(());
         }
         self.key.clear();
         self.key.push_str(&r.provider);
@@ -97,21 +187,31 @@ impl<'a> Pricer<'a> {
         }
         match &self.cache[self.key.as_str()] {
             Some(p) => {
-                r.cost_micros = p.cost(&r.tokens);
+                let cost = p.cost(&r.tokens);
+                if cost > MAX_COST_NANOS as i128 {
+                    r.cost_nanos = 0;
+                    r.cost_source = CostSource::Unpriced;
+                    r.price_version = None;
+                    return Err(OverLimit::ComputedCost(cost));
+                }
+                r.cost_nanos = cost as i64;
                 r.cost_source = CostSource::Computed;
-                r.price_version = Some(p.version.clone());
+                if r.price_version.as_deref() != Some(&p.version) {
+                    r.price_version = Some(p.version.clone());
+                }
             }
             None => {
-                r.cost_micros = 0;
+                r.cost_nanos = 0;
                 r.cost_source = CostSource::Unpriced;
                 r.price_version = None;
             }
         }
+        Ok(())
     }
 }
 
 const INSERT_COLUMNS: &str = "ts, provider, model, user, project, org, session, source, request_id, \
-    input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros, cost_source, \
+    input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos, cost_source, \
     price_version, latency_ms, success";
 
 /// Writes a new request row, `?21` being its `rid`.
@@ -124,13 +224,13 @@ fn insert_sql() -> String {
 
 /// The row with an `id`: its request id, and what the rollups need to take it out.
 const FIND_SQL: &str = "SELECT source, request_id, ts, provider, model, user, project, org, input, \
-    output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros, \
+    output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos, \
     cost_source = 'unpriced' FROM requests WHERE id = ?1";
 
 /// Replaces the row with the `id` `?22`, with the same parameters as [`insert_sql`].
 const UPDATE_SQL: &str = "UPDATE requests SET ts = ?1, provider = ?2, model = ?3, user = ?4, \
     project = ?5, org = ?6, session = ?7, input = ?10, output = ?11, cache_read = ?12, \
-    cache_write_5m = ?13, cache_write_1h = ?14, reasoning = ?15, cost_micros = ?16, \
+    cache_write_5m = ?13, cache_write_1h = ?14, reasoning = ?15, cost_nanos = ?16, \
     cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20 WHERE id = ?22";
 
 /// A request's numbers as stored (counts saturate at `i64::MAX`).
@@ -178,7 +278,7 @@ fn values<'a>(
         &c[3],
         &c[4],
         &c[5],
-        &r.cost_micros,
+        &r.cost_nanos,
         r.cost_source.as_str_ref(),
         &r.price_version,
         &n.latency,
@@ -249,12 +349,60 @@ enum Seen {
     Again(usize),
 }
 
+/// The sums of [`Totals`] while they are added up in memory, wide enough that no batch can
+/// overflow them (a row taken out is a negative sum); checked when they are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sums([i128; 9]);
+
+/// The names of the columns of [`Sums`], as a user knows them.
+const SUM_NAMES: [&str; 9] = [
+    "requests",
+    "input",
+    "output",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "reasoning",
+    "cost",
+    "unpriced",
+];
+
+impl Sums {
+    fn add(&mut self, o: &Sums) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a += b;
+        }
+    }
+
+    fn negated(&self) -> Sums {
+        Sums(self.0.map(|v| -v))
+    }
+
+    /// Input + output + cache read + cache write.
+    fn total_tokens(&self) -> i128 {
+        self.0[1] + self.0[2] + self.0[3] + self.0[4] + self.0[5]
+    }
+
+    fn of(t: &Totals) -> Sums {
+        Sums(t.columns().map(i128::from))
+    }
+
+    /// The sums as `i64` columns, or the first that does not fit.
+    fn columns(&self) -> Result<[i64; 9], OverLimit> {
+        let mut out = [0i64; 9];
+        for (i, v) in self.0.iter().enumerate() {
+            out[i] = i64::try_from(*v).map_err(|_| OverLimit::Sum(SUM_NAMES[i]))?;
+        }
+        Ok(out)
+    }
+}
+
 /// Sums of requests per hour and group, and per hour, on their way to the rollup tables.
 #[derive(Default)]
 pub struct Rollups {
     names: FxHashMap<String, u32>,
-    by_group: FxHashMap<(i64, [u32; 5]), Totals>,
-    by_hour: FxHashMap<i64, Totals>,
+    by_group: FxHashMap<(i64, [u32; 5]), Sums>,
+    by_hour: FxHashMap<i64, Sums>,
 }
 
 impl Rollups {
@@ -268,7 +416,7 @@ impl Rollups {
     }
 
     /// Adds `t` (negative to take a row out) to the sums for a time and group.
-    fn tally(&mut self, ts_ms: i64, group: [&str; 5], t: &Totals) {
+    fn tally(&mut self, ts_ms: i64, group: [&str; 5], t: &Sums) {
         let hour = ts_ms.div_euclid(HOUR_MS);
         let key = group.map(|n| self.name(n));
         self.by_group.entry((hour, key)).or_default().add(t);
@@ -298,18 +446,18 @@ impl Rollups {
 }
 
 /// What a request adds to the rollups.
-fn sums(r: &Request) -> Totals {
-    Totals {
-        requests: 1,
-        input: i(r.tokens.input),
-        output: i(r.tokens.output),
-        cache_read: i(r.tokens.cache_read),
-        cache_write_5m: i(r.tokens.cache_write_5m),
-        cache_write_1h: i(r.tokens.cache_write_1h),
-        reasoning: i(r.reasoning),
-        cost_micros: r.cost_micros,
-        unpriced: i64::from(r.cost_source == CostSource::Unpriced),
-    }
+fn sums(r: &Request) -> Sums {
+    Sums([
+        1,
+        i128::from(r.tokens.input),
+        i128::from(r.tokens.output),
+        i128::from(r.tokens.cache_read),
+        i128::from(r.tokens.cache_write_5m),
+        i128::from(r.tokens.cache_write_1h),
+        i128::from(r.reasoning),
+        i128::from(r.cost_nanos),
+        i128::from(r.cost_source == CostSource::Unpriced),
+    ])
 }
 
 impl<'t> Writer<'t> {
@@ -326,7 +474,8 @@ impl<'t> Writer<'t> {
         })
     }
 
-    pub fn write(&mut self, r: &Request) -> rusqlite::Result<Written> {
+    /// Writes a request, refusing one over the ceilings (see [`Request::check`]).
+    pub fn write(&mut self, r: &Request) -> anyhow::Result<Written> {
         let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
         self.put(r, rid, Seen::Unknown)
     }
@@ -343,7 +492,7 @@ impl<'t> Writer<'t> {
     /// - said which earlier request of the batch had the same `rid`, if any.
     ///
     /// Every request of the batch must come through here, in order.
-    pub fn write_batched(&mut self, r: &Request, b: &Batched) -> rusqlite::Result<Written> {
+    pub fn write_batched(&mut self, r: &Request, b: &Batched) -> anyhow::Result<Written> {
         let seen = match b.first {
             Some(i) => Seen::Again(i),
             None => Seen::First,
@@ -353,7 +502,8 @@ impl<'t> Writer<'t> {
 
     /// Writes a request: a new row, or the row of its request id, found through `seen` and the
     /// id index (going on to the next number past another id's row with the same hash).
-    fn put(&mut self, r: &Request, rid: Option<i64>, seen: Seen) -> rusqlite::Result<Written> {
+    fn put(&mut self, r: &Request, rid: Option<i64>, seen: Seen) -> anyhow::Result<Written> {
+        r.check().map_err(refused)?;
         let counted = !matches!(seen, Seen::Unknown);
         let numbers = Numbers::of(r);
         let mut rid = rid;
@@ -389,7 +539,7 @@ impl<'t> Writer<'t> {
                         row.get(7)?,
                     ];
                     let t = read_totals(row, 8, 1, row.get(15)?)?;
-                    Ok(Some((row.get(2)?, names, t)))
+                    Ok(Some((row.get(2)?, names, Sums::of(&t))))
                 })
                 .optional()?;
             // another id's row (or a row deleted by hand): look at the next number
@@ -434,7 +584,11 @@ impl<'t> Writer<'t> {
     }
 
     /// Adds the new rows' sums to the rollups. Call it before the transaction commits.
-    pub fn finish(self) -> rusqlite::Result<()> {
+    ///
+    /// The store's totals (`rollup_all`) are checked first: every sum the store keeps is part
+    /// of them (no row is negative), so when they fit in an `i64`, so does every rollup and
+    /// every sum a query makes. A write that would pass them is refused ([`OverLimit::Sum`]).
+    pub fn finish(self) -> anyhow::Result<()> {
         let Writer {
             insert,
             conn,
@@ -448,13 +602,39 @@ impl<'t> Writer<'t> {
             ..
         } = self;
         drop(insert);
+        let mut delta = Sums::default();
+        for t in by_hour.values() {
+            delta.add(t);
+        }
+        if delta != Sums::default() {
+            let mut all = conn
+                .prepare_cached(&format!("SELECT {ROLLUP_COLUMNS} FROM rollup_all"))?
+                .query_row([], |row| {
+                    let mut v = [0i64; 9];
+                    for (i, c) in v.iter_mut().enumerate() {
+                        *c = row.get(i)?;
+                    }
+                    Ok(v)
+                })
+                .optional()?
+                .map(|v| Sums(v.map(i128::from)))
+                .unwrap_or_default();
+            all.add(&delta);
+            let cols = all.columns().map_err(refused)?;
+            let params: Vec<&dyn rusqlite::ToSql> =
+                cols.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO rollup_all VALUES (0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(&*params)?;
+        }
         ids.finish()?;
         let mut by_id = vec![""; names.len()];
         for (n, i) in &names {
             by_id[*i as usize] = n;
         }
         let set = store::ROLLUP_ADD;
-        let mut by_day: FxHashMap<(i64, [u32; 5]), Totals> = FxHashMap::default();
+        let mut by_day: FxHashMap<(i64, [u32; 5]), Sums> = FxHashMap::default();
         for ((hour, k), t) in &by_group {
             by_day.entry((hour.div_euclid(24), *k)).or_default().add(t);
         }
@@ -470,7 +650,7 @@ impl<'t> Writer<'t> {
                 let names = k.map(|i| by_id[i as usize]);
                 let key = std::iter::once(at as &dyn rusqlite::ToSql)
                     .chain(names.iter().map(|n| n as &dyn rusqlite::ToSql));
-                let sums = t.columns();
+                let sums = t.columns()?;
                 stmt.execute(rusqlite::params_from_iter(
                     key.chain(sums.iter().map(|v| v as &dyn rusqlite::ToSql)),
                 ))?;
@@ -481,7 +661,7 @@ impl<'t> Writer<'t> {
              ON CONFLICT (hour) DO UPDATE SET {set}"
         ))?;
         for (hour, t) in &by_hour {
-            let sums = t.columns();
+            let sums = t.columns()?;
             hourly.execute(rusqlite::params_from_iter(
                 std::iter::once(hour as &dyn rusqlite::ToSql)
                     .chain(sums.iter().map(|v| v as &dyn rusqlite::ToSql)),
@@ -490,6 +670,21 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 }
+
+/// A write refused for a number past what the store takes: exit 2.
+fn refused(e: OverLimit) -> anyhow::Error {
+    let what = match e {
+        OverLimit::Sum(_) => "these requests",
+        _ => "a request",
+    };
+    crate::error::usage(format!("cannot record {what}: {e}"))
+        .hint("nothing was recorded")
+        .into()
+}
+
+/// The sums' columns of every rollup table, from `requests` to `unpriced`.
+const ROLLUP_COLUMNS: &str = "requests, input, output, cache_read, cache_write_5m, \
+    cache_write_1h, reasoning, cost_nanos, unpriced";
 
 // ---- reading --------------------------------------------------------------------------------
 
@@ -503,21 +698,38 @@ pub struct Totals {
     pub cache_write_5m: i64,
     pub cache_write_1h: i64,
     pub reasoning: i64,
-    pub cost_micros: i64,
+    pub cost_nanos: i64,
     pub unpriced: i64,
 }
 
 impl Totals {
+    /// Adds another group's sums. (The store keeps its totals within `i64`, so sums of its
+    /// groups fit; this saturates rather than overflow on a store edited by hand.)
     pub fn add(&mut self, o: &Totals) {
-        self.requests += o.requests;
-        self.input += o.input;
-        self.output += o.output;
-        self.cache_read += o.cache_read;
-        self.cache_write_5m += o.cache_write_5m;
-        self.cache_write_1h += o.cache_write_1h;
-        self.reasoning += o.reasoning;
-        self.cost_micros += o.cost_micros;
-        self.unpriced += o.unpriced;
+        let mut cols = self.columns();
+        for (a, b) in cols.iter_mut().zip(o.columns()) {
+            *a = a.saturating_add(b);
+        }
+        *self = Totals::from_columns(cols);
+    }
+
+    fn from_columns(c: [i64; 9]) -> Totals {
+        Totals {
+            requests: c[0],
+            input: c[1],
+            output: c[2],
+            cache_read: c[3],
+            cache_write_5m: c[4],
+            cache_write_1h: c[5],
+            reasoning: c[6],
+            cost_nanos: c[7],
+            unpriced: c[8],
+        }
+    }
+
+    /// Requests whose cost is known.
+    pub fn priced(&self) -> i64 {
+        self.requests - self.unpriced
     }
 
     /// The sums in the order of the rollup tables' columns, from `requests` to `unpriced`.
@@ -530,7 +742,7 @@ impl Totals {
             self.cache_write_5m,
             self.cache_write_1h,
             self.reasoning,
-            self.cost_micros,
+            self.cost_nanos,
             self.unpriced,
         ]
     }
@@ -545,18 +757,21 @@ impl Totals {
             cache_write_5m: -self.cache_write_5m,
             cache_write_1h: -self.cache_write_1h,
             reasoning: -self.reasoning,
-            cost_micros: -self.cost_micros,
+            cost_nanos: -self.cost_nanos,
             unpriced: -self.unpriced,
         }
     }
 
     pub fn cache_write(&self) -> i64 {
-        self.cache_write_5m + self.cache_write_1h
+        self.cache_write_5m.saturating_add(self.cache_write_1h)
     }
 
-    /// Input + output + cache read + cache write.
+    /// Input + output + cache read + cache write (saturating).
     pub fn total_tokens(&self) -> i64 {
-        self.input + self.output + self.cache_read + self.cache_write()
+        self.input
+            .saturating_add(self.output)
+            .saturating_add(self.cache_read)
+            .saturating_add(self.cache_write())
     }
 }
 
@@ -641,7 +856,7 @@ pub enum Key {
 }
 
 const SUMS: &str = "sum(input), sum(output), sum(cache_read), sum(cache_write_5m), \
-    sum(cache_write_1h), sum(reasoning), sum(cost_micros)";
+    sum(cache_write_1h), sum(reasoning), sum(cost_nanos)";
 
 fn read_totals(
     row: &rusqlite::Row<'_>,
@@ -660,7 +875,7 @@ fn read_totals(
         cache_write_5m: g(3)?,
         cache_write_1h: g(4)?,
         reasoning: g(5)?,
-        cost_micros: g(6)?,
+        cost_nanos: g(6)?,
         unpriced,
     })
 }
@@ -792,7 +1007,7 @@ pub fn max_request_cost(
     scope: &Scope,
 ) -> rusqlite::Result<i64> {
     let (filter, value) = scope.filter();
-    let sql = format!("SELECT max(cost_micros) FROM requests WHERE ts >= ?1 AND ts < ?2{filter}");
+    let sql = format!("SELECT max(cost_nanos) FROM requests WHERE ts >= ?1 AND ts < ?2{filter}");
     let v: Option<i64> = match value {
         Some(v) => conn.query_row(&sql, params![start, end, v], |r| r.get(0))?,
         None => conn.query_row(&sql, params![start, end], |r| r.get(0))?,
@@ -831,7 +1046,7 @@ pub fn each_request(
                 cache_write_1h: u(13)?,
             },
             reasoning: u(14)?,
-            cost_micros: row.get(15)?,
+            cost_nanos: row.get(15)?,
             cost_source: match row.get_ref(16)?.as_str().unwrap_or("") {
                 "given" => CostSource::Given,
                 "computed" => CostSource::Computed,
@@ -880,7 +1095,7 @@ mod tests {
                 ..Tokens::default()
             },
             reasoning: 0,
-            cost_micros: 0,
+            cost_nanos: 0,
             cost_source: CostSource::Given,
             price_version: None,
             latency_ms: None,

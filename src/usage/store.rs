@@ -182,6 +182,116 @@ const SCHEMA_3: &str = r#"
     INSERT INTO rid_runs (run, keys) VALUES (0, 0);
     "#;
 
+/// Version 4: money in nano-dollars (10^-9 USD) instead of micro-dollars, so that rounding each
+/// request (half to even, once) cannot move a displayed cent for billions of requests. Every
+/// amount is multiplied by 1,000 and its column renamed (`cost_nanos`, `limit_nanos`); then
+/// [`reprice`] computes again, exactly, the rows priced by the built-in table of this build, and
+/// [`REBUILD_ROLLUPS`] sums the rollups again from the rows. `rollup_all` holds the store's
+/// totals, against which every write is checked (see `usage::Writer::finish`).
+const SCHEMA_4: &str = r#"
+    ALTER TABLE requests RENAME COLUMN cost_micros TO cost_nanos;
+    UPDATE requests SET cost_nanos = cost_nanos * 1000 WHERE cost_nanos <> 0;
+    ALTER TABLE rollup RENAME COLUMN cost_micros TO cost_nanos;
+    ALTER TABLE rollup_day RENAME COLUMN cost_micros TO cost_nanos;
+    ALTER TABLE rollup_hour RENAME COLUMN cost_micros TO cost_nanos;
+    ALTER TABLE budgets RENAME COLUMN limit_micros TO limit_nanos;
+    UPDATE budgets SET limit_nanos = limit_nanos * 1000;
+    CREATE TABLE rollup_all (
+        id              INTEGER PRIMARY KEY CHECK (id = 0),
+        requests        INTEGER NOT NULL,
+        input           INTEGER NOT NULL,
+        output          INTEGER NOT NULL,
+        cache_read      INTEGER NOT NULL,
+        cache_write_5m  INTEGER NOT NULL,
+        cache_write_1h  INTEGER NOT NULL,
+        reasoning       INTEGER NOT NULL,
+        cost_nanos      INTEGER NOT NULL,          -- nano-dollars
+        unpriced        INTEGER NOT NULL
+    );
+    "#;
+
+/// The rollups summed again from the rows (hours are floored, also before 1970).
+const REBUILD_ROLLUPS: &str = r#"
+    DELETE FROM rollup;
+    DELETE FROM rollup_day;
+    DELETE FROM rollup_hour;
+    DELETE FROM rollup_all;
+    INSERT INTO rollup
+        SELECT CASE WHEN ts >= 0 THEN ts / 3600000 ELSE (ts - 3599999) / 3600000 END,
+               provider, model, user, project, org, count(*), sum(input), sum(output),
+               sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(reasoning),
+               sum(cost_nanos), sum(cost_source = 'unpriced')
+        FROM requests GROUP BY 1, 2, 3, 4, 5, 6;
+    INSERT INTO rollup_day
+        SELECT CASE WHEN hour >= 0 THEN hour / 24 ELSE (hour - 23) / 24 END,
+               provider, model, user, project, org, sum(requests), sum(input), sum(output),
+               sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(reasoning),
+               sum(cost_nanos), sum(unpriced)
+        FROM rollup GROUP BY 1, 2, 3, 4, 5, 6;
+    INSERT INTO rollup_hour
+        SELECT hour, sum(requests), sum(input), sum(output), sum(cache_read),
+               sum(cache_write_5m), sum(cache_write_1h), sum(reasoning), sum(cost_nanos),
+               sum(unpriced)
+        FROM rollup GROUP BY 1;
+    INSERT INTO rollup_all
+        SELECT 0, sum(requests), sum(input), sum(output), sum(cache_read), sum(cache_write_5m),
+               sum(cache_write_1h), sum(reasoning), sum(cost_nanos), sum(unpriced)
+        FROM rollup_hour HAVING count(*) > 0;
+    "#;
+
+/// Computes again the cost of every row priced by the built-in table of this build (its
+/// `price_version`), exactly in nano-dollars: rows priced by an older table, by a prices file,
+/// or given, keep their amount (×1,000). Runs before [`REBUILD_ROLLUPS`].
+fn reprice(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let book = crate::pricing::PriceBook::load(None).map_err(|e| {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
+    })?;
+    let version = book
+        .builtin_models()
+        .first()
+        .map(|m| m.version.clone())
+        .unwrap_or_default();
+    let mut changed: Vec<(i64, i64)> = Vec::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT id, provider, model, input, output, cache_read, cache_write_5m,              cache_write_1h, cost_nanos FROM requests              WHERE cost_source = 'computed' AND price_version = ?1",
+        )?;
+        let mut rows = stmt.query([&version])?;
+        let mut cache: std::collections::HashMap<
+            (String, String),
+            Option<crate::pricing::ModelPrice>,
+        > = std::collections::HashMap::new();
+        while let Some(row) = rows.next()? {
+            let (provider, model): (String, String) = (row.get(1)?, row.get(2)?);
+            let u = |i: usize| -> rusqlite::Result<u64> { Ok(row.get::<_, i64>(i)?.max(0) as u64) };
+            let tokens = crate::pricing::Tokens {
+                input: u(3)?,
+                output: u(4)?,
+                cache_read: u(5)?,
+                cache_write_5m: u(6)?,
+                cache_write_1h: u(7)?,
+            };
+            let price = cache
+                .entry((provider, model))
+                .or_insert_with_key(|(p, m)| book.price(p, m).cloned());
+            let Some(price) = price.as_ref().filter(|p| p.version == version) else {
+                continue;
+            };
+            let Ok(exact) = i64::try_from(price.cost(&tokens)) else {
+                continue;
+            };
+            if exact != row.get::<_, i64>(8)? {
+                changed.push((row.get(0)?, exact));
+            }
+        }
+    }
+    let mut set = tx.prepare("UPDATE requests SET cost_nanos = ?2 WHERE id = ?1")?;
+    for (id, cost) in changed {
+        set.execute([id, cost])?;
+    }
+    Ok(())
+}
+
 /// One step of the schema: SQL, or SQL with work done in Rust.
 enum Step {
     Sql(&'static str),
@@ -195,7 +305,7 @@ pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
     cache_read = cache_read + excluded.cache_read, \
     cache_write_5m = cache_write_5m + excluded.cache_write_5m, \
     cache_write_1h = cache_write_1h + excluded.cache_write_1h, \
-    reasoning = reasoning + excluded.reasoning, cost_micros = cost_micros + excluded.cost_micros, \
+    reasoning = reasoning + excluded.reasoning, cost_nanos = cost_nanos + excluded.cost_nanos, \
     unpriced = unpriced + excluded.unpriced";
 
 /// The schema, one entry per version. `PRAGMA user_version` says how many have been applied.
@@ -206,6 +316,11 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Sql(SCHEMA_3),
         Step::Rust(|tx| super::ids::fill(tx)),
         Step::Sql("DROP INDEX IF EXISTS requests_rid;"),
+    ],
+    &[
+        Step::Sql(SCHEMA_4),
+        Step::Rust(reprice),
+        Step::Sql(REBUILD_ROLLUPS),
     ],
 ];
 
@@ -335,7 +450,7 @@ impl Store {
     /// After a large write (or when a large WAL is found), copies the WAL into the database and
     /// empties it, so that later processes do not read a huge WAL when they open the store.
     /// Best effort: a busy store is left for a later run.
-    fn trim_wal(&self) {
+    pub(crate) fn trim_wal(&self) {
         let mut wal = self.path.clone().into_os_string();
         wal.push("-wal");
         let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
@@ -428,6 +543,14 @@ impl Store {
         }
     }
 
+    /// Begins a write transaction (taken at once), waiting while another process holds the
+    /// lock (see [`retry`]). For writes that cannot be run again from the start, such as a
+    /// stream of requests: the transaction is begun before anything is consumed.
+    pub(crate) fn begin(&self) -> rusqlite::Result<Transaction<'_>> {
+        let conn = &self.conn;
+        retry(|| Transaction::new_unchecked(conn, TransactionBehavior::Immediate))
+    }
+
     /// A read-only connection's view (reads in WAL mode never wait for writers).
     pub fn conn(&self) -> &Connection {
         &self.conn
@@ -485,7 +608,8 @@ mod tests {
             .map(|r| r.unwrap())
             .collect()
         };
-        assert_eq!(day(conn), [(1, "m".to_string(), 3, 15, 1)]);
+        // (version 4 sums the rollups again from the rows: two requests, 10 input tokens)
+        assert_eq!(day(conn), [(1, "m".to_string(), 2, 10, 0)]);
         // a row with a request id is found by its hash
         let rids: Vec<Option<i64>> = conn
             .prepare("SELECT rid FROM requests ORDER BY id")
@@ -567,6 +691,106 @@ mod tests {
             0
         );
     }
+
+    /// A store of version 3 (micro-dollars) gets nano-dollars: amounts ×1,000, rows priced by
+    /// this build's table computed again exactly, the rollups and the store's totals summed again
+    /// from the rows, budgets' limits ×1,000.
+    #[test]
+    fn a_version_3_store_is_migrated_to_nano_dollars() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        let builtin = crate::pricing::PriceBook::load(None).unwrap();
+        let version = builtin.builtin_models()[0].version.clone();
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for steps in &MIGRATIONS[..3] {
+                for step in *steps {
+                    match step {
+                        Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
+                        Step::Rust(f) => f(&tx).unwrap(),
+                    }
+                }
+            }
+            let row = |model: &str, cache_read: i64, cost: i64, source: &str, v: Option<&str>| {
+                tx.execute(
+                    "INSERT INTO requests (ts, provider, model, user, project, source, input,
+                         output, cache_read, cache_write_5m, cache_write_1h, reasoning,
+                         cost_micros, cost_source, price_version, success)
+                     VALUES (90000000, 'anthropic', ?1, 'u', 'j', 'manual', 0, 0, ?2, 0, 0, 0,
+                         ?3, ?4, ?5, 1)",
+                    rusqlite::params![model, cache_read, cost, source, v],
+                )
+                .unwrap();
+            };
+            // 1 token of cache read at $0.30/M: 0.3 µ$, stored as 0; exactly 300 n$
+            row("claude-sonnet-4-5", 1, 0, "computed", Some(&version));
+            // 5 tokens: 1.5 µ$, stored as 2; exactly 1,500 n$
+            row("claude-sonnet-4-5", 5, 2, "computed", Some(&version));
+            // priced by an older table, or given: kept, ×1,000
+            row(
+                "claude-sonnet-4-5",
+                1,
+                7,
+                "computed",
+                Some("builtin-2020-01-01"),
+            );
+            row("acme", 0, 1_234, "given", None);
+            row("acme-2", 0, 0, "unpriced", None);
+            tx.execute_batch(
+                "INSERT INTO rollup VALUES (25, 'anthropic', 'claude-sonnet-4-5', 'u', 'j', '',
+                     3, 0, 0, 7, 0, 0, 0, 9, 0);
+                 INSERT INTO rollup VALUES (25, 'anthropic', 'acme', 'u', 'j', '',
+                     1, 0, 0, 0, 0, 0, 0, 1234, 0);
+                 INSERT INTO rollup VALUES (25, 'anthropic', 'acme-2', 'u', 'j', '',
+                     1, 0, 0, 0, 0, 0, 0, 0, 1);
+                 INSERT INTO rollup_day SELECT 1, provider, model, user, project, org, requests,
+                     input, output, cache_read, cache_write_5m, cache_write_1h, reasoning,
+                     cost_micros, unpriced FROM rollup;
+                 INSERT INTO rollup_hour VALUES (25, 5, 0, 0, 7, 0, 0, 0, 1243, 1);
+                 INSERT INTO budgets (period, limit_micros, scope, warn_percent,
+                     critical_percent, exceeded_percent, created_ms)
+                     VALUES ('daily', 5000000, 'global', 80, 90, 100, 0);
+                 PRAGMA user_version = 3;",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let conn = store.conn();
+        let costs: Vec<(String, i64)> = conn
+            .prepare("SELECT model, cost_nanos FROM requests ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let c = |m: &str, v: i64| (m.to_string(), v);
+        assert_eq!(
+            costs,
+            [
+                c("claude-sonnet-4-5", 300),
+                c("claude-sonnet-4-5", 1_500),
+                c("claude-sonnet-4-5", 7_000),
+                c("acme", 1_234_000),
+                c("acme-2", 0),
+            ]
+        );
+        let exact = 300 + 1_500 + 7_000 + 1_234_000;
+        let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(one("SELECT sum(cost_nanos) FROM rollup"), exact);
+        assert_eq!(one("SELECT sum(cost_nanos) FROM rollup_day"), exact);
+        assert_eq!(one("SELECT sum(cost_nanos) FROM rollup_hour"), exact);
+        assert_eq!(one("SELECT cost_nanos FROM rollup_all"), exact);
+        assert_eq!(one("SELECT requests FROM rollup_all"), 5);
+        assert_eq!(one("SELECT unpriced FROM rollup_all"), 1);
+        assert_eq!(one("SELECT limit_nanos FROM budgets"), 5_000_000_000);
+        let t = super::super::total(conn, 0, i64::MAX, &super::super::Scope::Global).unwrap();
+        assert_eq!(
+            (t.requests, t.cost_nanos, t.unpriced, t.cache_read),
+            (5, exact, 1, 7)
+        );
+    }
 }
 
 #[cfg(test)]
@@ -597,7 +821,12 @@ mod reading_tests {
             let conn = Connection::open(&path).unwrap();
             conn.execute_batch(SCHEMA_1).unwrap();
             conn.execute_batch(
-                "INSERT INTO rollup VALUES (25, 'p', 'm', 'u', 'j', '', 2, 5, 1, 0, 0, 0, 0, 3, 1);
+                "INSERT INTO requests (ts, provider, model, user, project, source, input, output,
+                     cache_read, cache_write_5m, cache_write_1h, reasoning, cost_micros,
+                     cost_source, success)
+                 VALUES (90000000, 'p', 'm', 'u', 'j', 'manual', 5, 1, 0, 0, 0, 0, 3, 'given', 1),
+                        (90000001, 'p', 'm', 'u', 'j', 'manual', 5, 1, 0, 0, 0, 0, 3, 'given', 1);
+                 INSERT INTO rollup VALUES (25, 'p', 'm', 'u', 'j', '', 2, 10, 2, 0, 0, 0, 0, 6, 0);
                  PRAGMA user_version = 1;",
             )
             .unwrap();

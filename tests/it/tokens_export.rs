@@ -31,7 +31,7 @@ fn csv_and_jsonl_hold_every_row_of_the_window() {
     // 1,000 × $1 + 10 × $5 per million = $0.00105; the project name is quoted
     assert_eq!(
         lines[1],
-        "2026-03-01T12:00:00Z,anthropic,claude-haiku-4-5,alice,\"a,b \"\"c\"\"\",,,jsonl,r0,1000,10,0,0,0,0,0.001050,computed,builtin-2026-11-01,,true"
+        "2026-03-01T12:00:00Z,anthropic,claude-haiku-4-5,alice,\"a,b \"\"c\"\"\",,,jsonl,r0,1000,10,0,0,0,0,0.001050000,computed,builtin-2026-11-01,,true"
     );
     let run = env.tokens(&[
         "tokens",
@@ -182,4 +182,38 @@ fn a_litellm_prices_file_goes_over_the_built_in_table() {
     let run = env.tokens(&["--pricing", "bad.json", "tokens", "prices"]);
     run.assert_code(2);
     assert!(run.stderr.contains("bad.json"), "{}", run.stderr);
+}
+
+/// An unpriced request's cost is not known: an empty `cost_usd` in CSV, `null` in JSON lines,
+/// never `0.000000`. A priced one is exact to the nano-dollar.
+#[test]
+fn unpriced_rows_have_no_cost() {
+    let env = TestEnv::new();
+    env.tokens_stdin(
+        &["tokens", "record", "--jsonl", "-"],
+        concat!(
+            r#"{"provider":"acme","model":"m","input":1,"output":1,"at":"2026-03-01T12:00:00Z"}"#,
+            "\n",
+            r#"{"provider":"acme","model":"m","input":1,"output":1,"cost":"0.123456789","at":"2026-03-01T13:00:00Z"}"#
+        ),
+    )
+    .assert_code(0);
+    let run = env.tokens(&["tokens", "export", "--csv"]);
+    run.assert_code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[1].contains(",0,0,0,,unpriced,"), "{}", lines[1]);
+    assert!(
+        lines[2].contains(",0,0,0,0.123456789,given,"),
+        "{}",
+        lines[2]
+    );
+    let run = env.tokens(&["tokens", "export", "--jsonl"]);
+    run.assert_code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].contains(r#""cost_usd":null"#), "{}", lines[0]);
+    assert!(
+        lines[1].contains(r#""cost_usd":0.123456789"#),
+        "{}",
+        lines[1]
+    );
 }

@@ -140,7 +140,7 @@ fn claude_code_logs_are_read_once_per_request() {
     );
     let rows = env.sql(
         "SELECT request_id, model, project, session, input, output, cache_read, cache_write_5m, \
-         cache_write_1h, cost_micros, cost_source FROM requests ORDER BY ts",
+         cache_write_1h, cost_nanos, cost_source FROM requests ORDER BY ts",
     );
     // msg_01A, the largest of its three lines:
     //   4 × $3 + 300 × $15 + 20,000 × $0.30 + 1,000 × $3.75 + 2,000 × $6 (per million)
@@ -157,16 +157,17 @@ fn claude_code_logs_are_read_once_per_request() {
             "20000",
             "1000",
             "2000",
-            "26262",
+            "26262000",
             "computed"
         ]
     );
     // the subagent's request: 2,000 × $1 + 400 × $5 = $0.004
     assert_eq!(rows[1][0], "msg_01C:req_01C");
-    assert_eq!(rows[1][9], "4000");
+    assert_eq!(rows[1][9], "4000000");
     assert_eq!(rows[2][0], "msg_01B:req_01B");
-    // no cwd in the line: the project folder's name
-    assert_eq!(rows[3][2], "home-alice-notes");
+    // no cwd in the line: the project folder's name, decoded (`/home/alice/notes` is not on
+    // this machine: its last segment)
+    assert_eq!(rows[3][2], "notes");
     assert_eq!(rows.len(), 4);
     assert_eq!(
         env.sql_i64("SELECT count(*) FROM requests WHERE model = '<synthetic>'"),
@@ -371,8 +372,8 @@ fn a_killed_import_is_completed_by_the_next_one() {
     );
     // the rollups hold exactly what the rows hold
     assert_eq!(
-        env.sql("SELECT sum(output), sum(cost_micros) FROM rollup_hour"),
-        env.sql("SELECT sum(output), sum(cost_micros) FROM requests")
+        env.sql("SELECT sum(output), sum(cost_nanos) FROM rollup_hour"),
+        env.sql("SELECT sum(output), sum(cost_nanos) FROM requests")
     );
     assert_eq!(
         env.sql_i64("SELECT count(*) FROM requests WHERE output != 50"),
@@ -460,7 +461,7 @@ fn codex_totals_become_per_session_deltas() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rows = env.sql(
-        "SELECT model, project, session, input, cache_read, output, reasoning, cost_micros \
+        "SELECT model, project, session, input, cache_read, output, reasoning, cost_nanos \
          FROM requests ORDER BY ts",
     );
     // gpt-5-codex: $1.25 input, $0.125 cached, $10 output per million
@@ -477,7 +478,7 @@ fn codex_totals_become_per_session_deltas() {
                 "8000",
                 "500",
                 "200",
-                "8500"
+                "8500000"
             ],
             vec![
                 "gpt-5-codex",
@@ -487,7 +488,7 @@ fn codex_totals_become_per_session_deltas() {
                 "12000",
                 "1000",
                 "500",
-                "15250"
+                "15250000"
             ],
         ]
     );
@@ -505,5 +506,61 @@ fn codex_totals_become_per_session_deltas() {
     assert_eq!(
         env.sql("SELECT input, cache_read, output FROM requests ORDER BY ts DESC LIMIT 1"),
         vec![vec!["500", "500", "100"]]
+    );
+}
+
+/// A log without `cwd` gets its project from its folder under `projects/` (`-home-u-my-proj`),
+/// decoded back to a path: where the folders exist on this machine they split the dashes right
+/// (`my-proj`, as a log with `cwd` names it), else the last segment is the name.
+#[test]
+fn projects_from_folder_names_read_like_those_from_cwd() {
+    let env = TestEnv::new();
+    // a real project folder with dashes and a dot in its path
+    let real = env.home.join("work.d").join("my-proj");
+    std::fs::create_dir_all(&real).unwrap();
+    let encoded: String = real
+        .to_str()
+        .unwrap()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let projects = env.home.join(".claude/projects");
+    let line = |msg: &str, cwd: Option<&str>| {
+        let l = assistant(
+            msg,
+            &format!("req_{msg}"),
+            "claude-haiku-4-5-20251001",
+            "2026-03-02T09:00:00.000Z",
+            CWD,
+            "s1",
+            (100, 100, 0, 0, 0),
+            false,
+        );
+        match cwd {
+            Some(c) => l.replace(&format!(r#""cwd":"{CWD}""#), &format!(r#""cwd":"{c}""#)),
+            None => l.replace(&format!(r#""cwd":"{CWD}","#), ""),
+        }
+    };
+    append(
+        &projects.join(&encoded).join("a.jsonl"),
+        &[line("m1", None)],
+    );
+    append(
+        &projects.join(&encoded).join("b.jsonl"),
+        &[line("m2", Some(real.to_str().unwrap()))],
+    );
+    append(
+        &projects.join("-nowhere-at-all-other-proj").join("c.jsonl"),
+        &[line("m3", None)],
+    );
+    let run = env.tokens(&["tokens", "import", "claude-code"]);
+    run.assert_code(0);
+    assert_eq!(
+        env.sql("SELECT request_id, project FROM requests ORDER BY request_id"),
+        vec![
+            vec!["m1:req_m1", "my-proj"],
+            vec!["m2:req_m2", "my-proj"],
+            vec!["m3:req_m3", "proj"],
+        ]
     );
 }

@@ -3,7 +3,7 @@
 use crate::common::TestEnv;
 
 #[test]
-fn a_cached_anthropic_request_is_priced_to_the_micro_dollar() {
+fn a_cached_anthropic_request_is_priced_to_the_nano_dollar() {
     let env = TestEnv::new();
     // 1,234 × $3 + 567 × $15 + 45,000 × $0.30 + 2,000 × $3.75 + 1,000 × $6 per million
     // = $0.003702 + $0.008505 + $0.0135 + $0.0075 + $0.006 = $0.039207
@@ -33,7 +33,7 @@ fn a_cached_anthropic_request_is_priced_to_the_micro_dollar() {
     assert_eq!(json["cost_usd"].to_string(), "0.039207");
     assert_eq!(json["cost_source"], "computed");
     let rows = env.sql(
-        "SELECT ts, provider, user, project, source, cost_micros, cost_source, price_version, \
+        "SELECT ts, provider, user, project, source, cost_nanos, cost_source, price_version, \
          cache_write_5m, cache_write_1h FROM requests",
     );
     assert_eq!(
@@ -44,7 +44,7 @@ fn a_cached_anthropic_request_is_priced_to_the_micro_dollar() {
             "alice",
             "project",
             "manual",
-            "39207",
+            "39207000",
             "computed",
             "builtin-2026-11-01",
             "2000",
@@ -66,9 +66,9 @@ fn a_given_cost_is_kept_and_an_unknown_model_is_unpriced_not_free() {
         run.stderr
     );
     assert_eq!(
-        env.sql("SELECT model, cost_micros, cost_source FROM requests ORDER BY id"),
+        env.sql("SELECT model, cost_nanos, cost_source FROM requests ORDER BY id"),
         vec![
-            vec!["gpt-5", "1250000", "given"],
+            vec!["gpt-5", "1250000000", "given"],
             vec!["acme-large", "0", "unpriced"]
         ]
     );
@@ -80,7 +80,7 @@ fn local_models_cost_nothing() {
     env.record("ollama", "llama3.1:8b", "100000", "5000", &[])
         .assert_code(0);
     assert_eq!(
-        env.sql("SELECT cost_micros, cost_source, price_version FROM requests"),
+        env.sql("SELECT cost_nanos, cost_source, price_version FROM requests"),
         vec![vec!["0", "computed", "local"]]
     );
 }
@@ -93,8 +93,8 @@ fn recording_the_same_request_id_again_updates_the_row() {
             .assert_code(0);
     }
     assert_eq!(
-        env.sql("SELECT input, cost_micros FROM requests"),
-        vec![vec!["300", "600"]]
+        env.sql("SELECT input, cost_nanos FROM requests"),
+        vec![vec!["300", "600000"]]
     );
     // the rollup follows the update: one request, 300 tokens
     assert_eq!(
@@ -102,8 +102,8 @@ fn recording_the_same_request_id_again_updates_the_row() {
         vec![vec!["1", "300"]]
     );
     assert_eq!(
-        env.sql("SELECT sum(requests), sum(input), sum(cost_micros) FROM rollup_hour"),
-        vec![vec!["1", "300", "600"]]
+        env.sql("SELECT sum(requests), sum(input), sum(cost_nanos) FROM rollup_hour"),
+        vec![vec!["1", "300", "600000"]]
     );
 }
 
@@ -125,11 +125,11 @@ fn jsonl_batches_are_recorded_from_a_file_and_stdin() {
     // haiku 4.5: 1,000 × $1 + 200 × $5 per million = $0.002
     assert_eq!(
         env.sql(
-            "SELECT user, source, request_id, cost_micros, cost_source FROM requests ORDER BY id"
+            "SELECT user, source, request_id, cost_nanos, cost_source FROM requests ORDER BY id"
         ),
         vec![
-            vec!["bob", "jsonl", "x1", "2000", "computed"],
-            vec!["alice", "jsonl", "NULL", "500000", "given"]
+            vec!["bob", "jsonl", "x1", "2000000", "computed"],
+            vec!["alice", "jsonl", "NULL", "500000000", "given"]
         ]
     );
     let run = env.tokens_stdin(
@@ -149,7 +149,7 @@ fn a_bad_line_names_its_number_and_field_and_records_nothing() {
     let cases = [
         (
             r#"{"provider":"openai","model":"gpt-5","input":-5,"output":1}"#,
-            "line 3: field `input` must be a non-negative integer",
+            "line 3: field `input` must be a non-negative number, got `-5`",
         ),
         (
             r#"{"provider":"openai","model":"gpt-5","input":5,"output":1,"tokens":9}"#,
@@ -165,7 +165,7 @@ fn a_bad_line_names_its_number_and_field_and_records_nothing() {
         ),
         (
             r#"{"provider":"openai","input":5,"output":1}"#,
-            "line 3: missing field `provider` or `model`",
+            "line 3: missing field `model`",
         ),
     ];
     for (bad, expected) in cases {
@@ -330,5 +330,283 @@ fn eight_concurrent_writers_lose_nothing() {
     assert_eq!(
         env.sql_i64("SELECT sum(requests) FROM rollup_hour"),
         expected
+    );
+}
+
+/// Counts past the ceiling of 10^12 tokens a request, as flags or in a line, are refused with
+/// exit 2 naming the field (and line), echoed as typed; nothing is recorded, and the store's
+/// summaries still work.
+#[test]
+fn overflow_never_reaches_the_store() {
+    let env = TestEnv::new();
+    let max = "9223372036854775807";
+    let run = env.record("openai", "gpt-5", max, max, &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("invalid value '9223372036854775807' for '--input <N>': is over the ceiling of 1,000,000,000,000 a request"),
+        "{}",
+        run.stderr
+    );
+    let run = env.record("openai", "gpt-5", "1", "100000000000000000000", &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("'100000000000000000000' for '--output <N>'"),
+        "{}",
+        run.stderr
+    );
+    let run = env.record("openai", "gpt-5", "1", "1", &["--cost", "1e12"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("invalid `--cost 1e12`: the largest amount is $1,000,000,000"),
+        "{}",
+        run.stderr
+    );
+    // at the ceiling: recorded, and priced
+    env.record("openai", "gpt-5", "1000000000000", "0", &[])
+        .assert_code(0);
+    let good = r#"{"provider":"openai","model":"gpt-5","input":1,"output":1}"#;
+    for (bad, expected) in [
+        (
+            format!(r#"{{"provider":"openai","model":"gpt-5","input":{max},"output":{max}}}"#),
+            format!(
+                "`stdin` line 2: field `input` is over the ceiling of 1,000,000,000,000 a \
+                 request, got `{max}`"
+            ),
+        ),
+        (
+            r#"{"provider":"openai","model":"gpt-5","input":1,"output":100000000000000000000}"#
+                .to_string(),
+            "`stdin` line 2: field `output` is over the ceiling of 1,000,000,000,000 a request, \
+             got `100000000000000000000`"
+                .to_string(),
+        ),
+        (
+            r#"{"provider":"openai","model":"gpt-5","input":1,"output":1,"cost":12345678901}"#
+                .to_string(),
+            "`stdin` line 2: field `cost` is over the ceiling of $1,000,000,000 a request, \
+             got `12345678901`"
+                .to_string(),
+        ),
+    ] {
+        let run = env.tokens_stdin(
+            &["tokens", "record", "--jsonl", "-"],
+            &format!("{good}\n{bad}\n"),
+        );
+        run.assert_code(2);
+        assert!(run.stderr.contains(&expected), "{expected}\n{}", run.stderr);
+    }
+    assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), 1);
+    let run = env.tokens(&["--json", "tokens", "summary", "--days", "1"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["totals"]["input_tokens"], 1_000_000_000_000u64);
+    env.tokens(&["tokens", "check"]).assert_code(0);
+}
+
+/// The store's totals are checked with every write: requests that would take the total cost
+/// past what an i64 of nano-dollars holds ($9,223,372,036.85) are refused, in a batch or one by
+/// one, and nothing of them is kept.
+#[test]
+fn a_write_past_the_store_totals_is_refused() {
+    let env = TestEnv::new();
+    let line = r#"{"provider":"acme","model":"m","input":1,"output":1,"cost":1000000000}"#;
+    let ten = format!("{line}\n").repeat(10);
+    let run = env.tokens_stdin(&["tokens", "record", "--jsonl", "-"], &ten);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains(
+            "cannot record these requests: the store's total of `cost` would pass the largest \
+             number it can hold"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), 0);
+    let nine = format!("{line}\n").repeat(9);
+    env.tokens_stdin(&["tokens", "record", "--jsonl", "-"], &nine)
+        .assert_code(0);
+    let run = env.record("acme", "m", "1", "1", &["--cost", "1000000000"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("`cost`"), "{}", run.stderr);
+    assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), 9);
+    let run = env.tokens(&["--json", "tokens", "summary", "--days", "1"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["totals"]["cost_usd"].to_string(), "9000000000.0");
+    // a budget check with an estimate on top of that total: over the budget, no overflow
+    env.tokens(&["tokens", "budget", "set", "--daily", "1"])
+        .assert_code(0);
+    let run = env.tokens(&["tokens", "check", "--estimate", "1000000000"]);
+    run.assert_code(1);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+/// Costs are kept in nano-dollars and summed exactly: 100,000 requests of one token at $0.30 per
+/// million tokens are $0.03 (rounded to micro-dollars one by one, they were $0.00).
+#[test]
+fn a_hundred_thousand_one_token_requests_total_three_cents() {
+    let env = TestEnv::new();
+    let line = r#"{"provider":"google","model":"gemini-2.5-flash","input":1,"output":0,"at":"2026-03-01T12:00:00Z"}"#;
+    let input = format!("{line}\n").repeat(100_000);
+    let run = env.tokens_stdin(&["tokens", "record", "--jsonl", "-"], &input);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains("recorded 100,000 requests (100,000 new, 0 updated), $0.0300"),
+        "{}",
+        run.stderr
+    );
+    let run = env.summary("2026-03-01", "2026-03-01", &["--json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["totals"]["cost_usd"].to_string(), "0.03");
+    assert_eq!(
+        env.sql_i64("SELECT sum(cost_nanos) FROM requests"),
+        30_000_000
+    );
+}
+
+/// A given cost is kept to the nano-dollar, and `--json` shows every digit of it.
+#[test]
+fn a_given_cost_is_exact_to_the_nano_dollar() {
+    let env = TestEnv::new();
+    let run = env.tokens(&[
+        "--json",
+        "tokens",
+        "record",
+        "--provider",
+        "acme",
+        "--model",
+        "m",
+        "--input",
+        "1",
+        "--output",
+        "1",
+        "--cost",
+        "123456789.123456789",
+    ]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains(r#""cost_usd": 123456789.123456789,"#),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        env.sql_i64("SELECT cost_nanos FROM requests"),
+        123_456_789_123_456_789
+    );
+}
+
+/// Names must not be empty; counts must not be negative (said so, not "unexpected argument").
+#[test]
+fn empty_names_and_negative_counts_are_usage_errors() {
+    let env = TestEnv::new();
+    for (provider, model, flag) in [("", "gpt-5", "--provider"), ("openai", " ", "--model")] {
+        let run = env.record(provider, model, "1", "1", &[]);
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains(&format!("`{flag}` must not be empty")),
+            "{}",
+            run.stderr
+        );
+    }
+    for flag in [
+        "--cache-read",
+        "--cache-write",
+        "--cache-write-1h",
+        "--reasoning",
+        "--latency-ms",
+    ] {
+        let run = env.record("openai", "gpt-5", "1", "1", &[flag, "-5"]);
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains(&format!(
+                "invalid value '-5' for '{flag} <N>': must be a non-negative number"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = env.record("openai", "gpt-5", "-5", "1", &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("invalid value '-5' for '--input <N>': must be a non-negative number"),
+        "{}",
+        run.stderr
+    );
+    let run = env.record("openai", "gpt-5", "1.5", "1", &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("must be a non-negative whole number"),
+        "{}",
+        run.stderr
+    );
+    for bad in [
+        r#"{"provider":"","model":"gpt-5","input":1,"output":1}"#,
+        r#"{"provider":"openai","model":"","input":1,"output":1}"#,
+    ] {
+        let run = env.tokens_stdin(&["tokens", "record", "--jsonl", "-"], bad);
+        run.assert_code(2);
+        assert!(run.stderr.contains("must not be empty"), "{}", run.stderr);
+    }
+    let run = env.tokens_stdin(
+        &["tokens", "record", "--jsonl", "-"],
+        r#"{"provider":"openai","model":"gpt-5","output":1}"#,
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("line 1: missing field `input`\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.sql_i64("SELECT count(*) FROM requests"), 0);
+}
+
+/// An unpriced request is never called $0: `--json` says `null`, the batch line says so.
+#[test]
+fn an_unpriced_request_is_not_called_free() {
+    let env = TestEnv::new();
+    let run = env.tokens(&[
+        "--json",
+        "tokens",
+        "record",
+        "--provider",
+        "acme",
+        "--model",
+        "m",
+        "--input",
+        "1",
+        "--output",
+        "1",
+    ]);
+    run.assert_code(0);
+    let j = run.json();
+    assert!(j["cost_usd"].is_null(), "{}", run.stdout);
+    assert_eq!(j["unpriced"], 1);
+    let run = env.tokens_stdin(
+        &["tokens", "record", "--jsonl", "-"],
+        r#"{"provider":"acme","model":"m","input":1,"output":1}"#,
+    );
+    run.assert_code(0);
+    insta::assert_snapshot!(run.stderr, @r"
+    recorded 1 request (1 new, 0 updated), cost unknown (no price)
+    warning: 1 request has no price and was recorded as unpriced: `m`
+    ");
+    let run = env.tokens_stdin(
+        &["tokens", "record", "--jsonl", "-"],
+        concat!(
+            r#"{"provider":"acme","model":"m","input":1,"output":1}"#,
+            "\n",
+            r#"{"provider":"openai","model":"gpt-5","input":1000,"output":0}"#
+        ),
+    );
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains(
+            "recorded 2 requests (2 new, 0 updated), $0.0013 for 1 priced, 1 without a price"
+        ),
+        "{}",
+        run.stderr
     );
 }

@@ -162,7 +162,7 @@ fn grouping_by_model_and_user_and_csv() {
         run.stdout,
         "month,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,\
          total_tokens,cost_usd,unpriced_requests\n\
-         2026-03,3,2001000,1001000,8000,1000000,4010000,33.270400,0\n"
+         2026-03,3,2001000,1001000,8000,1000000,4010000,33.270400000,0\n"
     );
 }
 
@@ -297,9 +297,9 @@ fn grouped_sums_match_the_rows_in_any_zone() {
     for table in ["rollup", "rollup_day", "rollup_hour"] {
         assert_eq!(
             env.sql(&format!(
-                "SELECT sum(requests), sum(input), sum(cost_micros) FROM {table}"
+                "SELECT sum(requests), sum(input), sum(cost_nanos) FROM {table}"
             )),
-            env.sql("SELECT count(*), sum(input), sum(cost_micros) FROM requests"),
+            env.sql("SELECT count(*), sum(input), sum(cost_nanos) FROM requests"),
             "{table}"
         );
     }
@@ -332,7 +332,7 @@ fn grouped_sums_match_the_rows_in_any_zone() {
                  sum(cache_write_5m + cache_write_1h), \
                  sum(input + output + cache_read + cache_write_5m + cache_write_1h), \
                  CASE WHEN sum(cost_source = 'unpriced') = count(*) THEN '' ELSE \
-                 printf('%d.%06d', sum(cost_micros) / 1000000, sum(cost_micros) % 1000000) END, \
+                 printf('%d.%09d', sum(cost_nanos) / 1000000000, sum(cost_nanos) % 1000000000) END, \
                  sum(cost_source = 'unpriced') \
                  FROM requests WHERE ts >= {start} AND ts < {end} GROUP BY 1"
             ))
@@ -463,7 +463,7 @@ fn unpriced_costs_are_unknown_not_zero() {
         csv.stdout,
         "model,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,\
          total_tokens,cost_usd,unpriced_requests\n\
-         claude-haiku-4-5,1,1000000,0,0,0,1000000,1.000000,0\n\
+         claude-haiku-4-5,1,1000000,0,0,0,1000000,1.000000000,0\n\
          acme-9,1,5,5,0,0,10,,1\n"
     );
     let text = env.summary("2026-03-01", "2026-03-01", &["--by", "model"]);
@@ -479,7 +479,7 @@ fn unpriced_costs_are_unknown_not_zero() {
     let day = env.summary("2026-03-01", "2026-03-01", &["--csv"]);
     assert!(
         day.stdout
-            .ends_with("2026-03-01,2,1000005,5,0,0,1000010,1.000000,1\n"),
+            .ends_with("2026-03-01,2,1000005,5,0,0,1000010,1.000000000,1\n"),
         "{}",
         day.stdout
     );

@@ -17,7 +17,7 @@ use super::{
 
 #[derive(Debug, Clone)]
 pub struct SetSettings {
-    /// The period and the limit in micro-dollars.
+    /// The period and the limit in nano-dollars.
     pub limit: (Period, i64),
     pub scope: Scope,
     /// Warning, critical and exceeded levels, in percent of the limit.
@@ -86,7 +86,7 @@ pub fn list(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
                     "id": b.id,
                     "period": b.period.as_str(),
                     "scope": b.scope.to_string(),
-                    "limit_usd": usd_json(b.limit_micros),
+                    "limit_usd": usd_json(b.limit_nanos),
                     "thresholds": b.thresholds,
                 })
             })
@@ -104,7 +104,7 @@ pub fn list(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         table.add_row(vec![
             Cell::new(b.id),
             Cell::new(b.period.as_str()),
-            Cell::new(money(b.limit_micros)).set_alignment(CellAlignment::Right),
+            Cell::new(money(b.limit_nanos)).set_alignment(CellAlignment::Right),
             Cell::new(b.scope.to_string()),
             Cell::new(format!(
                 "{}/{}/{} %",

@@ -16,7 +16,7 @@ use super::{
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// A cost to add to what has been spent, in micro-dollars.
+    /// A cost to add to what has been spent, in nano-dollars.
     pub estimate: Option<i64>,
     /// Only the budgets of this scope.
     pub scope: Option<Scope>,

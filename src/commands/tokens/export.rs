@@ -1,12 +1,12 @@
 //! `aimcp tokens export`: every request in a window, as CSV or JSON lines, one row at a time.
 
 use jiff::Timestamp;
-use serde_json::json;
+use serde::Serialize;
 
-use crate::pricing::{format_usd, usd_json};
+use crate::pricing::{Usd, format_usd};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::{self, Request};
+use crate::usage::{self, CostSource, Request};
 
 use super::{read_store, refuse_with_json, window, zone};
 
@@ -61,7 +61,12 @@ fn csv_row(r: &Request, out: &mut String) {
         r.tokens.cache_write_5m,
         r.tokens.cache_write_1h,
         r.reasoning,
-        format_usd(r.cost_micros),
+        // an unpriced request's cost is not known: empty, never 0
+        if r.cost_source == CostSource::Unpriced {
+            String::new()
+        } else {
+            format_usd(r.cost_nanos)
+        },
         r.cost_source.as_str(),
         csv(r.price_version.as_deref().unwrap_or("")),
         r.latency_ms.map(|l| l.to_string()).unwrap_or_default(),
@@ -69,31 +74,58 @@ fn csv_row(r: &Request, out: &mut String) {
     );
 }
 
-fn jsonl_row(r: &Request, out: &mut String) {
-    let v = json!({
-        "time": time(r.ts_ms),
-        "provider": r.provider,
-        "model": r.model,
-        "user": r.user,
-        "project": r.project,
-        "org": r.org,
-        "session": r.session,
-        "source": r.source,
-        "request_id": r.request_id,
-        "input_tokens": r.tokens.input,
-        "output_tokens": r.tokens.output,
-        "cache_read_tokens": r.tokens.cache_read,
-        "cache_write_5m_tokens": r.tokens.cache_write_5m,
-        "cache_write_1h_tokens": r.tokens.cache_write_1h,
-        "reasoning_tokens": r.reasoning,
-        "cost_usd": usd_json(r.cost_micros),
-        "cost_source": r.cost_source.as_str(),
-        "price_version": r.price_version,
-        "latency_ms": r.latency_ms,
-        "success": r.success,
-    });
-    out.push_str(&v.to_string());
+/// One line of `export --jsonl`.
+#[derive(Serialize)]
+struct Row<'a> {
+    time: String,
+    provider: &'a str,
+    model: &'a str,
+    user: &'a str,
+    project: &'a str,
+    org: &'a str,
+    session: Option<&'a str>,
+    source: &'a str,
+    request_id: Option<&'a str>,
+    input_tokens: u64,
+    output_tokens: u64,
+    cache_read_tokens: u64,
+    cache_write_5m_tokens: u64,
+    cache_write_1h_tokens: u64,
+    reasoning_tokens: u64,
+    /// Exact dollars; `null` for an unpriced request (its cost is not known).
+    cost_usd: Option<Usd>,
+    cost_source: &'a str,
+    price_version: Option<&'a str>,
+    latency_ms: Option<u64>,
+    success: bool,
+}
+
+fn jsonl_row(r: &Request, out: &mut String) -> anyhow::Result<()> {
+    let row = Row {
+        time: time(r.ts_ms),
+        provider: &r.provider,
+        model: &r.model,
+        user: &r.user,
+        project: &r.project,
+        org: &r.org,
+        session: r.session.as_deref(),
+        source: &r.source,
+        request_id: r.request_id.as_deref(),
+        input_tokens: r.tokens.input,
+        output_tokens: r.tokens.output,
+        cache_read_tokens: r.tokens.cache_read,
+        cache_write_5m_tokens: r.tokens.cache_write_5m,
+        cache_write_1h_tokens: r.tokens.cache_write_1h,
+        reasoning_tokens: r.reasoning,
+        cost_usd: Usd::known(r.cost_nanos, r.cost_source != CostSource::Unpriced),
+        cost_source: r.cost_source.as_str(),
+        price_version: r.price_version.as_deref(),
+        latency_ms: r.latency_ms,
+        success: r.success,
+    };
+    out.push_str(&serde_json::to_string(&row)?);
     out.push('\n');
+    Ok(())
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
@@ -123,7 +155,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     usage::each_request(store.conn(), start, end, |r| {
         match s.format {
             Format::Csv => csv_row(r, &mut buf),
-            Format::Jsonl => jsonl_row(r, &mut buf),
+            Format::Jsonl => jsonl_row(r, &mut buf)?,
         }
         if buf.len() >= 1 << 16 {
             printer.write(&buf)?;

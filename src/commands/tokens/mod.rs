@@ -123,10 +123,16 @@ pub(crate) fn zone_name(tz: &TimeZone) -> String {
     }
 }
 
-/// A USD amount from a flag, in micro-dollars.
+/// A USD amount from a flag, in nano-dollars (exact to the ninth decimal, rounded half to even
+/// past it), at most [`usage::MAX_COST_NANOS`] ($1,000,000,000).
 pub(crate) fn parse_usd_flag(flag: &str, text: &str) -> anyhow::Result<i64> {
-    match crate::pricing::parse_usd(text) {
-        Some(v) if v >= 0 => Ok(v),
+    match crate::pricing::parse_usd_wide(text) {
+        Some(v) if v > usage::MAX_COST_NANOS as i128 => Err(usage(format!(
+            "invalid `{flag} {text}`: the largest amount is {}",
+            usage::OverLimit::ceiling("cost")
+        ))
+        .into()),
+        Some(v) if v >= 0 => Ok(v as i64),
         _ => Err(usage(format!(
             "invalid `{flag} {text}`: expected an amount of US dollars such as `10` or `0.50`"
         ))
@@ -233,17 +239,30 @@ pub(crate) fn thousands(n: i64) -> String {
     out
 }
 
-/// Micro-dollars for people: `$1,234.57` (rounded half up to the cent), or four decimals under
-/// a dollar so small costs do not read as nothing (`$0.0392`).
-pub(crate) fn money(micros: i64) -> String {
-    let sign = if micros < 0 { "-" } else { "" };
-    let m = micros.abs();
-    if m > 0 && m < 999_950 {
-        let tenths_of_cents = (m + 50) / 100;
-        return format!("{sign}$0.{tenths_of_cents:04}");
+/// Nano-dollars for people: `$1,234.57` (rounded half up to the cent, once, from the exact
+/// amount), or four decimals under a dollar so small costs do not read as nothing (`$0.0392`).
+pub(crate) fn money(nanos: i64) -> String {
+    let sign = if nanos < 0 { "-" } else { "" };
+    let m = nanos.unsigned_abs();
+    if m > 0 && m < 999_950_000 {
+        let hundredths_of_cents = (m + 50_000) / 100_000;
+        return format!("{sign}$0.{hundredths_of_cents:04}");
     }
-    let cents = (m + 5_000) / 10_000;
-    format!("{sign}${}.{:02}", thousands(cents / 100), cents % 100)
+    let cents = (m + 5_000_000) / 10_000_000;
+    format!("{sign}${}.{:02}", thousands_u(cents / 100), cents % 100)
+}
+
+/// [`thousands`] of a `u64`.
+fn thousands_u(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `1 request`, `2 requests`.
@@ -293,8 +312,8 @@ pub(crate) fn status_json(s: &Status) -> Value {
         "id": s.budget.id,
         "scope": s.budget.scope.to_string(),
         "period": s.budget.period.as_str(),
-        "limit_usd": usd_json(s.budget.limit_micros),
-        "spent_usd": usd_json(s.spent_micros),
+        "limit_usd": usd_json(s.budget.limit_nanos),
+        "spent_usd": usd_json(s.spent_nanos),
         "percent": s.percent(),
         "level": s.level.as_str(),
         "unpriced_requests": s.unpriced,
@@ -322,8 +341,8 @@ pub(crate) fn print_statuses(statuses: &[Status], printer: &Printer) -> anyhow::
             Cell::new(s.budget.id),
             Cell::new(s.budget.period.as_str()),
             Cell::new(s.budget.scope.to_string()),
-            Cell::new(money(s.spent_micros)).set_alignment(CellAlignment::Right),
-            Cell::new(money(s.budget.limit_micros)).set_alignment(CellAlignment::Right),
+            Cell::new(money(s.spent_nanos)).set_alignment(CellAlignment::Right),
+            Cell::new(money(s.budget.limit_nanos)).set_alignment(CellAlignment::Right),
             Cell::new(format!("{:.1}%", s.percent())).set_alignment(CellAlignment::Right),
             Cell::new(bar(s)),
             Cell::new(s.level.as_str()),
@@ -367,8 +386,8 @@ pub(crate) fn warn_budgets(statuses: &[Status], printer: &Printer) {
             b.scope,
             level_words(s.level),
             s.percent(),
-            money(s.spent_micros),
-            money(b.limit_micros)
+            money(s.spent_nanos),
+            money(b.limit_nanos)
         );
         budget_alert(printer, s.level, &text, true);
     }
@@ -463,11 +482,16 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(-1234), "-1,234");
-        assert_eq!(money(39_207), "$0.0392");
-        assert_eq!(money(999_960), "$1.00");
-        assert_eq!(money(1_005_000), "$1.01");
-        assert_eq!(money(1_234_565_000), "$1,234.57");
+        assert_eq!(money(39_207_000), "$0.0392");
+        assert_eq!(money(999_960_000), "$1.00");
+        assert_eq!(money(1_005_000_000), "$1.01");
+        assert_eq!(money(1_004_999_999), "$1.00");
+        assert_eq!(money(1_234_565_000_000), "$1,234.57");
         assert_eq!(money(0), "$0.00");
+        // 100,000 requests of 300 n$ each ($0.30 per million tokens, one token): three cents
+        assert_eq!(money(30_000_000), "$0.0300");
+        assert_eq!(money(i64::MAX), "$9,223,372,036.85");
+        assert_eq!(money(-i64::MAX), "-$9,223,372,036.85");
     }
 
     #[test]

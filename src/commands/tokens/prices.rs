@@ -4,7 +4,7 @@ use comfy_table::{Cell, CellAlignment};
 use serde_json::{Value, json};
 
 use crate::error::no;
-use crate::pricing::{ModelPrice, PriceBook, Rates, usd_json};
+use crate::pricing::{ModelPrice, PriceBook, Rates, rate_json};
 use crate::printer::Printer;
 use crate::settings::Globals;
 
@@ -17,7 +17,7 @@ pub struct Settings {
 
 /// Micro-dollars per million tokens as `$3.75`.
 fn per_mtok(v: i64) -> String {
-    let text = crate::pricing::format_usd(v);
+    let text = crate::pricing::format_rate(v);
     // at least cents, more only where the price has them: $3.00, $0.30, $0.125
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let frac = frac.trim_end_matches('0');
@@ -26,11 +26,11 @@ fn per_mtok(v: i64) -> String {
 
 fn rates_json(r: &Rates) -> Value {
     json!({
-        "input": usd_json(r.input),
-        "output": usd_json(r.output),
-        "cache_read": usd_json(r.cache_read),
-        "cache_write_5m": usd_json(r.cache_write_5m),
-        "cache_write_1h": usd_json(r.cache_write_1h),
+        "input": rate_json(r.input),
+        "output": rate_json(r.output),
+        "cache_read": rate_json(r.cache_read),
+        "cache_write_5m": rate_json(r.cache_write_5m),
+        "cache_write_1h": rate_json(r.cache_write_1h),
     })
 }
 

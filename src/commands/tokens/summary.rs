@@ -55,7 +55,7 @@ pub struct Settings {
     pub since: Option<String>,
     pub until: Option<String>,
     pub by: GroupBy,
-    /// A one-off budget for the window, in micro-dollars.
+    /// A one-off budget for the window, in nano-dollars.
     pub budget: Option<i64>,
     /// The zone whose days the window and rows follow.
     pub tz: TimeZone,
@@ -95,7 +95,7 @@ fn totals_json(t: &Totals) -> serde_json::Map<String, Value> {
 /// The cost of a group, unless every request in it is unpriced (then it is unknown, not $0).
 /// Requests without a price are left out of a cost and counted beside it.
 fn known_cost(t: &Totals) -> Option<i64> {
-    (t.requests == 0 || t.unpriced < t.requests).then_some(t.cost_micros)
+    (t.requests == 0 || t.unpriced < t.requests).then_some(t.cost_nanos)
 }
 
 /// A known cost for people (`$1.25`), or `-`.
@@ -166,7 +166,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 rows.push((n, t));
             }
         }
-        rows.sort_by(|a, b| b.1.cost_micros.cmp(&a.1.cost_micros).then(a.0.cmp(&b.0)));
+        rows.sort_by(|a, b| b.1.cost_nanos.cmp(&a.1.cost_nanos).then(a.0.cmp(&b.0)));
     }
     let mut totals = Totals::default();
     for (_, t) in &rows {
@@ -198,8 +198,8 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     // the previous period of the same length, month to date and the projection
     let len = w.end - w.start;
     let previous = usage::total(conn, w.start - len, w.start, &Scope::Global)?;
-    let change = (previous.cost_micros > 0).then(|| {
-        (totals.cost_micros - previous.cost_micros) as f64 * 100.0 / previous.cost_micros as f64
+    let change = (previous.cost_nanos > 0).then(|| {
+        (totals.cost_nanos - previous.cost_nanos) as f64 * 100.0 / previous.cost_nanos as f64
     });
     let cal = Calendar::at(now, &tz)?;
     let mtd = usage::total(conn, cal.month_start, cal.month_end, &Scope::Global)?;
@@ -209,13 +209,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let remaining = (cal.month_end - now_ms).max(0);
     // nothing priced this month nor in the last 7 days: nothing to project from
     let projected = (known_cost(&mtd).is_some() || known_cost(&recent).is_some()).then(|| {
-        mtd.cost_micros + (recent.cost_micros as i128 * remaining as i128 / week_ms as i128) as i64
+        // (a projection may pass what the store holds: clamped, never overflowed)
+        (mtd.cost_nanos as i128 + recent.cost_nanos as i128 * remaining as i128 / week_ms as i128)
+            .min(i64::MAX as i128) as i64
     });
 
     // budgets
     let statuses = budget_statuses(&store, now, None, 0, None)?;
     let one_off_status = one_off.map(|limit| {
-        let (bp, level) = budgets::level(totals.cost_micros, limit, [80, 90, 100]);
+        let (bp, level) = budgets::level(totals.cost_nanos, limit, [80, 90, 100]);
         (limit, bp, level)
     });
 
@@ -227,7 +229,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "scope": "global",
                 "period": "window",
                 "limit_usd": usd_json(limit),
-                "spent_usd": usd_json(totals.cost_micros),
+                "spent_usd": usd_json(totals.cost_nanos),
                 "percent": bp as f64 / 100.0,
                 "level": level.as_str(),
                 "unpriced_requests": totals.unpriced,
@@ -385,7 +387,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
                 "nearly spent"
             },
             bp as f64 / 100.0,
-            money(totals.cost_micros),
+            money(totals.cost_nanos),
             money(limit)
         );
         // an exceeded one-off budget is this command's error, not also a warning

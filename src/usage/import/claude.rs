@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -61,7 +61,11 @@ fn total(t: &Tokens) -> u64 {
     t.input + t.output + t.cache_read + t.cache_write_5m + t.cache_write_1h
 }
 
-/// The project a log belongs to when its lines carry no `cwd`: the folder under `projects/`.
+/// The project a log belongs to when its lines carry no `cwd`: the folder under `projects/`,
+/// which is the project's path with every character but ASCII letters and digits written as `-`
+/// (`/home/alice/my-proj` -> `-home-alice-my-proj`). Where that path's folders exist on this
+/// machine, they say where the dashes were slashes, and the name is the folder's own (`my-proj`,
+/// as the base name of a `cwd` gives it); else it is the last segment (`proj`).
 fn folder_project(path: &Path, root: Option<&Path>) -> String {
     let rel = root.and_then(|r| path.strip_prefix(r).ok());
     let folder = rel
@@ -73,8 +77,62 @@ fn folder_project(path: &Path, root: Option<&Path>) -> String {
                 .map(|n| n.to_string_lossy().into_owned())
         })
         .unwrap_or_default();
-    // `-home-alice-src-web` is `/home/alice/src/web` with `/` written as `-`
-    folder.trim_start_matches('-').to_string()
+    if let Some(name) = decode_project(&folder) {
+        return name;
+    }
+    folder
+        .rsplit('-')
+        .find(|s| !s.is_empty())
+        .unwrap_or(&folder)
+        .to_string()
+}
+
+/// A folder name as Claude Code writes it into a project's folder name.
+fn encode(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// The base name of the existing folder whose path Claude Code encodes as `encoded`, if there
+/// is one (the longest names are tried first; at most 256 folders are listed).
+fn decode_project(encoded: &str) -> Option<String> {
+    fn walk(dir: &Path, rest: &str, budget: &mut u32) -> Option<PathBuf> {
+        if rest.is_empty() {
+            return Some(dir.to_path_buf());
+        }
+        if *budget == 0 {
+            return None;
+        }
+        *budget -= 1;
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        for n in names {
+            let Some(after) = rest.strip_prefix(encode(&n).as_str()) else {
+                continue;
+            };
+            let next = if after.is_empty() {
+                Some("")
+            } else {
+                after.strip_prefix('-')
+            };
+            if let Some(next) = next
+                && let Some(found) = walk(&dir.join(&n), next, budget)
+            {
+                return Some(found);
+            }
+        }
+        None
+    }
+    // an absolute path: its leading `/` is the first `-`
+    let rest = encoded.strip_prefix('-')?;
+    let found = walk(Path::new("/"), rest, &mut 256)?;
+    found.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
 /// Parses whole lines; returns one request per (message id, request id), the largest of each,
@@ -169,7 +227,7 @@ pub fn parse(
             .and_then(|n| crate::pricing::parse_usd(&n.to_string()))
         {
             // the log's own cost; the price table wins when it knows the model
-            r.cost_micros = c;
+            r.cost_nanos = c;
             r.cost_source = CostSource::Given;
         }
         match key {

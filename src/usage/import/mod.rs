@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::params;
 
-use super::{Pricer, Request, Store, Writer, Written};
+use super::ingest::Feed;
+use super::{Pricer, Request, Store, Written};
 use crate::pricing::PriceBook;
 
 pub mod claude;
@@ -168,13 +169,13 @@ pub fn import(
             plan.push((path.clone(), key, size, mtime, offset, state));
         }
     }
-    let mut pricer = Pricer::new(book);
-    let mut done = 0u64;
-    // Files are read and parsed in groups, on two threads; each group is written in one
-    // transaction together with the new offsets of its files.
+    // Files are read and parsed in groups (on up to four threads) and priced on the reading
+    // side of the ingest pipeline; each group is written in one transaction together with the
+    // new offsets of its files.
     let threads = std::thread::available_parallelism()
         .map(|n| n.get().clamp(1, 4))
         .unwrap_or(1);
+    let mut groups: Vec<&[Planned]> = Vec::new();
     let mut rest = plan.as_slice();
     while !rest.is_empty() {
         let mut take = 0;
@@ -184,120 +185,192 @@ pub fn import(
             take += 1;
         }
         let (group, tail) = rest.split_at(take);
+        groups.push(group);
         rest = tail;
-        let parse_one = |item: &Planned| -> Parsed {
-            let (path, _key, size, _mtime, offset, state) = item;
-            let mut buf = Vec::new();
-            if size > offset
-                && let Ok(mut f) = std::fs::File::open(path)
-                && f.seek(SeekFrom::Start(*offset)).is_ok()
-            {
-                let _ = f.take(size - offset).read_to_end(&mut buf);
-            }
-            // whole lines only: a line being written stays for next time
-            let complete = memchr::memrchr(b'\n', &buf).map(|i| i + 1).unwrap_or(0);
-            let chunk = &buf[..complete];
-            let root = root_of(path);
-            let (requests, seen, new_state) = match agent {
-                Agent::ClaudeCode => {
-                    let (r, seen) = claude::parse(chunk, path, root.as_deref(), defaults);
-                    (r, seen, None)
-                }
-                Agent::Codex => {
-                    let (r, st) = codex::parse(chunk, path, state.as_deref(), defaults);
-                    let n = r.len() as u64;
-                    (r, n, Some(st))
-                }
-            };
-            Parsed {
-                requests,
-                seen,
-                new_state,
-                complete: complete as u64,
-                read: buf.len() as u64,
-            }
-        };
-        let mut parsed: Vec<Parsed> = if threads > 1 && group.len() > 1 {
-            let per = group.len().div_ceil(threads);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = group
-                    .chunks(per)
-                    .map(|part| scope.spawn(move || part.iter().map(parse_one).collect::<Vec<_>>()))
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
-        } else {
-            group.iter().map(parse_one).collect()
-        };
-        if parsed.len() != group.len() {
-            return Err(anyhow::anyhow!("a log reader stopped unexpectedly"));
-        }
-        for p in &mut parsed {
-            for r in &mut p.requests {
-                // a cost the log gives is used only for models the price table does not know
-                let given = (r.cost_source == super::CostSource::Given).then_some(r.cost_micros);
-                r.cost_source = super::CostSource::Unpriced;
-                pricer.price(r);
-                if let (super::CostSource::Unpriced, Some(c)) = (r.cost_source, given) {
-                    r.cost_micros = c;
-                    r.cost_source = super::CostSource::Given;
-                    r.price_version = Some(format!("{source} log"));
-                }
-            }
-        }
-        let counts = store.write(|tx| {
-            let mut w = Writer::new(tx, true)?;
-            let mut counts = Vec::with_capacity(group.len());
-            for p in &parsed {
-                let mut added = 0u64;
-                let mut unpriced = 0u64;
-                for r in &p.requests {
-                    if w.write(r)? == Written::Added {
-                        added += 1;
-                        if r.cost_source == super::CostSource::Unpriced {
-                            unpriced += 1;
-                        }
-                    }
-                }
-                counts.push((added, unpriced));
-            }
-            w.finish()?;
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO import_files (source, path, size, mtime_ns, offset, state) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-                 ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, \
-                 mtime_ns = excluded.mtime_ns, offset = excluded.offset, state = excluded.state",
-            )?;
-            for ((_, key, size, mtime, offset, state), p) in group.iter().zip(&parsed) {
-                stmt.execute(params![
-                    source,
-                    key,
-                    *size as i64,
-                    mtime,
-                    (offset + p.complete) as i64,
-                    p.new_state.as_ref().or(state.as_ref())
-                ])?;
-            }
-            Ok(counts)
-        })?;
-        for (p, (added, unpriced)) in parsed.iter().zip(counts) {
-            if p.complete > 0 {
-                stats.files_read += 1;
-            } else {
-                stats.files_unchanged += 1;
-            }
-            stats.requests_added += added;
-            stats.duplicates += p.seen - added.min(p.seen);
-            stats.unpriced += unpriced;
-            stats.bytes_read += p.complete;
-            done += p.read;
-        }
-        progress(done, total);
     }
-    Ok(stats)
+    let parse_one = |item: &Planned| -> Parsed {
+        let (path, _key, size, _mtime, offset, state) = item;
+        let mut buf = Vec::new();
+        if size > offset
+            && let Ok(mut f) = std::fs::File::open(path)
+            && f.seek(SeekFrom::Start(*offset)).is_ok()
+        {
+            let _ = f.take(size - offset).read_to_end(&mut buf);
+        }
+        // whole lines only: a line being written stays for next time
+        let complete = memchr::memrchr(b'\n', &buf).map(|i| i + 1).unwrap_or(0);
+        let chunk = &buf[..complete];
+        let root = root_of(path);
+        let (requests, seen, new_state) = match agent {
+            Agent::ClaudeCode => {
+                let (r, seen) = claude::parse(chunk, path, root.as_deref(), defaults);
+                (r, seen, None)
+            }
+            Agent::Codex => {
+                let (r, st) = codex::parse(chunk, path, state.as_deref(), defaults);
+                let n = r.len() as u64;
+                (r, n, Some(st))
+            }
+        };
+        Parsed {
+            requests,
+            seen,
+            new_state,
+            complete: complete as u64,
+            read: buf.len() as u64,
+        }
+    };
+    let produce = |feed: &mut Feed<Group>| -> anyhow::Result<()> {
+        let mut pricer = Pricer::new(book);
+        for group in &groups {
+            let parsed: Vec<Parsed> = if threads > 1 && group.len() > 1 {
+                let per = group.len().div_ceil(threads);
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = group
+                        .chunks(per)
+                        .map(|part| {
+                            scope.spawn(move || part.iter().map(parse_one).collect::<Vec<_>>())
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .flat_map(|h| h.join().unwrap_or_default())
+                        .collect()
+                })
+            } else {
+                group.iter().map(parse_one).collect()
+            };
+            if parsed.len() != group.len() {
+                return Err(anyhow::anyhow!("a log reader stopped unexpectedly"));
+            }
+            let mut files = Vec::with_capacity(group.len());
+            for ((path, key, size, mtime, offset, state), p) in group.iter().zip(parsed) {
+                for mut r in p.requests {
+                    // a cost the log gives is used only for models the price table does not know
+                    let given = (r.cost_source == super::CostSource::Given).then_some(r.cost_nanos);
+                    r.cost_source = super::CostSource::Unpriced;
+                    let priced = pricer.price(&mut r);
+                    if let (super::CostSource::Unpriced, Some(c)) = (r.cost_source, given) {
+                        r.cost_nanos = c;
+                        r.cost_source = super::CostSource::Given;
+                        r.price_version = Some(format!("{source} log"));
+                    }
+                    let checked = priced.and_then(|()| r.check());
+                    if let Err(e) = checked {
+                        return Err(crate::error::usage(format!(
+                            "`{}`: a request of model `{}` at {} cannot be recorded: {e}",
+                            path.display(),
+                            r.model,
+                            jiff::Timestamp::from_millisecond(r.ts_ms)
+                                .map(|t| t.to_string())
+                                .unwrap_or_default()
+                        ))
+                        .hint("nothing of this group of files was imported")
+                        .into());
+                    }
+                    feed.push(r)?;
+                }
+                files.push(FileDone {
+                    key: key.clone(),
+                    size: *size,
+                    mtime: *mtime,
+                    offset: offset + p.complete,
+                    state: p.new_state.or_else(|| state.clone()),
+                    seen: p.seen,
+                    complete: p.complete,
+                    read: p.read,
+                });
+            }
+            feed.commit(Group { files })?;
+        }
+        Ok(())
+    };
+    let mut tally = Tally {
+        source,
+        stats,
+        done: 0,
+        total,
+        progress: &mut progress,
+        seen: 0,
+        added: 0,
+    };
+    super::ingest::run(store, true, produce, &mut tally)?;
+    Ok(tally.stats)
+}
+
+/// A file read in a group, as its group commits.
+struct FileDone {
+    key: String,
+    size: u64,
+    mtime: i64,
+    /// The new offset: whole lines read so far.
+    offset: u64,
+    state: Option<String>,
+    seen: u64,
+    complete: u64,
+    read: u64,
+}
+
+/// What a group of files carries to its transaction.
+struct Group {
+    files: Vec<FileDone>,
+}
+
+/// The import's side of the pipeline: counts, and the files' new offsets.
+struct Tally<'p> {
+    source: &'static str,
+    stats: Stats,
+    done: u64,
+    total: u64,
+    progress: &'p mut dyn FnMut(u64, u64),
+    /// Usage lines seen and requests added in the group under way.
+    seen: u64,
+    added: u64,
+}
+
+impl super::ingest::Sink<Group> for Tally<'_> {
+    fn written(&mut self, r: &Request, written: Written) {
+        if written == Written::Added {
+            self.added += 1;
+            if r.cost_source == super::CostSource::Unpriced {
+                self.stats.unpriced += 1;
+            }
+        }
+    }
+
+    fn commit(&mut self, tx: &rusqlite::Transaction<'_>, group: Group) -> anyhow::Result<()> {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO import_files (source, path, size, mtime_ns, offset, state) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, \
+             mtime_ns = excluded.mtime_ns, offset = excluded.offset, state = excluded.state",
+        )?;
+        for f in &group.files {
+            stmt.execute(params![
+                self.source,
+                f.key,
+                f.size as i64,
+                f.mtime,
+                f.offset as i64,
+                f.state
+            ])?;
+            if f.complete > 0 {
+                self.stats.files_read += 1;
+            } else {
+                self.stats.files_unchanged += 1;
+            }
+            self.seen += f.seen;
+            self.stats.bytes_read += f.complete;
+            self.done += f.read;
+        }
+        // every request added is one seen; the others were logged more than once
+        self.stats.requests_added += self.added;
+        self.stats.duplicates += self.seen - self.added.min(self.seen);
+        self.seen = 0;
+        self.added = 0;
+        (self.progress)(self.done, self.total);
+        Ok(())
+    }
 }
 
 /// Seconds or an RFC 3339 string -> ms.
@@ -330,7 +403,7 @@ pub(crate) fn request(source: &str) -> Request {
         request_id: None,
         tokens: Default::default(),
         reasoning: 0,
-        cost_micros: 0,
+        cost_nanos: 0,
         cost_source: super::CostSource::Unpriced,
         price_version: None,
         latency_ms: None,

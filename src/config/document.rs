@@ -640,10 +640,14 @@ fn server_entry(server: &Server, layout: Layout) -> Map<String, Value> {
                 Layout::Servers => "external",
             };
             m.insert("type".into(), ty.into());
-            m.insert(
-                "command".into(),
-                server.command.clone().unwrap_or_default().into(),
-            );
+            // the older layout reads `command` as a whole command line: quote the program so
+            // that a path with spaces or backslashes reads back as it was
+            let program = server.command.clone().unwrap_or_default();
+            let command = match layout {
+                Layout::McpServers => program,
+                Layout::Servers => shell_words::quote(&program).into_owned(),
+            };
+            m.insert("command".into(), command.into());
             m.insert(
                 "args".into(),
                 Value::Array(server.args.iter().cloned().map(Value::String).collect()),

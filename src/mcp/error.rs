@@ -73,6 +73,24 @@ impl McpError {
         self
     }
 
+    /// The same error with every one of `secrets` (values a `${VAR}` expanded to, secret-looking
+    /// values) replaced by `****` wherever it quotes them: message, hint and stderr lines.
+    pub fn masked(mut self, secrets: &[String]) -> Self {
+        let mask = |text: &mut String| {
+            for secret in secrets {
+                if text.contains(secret.as_str()) {
+                    *text = text.replace(secret.as_str(), "****");
+                }
+            }
+        };
+        mask(&mut self.message);
+        if let Some(h) = &mut self.hint {
+            mask(h);
+        }
+        self.stderr.iter_mut().for_each(mask);
+        self
+    }
+
     /// Prefixes the message with the step that failed, e.g. "`initialize` failed: ...".
     pub fn during(mut self, step: &str) -> Self {
         self.message = format!("{step}: {}", self.message);

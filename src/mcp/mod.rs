@@ -289,6 +289,9 @@ pub struct Session {
     /// Which transport was used in the end (`http` may fall back to `sse`).
     pub transport: Transport,
     tracer: Option<Tracer>,
+    /// The values `${VAR}` expands to in this server's entry, and its secret-looking values:
+    /// masked in every error the session returns (an error may quote a URL or a header).
+    secrets: Arc<Vec<String>>,
 }
 
 /// Starts or reaches a server and does the handshake, within `opts.timeout`; start failures are
@@ -299,15 +302,19 @@ pub async fn connect(
     resolver: &EnvResolver,
     opts: &ConnectOptions,
 ) -> Result<Session> {
+    let secrets = Arc::new(secrets_of(server, resolver));
     let mut attempt = 0;
     loop {
         match tokio::time::timeout(opts.timeout, connect_once(server, resolver, opts)).await {
-            Ok(Ok(s)) => return Ok(s),
+            Ok(Ok(mut s)) => {
+                s.secrets = secrets;
+                return Ok(s);
+            }
             Ok(Err(e)) if e.retryable && attempt < opts.retry_attempts => {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(250 << attempt.min(6))).await;
             }
-            Ok(Err(e)) => return Err(e),
+            Ok(Err(e)) => return Err(e.masked(&secrets)),
             Err(_) => {
                 return Err(McpError::new(format!(
                     "timed out after {} while waiting for `initialize`",
@@ -471,6 +478,7 @@ impl Session {
             capabilities: Value::Null,
             instructions: None,
             transport: t,
+            secrets: Arc::new(Vec::new()),
         }
     }
 
@@ -676,9 +684,10 @@ impl Session {
 
     /// A request whose failure is reported in a user's words.
     pub async fn request(&mut self, method: &str, params: Value) -> Result<Value> {
+        let secrets = self.secrets.clone();
         self.request_raw(method, params)
             .await
-            .map_err(|e| e.into_mcp(method))
+            .map_err(|e| e.into_mcp(method).masked(&secrets))
     }
 
     /// `ping`.

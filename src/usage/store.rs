@@ -210,6 +210,112 @@ const SCHEMA_4: &str = r#"
     );
     "#;
 
+/// A version-3 store that version 4 cannot take as it is: rows (or budgets) whose numbers an
+/// older build let through (a count past [`super::MAX_TOKENS`], an amount that ×1,000 would not
+/// fit in an `i64`, a value SQLite holds as a float) or whose sums cannot be held. The migration
+/// stops before it changes anything, and says which rows to remove.
+#[derive(Debug)]
+pub struct Unmigratable {
+    pub message: String,
+    pub hint: String,
+}
+
+impl std::fmt::Display for Unmigratable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Unmigratable {}
+
+/// Checks, before [`SCHEMA_4`], that every number of a version-3 store fits version 4.
+fn check_v3_numbers(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let max_tokens = super::MAX_TOKENS as i64;
+    let max_micros = i64::MAX / 1000;
+    let counts = [
+        "input",
+        "output",
+        "cache_read",
+        "cache_write_5m",
+        "cache_write_1h",
+        "reasoning",
+    ];
+    let mut bad_count: Vec<String> = counts
+        .iter()
+        .map(|c| format!("typeof({c}) <> 'integer' OR {c} < 0 OR {c} > {max_tokens}"))
+        .collect();
+    bad_count.push(format!(
+        "typeof(cost_micros) <> 'integer' OR abs(cost_micros) > {max_micros}"
+    ));
+    let where_bad = bad_count.join(" OR ");
+    let ids: Vec<i64> = tx
+        .prepare(&format!(
+            "SELECT id FROM requests WHERE {where_bad} ORDER BY id LIMIT 11"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let budgets: Vec<i64> = tx
+        .prepare(&format!(
+            "SELECT id FROM budgets WHERE typeof(limit_micros) <> 'integer' \
+             OR abs(limit_micros) > {max_micros} ORDER BY id LIMIT 11"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // sums past an i64 (total() adds as floats, so it cannot overflow itself)
+    let sums: Vec<String> = counts
+        .iter()
+        .chain(["cost_micros"].iter())
+        .map(|c| format!("total({c}) > 9.2e18 OR total({c}) < -9.2e18"))
+        .collect();
+    let sums_too_big: bool = tx.query_row(
+        &format!("SELECT {} FROM requests", sums.join(" OR ")),
+        [],
+        |r| r.get(0),
+    )?;
+    let list = |v: &[i64]| {
+        let mut s: Vec<String> = v.iter().take(10).map(i64::to_string).collect();
+        if v.len() > 10 {
+            s.push("...".into());
+        }
+        s.join(", ")
+    };
+    let (message, hint) = if !ids.is_empty() {
+        (
+            format!(
+                "requests with ids {} hold numbers past what a request may have \
+                 (at most {} tokens of each kind and $1,000,000,000)",
+                list(&ids),
+                super::MAX_TOKENS
+            ),
+            format!(
+                "an older aimcp recorded them; remove them and run again: `sqlite3 STORE \
+                 \"DELETE FROM requests WHERE {where_bad}\"` (the store is left as it was)"
+            ),
+        )
+    } else if !budgets.is_empty() {
+        (
+            format!(
+                "budgets with ids {} have limits past $9,223,372,036",
+                list(&budgets)
+            ),
+            "remove them with `aimcp` of the version that set them, or with sqlite3, and run \
+             again (the store is left as it was)"
+                .to_string(),
+        )
+    } else if sums_too_big {
+        (
+            "the store's totals are past what an `i64` holds".to_string(),
+            "remove the largest requests with sqlite3 and run again (the store is left as it was)"
+                .to_string(),
+        )
+    } else {
+        return Ok(());
+    };
+    Err(rusqlite::Error::ToSqlConversionFailure(Box::new(
+        Unmigratable { message, hint },
+    )))
+}
+
 /// The rollups summed again from the rows (hours are floored, also before 1970).
 const REBUILD_ROLLUPS: &str = r#"
     DELETE FROM rollup;
@@ -318,6 +424,7 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Sql("DROP INDEX IF EXISTS requests_rid;"),
     ],
     &[
+        Step::Rust(check_v3_numbers),
         Step::Sql(SCHEMA_4),
         Step::Rust(reprice),
         Step::Sql(REBUILD_ROLLUPS),
@@ -385,6 +492,23 @@ pub fn retry<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<
     }
 }
 
+/// A failed migration: a store an older build filled with numbers version 4 cannot take is bad
+/// input (exit 2, with the rows to remove); anything else is an error of its own.
+fn migrate_error(path: &Path, e: rusqlite::Error) -> anyhow::Error {
+    if let rusqlite::Error::ToSqlConversionFailure(inner) = &e
+        && let Some(u) = inner.downcast_ref::<Unmigratable>()
+    {
+        return crate::error::usage(format!(
+            "cannot migrate the usage store `{}`: {}",
+            path.display(),
+            u.message
+        ))
+        .hint(u.hint.replace("STORE", &path.display().to_string()))
+        .into();
+    }
+    anyhow::anyhow!("cannot prepare the usage store `{}`: {e}", path.display())
+}
+
 impl Store {
     /// Opens (creating it and its folder on first use) and migrates the store.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
@@ -440,9 +564,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.migrate().map_err(|e| {
-            anyhow::anyhow!("cannot prepare the usage store `{}`: {e}", path.display())
-        })?;
+        store.migrate().map_err(|e| migrate_error(path, e))?;
         store.trim_wal();
         Ok(store)
     }
@@ -690,6 +812,74 @@ mod tests {
             count("SELECT count(*) FROM sqlite_master WHERE name = 'requests_rid'"),
             0
         );
+    }
+
+    /// A version-3 store holding what an older build let through (a request of
+    /// 9,223,372,036,854,775,807 tokens) is not migrated: exit 2 naming the row and how to remove
+    /// it, and the store is left at version 3 as it was (no REAL amounts, no half-done schema).
+    #[test]
+    fn a_version_3_store_with_numbers_past_the_ceilings_is_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for steps in &MIGRATIONS[..3] {
+                for step in *steps {
+                    match step {
+                        Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
+                        Step::Rust(f) => f(&tx).unwrap(),
+                    }
+                }
+            }
+            for (id, input, cost) in [(1, 10i64, 5i64), (2, i64::MAX, -4_611_686_018_427_387_904)] {
+                tx.execute(
+                    "INSERT INTO requests (id, ts, provider, model, user, project, source, input,
+                         output, cache_read, cache_write_5m, cache_write_1h, reasoning,
+                         cost_micros, cost_source, success)
+                     VALUES (?1, 90000000, 'p', 'm', 'u', 'j', 'manual', ?2, 0, 0, 0, 0, 0, ?3,
+                         'computed', 1)",
+                    rusqlite::params![id, input, cost],
+                )
+                .unwrap();
+            }
+            tx.execute_batch("PRAGMA user_version = 3;").unwrap();
+            tx.commit().unwrap();
+        }
+        let err = Store::open(&path)
+            .err()
+            .expect("the migration must refuse the store");
+        assert_eq!(crate::error::exit_code(&err), 2, "{err:#}");
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("requests with ids 2 hold numbers past"),
+            "{text}"
+        );
+        let hint = crate::error::find_fail(&err).unwrap().hints.join("\n");
+        assert!(hint.contains("DELETE FROM requests WHERE"), "{hint}");
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+        let cost: i64 = conn
+            .query_row("SELECT cost_micros FROM requests WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(cost, 5);
+        // the hint's statement repairs it: then the store migrates
+        let delete = hint.split('"').nth(1).unwrap().to_string();
+        conn.execute_batch(&delete).unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let cost: i64 = store
+            .conn()
+            .query_row("SELECT cost_nanos FROM requests WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(cost, 5_000);
     }
 
     /// A store of version 3 (micro-dollars) gets nano-dollars: amounts ×1,000, rows priced by

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::TestEnv;
 use crate::common::servers::{self, HttpServer, assert_all_dead, fake_js, npm_bin, time_bin};
+use crate::common::{Run, TestEnv};
 
 fn write_config(env: &TestEnv, servers: Value) {
     env.write(
@@ -487,6 +487,47 @@ fn unreachable_url_is_a_clear_error() {
     let run = env.run(&["mcp", "test", "--url", &url, "--timeout", "10"]);
     run.assert_code(1);
     assert!(run.stderr.contains("cannot reach"), "{}", run.stderr);
+}
+
+/// An error about a server whose URL holds a `${VAR}` (a key in a query string) never shows the
+/// value it expanded to: not in the error on stderr, not in the `--json` document.
+#[test]
+fn an_error_never_shows_a_secret_from_the_url() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = TestEnv::new();
+    write_config(
+        &env,
+        json!({"web": {"type": "http", "url": format!("http://127.0.0.1:{port}/mcp?key=${{WEB_KEY}}")}}),
+    );
+    for args in [
+        &["mcp", "test", "web", "--timeout", "10"][..],
+        &["--json", "mcp", "test", "web", "--timeout", "10"][..],
+        &["mcp", "call", "web", "echo", "--timeout", "10"][..],
+    ] {
+        let run = Run::from(
+            env.cmd()
+                .args(args)
+                .env("WEB_KEY", "sup3rsecret-value")
+                .output()
+                .unwrap(),
+        );
+        run.assert_code(1);
+        assert!(
+            run.stderr.contains("cannot reach"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stdout.contains("sup3rsecret") && !run.stderr.contains("sup3rsecret"),
+            "{args:?} shows the secret:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+    }
 }
 
 // ---- misbehaving servers -----------------------------------------------------------------------

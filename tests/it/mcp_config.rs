@@ -904,3 +904,21 @@ fn discovered_at_is_the_runs_clock() {
     let file: serde_json::Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
     assert_eq!(file["good"]["discovered_at"], "2026-01-31T11:00:00Z");
 }
+
+/// The older `servers` layout keeps a whole command line in `command`: a program whose path has
+/// a space or a backslash is written quoted, so it reads back as the same program.
+#[test]
+fn servers_layout_commands_read_back_as_written() {
+    for program in ["/opt/my tools/bin", r"C:\tools\x.exe"] {
+        let env = TestEnv::new();
+        env.write(".mcp.json", "{\n  \"servers\": {}\n}\n");
+        env.run(&["mcp", "add", "sp", "--", program, "--x"])
+            .assert_code(0);
+        let run = env.run(&["--json", "mcp", "get", "sp"]);
+        run.assert_code(0);
+        let got = run.json();
+        let server = got.get("server").unwrap_or(&got);
+        assert_eq!(server["command"], program, "{}", env.read(".mcp.json"));
+        assert_eq!(server["args"], serde_json::json!(["--x"]));
+    }
+}

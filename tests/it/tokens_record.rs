@@ -550,6 +550,19 @@ fn empty_names_and_negative_counts_are_usage_errors() {
         run.assert_code(2);
         assert!(run.stderr.contains("must not be empty"), "{}", run.stderr);
     }
+    // the flags that give `--jsonl` its defaults are checked as for one request
+    for flag in ["--user", "--project"] {
+        let run = env.tokens_stdin(
+            &["tokens", "record", "--jsonl", "-", flag, " "],
+            r#"{"provider":"openai","model":"gpt-5","input":1,"output":1}"#,
+        );
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains(&format!("`{flag}` must not be empty")),
+            "{}",
+            run.stderr
+        );
+    }
     let run = env.tokens_stdin(
         &["tokens", "record", "--jsonl", "-"],
         r#"{"provider":"openai","model":"gpt-5","output":1}"#,

@@ -225,11 +225,14 @@ fn run_jsonl(
     };
     let book = price_book(globals)?;
     let defaults = jsonl::Defaults {
-        user: s.user.clone().unwrap_or_else(default_user),
-        project: s
-            .project
-            .clone()
-            .unwrap_or_else(|| default_project(globals)),
+        user: match s.user.clone() {
+            Some(u) => self::name("--user", u)?,
+            None => default_user(),
+        },
+        project: match s.project.clone() {
+            Some(p) => self::name("--project", p)?,
+            None => default_project(globals),
+        },
         org: s.org.clone(),
         now: globals.now.as_millisecond(),
     };

@@ -516,11 +516,8 @@ fn an_error_never_shows_a_secret_from_the_url() {
                 .unwrap(),
         );
         run.assert_code(1);
-        assert!(
-            run.stderr.contains("cannot reach"),
-            "{args:?}: {}",
-            run.stderr
-        );
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert!(said.contains("cannot reach"), "{args:?}: {said}");
         assert!(
             !run.stdout.contains("sup3rsecret") && !run.stderr.contains("sup3rsecret"),
             "{args:?} shows the secret:\n{}\n{}",

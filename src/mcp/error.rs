@@ -6,8 +6,6 @@ use serde_json::Value;
 
 /// JSON-RPC's "method not found".
 pub const METHOD_NOT_FOUND: i64 = -32601;
-/// JSON-RPC's "invalid params" (MCP: an unknown tool, among others).
-pub const INVALID_PARAMS: i64 = -32602;
 
 /// An error the server answered a request with: JSON-RPC's `code`, `message` and `data`.
 #[derive(Debug, Clone, PartialEq)]

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-pub use error::{INVALID_PARAMS, METHOD_NOT_FOUND, McpError, Result, RpcFailure};
+pub use error::{METHOD_NOT_FOUND, McpError, Result, RpcFailure};
 
 use crate::config::{EnvResolver, Server, Transport};
 

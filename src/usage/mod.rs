@@ -727,11 +727,6 @@ impl Totals {
         }
     }
 
-    /// Requests whose cost is known.
-    pub fn priced(&self) -> i64 {
-        self.requests - self.unpriced
-    }
-
     /// The sums in the order of the rollup tables' columns, from `requests` to `unpriced`.
     fn columns(&self) -> [i64; 9] {
         [
@@ -745,21 +740,6 @@ impl Totals {
             self.cost_nanos,
             self.unpriced,
         ]
-    }
-
-    /// The same sums taken away.
-    pub fn negated(&self) -> Totals {
-        Totals {
-            requests: -self.requests,
-            input: -self.input,
-            output: -self.output,
-            cache_read: -self.cache_read,
-            cache_write_5m: -self.cache_write_5m,
-            cache_write_1h: -self.cache_write_1h,
-            reasoning: -self.reasoning,
-            cost_nanos: -self.cost_nanos,
-            unpriced: -self.unpriced,
-        }
     }
 
     pub fn cache_write(&self) -> i64 {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::Targets;
 use crate::config::Server;
-use crate::error::{Code, Fail, no};
+use crate::error::{Fail, no};
 use crate::mcp;
 use crate::printer::Printer;
 use crate::settings::Globals;
@@ -74,15 +74,8 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let result = match outcome {
         Ok(r) => r,
         Err((step, e)) => {
-            let mut message = format!("server `{}` failed at `{step}`: {}", target.name, e.message);
-            for l in &e.stderr {
-                message.push_str(&format!("\n  | {l}"));
-            }
-            let mut fail = Fail::new(Code::No, message);
-            if let Some(h) = e.hint {
-                fail = fail.hint(h);
-            }
-            return Err(fail.into());
+            let what = format!("server `{}` failed at `{step}`", target.name);
+            return Err(super::server_failure(what, &e).into());
         }
     };
     if printer.is_json() {

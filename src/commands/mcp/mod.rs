@@ -153,18 +153,24 @@ where
 
 /// A failed server, reported as `error: ...` with its stderr tail and hint.
 pub(crate) fn report_failure(printer: &Printer, name: &str, step: &str, err: &McpError) {
-    let mut message = format!("server `{name}` failed at `{step}`: {}", err.message);
+    printer.error(&server_failure(format!("server `{name}` failed at `{step}`"), err).into());
+}
+
+/// `{what}: {the error}`, the last lines of the server's stderr, and its hint: how `test`,
+/// `discover`, `call` and `setup` report a server that failed (exit 1).
+pub(crate) fn server_failure(what: String, err: &McpError) -> Fail {
+    let mut message = format!("{what}: {}", err.message);
     if !err.stderr.is_empty() {
         message.push_str("\n  last lines of its stderr:");
         for l in &err.stderr {
             message.push_str(&format!("\n  | {l}"));
         }
     }
-    let mut fail = Fail::new(Code::No, message);
-    if let Some(h) = &err.hint {
-        fail = fail.hint(h.clone());
+    let fail = Fail::new(Code::No, message);
+    match &err.hint {
+        Some(h) => fail.hint(h.clone()),
+        None => fail,
     }
-    printer.error(&fail.into());
 }
 
 pub(crate) fn ms(d: u64) -> String {

@@ -548,22 +548,11 @@ fn check_failed(
     error: Option<McpError>,
     retry: &str,
 ) -> anyhow::Error {
-    let mut message = format!("server `{name}` was written to `{config_name}` but {what}");
-    let mut hint = None;
-    if let Some(e) = error {
-        message.push_str(&format!(": {}", e.message));
-        if !e.stderr.is_empty() {
-            message.push_str("\n  last lines of its stderr:");
-            for l in &e.stderr {
-                message.push_str(&format!("\n  | {l}"));
-            }
-        }
-        hint = e.hint;
-    }
-    let mut fail = Fail::new(Code::No, message);
-    if let Some(h) = hint {
-        fail = fail.hint(h);
-    }
+    let what = format!("server `{name}` was written to `{config_name}` but {what}");
+    let fail = match error {
+        Some(e) => super::server_failure(what, &e),
+        None => Fail::new(Code::No, what),
+    };
     fail.hint(format!("the entry is kept: {retry}")).into()
 }
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod gateway;
 pub mod mcp;
 pub mod pricing;
 pub mod printer;

@@ -13,6 +13,7 @@
 //! s.shutdown().await })`.
 
 mod error;
+mod handler;
 mod http;
 pub mod procs;
 mod stdio;
@@ -25,6 +26,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 pub use error::{METHOD_NOT_FOUND, McpError, Result, RpcFailure};
+pub use handler::{BoxFuture, CallOptions, Handler};
 
 use crate::config::{EnvResolver, Server, Transport};
 

@@ -3,6 +3,8 @@
 //! `endpoint` event, POST messages there, read answers from the stream).
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use std::sync::Mutex;
+
 use reqwest::{Client, Response, StatusCode, Url};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
@@ -240,14 +242,15 @@ async fn forward_stream(mut resp: Response, tx: mpsc::Sender<Incoming>, resume: 
 
 // ---- Streamable HTTP --------------------------------------------------------------------------
 
+/// Many POSTs may be in flight at once (each request's answer comes back on its own POST).
 pub(crate) struct HttpLink {
     client: Client,
     url: Url,
     headers: HeaderMap,
-    session_id: Option<String>,
-    protocol_version: Option<String>,
+    session_id: Mutex<Option<String>>,
+    protocol_version: Mutex<Option<String>>,
     tx: mpsc::Sender<Incoming>,
-    tasks: Vec<JoinHandle<()>>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl HttpLink {
@@ -260,18 +263,26 @@ impl HttpLink {
             client: client()?,
             url: parse_url(url)?,
             headers: header_map(headers)?,
-            session_id: None,
-            protocol_version: None,
+            session_id: Mutex::new(None),
+            protocol_version: Mutex::new(None),
             tx,
-            tasks: Vec::new(),
+            tasks: Mutex::new(Vec::new()),
         })
     }
 
-    pub(crate) fn set_protocol_version(&mut self, v: &str) {
-        self.protocol_version = Some(v.to_string());
+    pub(crate) fn set_protocol_version(&self, v: &str) {
+        *lock(&self.protocol_version) = Some(v.to_string());
     }
 
-    pub(crate) async fn send(&mut self, msg: &Value) -> Result<()> {
+    fn session_id(&self) -> Option<String> {
+        lock(&self.session_id).clone()
+    }
+
+    fn protocol_version(&self) -> Option<String> {
+        lock(&self.protocol_version).clone()
+    }
+
+    pub(crate) async fn send(&self, msg: &Value) -> Result<()> {
         let mut req = self
             .client
             .post(self.url.clone())
@@ -279,16 +290,17 @@ impl HttpLink {
             .header(ACCEPT, "application/json, text/event-stream")
             .header(CONTENT_TYPE, "application/json")
             .body(serde_json::to_vec(msg).unwrap_or_default());
-        if let Some(id) = &self.session_id {
+        let session_id = self.session_id();
+        if let Some(id) = &session_id {
             req = req.header("mcp-session-id", id);
         }
-        if let Some(v) = &self.protocol_version {
+        if let Some(v) = self.protocol_version() {
             req = req.header("mcp-protocol-version", v);
         }
         let resp = req.send().await.map_err(|e| send_error(&self.url, e))?;
         if !resp.status().is_success() {
             let mut err = status_error(&self.url, resp).await;
-            if err.http_status == Some(404) && self.session_id.is_some() {
+            if err.http_status == Some(404) && session_id.is_some() {
                 err.message = format!("{}: the server ended the session", err.message);
             }
             return Err(err);
@@ -298,7 +310,7 @@ impl HttpLink {
             .get("mcp-session-id")
             .and_then(|v| v.to_str().ok())
         {
-            self.session_id = Some(id.to_string());
+            *lock(&self.session_id) = Some(id.to_string());
         }
         if resp.status() == StatusCode::ACCEPTED {
             return Ok(());
@@ -306,16 +318,14 @@ impl HttpLink {
         if is_event_stream(&resp) {
             let mut headers = self.headers.clone();
             if let Some(id) = self
-                .session_id
-                .as_deref()
-                .and_then(|v| HeaderValue::from_str(v).ok())
+                .session_id()
+                .and_then(|v| HeaderValue::from_str(&v).ok())
             {
                 headers.insert("mcp-session-id", id);
             }
             if let Some(v) = self
-                .protocol_version
-                .as_deref()
-                .and_then(|v| HeaderValue::from_str(v).ok())
+                .protocol_version()
+                .and_then(|v| HeaderValue::from_str(&v).ok())
             {
                 headers.insert("mcp-protocol-version", v);
             }
@@ -324,11 +334,10 @@ impl HttpLink {
                 url: self.url.clone(),
                 headers,
             };
-            self.tasks.push(tokio::spawn(forward_stream(
-                resp,
-                self.tx.clone(),
-                Some(resume),
-            )));
+            let task = tokio::spawn(forward_stream(resp, self.tx.clone(), Some(resume)));
+            let mut tasks = lock(&self.tasks);
+            tasks.retain(|t| !t.is_finished());
+            tasks.push(task);
             return Ok(());
         }
         let body = read_capped(resp, MAX_MESSAGE).await?;
@@ -343,17 +352,18 @@ impl HttpLink {
     }
 
     /// Ends the session (`DELETE`, where the server gave a session id).
-    pub(crate) async fn close(&mut self) {
-        for t in self.tasks.drain(..) {
+    pub(crate) async fn close(&self) {
+        for t in lock(&self.tasks).drain(..) {
             t.abort();
         }
-        if let Some(id) = self.session_id.take() {
+        let id = lock(&self.session_id).take();
+        if let Some(id) = id {
             let mut req = self
                 .client
                 .delete(self.url.clone())
                 .headers(self.headers.clone())
                 .header("mcp-session-id", id);
-            if let Some(v) = &self.protocol_version {
+            if let Some(v) = self.protocol_version() {
                 req = req.header("mcp-protocol-version", v);
             }
             let _ = tokio::time::timeout(std::time::Duration::from_secs(2), req.send()).await;
@@ -363,10 +373,15 @@ impl HttpLink {
 
 impl Drop for HttpLink {
     fn drop(&mut self) {
-        for t in self.tasks.drain(..) {
+        for t in lock(&self.tasks).drain(..) {
             t.abort();
         }
     }
+}
+
+/// A lock that a panic elsewhere does not poison for good.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 // ---- legacy HTTP+SSE --------------------------------------------------------------------------
@@ -454,7 +469,7 @@ impl SseLink {
         })
     }
 
-    pub(crate) async fn send(&mut self, msg: &Value) -> Result<()> {
+    pub(crate) async fn send(&self, msg: &Value) -> Result<()> {
         let resp = self
             .client
             .post(self.endpoint.clone())
@@ -470,7 +485,7 @@ impl SseLink {
         Ok(())
     }
 
-    pub(crate) fn close(&mut self) {
+    pub(crate) fn close(&self) {
         self.reader.abort();
     }
 }

@@ -101,38 +101,72 @@ fn is_event_stream(resp: &Response) -> bool {
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"))
 }
 
-/// Reads a server-sent-events stream, calling `on_event(event, data)` for each event; stops when
-/// `on_event` returns false. An event over [`MAX_MESSAGE`] is an error.
-async fn read_events(
-    mut resp: Response,
-    mut on_event: impl FnMut(&str, String) -> bool,
-) -> Result<StreamEnd> {
-    let mut end = StreamEnd::default();
-    let mut pending: Vec<u8> = Vec::new();
-    let mut event = String::new();
-    let mut data = String::new();
-    let mut has_data = false;
-    loop {
-        let chunk = match resp.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => return Ok(end),
-            Err(e) => return Err(McpError::new(format!("the event stream broke: {e}"))),
-        };
-        pending.extend_from_slice(&chunk);
-        while let Some(i) = pending.iter().position(|b| *b == b'\n') {
-            let raw: Vec<u8> = pending.drain(..=i).collect();
-            let line = String::from_utf8_lossy(&raw);
+/// Reads a server-sent-events stream one event at a time. An event over [`MAX_MESSAGE`] is an
+/// error.
+struct Events {
+    resp: Response,
+    end: StreamEnd,
+    pending: Vec<u8>,
+    event: String,
+    data: String,
+    has_data: bool,
+    ready: std::collections::VecDeque<(String, String)>,
+}
+
+impl Events {
+    fn new(resp: Response) -> Self {
+        Events {
+            resp,
+            end: StreamEnd::default(),
+            pending: Vec::new(),
+            event: String::new(),
+            data: String::new(),
+            has_data: false,
+            ready: Default::default(),
+        }
+    }
+
+    /// The next event's name and data; `None` when the stream has ended.
+    async fn next(&mut self) -> Result<Option<(String, String)>> {
+        loop {
+            if let Some(e) = self.ready.pop_front() {
+                return Ok(Some(e));
+            }
+            let chunk = match self.resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(McpError::new(format!("the event stream broke: {e}"))),
+            };
+            self.pending.extend_from_slice(&chunk);
+            self.parse_lines();
+            if self.pending.len() + self.data.len() > MAX_MESSAGE {
+                return Err(McpError::new(format!(
+                    "the server sent a message larger than {}",
+                    human_size(MAX_MESSAGE)
+                )));
+            }
+        }
+    }
+
+    fn parse_lines(&mut self) {
+        let mut start = 0;
+        while let Some(i) = self.pending[start..].iter().position(|b| *b == b'\n') {
+            let raw = &self.pending[start..start + i];
+            start += i + 1;
+            let line = String::from_utf8_lossy(raw);
             let line = line.trim_end_matches(['\n', '\r']);
             if line.is_empty() {
-                if has_data {
-                    let name = if event.is_empty() { "message" } else { &event };
-                    if !on_event(name, std::mem::take(&mut data)) {
-                        return Ok(end);
-                    }
+                if self.has_data {
+                    let name = if self.event.is_empty() {
+                        "message".to_string()
+                    } else {
+                        std::mem::take(&mut self.event)
+                    };
+                    self.ready.push_back((name, std::mem::take(&mut self.data)));
                 }
-                event.clear();
-                data.clear();
-                has_data = false;
+                self.event.clear();
+                self.data.clear();
+                self.has_data = false;
                 continue;
             }
             if line.starts_with(':') {
@@ -143,25 +177,20 @@ async fn read_events(
                 None => (line, ""),
             };
             match field {
-                "event" => event = value.to_string(),
-                "id" => end.last_id = Some(value.to_string()),
-                "retry" => end.retry_ms = value.trim().parse().ok(),
+                "event" => self.event = value.to_string(),
+                "id" => self.end.last_id = Some(value.to_string()),
+                "retry" => self.end.retry_ms = value.trim().parse().ok(),
                 "data" => {
-                    if has_data {
-                        data.push('\n');
+                    if self.has_data {
+                        self.data.push('\n');
                     }
-                    data.push_str(value);
-                    has_data = true;
+                    self.data.push_str(value);
+                    self.has_data = true;
                 }
                 _ => {}
             }
         }
-        if pending.len() + data.len() > MAX_MESSAGE {
-            return Err(McpError::new(format!(
-                "the server sent a message larger than {}",
-                human_size(MAX_MESSAGE)
-            )));
-        }
+        self.pending.drain(..start);
     }
 }
 
@@ -186,36 +215,36 @@ struct Resume {
 async fn forward_stream(mut resp: Response, tx: mpsc::Sender<Incoming>, resume: Option<Resume>) {
     let mut resumes = 0;
     loop {
-        let mut failed = None;
         let mut answered = false;
-        let result = read_events(resp, |event, data| {
+        let mut events = Events::new(resp);
+        loop {
+            let (event, data) = match events.next().await {
+                Ok(Some(e)) => e,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = tx.send(Incoming::Failed(e)).await;
+                    return;
+                }
+            };
             if event != "message" || data.trim().is_empty() {
-                return true;
+                continue;
             }
             match super::parse_message(&data) {
                 Ok(msgs) => {
                     for m in msgs {
                         answered |= m.get("method").is_none() && m.get("id").is_some();
-                        if tx.try_send(Incoming::Message(m)).is_err() {
-                            return false;
+                        if tx.send(Incoming::Message(m)).await.is_err() {
+                            return;
                         }
                     }
-                    true
                 }
                 Err(e) => {
-                    failed = Some(e);
-                    false
+                    let _ = tx.send(Incoming::Failed(e)).await;
+                    return;
                 }
             }
-        })
-        .await;
-        let end = match (failed, result) {
-            (Some(e), _) | (None, Err(e)) => {
-                let _ = tx.send(Incoming::Failed(e)).await;
-                return;
-            }
-            (None, Ok(end)) => end,
-        };
+        }
+        let end = events.end;
         let (Some(last_id), Some(r), false) = (end.last_id, resume.as_ref(), answered) else {
             return;
         };
@@ -422,29 +451,34 @@ impl SseLink {
         let (endpoint_tx, endpoint_rx) = oneshot::channel::<String>();
         let reader = tokio::spawn(async move {
             let mut endpoint_tx = Some(endpoint_tx);
-            let mut failed = None;
-            let result = read_events(resp, |event, data| match event {
-                "endpoint" => {
-                    if let Some(t) = endpoint_tx.take() {
-                        let _ = t.send(data.trim().to_string());
+            let mut events = Events::new(resp);
+            let err = loop {
+                let (event, data) = match events.next().await {
+                    Ok(Some(e)) => e,
+                    Ok(None) => {
+                        break McpError::new("the server closed the event stream").retryable();
                     }
-                    true
+                    Err(e) => break e,
+                };
+                match event.as_str() {
+                    "endpoint" => {
+                        if let Some(t) = endpoint_tx.take() {
+                            let _ = t.send(data.trim().to_string());
+                        }
+                    }
+                    "message" => match super::parse_message(&data) {
+                        Ok(msgs) => {
+                            for m in msgs {
+                                if tx.send(Incoming::Message(m)).await.is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                        Err(e) => break e,
+                    },
+                    _ => {}
                 }
-                "message" => match super::parse_message(&data) {
-                    Ok(msgs) => msgs
-                        .into_iter()
-                        .all(|m| tx.try_send(Incoming::Message(m)).is_ok()),
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
-                },
-                _ => true,
-            })
-            .await;
-            let err = failed
-                .or(result.err())
-                .unwrap_or_else(|| McpError::new("the server closed the event stream").retryable());
+            };
             let _ = tx.send(Incoming::Failed(err)).await;
         });
         let endpoint = match endpoint_rx.await {

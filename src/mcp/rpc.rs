@@ -146,7 +146,8 @@ impl Core {
             let _ = w.send(Err(RpcError::Transport(err.clone())));
         }
         lock(&self.progress).clear();
-        for (_, task) in lock(&self.serving).drain() {
+        let serving: Vec<_> = lock(&self.serving).drain().collect();
+        for (_, task) in serving {
             task.abort();
         }
     }
@@ -379,10 +380,15 @@ impl Core {
 
 impl Drop for Core {
     fn drop(&mut self) {
-        if let Some(task) = lock(&self.dispatcher).take() {
+        if let Some(task) = self.dispatcher.get_mut().ok().and_then(Option::take) {
             task.abort();
         }
-        for (_, task) in lock(&self.serving).drain() {
+        for (_, task) in self
+            .serving
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+        {
             task.abort();
         }
         // The link's own drop ends its processes.

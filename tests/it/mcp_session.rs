@@ -431,3 +431,100 @@ fn everything_sampling_request_reaches_the_handler_and_its_answer_the_tool() {
         session.shutdown().await;
     });
 }
+
+// ---- over HTTP ---------------------------------------------------------------------------------
+
+/// 16 `echo` calls and a long-running operation with progress, all at once.
+async fn many_at_once(session: &Session) {
+    let (tx, mut progress) = tokio::sync::mpsc::unbounded_channel();
+    let long = session.request_with(
+        "tools/call",
+        json!({"name": "trigger-long-running-operation",
+               "arguments": {"duration": 0.3, "steps": 3},
+               "_meta": {"progressToken": "long"}}),
+        CallOptions {
+            progress: Some(tx),
+            ..CallOptions::default()
+        },
+    );
+    let echoes = (0..16).map(|i| {
+        let s = session.clone();
+        tokio::spawn(async move {
+            s.call_tool("echo", args(json!({"message": format!("m{i}")})))
+                .await
+        })
+    });
+    let echoes: Vec<_> = echoes.collect();
+    let long = long.await.unwrap();
+    assert!(
+        text(&long).starts_with("Long running operation completed"),
+        "{long}"
+    );
+    for (i, e) in echoes.into_iter().enumerate() {
+        let r = e.await.unwrap().unwrap();
+        assert_eq!(text(&r), format!("Echo: m{i}"));
+    }
+    let mut got = Vec::new();
+    while let Ok(p) = progress.try_recv() {
+        got.push(p["progress"].clone());
+    }
+    assert_eq!(got, [json!(1), json!(2), json!(3)]);
+}
+
+#[test]
+fn many_requests_at_once_over_streamable_http_and_sse() {
+    use aimcp::config::Transport;
+    let http = crate::common::servers::HttpServer::start("streamableHttp");
+    let sse = crate::common::servers::HttpServer::start("sse");
+    run(async {
+        let s = Server::remote("http", Transport::Http, http.url("/mcp"));
+        let session = connect(&s, options(20_000)).await;
+        assert_eq!(session.transport, Transport::Http);
+        many_at_once(&session).await;
+        session.shutdown().await;
+        let s = Server::remote("sse", Transport::Sse, sse.url("/sse"));
+        let session = connect(&s, options(20_000)).await;
+        many_at_once(&session).await;
+        session.shutdown().await;
+    });
+}
+
+#[derive(Default)]
+struct Counter(std::sync::atomic::AtomicUsize);
+
+impl Handler for Counter {
+    fn notification(&self, _method: &str, _params: Option<Value>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_flood_of_notifications_on_an_answer_stream_loses_nothing() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new("node")
+        .arg(crate::common::repo_root().join("tests/servers/fake-http.js"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let url = format!("http://127.0.0.1:{}/mcp", port.trim());
+    let counter = Arc::new(Counter::default());
+    run(async {
+        let s = Server::remote("flood", aimcp::config::Transport::Http, url);
+        let session = connect(&s, options(10_000).with_handler(counter.clone())).await;
+        let (flood, echo) = tokio::join!(
+            session.call_tool("flood", Map::new()),
+            session.call_tool("echo", args(json!({"tag": "beside"}))),
+        );
+        assert_eq!(text(&flood.unwrap()), "flooded");
+        assert_eq!(text(&echo.unwrap()), "beside");
+        assert_eq!(counter.0.load(std::sync::atomic::Ordering::SeqCst), 20_000);
+        session.shutdown().await;
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -203,7 +203,7 @@ pub(crate) async fn probe(
         error: None,
     };
     let start = Instant::now();
-    let mut session = match mcp::connect(&server, &resolver, &opts).await {
+    let session = match mcp::connect(&server, &resolver, &opts).await {
         Ok(s) => s,
         Err(e) => {
             out.error = Some(e);

@@ -2,5 +2,7 @@
 //!
 //! - [`service`]: the contract between the front (transports: stdio and Streamable HTTP, both
 //!   wire versions) and the router (upstreams, merged lists, filters, the call ledger).
+//! - [`metrics`]: the call counters and the Prometheus text of `GET /metrics`.
 
+pub mod metrics;
 pub mod service;

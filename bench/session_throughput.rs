@@ -37,6 +37,17 @@ struct Figures {
     calls: usize,
     took: Duration,
     latencies: Vec<Duration>,
+    /// This process's CPU time (user + system) over the run: aimcp's own cost, which the
+    /// machine's load does not blur as much as it blurs wall-clock figures.
+    cpu: Duration,
+}
+
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
 }
 
 impl Figures {
@@ -47,10 +58,11 @@ impl Figures {
             self.latencies[i].as_secs_f64() * 1000.0
         };
         println!(
-            "{what:<16} {:>8.0} req/s   p50 {:>6.3} ms   p99 {:>6.3} ms   ({} calls in {:.2} s)",
+            "{what:<16} {:>8.0} req/s   p50 {:>6.3} ms   p99 {:>6.3} ms   aimcp CPU {:>5.1} us/call   ({} calls in {:.2} s)",
             self.calls as f64 / self.took.as_secs_f64(),
             at(0.50),
             at(0.99),
+            self.cpu.as_secs_f64() * 1e6 / self.calls as f64,
             self.calls,
             self.took.as_secs_f64()
         );
@@ -58,6 +70,7 @@ impl Figures {
 }
 
 async fn sequential(session: &Session, calls: usize) -> Figures {
+    let cpu = cpu_time();
     let start = Instant::now();
     let mut latencies = Vec::with_capacity(calls);
     for i in 0..calls {
@@ -67,10 +80,12 @@ async fn sequential(session: &Session, calls: usize) -> Figures {
         calls,
         took: start.elapsed(),
         latencies,
+        cpu: cpu_time() - cpu,
     }
 }
 
 async fn in_flight(session: &Session, calls: usize, width: usize) -> Figures {
+    let cpu = cpu_time();
     let start = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let workers: Vec<_> = (0..width)
@@ -97,6 +112,7 @@ async fn in_flight(session: &Session, calls: usize, width: usize) -> Figures {
         calls,
         took: start.elapsed(),
         latencies,
+        cpu: cpu_time() - cpu,
     }
 }
 

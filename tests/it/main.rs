@@ -7,6 +7,7 @@ mod generated;
 mod mcp_client;
 mod mcp_config;
 mod mcp_conformance;
+mod mcp_stats;
 mod run;
 mod setup;
 mod setup_pty;

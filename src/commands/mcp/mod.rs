@@ -11,6 +11,7 @@ pub mod get;
 pub mod list;
 pub mod remove;
 pub mod setup;
+pub mod stats;
 pub mod test;
 
 use std::path::{Path, PathBuf};

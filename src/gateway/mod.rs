@@ -3,4 +3,5 @@
 //! - [`service`]: the contract between the front (transports: stdio and Streamable HTTP, both
 //!   wire versions) and the router (upstreams, merged lists, filters, the call ledger).
 
+pub mod names;
 pub mod service;

@@ -3,6 +3,7 @@
 mod common;
 
 mod cli;
+mod gateway;
 mod generated;
 mod mcp_client;
 mod mcp_config;

@@ -588,7 +588,10 @@ impl<'t> Writer<'t> {
     /// The store's totals (`rollup_all`) are checked first: every sum the store keeps is part
     /// of them (no row is negative), so when they fit in an `i64`, so does every rollup and
     /// every sum a query makes. A write that would pass them is refused ([`OverLimit::Sum`]).
-    pub fn finish(self) -> anyhow::Result<()> {
+    ///
+    /// Returns what the writes changed in the store's totals (a replaced row counts as the
+    /// difference).
+    pub fn finish(self) -> anyhow::Result<Change> {
         let Writer {
             insert,
             conn,
@@ -629,6 +632,7 @@ impl<'t> Writer<'t> {
             .execute(&*params)?;
         }
         ids.finish()?;
+        let change = Change::of(&delta)?;
         let mut by_id = vec![""; names.len()];
         for (n, i) in &names {
             by_id[*i as usize] = n;
@@ -667,7 +671,29 @@ impl<'t> Writer<'t> {
                     .chain(sums.iter().map(|v| v as &dyn rusqlite::ToSql)),
             ))?;
         }
-        Ok(())
+        Ok(change)
+    }
+}
+
+/// What a [`Writer`] changed in the store's totals: requests added, and the cost and the count
+/// of unpriced requests added (negative where replaced rows held more).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Change {
+    pub requests: i64,
+    pub cost_nanos: i64,
+    pub unpriced: i64,
+}
+
+impl Change {
+    fn of(delta: &Sums) -> anyhow::Result<Change> {
+        // the totals before and after each fit in an i64 and are not negative: so does this
+        let col =
+            |i: usize| i64::try_from(delta.0[i]).map_err(|_| refused(OverLimit::Sum(SUM_NAMES[i])));
+        Ok(Change {
+            requests: col(0)?,
+            cost_nanos: col(7)?,
+            unpriced: col(8)?,
+        })
     }
 }
 

@@ -922,3 +922,24 @@ fn servers_layout_commands_read_back_as_written() {
         assert_eq!(server["args"], serde_json::json!(["--x"]));
     }
 }
+
+/// `.env` is written before `.mcp.json`: when it cannot be, the typed value is not lost behind a
+/// `${VAR}` reference that nothing sets, and `.mcp.json` is left as it was.
+#[test]
+fn add_leaves_mcp_json_alone_when_the_dotenv_cannot_be_written() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path(".env")).unwrap();
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "x",
+        "--env",
+        "X_API_KEY=sk-live-0123456789abcdef",
+        "--",
+        "node",
+        "server.js",
+    ]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(!env.exists(".mcp.json"), "{}", env.read(".mcp.json"));
+    assert!(!run.stderr.contains("sk-live"), "{}", run.stderr);
+}

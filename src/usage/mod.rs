@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 use crate::pricing::{PriceBook, Tokens};
 
 pub mod budget;
+pub mod calls;
 mod ids;
 pub mod import;
 pub mod ingest;
@@ -1003,6 +1004,29 @@ pub fn total(conn: &Connection, start: i64, end: i64, scope: &Scope) -> rusqlite
         t.add(&g);
     }
     Ok(t)
+}
+
+/// The sums of every request in the store, by provider and model (from the day rollup).
+pub fn totals_by_model(conn: &Connection) -> rusqlite::Result<Vec<(String, String, Totals)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT provider, model, sum(requests), sum(unpriced), {SUMS} FROM rollup_day \
+         GROUP BY 1, 2 ORDER BY 1, 2"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let requests: i64 = row.get::<_, Option<i64>>(2)?.unwrap_or(0);
+        if requests == 0 {
+            continue; // a group whose rows were all replaced by others
+        }
+        let unpriced = row.get::<_, Option<i64>>(3)?.unwrap_or(0);
+        out.push((
+            row.get(0)?,
+            row.get(1)?,
+            read_totals(row, 4, requests, unpriced)?,
+        ));
+    }
+    Ok(out)
 }
 
 /// The costliest single request in `[start, end)` for a scope, in micro-dollars.

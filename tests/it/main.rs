@@ -4,6 +4,7 @@ mod common;
 
 mod cli;
 mod gateway;
+mod gateway_front;
 mod generated;
 mod mcp_client;
 mod mcp_config;

@@ -9,4 +9,6 @@
 pub mod front;
 pub mod metrics;
 pub mod names;
+pub mod router;
 pub mod service;
+pub mod upstream;

@@ -56,6 +56,10 @@ pub trait Terminal {
     /// Back to how it was: raw mode and bracketed paste off, cursor shown. Never fails.
     fn leave(&mut self);
     fn read(&mut self) -> io::Result<Input>;
+    /// More input is waiting (fast typing, a paste without brackets): drawing can wait.
+    fn pending(&mut self) -> bool {
+        false
+    }
     /// Columns; at least 1.
     fn width(&self) -> usize;
     fn out(&mut self) -> &mut dyn Write;
@@ -81,6 +85,7 @@ pub fn ask(term: &mut dyn Terminal, question: &Question<'_>, color: bool) -> io:
             };
             match line.apply(key) {
                 Step::Unchanged => continue,
+                Step::Changed if raw.0.pending() => continue,
                 Step::Changed => break,
                 Step::Submit => {
                     let typed = line.text();
@@ -170,6 +175,10 @@ impl Terminal for Crossterm {
         })
     }
 
+    fn pending(&mut self) -> bool {
+        event::poll(std::time::Duration::ZERO).unwrap_or(false)
+    }
+
     fn width(&self) -> usize {
         match crossterm::terminal::size() {
             Ok((w, _)) if w > 0 => usize::from(w),
@@ -187,8 +196,12 @@ pub fn key_of(k: KeyEvent) -> Option<Key> {
     if k.kind == KeyEventKind::Release {
         return None;
     }
-    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = k.modifiers.contains(KeyModifiers::ALT);
+    let mut ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let mut alt = k.modifiers.contains(KeyModifiers::ALT);
+    if ctrl && alt && matches!(k.code, KeyCode::Char(_)) {
+        // AltGr on Windows: a character such as `@` on a German keyboard.
+        (ctrl, alt) = (false, false);
+    }
     Some(match k.code {
         KeyCode::Char(c) if ctrl => match c.to_ascii_lowercase() {
             'a' => Key::Home,
@@ -423,6 +436,7 @@ mod tests {
         out: Vec<u8>,
         entered: bool,
         left: bool,
+        batch: bool,
     }
 
     impl Script {
@@ -439,7 +453,18 @@ mod tests {
         }
     }
 
+    impl Script {
+        /// Draws only when no more keys wait, as the real terminal does for a fast paste.
+        fn batched(mut self) -> Self {
+            self.batch = true;
+            self
+        }
+    }
+
     impl Terminal for Script {
+        fn pending(&mut self) -> bool {
+            self.batch && !self.keys.is_empty()
+        }
         fn enter(&mut self) -> io::Result<()> {
             self.entered = true;
             Ok(())
@@ -709,8 +734,22 @@ mod tests {
         assert_eq!(k(KeyCode::Esc, KeyModifiers::NONE), Some(Key::Escape));
         assert_eq!(k(KeyCode::Enter, KeyModifiers::NONE), Some(Key::Enter));
         assert_eq!(k(KeyCode::Tab, KeyModifiers::NONE), None);
+        let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        assert_eq!(k(KeyCode::Char('@'), altgr), Some(Key::Char('@')));
         let mut release = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(key_of(release), None);
+    }
+
+    #[test]
+    fn keys_that_arrive_together_are_drawn_once() {
+        let mut term = Script::new([typed("abc"), keys(&[Key::Enter])].concat()).batched();
+        let got = ask(&mut term, &question(&no_spaces), false).unwrap();
+        assert_eq!(got, Outcome::Answer("abc".into()));
+        // The first frame, then the answer: no frame for `a` or `ab`.
+        insta::assert_snapshot!(frames(&term.written()), @r"
+        ^[?25l\r^[J? Name (dflt)  \r\n[letters]^[1A^[15G^[?25h
+        ^[?25l\r^[J? Name abc\r\n^[?25h
+        ");
     }
 }

@@ -338,10 +338,33 @@ fn cancelled(message: &str) -> Frame {
 #[derive(Debug, Default)]
 struct Screen {
     color: bool,
-    /// Rows of the last frame.
-    rows: usize,
-    /// The cursor's row in the last frame.
-    cursor_row: usize,
+    /// The frame on screen, while the cursor is in it.
+    last: Option<Layout>,
+}
+
+/// Where a frame's lines and cursor are, at any width: a terminal that reflows on a resize
+/// moves them, and the next frame must start from the right row.
+#[derive(Debug)]
+struct Layout {
+    /// Display columns of each line.
+    widths: Vec<usize>,
+    /// (line, display column).
+    cursor: (usize, usize),
+}
+
+impl Layout {
+    /// The frame's rows, and the row of the cursor.
+    fn rows(&self, width: usize) -> (usize, usize) {
+        let mut rows = 0;
+        let mut cursor_row = 0;
+        for (i, w) in self.widths.iter().enumerate() {
+            if i == self.cursor.0 {
+                cursor_row = rows + self.cursor.1 / width;
+            }
+            rows += w.div_ceil(width).max(1);
+        }
+        (rows, cursor_row)
+    }
 }
 
 fn queue(buf: &mut String, c: impl Command) {
@@ -355,18 +378,16 @@ impl Screen {
         let mut buf = String::new();
         queue(&mut buf, Hide);
         buf.push('\r');
-        if self.cursor_row > 0 {
-            queue(&mut buf, MoveUp(to_u16(self.cursor_row)));
+        if let Some((_, row)) = self.last.as_ref().map(|l| l.rows(width))
+            && row > 0
+        {
+            queue(&mut buf, MoveUp(to_u16(row)));
         }
         queue(&mut buf, Clear(ClearType::FromCursorDown));
-        let mut starts = Vec::with_capacity(frame.lines.len());
-        let mut rows = 0;
         for (i, pieces) in frame.lines.iter().enumerate() {
             if i > 0 {
                 buf.push_str("\r\n");
             }
-            starts.push(rows);
-            rows += width_of(pieces).div_ceil(width).max(1);
             for (tone, text) in pieces {
                 match tone.color().filter(|_| self.color) {
                     Some(c) => {
@@ -379,21 +400,19 @@ impl Screen {
             }
         }
         // The cursor is on the frame's last row.
-        match frame.cursor {
-            Some((line, col)) => {
-                let row = starts[line] + col / width;
+        self.last = frame.cursor.map(|cursor| Layout {
+            widths: frame.lines.iter().map(|l| width_of(l)).collect(),
+            cursor,
+        });
+        match &self.last {
+            Some(layout) => {
+                let (rows, row) = layout.rows(width);
                 if rows - 1 > row {
                     queue(&mut buf, MoveUp(to_u16(rows - 1 - row)));
                 }
-                queue(&mut buf, MoveToColumn(to_u16(col % width)));
-                self.rows = rows;
-                self.cursor_row = row;
+                queue(&mut buf, MoveToColumn(to_u16(layout.cursor.1 % width)));
             }
-            None => {
-                buf.push_str("\r\n");
-                self.rows = 0;
-                self.cursor_row = 0;
-            }
+            None => buf.push_str("\r\n"),
         }
         queue(&mut buf, Show);
         let out = term.out();
@@ -401,17 +420,16 @@ impl Screen {
         out.flush()
     }
 
-    /// Moves the cursor to the line below the last frame.
+    /// Moves the cursor to the line below the frame on screen.
     fn leave_below(&mut self, term: &mut dyn Terminal) -> io::Result<()> {
         let mut buf = String::new();
-        let below = self.rows.saturating_sub(1).saturating_sub(self.cursor_row);
-        if below > 0 {
-            queue(&mut buf, MoveDown(to_u16(below)));
+        if let Some((rows, row)) = self.last.take().map(|l| l.rows(term.width().max(1)))
+            && rows - 1 > row
+        {
+            queue(&mut buf, MoveDown(to_u16(rows - 1 - row)));
         }
         buf.push_str("\r\n");
         queue(&mut buf, Show);
-        self.rows = 0;
-        self.cursor_row = 0;
         let out = term.out();
         out.write_all(buf.as_bytes())?;
         out.flush()
@@ -437,6 +455,8 @@ mod tests {
         entered: bool,
         left: bool,
         batch: bool,
+        /// The width after an `Input::Resize`.
+        resize_to: Option<usize>,
     }
 
     impl Script {
@@ -473,9 +493,11 @@ mod tests {
             self.left = true;
         }
         fn read(&mut self) -> io::Result<Input> {
-            self.keys
-                .pop_front()
-                .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "no more keys"))
+            let input = self.keys.pop_front();
+            if input == Some(Input::Resize) {
+                self.width = self.resize_to.unwrap_or(self.width);
+            }
+            input.ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "no more keys"))
         }
         fn width(&self) -> usize {
             self.width
@@ -608,11 +630,12 @@ mod tests {
         for secret in ["wr0ng", "s3cr", "et"] {
             assert!(!shown.contains(secret), "{shown}");
         }
-        let last: Vec<&str> = shown.lines().rev().take(3).collect();
+        let lines: Vec<&str> = shown.lines().collect();
+        let last = &lines[lines.len() - 3..];
         insta::assert_snapshot!(last.join("\n"), @r"
-        ^[?25l\r^[J? Key ********\r\n^[?25h
-        ^[?25l\r^[J? Key ****** \r\n# a value is required^[1A^[13G^[?25h
         ^[?25l\r^[J? Key **** \r\n# a value is required^[1A^[11G^[?25h
+        ^[?25l\r^[J? Key ****** \r\n# a value is required^[1A^[13G^[?25h
+        ^[?25l\r^[J? Key ********\r\n^[?25h
         ");
     }
 
@@ -750,6 +773,38 @@ mod tests {
         insta::assert_snapshot!(frames(&term.written()), @r"
         ^[?25l\r^[J? Name (dflt)  \r\n[letters]^[1A^[15G^[?25h
         ^[?25l\r^[J? Name abc\r\n^[?25h
+        ");
+    }
+
+    #[test]
+    fn after_a_resize_the_frame_is_drawn_from_its_first_row() {
+        let q = Question {
+            message: "Q",
+            default: None,
+            help: Some("h"),
+            secret: false,
+            validate: &|_: &str| Ok(()),
+        };
+        let mut term = Script::new(
+            [
+                typed("abcdefghijkl"),
+                vec![Input::Resize],
+                keys(&[Key::Interrupt]),
+            ]
+            .concat(),
+        );
+        term.width = 40;
+        term.resize_to = Some(10);
+        ask(&mut term, &q, false).unwrap();
+        let shown = frames(&term.written());
+        let lines: Vec<&str> = shown.lines().collect();
+        let last = &lines[lines.len() - 2..];
+        // At 10 columns, `? Q `, 12 letters and the cursor's space take 2 rows with the cursor
+        // on the second: the frame after the resize starts 1 row up, and Ctrl-C goes down 1
+        // row to the help line and below it.
+        insta::assert_snapshot!(last.join("\n"), @r"
+        ^[?25l\r^[1A^[J? Q abcdefghijkl \r\n[h]^[1A^[7G^[?25h
+        ^[1B\r\n^[?25h
         ");
     }
 }

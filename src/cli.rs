@@ -396,7 +396,8 @@ pub enum TokensCommand {
 #[derive(Debug, Args)]
 pub struct TokensRecordArgs {
     /// Read requests from a JSON-lines file (`-` for stdin), one object a line, fields as the flags
-    /// in snake_case
+    /// in snake_case. The cost it reports is what the batch adds to the ledger: a line whose
+    /// request id is already there replaces that row and adds the difference
     #[arg(long, value_name = "FILE", conflicts_with_all = ["provider", "model", "input", "output"])]
     pub jsonl: Option<String>,
 

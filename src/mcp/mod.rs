@@ -106,7 +106,19 @@ pub(crate) fn parse_message(text: &str) -> Result<Vec<Value>> {
 }
 
 /// How to connect.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("timeout", &self.timeout)
+            .field("cwd", &self.cwd)
+            .field("retry_attempts", &self.retry_attempts)
+            .field("trace", &self.trace)
+            .field("handler", &self.handler.is_some())
+            .finish()
+    }
+}
+
+#[derive(Clone)]
 pub struct ConnectOptions {
     /// Covers the start and the handshake, then each request on its own.
     pub timeout: Duration,
@@ -116,6 +128,8 @@ pub struct ConnectOptions {
     pub retry_attempts: u32,
     /// Where to tell what the client does (`-v`, `-vv`); the client prints nothing itself.
     pub trace: Option<Trace>,
+    /// What to do with the server's notifications and requests (none: dropped, and -32601).
+    pub handler: Option<Arc<dyn Handler>>,
 }
 
 impl ConnectOptions {
@@ -125,7 +139,14 @@ impl ConnectOptions {
             cwd,
             retry_attempts: 0,
             trace: None,
+            handler: None,
         }
+    }
+
+    /// The same options, with `handler` receiving the server's notifications and requests.
+    pub fn with_handler(mut self, handler: Arc<dyn Handler>) -> Self {
+        self.handler = Some(handler);
+        self
     }
 
     /// The same options, telling `trace` what the client does.
@@ -275,8 +296,8 @@ enum Link {
     Sse(http::SseLink),
 }
 
-/// A live connection to one server, after the handshake.
-pub struct Session {
+/// The connection behind a [`Session`] (one request at a time, behind a lock).
+struct Conn {
     link: Link,
     rx: mpsc::Receiver<Incoming>,
     next_id: u64,
@@ -294,6 +315,27 @@ pub struct Session {
     /// The values `${VAR}` expands to in this server's entry, and its secret-looking values:
     /// masked in every error the session returns (an error may quote a URL or a header).
     secrets: Arc<Vec<String>>,
+    handler: Option<Arc<dyn Handler>>,
+    closed_tx: tokio::sync::watch::Sender<Option<McpError>>,
+}
+
+/// A live connection to one server, after the handshake: a cheap handle (clone it freely) that
+/// many tasks may use at once. The server's processes end with [`Session::shutdown`], or when
+/// the last handle is dropped.
+#[derive(Clone)]
+pub struct Session {
+    conn: Arc<tokio::sync::Mutex<Conn>>,
+    closed_rx: tokio::sync::watch::Receiver<Option<McpError>>,
+    pgid: Option<i32>,
+    secrets: Arc<Vec<String>>,
+    /// The version the server chose.
+    pub protocol_version: String,
+    /// `serverInfo` as sent (`name`, `version`, maybe `title`...).
+    pub server_info: Value,
+    pub capabilities: Value,
+    pub instructions: Option<String>,
+    /// Which transport was used in the end (`http` may fall back to `sse`).
+    pub transport: Transport,
 }
 
 /// Starts or reaches a server and does the handshake, within `opts.timeout`; start failures are
@@ -309,8 +351,22 @@ pub async fn connect(
     loop {
         match tokio::time::timeout(opts.timeout, connect_once(server, resolver, opts)).await {
             Ok(Ok(mut s)) => {
-                s.secrets = secrets;
-                return Ok(s);
+                s.secrets = secrets.clone();
+                s.handler = opts.handler.clone();
+                return Ok(Session {
+                    closed_rx: s.closed_tx.subscribe(),
+                    pgid: match &s.link {
+                        Link::Stdio(l) => Some(l.pgid()),
+                        _ => None,
+                    },
+                    secrets,
+                    protocol_version: s.protocol_version.clone(),
+                    server_info: s.server_info.clone(),
+                    capabilities: s.capabilities.clone(),
+                    instructions: s.instructions.clone(),
+                    transport: s.transport,
+                    conn: Arc::new(tokio::sync::Mutex::new(s)),
+                });
             }
             Ok(Err(e)) if e.retryable && attempt < opts.retry_attempts => {
                 attempt += 1;
@@ -322,6 +378,7 @@ pub async fn connect(
                     "timed out after {} while waiting for `initialize`",
                     secs(opts.timeout)
                 ))
+                .timed_out()
                 .hint("a server's first start can be slow (npx, uvx download it): try a larger `--timeout`"));
             }
         }
@@ -351,7 +408,7 @@ async fn connect_once(
     server: &Server,
     resolver: &EnvResolver,
     opts: &ConnectOptions,
-) -> Result<Session> {
+) -> Result<Conn> {
     let (tx, rx) = mpsc::channel(256);
     let tracer = tracer(server, resolver, opts);
     let link = match server.transport {
@@ -425,7 +482,7 @@ async fn connect_once(
             } else {
                 let link = Link::Http(http::HttpLink::new(&url, &headers, tx.clone())?);
                 let mut session =
-                    Session::new(link, rx, opts.timeout, Transport::Http, tracer.clone());
+                    Conn::new(link, rx, opts.timeout, Transport::Http, tracer.clone());
                 match session.initialize().await {
                     Ok(()) => return Ok(session),
                     // The old protocol answers the Streamable HTTP POST with a 4xx: fall back.
@@ -439,7 +496,7 @@ async fn connect_once(
                         if let Some(t) = &tracer {
                             t.event("no Streamable HTTP here: trying the legacy SSE transport");
                         }
-                        let mut session = Session::new(
+                        let mut session = Conn::new(
                             Link::Sse(link),
                             rx,
                             opts.timeout,
@@ -455,12 +512,12 @@ async fn connect_once(
         }
     };
     drop(tx);
-    let mut session = Session::new(link, rx, opts.timeout, server.transport, tracer);
+    let mut session = Conn::new(link, rx, opts.timeout, server.transport, tracer);
     session.initialize().await?;
     Ok(session)
 }
 
-impl Session {
+impl Conn {
     fn new(
         link: Link,
         rx: mpsc::Receiver<Incoming>,
@@ -468,7 +525,7 @@ impl Session {
         t: Transport,
         tracer: Option<Tracer>,
     ) -> Self {
-        Session {
+        Conn {
             link,
             rx,
             tracer,
@@ -481,6 +538,8 @@ impl Session {
             instructions: None,
             transport: t,
             secrets: Arc::new(Vec::new()),
+            handler: None,
+            closed_tx: tokio::sync::watch::Sender::new(None),
         }
     }
 
@@ -490,7 +549,7 @@ impl Session {
         let mut offer = PROTOCOL_VERSIONS[0].to_string();
         for _ in 0..2 {
             let params = initialize_params(&offer);
-            match self.request_raw("initialize", params).await {
+            match self.request_raw("initialize", params, None).await {
                 Ok(result) => {
                     let chosen = result
                         .get("protocolVersion")
@@ -569,7 +628,7 @@ impl Session {
             Link::Sse(s) => s.send(msg).await,
         };
         if let Err(e) = &sent {
-            self.closed = Some(e.clone());
+            self.set_closed(e.clone());
         }
         sent
     }
@@ -587,8 +646,9 @@ impl Session {
         &mut self,
         method: &str,
         params: Value,
+        timeout: Option<Duration>,
     ) -> std::result::Result<Value, RpcError> {
-        let timeout = self.timeout;
+        let timeout = timeout.unwrap_or(self.timeout);
         match tokio::time::timeout(timeout, self.request_inner(method, params)).await {
             Ok(r) => r,
             Err(_) => Err(RpcError::Transport(
@@ -596,6 +656,7 @@ impl Session {
                     "timed out after {} while waiting for `{method}`",
                     secs(timeout)
                 ))
+                .timed_out()
                 .with_stderr(self.stderr_tail()),
             )),
         }
@@ -629,12 +690,12 @@ impl Session {
                         Link::Stdio(s) => s.exit_error().await,
                         _ => McpError::new("the server closed the connection"),
                     };
-                    self.closed = Some(err.clone());
+                    self.set_closed(err.clone());
                     return Err(RpcError::Transport(err));
                 }
                 Incoming::Failed(e) => {
                     let e = e.with_stderr(self.stderr_tail());
-                    self.closed = Some(e.clone());
+                    self.set_closed(e.clone());
                     return Err(RpcError::Transport(e));
                 }
             }
@@ -647,8 +708,17 @@ impl Session {
         let has_method = m.get("method").and_then(Value::as_str).is_some();
         match (has_method, m.get("id")) {
             (true, Some(req_id)) => {
-                let reply = if m["method"] == "ping" {
+                let method = m["method"].as_str().unwrap_or_default();
+                let reply = if method == "ping" {
                     json!({"jsonrpc": "2.0", "id": req_id, "result": {}})
+                } else if let Some(h) = self.handler.clone() {
+                    let params = m.get("params").cloned().unwrap_or_else(|| json!({}));
+                    match h.request(method, params).await {
+                        Ok(result) => json!({"jsonrpc": "2.0", "id": req_id, "result": result}),
+                        Err(e) => {
+                            json!({"jsonrpc": "2.0", "id": req_id, "error": rpc_error_object(&e)})
+                        }
+                    }
                 } else {
                     json!({"jsonrpc": "2.0", "id": req_id,
                            "error": {"code": METHOD_NOT_FOUND, "message": "method not supported by aimcp"}})
@@ -656,7 +726,15 @@ impl Session {
                 let _ = self.send(&reply).await;
                 Ok(None)
             }
-            (true, None) => Ok(None),
+            (true, None) => {
+                if let Some(h) = &self.handler {
+                    h.notification(
+                        m["method"].as_str().unwrap_or_default(),
+                        m.get("params").cloned(),
+                    );
+                }
+                Ok(None)
+            }
             (false, Some(rid))
                 if rid.as_u64() == Some(id) || rid.as_str() == Some(&id.to_string()) =>
             {
@@ -684,22 +762,83 @@ impl Session {
         }
     }
 
+    fn set_closed(&mut self, e: McpError) {
+        self.closed = Some(e.clone());
+        self.closed_tx.send_if_modified(|c| {
+            if c.is_none() {
+                *c = Some(e);
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    async fn close(&mut self) {
+        match &mut self.link {
+            Link::Stdio(s) => s.close().await,
+            Link::Http(h) => h.close().await,
+            Link::Sse(s) => s.close(),
+        }
+        if self.closed.is_none() {
+            self.set_closed(McpError::new("the session was shut down"));
+        }
+    }
+}
+
+impl Session {
     /// A request whose failure is reported in a user's words.
-    pub async fn request(&mut self, method: &str, params: Value) -> Result<Value> {
-        let secrets = self.secrets.clone();
-        self.request_raw(method, params)
+    pub async fn request(&self, method: &str, params: Value) -> Result<Value> {
+        self.request_with(method, params, CallOptions::default())
             .await
-            .map_err(|e| e.into_mcp(method).masked(&secrets))
+    }
+
+    /// Like [`Session::request`], with per-request options.
+    pub async fn request_with(
+        &self,
+        method: &str,
+        params: Value,
+        opts: CallOptions,
+    ) -> Result<Value> {
+        let mut conn = self.conn.lock().await;
+        conn.request_raw(method, params, opts.timeout)
+            .await
+            .map_err(|e| e.into_mcp(method).masked(&self.secrets))
+    }
+
+    /// Resolves once the link has ended (EOF, crash, HTTP failure, shutdown), with why.
+    pub fn closed(&self) -> impl std::future::Future<Output = McpError> + Send + 'static {
+        let mut rx = self.closed_rx.clone();
+        let secrets = self.secrets.clone();
+        async move {
+            let e = match rx.wait_for(Option::is_some).await {
+                Ok(e) => e
+                    .clone()
+                    .unwrap_or_else(|| McpError::new("the session ended")),
+                Err(_) => McpError::new("the session ended"),
+            };
+            e.masked(&secrets)
+        }
+    }
+
+    /// Whether the link has ended.
+    pub fn is_closed(&self) -> bool {
+        self.closed_rx.borrow().is_some()
+    }
+
+    /// The process group of a stdio server.
+    pub fn process_group(&self) -> Option<i32> {
+        self.pgid
     }
 
     /// `ping`.
-    pub async fn ping(&mut self) -> Result<()> {
+    pub async fn ping(&self) -> Result<()> {
         self.request("ping", json!({})).await.map(|_| ())
     }
 
     /// Every page of a list (`tools/list`, ...): the items under `key`. A cursor that repeats is
     /// an error.
-    pub async fn list_all(&mut self, method: &str, key: &str) -> Result<Vec<Value>> {
+    pub async fn list_all(&self, method: &str, key: &str) -> Result<Vec<Value>> {
         let mut items = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut cursor: Option<String> = None;
@@ -736,7 +875,7 @@ impl Session {
     }
 
     /// Every tool, as sent.
-    pub async fn list_tools(&mut self) -> Result<Vec<Value>> {
+    pub async fn list_tools(&self) -> Result<Vec<Value>> {
         self.list_all("tools/list", "tools").await
     }
 
@@ -749,7 +888,7 @@ impl Session {
 
     /// `tools/call`: the whole result (`content`, `structuredContent`, `isError`).
     pub async fn call_tool(
-        &mut self,
+        &self,
         name: &str,
         arguments: serde_json::Map<String, Value>,
     ) -> Result<Value> {
@@ -771,15 +910,20 @@ impl Session {
         (get("name"), get("version"))
     }
 
-    /// Ends the connection: closes stdin and ends the process group (stdio), `DELETE`s the
-    /// session (HTTP), drops the event stream (SSE).
-    pub async fn shutdown(mut self) {
-        match &mut self.link {
-            Link::Stdio(s) => s.close().await,
-            Link::Http(h) => h.close().await,
-            Link::Sse(s) => s.close(),
-        }
+    /// Ends the connection (idempotent): closes stdin and ends the process group (stdio),
+    /// `DELETE`s the session (HTTP), drops the event stream (SSE).
+    pub async fn shutdown(&self) {
+        self.conn.lock().await.close().await;
     }
+}
+
+/// A JSON-RPC `error` object.
+fn rpc_error_object(e: &RpcFailure) -> Value {
+    let mut o = json!({"code": e.code, "message": e.message});
+    if let Some(d) = &e.data {
+        o["data"] = d.clone();
+    }
+    o
 }
 
 enum RpcError {
@@ -929,5 +1073,16 @@ mod rmcp_model_tests {
         for v in PROTOCOL_VERSIONS {
             assert!(known.iter().any(|k| k.as_str() == *v), "{v}");
         }
+    }
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+
+    #[test]
+    fn a_session_is_a_handle_many_tasks_can_hold() {
+        fn handle<T: Clone + Send + Sync + 'static>() {}
+        handle::<Session>();
     }
 }

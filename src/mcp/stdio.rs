@@ -124,6 +124,11 @@ impl StdioLink {
         }
     }
 
+    /// The server's process group.
+    pub(crate) fn pgid(&self) -> i32 {
+        self.pgid
+    }
+
     /// The last lines of the server's stderr.
     pub(crate) fn stderr_tail(&self) -> Vec<String> {
         let bytes: Vec<u8> = self

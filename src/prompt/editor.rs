@@ -68,24 +68,20 @@ pub trait Terminal {
 /// Asks `question` at `term` and returns the checked answer. `color`: draw the prompt, help and
 /// errors in inquire's colours.
 pub fn ask(term: &mut dyn Terminal, question: &Question<'_>, color: bool) -> io::Result<Outcome> {
-    let raw = Raw::enter(term)?;
-    let mut screen = Screen {
-        color,
-        ..Screen::default()
-    };
+    let mut at = Raw::enter(term, color)?;
     let mut line = LineBuffer::new();
     let mut error: Option<String> = None;
     loop {
-        screen.draw(raw.0, &asking(question, &line, error.as_deref()))?;
+        at.draw(&asking(question, &line, error.as_deref()))?;
         loop {
-            let key = match raw.0.read()? {
+            let key = match at.term.read()? {
                 Input::Key(key) => key,
                 Input::Resize => break,
                 Input::Other => continue,
             };
             match line.apply(key) {
                 Step::Unchanged => continue,
-                Step::Changed if raw.0.pending() => continue,
+                Step::Changed if at.term.pending() => continue,
                 Step::Changed => break,
                 Step::Submit => {
                     let typed = line.text();
@@ -100,8 +96,7 @@ pub fn ask(term: &mut dyn Terminal, question: &Question<'_>, color: bool) -> io:
                             } else {
                                 value.as_str()
                             };
-                            let frame = answered(question.message, shown, color);
-                            screen.draw(raw.0, &frame)?;
+                            at.draw(&answered(question.message, shown, color))?;
                             return Ok(Outcome::Answer(value));
                         }
                         Err(msg) => {
@@ -111,12 +106,12 @@ pub fn ask(term: &mut dyn Terminal, question: &Question<'_>, color: bool) -> io:
                     }
                 }
                 Step::Cancel => {
-                    screen.draw(raw.0, &cancelled(question.message))?;
+                    at.draw(&cancelled(question.message))?;
                     return Ok(Outcome::Cancelled);
                 }
                 Step::Interrupt => {
                     // As inquire does: the frame stays, the cursor goes below it.
-                    screen.leave_below(raw.0)?;
+                    at.screen.leave_below(at.term)?;
                     return Ok(Outcome::Interrupted);
                 }
             }
@@ -124,19 +119,34 @@ pub fn ask(term: &mut dyn Terminal, question: &Question<'_>, color: bool) -> io:
     }
 }
 
-/// Leaves the terminal as it found it when dropped: on return, on error and on panic.
-struct Raw<'t>(&'t mut dyn Terminal);
+/// The terminal in raw mode, and what is drawn on it. Dropped (on return, on an error, on a
+/// panic) it leaves the cursor below a frame still on screen, so that what is printed next does
+/// not land inside it, and the terminal as it found it.
+struct Raw<'t> {
+    term: &'t mut dyn Terminal,
+    screen: Screen,
+}
 
 impl<'t> Raw<'t> {
-    fn enter(term: &'t mut dyn Terminal) -> io::Result<Self> {
+    fn enter(term: &'t mut dyn Terminal, color: bool) -> io::Result<Self> {
         term.enter()?;
-        Ok(Raw(term))
+        Ok(Raw {
+            term,
+            screen: Screen { color, last: None },
+        })
+    }
+
+    fn draw(&mut self, frame: &Frame) -> io::Result<()> {
+        self.screen.draw(self.term, frame)
     }
 }
 
 impl Drop for Raw<'_> {
     fn drop(&mut self) {
-        self.0.leave();
+        if self.screen.last.is_some() {
+            let _ = self.screen.leave_below(self.term);
+        }
+        self.term.leave();
     }
 }
 
@@ -675,6 +685,9 @@ mod tests {
         let mut term = Script::new(typed("abc"));
         assert!(ask(&mut term, &question(&no_spaces), false).is_err());
         assert!(term.entered && term.left);
+        // The error that follows is printed below the frame, not over it.
+        let shown = frames(&term.written());
+        assert!(shown.ends_with("^[18G^[?25h\n^[1B\\r\\n^[?25h"), "{shown}");
         let mut term = Script::new([typed("abc"), keys(&[Key::Enter])].concat());
         let boom = |_: &str| -> Result<(), String> { panic!("a validator panics") };
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -682,6 +695,8 @@ mod tests {
         }));
         assert!(caught.is_err());
         assert!(term.entered && term.left);
+        let shown = frames(&term.written());
+        assert!(shown.ends_with("^[18G^[?25h\n^[1B\\r\\n^[?25h"), "{shown}");
     }
 
     #[test]

@@ -224,6 +224,8 @@ pub fn key_of(k: KeyEvent) -> Option<Key> {
             'w' => Key::KillWordBack,
             'd' => Key::EndOfInput,
             'c' => Key::Interrupt,
+            // A line feed in raw mode (some terminals' Enter, a newline typed by a script).
+            'j' => Key::Enter,
             _ => return None,
         },
         KeyCode::Char(c) if alt => match c {
@@ -747,6 +749,7 @@ mod tests {
         assert_eq!(ctrl('e'), Some(Key::End));
         assert_eq!(ctrl('c'), Some(Key::Interrupt));
         assert_eq!(ctrl('d'), Some(Key::EndOfInput));
+        assert_eq!(ctrl('j'), Some(Key::Enter));
         assert_eq!(ctrl('x'), None);
         assert_eq!(
             k(KeyCode::Char('u'), KeyModifiers::NONE),

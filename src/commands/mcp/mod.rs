@@ -10,7 +10,9 @@ pub(crate) mod discovery;
 pub mod get;
 pub mod list;
 pub mod remove;
+pub mod serve;
 pub mod setup;
+pub mod stats;
 pub mod test;
 
 use std::path::{Path, PathBuf};

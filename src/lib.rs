@@ -74,6 +74,7 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
             McpCommand::Discover(a) => mcp::discover::run(g, settings::mcp_discover(a)?, p),
             McpCommand::Test(a) => mcp::test::run(g, settings::mcp_test(a)?, p),
             McpCommand::Call(a) => mcp::call::run(g, settings::mcp_call(a)?, p),
+            McpCommand::Stats(a) => mcp::stats::run(g, settings::mcp_stats(a)?, p),
         },
         Command::Tokens(cmd) => match cmd {
             TokensCommand::Record(a) => tokens::record::run(g, settings::tokens_record(a)?, p),

@@ -81,29 +81,45 @@ pub fn store(dir: &Path, values: &[(String, String)]) -> anyhow::Result<Stored> 
         dir,
         "or keep the secret out of files and export the variable",
     )?;
-    let path = dir.join(DOTENV_FILE);
-    {
+    let path = {
         let _lock = lock_dir(dir)?;
-        let old = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => {
-                return Err(
-                    anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
-                );
-            }
-        };
-        let text = set_values(&old, values);
-        write_atomic(&path, text.as_bytes(), Some(0o600))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-                .with_context(|| format!("cannot set permissions on `{}`", path.display()))?;
-        }
-    }
+        write_values(dir, values)?
+    };
     let gitignore = ignore_in_git(dir)?;
     Ok(Stored { path, gitignore })
+}
+
+/// [`store`] for a caller that already holds the folder's lock (`config::edit_at`, so that
+/// `.env` is written before `.mcp.json` under one lock). Taking the lock again would wait for
+/// ever: it is held through another open file.
+pub fn store_locked(dir: &Path, values: &[(String, String)]) -> anyhow::Result<Stored> {
+    check_not_tracked(
+        dir,
+        "or keep the secret out of files and export the variable",
+    )?;
+    let path = write_values(dir, values)?;
+    let gitignore = ignore_in_git(dir)?;
+    Ok(Stored { path, gitignore })
+}
+
+fn write_values(dir: &Path, values: &[(String, String)]) -> anyhow::Result<std::path::PathBuf> {
+    let path = dir.join(DOTENV_FILE);
+    let old = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("cannot read `{}`", path.display())));
+        }
+    };
+    let text = set_values(&old, values);
+    write_atomic(&path, text.as_bytes(), Some(0o600))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot set permissions on `{}`", path.display()))?;
+    }
+    Ok(path)
 }
 
 /// The `.env` text with `values` set: an existing `NAME=` (or `export NAME=`) line is replaced in

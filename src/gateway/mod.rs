@@ -3,6 +3,10 @@
 //! - [`front`]: the MCP server the gateway's clients talk to (stdio, Streamable HTTP).
 //! - [`service`]: the contract between the front (transports: stdio and Streamable HTTP, both
 //!   wire versions) and the router (upstreams, merged lists, filters, the call ledger).
+//! - [`ledger_tools`]: the usage ledger as the gateway's own `aimcp__*` tools.
+//! - [`metrics`]: the call counters and the Prometheus text of `GET /metrics`.
 
 pub mod front;
+pub mod ledger_tools;
+pub mod metrics;
 pub mod service;

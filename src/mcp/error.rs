@@ -30,6 +30,8 @@ pub struct McpError {
     pub http_status: Option<u16>,
     /// The JSON-RPC error, when the server answered the request with one.
     pub rpc: Option<Box<RpcFailure>>,
+    /// No answer came within the timeout.
+    pub timed_out: bool,
 }
 
 impl McpError {
@@ -41,7 +43,18 @@ impl McpError {
             retryable: false,
             http_status: None,
             rpc: None,
+            timed_out: false,
         }
+    }
+
+    /// No answer came within the request's timeout (or the handshake's).
+    pub fn is_timeout(&self) -> bool {
+        self.timed_out
+    }
+
+    pub(crate) fn timed_out(mut self) -> Self {
+        self.timed_out = true;
+        self
     }
 
     /// The JSON-RPC error code the server answered with, if it answered with an error.

@@ -121,7 +121,8 @@ pub fn format_usd(nanos: i64) -> String {
 
 /// An amount of nano-dollars that serializes as an exact JSON number of dollars
 /// (`0.039207`, `12.0`, `9223372036.854775807`), written from its decimal text, never through a
-/// float. (Written straight to the output: put in a `serde_json::Value` it becomes an `f64`.)
+/// float. (Written straight to the output: put in a `serde_json::Value` it becomes an `f64`, so every
+/// JSON document with money is a typed struct.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Usd(pub i64);
 
@@ -139,16 +140,6 @@ impl Serialize for Usd {
             serde_json::value::RawValue::from_string(text).map_err(serde::ser::Error::custom)?;
         raw.serialize(s)
     }
-}
-
-/// Nano-dollars as a JSON value in dollars, from the exact decimal text (a `serde_json::Value`
-/// holds an `f64`: exact to 15 significant digits, that is to the nano-dollar below $1 million;
-/// use [`Usd`] in typed output for every digit).
-pub fn usd_json(nanos: i64) -> serde_json::Value {
-    let text = format_scaled(nanos, 9, 1);
-    text.parse::<serde_json::Number>()
-        .map(serde_json::Value::Number)
-        .unwrap_or(serde_json::Value::Null)
 }
 
 /// A rate in micro-dollars per million tokens as decimal text in dollars per million tokens,
@@ -216,9 +207,11 @@ mod tests {
         assert_eq!(format_usd(12_000_000_000), "12.000000000");
         assert_eq!(format_usd(-5_000), "-0.000005000");
         assert_eq!(format_usd(1), "0.000000001");
-        assert_eq!(usd_json(39_207_000).to_string(), "0.039207");
+        let json = |n| serde_json::to_string(&Usd(n)).unwrap();
+        assert_eq!(json(39_207_000), "0.039207");
         // 0.1 + 0.2 as integers: exactly 0.3
-        assert_eq!(usd_json(100_000_000 + 200_000_000).to_string(), "0.3");
+        assert_eq!(json(100_000_000 + 200_000_000), "0.3");
+        assert_eq!(json(987_654_321_987_654_321), "987654321.987654321");
         assert_eq!(format_rate(3_750_000), "3.750000");
         assert_eq!(rate_json(300_000).to_string(), "0.3");
     }

@@ -16,7 +16,7 @@ pub mod decimal;
 
 pub use decimal::{
     NANOS_PER_USD, Usd, format_rate, format_usd, parse_decimal, parse_usd, parse_usd_wide,
-    rate_json, usd_json,
+    rate_json,
 };
 
 /// The built-in table, as data.

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use rusqlite::Transaction;
 use rustc_hash::FxHashMap;
 
-use super::{Batched, Request, Rollups, Store, Writer, Written, rid_slot};
+use super::{Batched, Change, Request, Rollups, Store, Writer, Written, rid_slot};
 
 /// Rows travel from the reading thread to the writing one in chunks of this many.
 const CHUNK: usize = 2048;
@@ -100,8 +100,9 @@ impl<M> Feed<M> {
 pub trait Sink<M> {
     /// A request was written.
     fn written(&mut self, r: &Request, written: Written);
-    /// A batch is about to commit: write what else it carries in the same transaction.
-    fn commit(&mut self, tx: &Transaction<'_>, meta: M) -> anyhow::Result<()>;
+    /// A batch is about to commit, having made `change` to the store's totals: write what else
+    /// it carries in the same transaction.
+    fn commit(&mut self, tx: &Transaction<'_>, meta: M, change: Change) -> anyhow::Result<()>;
 }
 
 /// Runs `produce` on a thread of its own, feeding requests in, while this thread writes them,
@@ -174,8 +175,8 @@ fn write_batches<M>(
                 }
                 Msg::Commit(meta, counted) => {
                     w.absorb(counted);
-                    w.finish()?;
-                    sink.commit(&tx, meta)?;
+                    let change = w.finish()?;
+                    sink.commit(&tx, meta, change)?;
                     tx.commit()?;
                     break;
                 }

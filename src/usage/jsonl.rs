@@ -230,7 +230,8 @@ pub struct Report {
     pub updated: u64,
     /// Requests with no known price (their cost is not known: not counted in `cost_nanos`).
     pub unpriced: u64,
-    /// The cost of the priced requests, in nano-dollars.
+    /// What the batch added to the ledger's total cost, in nano-dollars: a line that replaces
+    /// an earlier row adds the difference.
     pub cost_nanos: i64,
     /// The costliest request, in nano-dollars.
     pub max_cost_nanos: i64,
@@ -252,7 +253,6 @@ impl ingest::Sink<()> for Tally {
                 t.unpriced_models.insert(r.model.clone());
             }
         }
-        self.cost += i128::from(r.cost_nanos);
         t.max_cost_nanos = t.max_cost_nanos.max(r.cost_nanos);
         match written {
             Written::Added => t.added += 1,
@@ -260,7 +260,13 @@ impl ingest::Sink<()> for Tally {
         }
     }
 
-    fn commit(&mut self, _tx: &rusqlite::Transaction<'_>, _meta: ()) -> anyhow::Result<()> {
+    fn commit(
+        &mut self,
+        _tx: &rusqlite::Transaction<'_>,
+        _meta: (),
+        change: super::Change,
+    ) -> anyhow::Result<()> {
+        self.cost += i128::from(change.cost_nanos);
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 use crate::pricing::{PriceBook, Tokens};
 
 pub mod budget;
+pub mod calls;
 mod ids;
 pub mod import;
 pub mod ingest;
@@ -588,7 +589,10 @@ impl<'t> Writer<'t> {
     /// The store's totals (`rollup_all`) are checked first: every sum the store keeps is part
     /// of them (no row is negative), so when they fit in an `i64`, so does every rollup and
     /// every sum a query makes. A write that would pass them is refused ([`OverLimit::Sum`]).
-    pub fn finish(self) -> anyhow::Result<()> {
+    ///
+    /// Returns what the writes changed in the store's totals (a replaced row counts as the
+    /// difference).
+    pub fn finish(self) -> anyhow::Result<Change> {
         let Writer {
             insert,
             conn,
@@ -629,6 +633,7 @@ impl<'t> Writer<'t> {
             .execute(&*params)?;
         }
         ids.finish()?;
+        let change = Change::of(&delta)?;
         let mut by_id = vec![""; names.len()];
         for (n, i) in &names {
             by_id[*i as usize] = n;
@@ -667,7 +672,29 @@ impl<'t> Writer<'t> {
                     .chain(sums.iter().map(|v| v as &dyn rusqlite::ToSql)),
             ))?;
         }
-        Ok(())
+        Ok(change)
+    }
+}
+
+/// What a [`Writer`] changed in the store's totals: requests added, and the cost and the count
+/// of unpriced requests added (negative where replaced rows held more).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Change {
+    pub requests: i64,
+    pub cost_nanos: i64,
+    pub unpriced: i64,
+}
+
+impl Change {
+    fn of(delta: &Sums) -> anyhow::Result<Change> {
+        // the totals before and after each fit in an i64 and are not negative: so does this
+        let col =
+            |i: usize| i64::try_from(delta.0[i]).map_err(|_| refused(OverLimit::Sum(SUM_NAMES[i])));
+        Ok(Change {
+            requests: col(0)?,
+            cost_nanos: col(7)?,
+            unpriced: col(8)?,
+        })
     }
 }
 
@@ -977,6 +1004,29 @@ pub fn total(conn: &Connection, start: i64, end: i64, scope: &Scope) -> rusqlite
         t.add(&g);
     }
     Ok(t)
+}
+
+/// The sums of every request in the store, by provider and model (from the day rollup).
+pub fn totals_by_model(conn: &Connection) -> rusqlite::Result<Vec<(String, String, Totals)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT provider, model, sum(requests), sum(unpriced), {SUMS} FROM rollup_day \
+         GROUP BY 1, 2 ORDER BY 1, 2"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let requests: i64 = row.get::<_, Option<i64>>(2)?.unwrap_or(0);
+        if requests == 0 {
+            continue; // a group whose rows were all replaced by others
+        }
+        let unpriced = row.get::<_, Option<i64>>(3)?.unwrap_or(0);
+        out.push((
+            row.get(0)?,
+            row.get(1)?,
+            read_totals(row, 4, requests, unpriced)?,
+        ));
+    }
+    Ok(out)
 }
 
 /// The costliest single request in `[start, end)` for a scope, in micro-dollars.

@@ -210,6 +210,28 @@ const SCHEMA_4: &str = r#"
     );
     "#;
 
+/// Version 5: the call ledger, one row per MCP `tools/call` that went through `aimcp mcp serve`
+/// (see [`super::calls`]). A call's arguments and result are never stored (they can hold
+/// secrets): only when, which tool, for whom, how long, how it ended and how large it was.
+/// `mcp stats` reads a window of rows by `ts`; the index holds every column it reads, so a
+/// window is read from the index alone, in time order.
+const SCHEMA_5: &str = r#"
+    CREATE TABLE tool_calls (
+        id              INTEGER PRIMARY KEY,
+        ts              INTEGER NOT NULL,          -- milliseconds since the Unix epoch, UTC
+        server          TEXT    NOT NULL,
+        tool            TEXT    NOT NULL,
+        client          TEXT,                      -- the client's clientInfo.name
+        latency_us      INTEGER NOT NULL,          -- microseconds
+        outcome         TEXT    NOT NULL,          -- ok | tool_error | protocol_error | timeout
+        bytes_in        INTEGER NOT NULL,          -- the request's JSON, in bytes
+        bytes_out       INTEGER NOT NULL,          -- the answer's JSON, in bytes
+        result_tokens   INTEGER NOT NULL           -- the result's tokens (o200k_base), estimated
+    );
+    CREATE INDEX tool_calls_ts ON tool_calls (ts, server, tool, outcome, latency_us, bytes_in,
+        bytes_out, result_tokens);
+    "#;
+
 /// A version-3 store that version 4 cannot take as it is: rows (or budgets) whose numbers an
 /// older build let through (a count past [`super::MAX_TOKENS`], an amount that ×1,000 would not
 /// fit in an `i64`, a value SQLite holds as a float) or whose sums cannot be held. The migration
@@ -429,6 +451,7 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Rust(reprice),
         Step::Sql(REBUILD_ROLLUPS),
     ],
+    &[Step::Sql(SCHEMA_5)],
 ];
 
 /// Per-connection settings: WAL's durable-enough sync, and a page cache and memory map large
@@ -980,6 +1003,55 @@ mod tests {
             (t.requests, t.cost_nanos, t.unpriced, t.cache_read),
             (5, exact, 1, 7)
         );
+    }
+}
+
+#[cfg(test)]
+mod v5_tests {
+    use super::*;
+
+    /// A store of version 4 gains the call ledger (empty) and keeps its requests; the query of
+    /// `mcp stats` reads a window from the index alone.
+    #[test]
+    fn a_version_4_store_gains_the_call_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for steps in &MIGRATIONS[..4] {
+                for step in *steps {
+                    match step {
+                        Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
+                        Step::Rust(f) => f(&tx).unwrap(),
+                    }
+                }
+            }
+            tx.execute_batch(
+                "INSERT INTO requests (ts, provider, model, user, project, source, input, output,
+                     cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos,
+                     cost_source, success)
+                 VALUES (90000000, 'p', 'm', 'u', 'j', 'manual', 5, 1, 0, 0, 0, 0, 3000, 'given', 1);
+                 PRAGMA user_version = 4;",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let conn = store.conn();
+        let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(one("PRAGMA user_version"), 5);
+        assert_eq!(one("SELECT count(*) FROM requests"), 1);
+        assert_eq!(one("SELECT count(*) FROM tool_calls"), 0);
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT ts, server, tool, outcome, latency_us, bytes_in, \
+                 bytes_out, result_tokens FROM tool_calls WHERE ts >= 1 AND ts < 2",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("COVERING INDEX tool_calls_ts"), "{plan}");
     }
 }
 

@@ -922,3 +922,51 @@ fn servers_layout_commands_read_back_as_written() {
         assert_eq!(server["args"], serde_json::json!(["--x"]));
     }
 }
+
+/// `.env` is written before `.mcp.json`: when it cannot be, the typed value is not lost behind a
+/// `${VAR}` reference that nothing sets, and `.mcp.json` is left as it was.
+#[test]
+fn add_leaves_mcp_json_alone_when_the_dotenv_cannot_be_written() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path(".env")).unwrap();
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "x",
+        "--env",
+        "X_API_KEY=sk-live-0123456789abcdef",
+        "--",
+        "node",
+        "server.js",
+    ]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(!env.exists(".mcp.json"), "{}", env.read(".mcp.json"));
+    assert!(!run.stderr.contains("sk-live"), "{}", run.stderr);
+}
+
+/// Every command that takes a server name says "not found" the same way: the file's path, and
+/// the configured servers nearest first.
+#[test]
+fn an_unknown_server_is_the_same_error_for_every_command() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {"github": {"url": "https://example.invalid/mcp"},
+                           "memory": {"command": "node", "args": ["x.js"]}}}"#,
+    );
+    let error = |args: &[&str]| {
+        let run = env.run(args);
+        run.assert_code(1);
+        run.json()["error"].clone()
+    };
+    let get = error(&["mcp", "get", "memroy", "--json"]);
+    assert_eq!(get["hints"][0], "configured servers: memory, github");
+    for args in [
+        &["mcp", "test", "memroy", "--json"][..],
+        &["mcp", "discover", "memroy", "--json"][..],
+        &["mcp", "remove", "memroy", "--yes", "--json"][..],
+        &["mcp", "call", "memroy", "read_graph", "--json"][..],
+    ] {
+        assert_eq!(error(args), get, "{args:?}");
+    }
+}

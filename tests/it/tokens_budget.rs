@@ -318,3 +318,61 @@ fn annotations_are_escaped_and_the_clock_is_pinned() {
     );
     run.assert_code(0);
 }
+
+/// Amounts past what an `f64` holds to the nano-dollar ($10^7 and up) are printed exactly in
+/// every JSON document: the raw text is compared, not a parsed float.
+#[test]
+fn json_amounts_keep_every_nano_dollar() {
+    let env = TestEnv::new();
+    spend(&env, "12345678.123456789", "alice").assert_code(0);
+    let run = env.tokens(&[
+        "--json",
+        "tokens",
+        "budget",
+        "set",
+        "--monthly",
+        "987654321.987654321",
+    ]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("\"limit_usd\": 987654321.987654321"),
+        "{}",
+        run.stdout
+    );
+    let list = env.tokens(&["--json", "tokens", "budget", "list"]);
+    assert!(
+        list.stdout.contains("\"limit_usd\": 987654321.987654321"),
+        "{}",
+        list.stdout
+    );
+    for args in [
+        &["--json", "tokens", "check"][..],
+        &["--json", "tokens", "budget", "status"][..],
+        &["--json", "tokens", "summary", "--days", "1"][..],
+    ] {
+        let run = env.tokens(args);
+        assert!(
+            run.stdout.contains("\"limit_usd\": 987654321.987654321"),
+            "{args:?}: {}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("\"spent_usd\": 12345678.123456789"),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+    let summary = env.tokens(&["--json", "tokens", "summary", "--days", "1"]);
+    assert!(
+        summary.stdout.contains("\"cost_usd\": 12345678.123456789"),
+        "{}",
+        summary.stdout
+    );
+    assert!(
+        summary
+            .stdout
+            .contains("\"month_to_date_usd\": 12345678.123456789"),
+        "{}",
+        summary.stdout
+    );
+}

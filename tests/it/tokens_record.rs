@@ -623,3 +623,39 @@ fn an_unpriced_request_is_not_called_free() {
         run.stderr
     );
 }
+
+#[test]
+fn a_jsonl_report_counts_what_the_batch_adds_to_the_ledger() {
+    let env = TestEnv::new();
+    // gpt-4.1: $2 per million input tokens; the second line replaces the first
+    let line = |input: u32| {
+        format!(
+            "{{\"provider\":\"openai\",\"model\":\"gpt-4.1\",\"input\":{input},\"output\":0,\
+             \"request_id\":\"same\",\"at\":\"2026-11-01T00:00:00Z\"}}\n"
+        )
+    };
+    let record = |text: &str| {
+        let run = env.tokens_stdin(&["--json", "tokens", "record", "--jsonl", "-"], text);
+        run.assert_code(0);
+        run.json()
+    };
+    let j = record(&format!("{}{}", line(100), line(300)));
+    assert_eq!(
+        (j["recorded"].as_u64(), j["updated"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(j["cost_usd"].to_string(), "0.0006");
+    assert_eq!(env.sql_i64("SELECT cost_nanos FROM rollup_all"), 600_000);
+    // the same request again, larger: the ledger grows by the difference only
+    let j = record(&line(500));
+    assert_eq!(j["cost_usd"].to_string(), "0.0004");
+    assert_eq!(env.sql_i64("SELECT cost_nanos FROM rollup_all"), 1_000_000);
+    let run = env.tokens_stdin(&["tokens", "record", "--jsonl", "-"], &line(500));
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains("recorded 1 request (0 new, 1 updated), $0.00"),
+        "{}",
+        run.stderr
+    );
+}

@@ -62,7 +62,9 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             "or keep the secret out of files: pass the reference, e.g. `--env KEY='${KEY}'`, and export KEY",
         )?;
     }
-    let replaced = config::edit(&located.path, |file| {
+    // `.env` first, under the same lock: if it cannot be written, `.mcp.json` is left as it
+    // was, rather than pointing at a `${VAR}` whose typed value was lost.
+    let (replaced, stored) = config::edit_at(&located.path, |file| {
         if file.server(&server.name).is_some() && !force {
             return Err(no(format!(
                 "server `{}` already exists in `{}`",
@@ -72,17 +74,19 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             .hint("pass `--force` to replace it")
             .into());
         }
-        Ok(file.upsert(&server))
+        let stored = if store {
+            let pairs: Vec<(String, String)> = variables
+                .iter()
+                .map(|v| (v.name.clone(), v.value.clone()))
+                .collect();
+            Some(dotenv::store_locked(&dir, &pairs)?)
+        } else {
+            None
+        };
+        let replaced = file.upsert(&server);
+        file.save()?;
+        Ok((replaced, stored))
     })?;
-    let stored = if store {
-        let pairs: Vec<(String, String)> = variables
-            .iter()
-            .map(|v| (v.name.clone(), v.value.clone()))
-            .collect();
-        Some(dotenv::store(&dir, &pairs)?)
-    } else {
-        None
-    };
 
     if printer.is_json() {
         let vars: Vec<_> = variables

@@ -38,7 +38,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let resolver = targets.resolver.clone();
     let spinner = printer.spinner(format!("calling `{tool}` on `{}`", target.name));
     let outcome = mcp::block_on(async {
-        let mut session = mcp::connect(&target, &resolver, &opts)
+        let session = mcp::connect(&target, &resolver, &opts)
             .await
             .map_err(|e| ("initialize", e))?;
         let result = session

@@ -33,7 +33,7 @@ pub(crate) struct Outcome {
 /// A list the server may not have: empty when it does not advertise `capability`, or answers
 /// "method not found".
 async fn optional_list(
-    session: &mut Session,
+    session: &Session,
     capability: &str,
     method: &str,
     key: &str,
@@ -60,21 +60,21 @@ pub(crate) async fn discover_one(
     let mut step = "initialize";
     bar.set_message("starting");
     let result = async {
-        let mut session = mcp::connect(&server, &resolver, &opts).await?;
+        let session = mcp::connect(&server, &resolver, &opts).await?;
         let listed = async {
             step = "tools/list";
             bar.set_message("listing tools");
             let tools = session.list_tools().await?;
             step = "prompts/list";
             bar.set_message("listing prompts");
-            let prompts = optional_list(&mut session, "prompts", "prompts/list", "prompts").await?;
+            let prompts = optional_list(&session, "prompts", "prompts/list", "prompts").await?;
             step = "resources/list";
             bar.set_message("listing resources");
             let resources =
-                optional_list(&mut session, "resources", "resources/list", "resources").await?;
+                optional_list(&session, "resources", "resources/list", "resources").await?;
             step = "resources/templates/list";
             let templates = optional_list(
-                &mut session,
+                &session,
                 "resources",
                 "resources/templates/list",
                 "resourceTemplates",

@@ -11,9 +11,10 @@ pub mod get;
 pub mod list;
 pub mod remove;
 pub mod setup;
+pub mod stats;
 pub mod test;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -78,19 +79,8 @@ impl Targets {
                     }
                     Some(_) => {}
                     None => {
-                        let shown = located
-                            .path
-                            .file_name()
-                            .map(|f| f.to_string_lossy().into_owned())
-                            .unwrap_or_else(|| ".mcp.json".into());
-                        let mut err = no(format!("server `{name}` not found in `{shown}`"));
-                        if all.is_empty() {
-                            err = err.hint("add one with `aimcp mcp add` or `aimcp mcp setup`");
-                        } else {
-                            let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
-                            err = err.hint(format!("configured servers: {}", names.join(", ")));
-                        }
-                        return Err(err.into());
+                        let names = all.iter().map(|s| s.name.as_str()).collect();
+                        return Err(not_found(name, &located.path, names).into());
                     }
                 }
             }
@@ -214,7 +204,7 @@ pub(crate) async fn probe(
         error: None,
     };
     let start = Instant::now();
-    let mut session = match mcp::connect(&server, &resolver, &opts).await {
+    let session = match mcp::connect(&server, &resolver, &opts).await {
         Ok(s) => s,
         Err(e) => {
             out.error = Some(e);
@@ -356,11 +346,12 @@ pub(crate) fn server_json(s: &Server, tools: Option<usize>) -> Value {
 
 /// `server NAME not found`, with the configured names (closest match first) as a hint.
 pub(crate) fn unknown_server(name: &str, file: &ConfigFile) -> crate::error::Fail {
-    let fail = no(format!(
-        "server `{name}` not found in `{}`",
-        file.path().display()
-    ));
-    let mut names = file.names();
+    not_found(name, file.path(), file.names())
+}
+
+/// "server `x` not found in `PATH`", with the configured servers nearest to `name` first.
+fn not_found(name: &str, path: &Path, mut names: Vec<&str>) -> crate::error::Fail {
+    let fail = no(format!("server `{name}` not found in `{}`", path.display()));
     if names.is_empty() {
         return fail
             .hint("no servers are configured; add one with `aimcp mcp add` or `aimcp mcp setup`");

@@ -1,10 +1,11 @@
 //! `aimcp tokens budget`
 
 use comfy_table::{Cell, CellAlignment};
+use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{no, usage};
-use crate::pricing::usd_json;
+use crate::pricing::Usd;
 use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::Scope;
@@ -57,13 +58,13 @@ pub fn set(globals: &Globals, s: SetSettings, printer: &Printer) -> anyhow::Resu
         )?)
     })?;
     if printer.is_json() {
-        printer.json(&json!({
-            "id": id,
-            "period": period.as_str(),
-            "scope": scope.to_string(),
-            "limit_usd": usd_json(limit),
-            "thresholds": thresholds,
-        }))?;
+        printer.json(&BudgetJson {
+            id,
+            period: period.as_str(),
+            scope: scope.to_string(),
+            limit_usd: Usd(limit),
+            thresholds,
+        })?;
     } else {
         printer.info(format!(
             "budget {id} set: {} {} for {}",
@@ -75,23 +76,37 @@ pub fn set(globals: &Globals, s: SetSettings, printer: &Printer) -> anyhow::Resu
     Ok(())
 }
 
+/// A budget as `budget set` and `budget list` print it in JSON.
+#[derive(Serialize)]
+struct BudgetJson {
+    id: i64,
+    period: &'static str,
+    scope: String,
+    limit_usd: Usd,
+    thresholds: [i64; 3],
+}
+
+/// `{"budgets": [...]}`.
+#[derive(Serialize)]
+struct Budgets<T: Serialize> {
+    budgets: Vec<T>,
+}
+
 pub fn list(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
     let store = read_store(globals)?;
     let list = budgets::list(store.conn())?;
     if printer.is_json() {
-        let items: Vec<serde_json::Value> = list
+        let budgets: Vec<BudgetJson> = list
             .iter()
-            .map(|b| {
-                json!({
-                    "id": b.id,
-                    "period": b.period.as_str(),
-                    "scope": b.scope.to_string(),
-                    "limit_usd": usd_json(b.limit_nanos),
-                    "thresholds": b.thresholds,
-                })
+            .map(|b| BudgetJson {
+                id: b.id,
+                period: b.period.as_str(),
+                scope: b.scope.to_string(),
+                limit_usd: Usd(b.limit_nanos),
+                thresholds: b.thresholds,
             })
             .collect();
-        return printer.json(&json!({ "budgets": items }));
+        return printer.json(&Budgets { budgets });
     }
     if list.is_empty() {
         printer.info("no budgets set");
@@ -143,8 +158,9 @@ pub fn status(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
     let store = read_store(globals)?;
     let statuses = budget_statuses(&store, globals.now, None, 0, None)?;
     if printer.is_json() {
-        let items: Vec<serde_json::Value> = statuses.iter().map(status_json).collect();
-        printer.json(&json!({ "budgets": items }))?;
+        printer.json(&Budgets {
+            budgets: statuses.iter().map(status_json).collect::<Vec<_>>(),
+        })?;
     } else if statuses.is_empty() {
         printer.info("no budgets set");
         printer.hint("set one with `aimcp tokens budget set --daily 10`");

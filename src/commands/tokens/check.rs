@@ -1,7 +1,7 @@
 //! `aimcp tokens check`: a CI gate. Exit 0 when every budget holds (with the estimate added),
 //! 1 when any would be exceeded.
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::error::no;
 use crate::printer::Printer;
@@ -10,8 +10,8 @@ use crate::usage::Scope;
 use crate::usage::budget::Level;
 
 use super::{
-    agree, budget_statuses, money, note_unpriced, plural, print_statuses, read_store, status_json,
-    warn_budgets,
+    StatusJson, agree, budget_statuses, money, note_unpriced, plural, print_statuses, read_store,
+    status_json, warn_budgets,
 };
 
 #[derive(Debug, Clone)]
@@ -34,8 +34,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     )?;
     let ok = statuses.iter().all(|s| s.level != Level::Exceeded);
     if printer.is_json() {
-        let items: Vec<serde_json::Value> = statuses.iter().map(status_json).collect();
-        printer.json(&json!({ "ok": ok, "budgets": items }))?;
+        #[derive(Serialize)]
+        struct Checked {
+            ok: bool,
+            budgets: Vec<StatusJson>,
+        }
+        printer.json(&Checked {
+            ok,
+            budgets: statuses.iter().map(status_json).collect(),
+        })?;
     } else if statuses.is_empty() {
         printer.info("no budgets to check");
     } else {

@@ -12,10 +12,10 @@ use comfy_table::{Cell, CellAlignment};
 use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::error::usage;
-use crate::pricing::usd_json;
+use crate::pricing::Usd;
 use crate::printer::{Annotation, Printer};
 use crate::settings::Globals;
 use crate::usage::budget::{self as budgets, Level, Status};
@@ -307,17 +307,30 @@ pub(crate) fn parse_scope(text: &str) -> anyhow::Result<Scope> {
 }
 
 /// A budget's status as `tokens check`, `budget status` and `summary` print it in JSON.
-pub(crate) fn status_json(s: &Status) -> Value {
-    json!({
-        "id": s.budget.id,
-        "scope": s.budget.scope.to_string(),
-        "period": s.budget.period.as_str(),
-        "limit_usd": usd_json(s.budget.limit_nanos),
-        "spent_usd": usd_json(s.spent_nanos),
-        "percent": s.percent(),
-        "level": s.level.as_str(),
-        "unpriced_requests": s.unpriced,
-    })
+#[derive(Debug, Serialize)]
+pub(crate) struct StatusJson {
+    /// `None` for the one-off `summary --budget` (it is not stored).
+    pub id: Option<i64>,
+    pub scope: String,
+    pub period: &'static str,
+    pub limit_usd: Usd,
+    pub spent_usd: Usd,
+    pub percent: f64,
+    pub level: &'static str,
+    pub unpriced_requests: i64,
+}
+
+pub(crate) fn status_json(s: &Status) -> StatusJson {
+    StatusJson {
+        id: Some(s.budget.id),
+        scope: s.budget.scope.to_string(),
+        period: s.budget.period.as_str(),
+        limit_usd: Usd(s.budget.limit_nanos),
+        spent_usd: Usd(s.spent_nanos),
+        percent: s.percent(),
+        level: s.level.as_str(),
+        unpriced_requests: s.unpriced,
+    }
 }
 
 fn bar(s: &Status) -> String {

@@ -6,18 +6,18 @@ use comfy_table::{Cell, CellAlignment};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::error::no;
-use crate::pricing::{format_usd, usd_json};
+use crate::pricing::{Usd, format_usd};
 use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::budget::{self as budgets, Calendar, Level};
 use crate::usage::{self, Dim, Key, Scope, Totals};
 
 use super::{
-    agree, budget_alert, budget_statuses, money, plural, read_store, refuse_with_json, status_json,
-    thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone_name,
+    StatusJson, agree, budget_alert, budget_statuses, money, plural, read_store, refuse_with_json,
+    status_json, thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone_name,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,23 +73,68 @@ fn time_key(by: GroupBy, d: Date) -> String {
     }
 }
 
-fn totals_json(t: &Totals) -> serde_json::Map<String, Value> {
-    let mut m = serde_json::Map::new();
-    m.insert("requests".into(), json!(t.requests));
-    m.insert("input_tokens".into(), json!(t.input));
-    m.insert("output_tokens".into(), json!(t.output));
-    m.insert("cache_read_tokens".into(), json!(t.cache_read));
-    m.insert("cache_write_tokens".into(), json!(t.cache_write()));
-    m.insert("total_tokens".into(), json!(t.total_tokens()));
-    m.insert(
-        "cost_usd".into(),
-        known_cost(t).map_or(Value::Null, usd_json),
-    );
-    m.insert("cache_write_5m_tokens".into(), json!(t.cache_write_5m));
-    m.insert("cache_write_1h_tokens".into(), json!(t.cache_write_1h));
-    m.insert("reasoning_tokens".into(), json!(t.reasoning));
-    m.insert("unpriced_requests".into(), json!(t.unpriced));
-    m
+/// A row or the totals of `summary --json` (CLI.md's keys first).
+#[derive(Serialize)]
+struct TotalsJson {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    requests: i64,
+    input_tokens: i64,
+    output_tokens: i64,
+    cache_read_tokens: i64,
+    cache_write_tokens: i64,
+    total_tokens: i64,
+    cost_usd: Option<Usd>,
+    cache_write_5m_tokens: i64,
+    cache_write_1h_tokens: i64,
+    reasoning_tokens: i64,
+    unpriced_requests: i64,
+}
+
+fn totals_json(key: Option<&str>, t: &Totals) -> TotalsJson {
+    TotalsJson {
+        key: key.map(str::to_string),
+        requests: t.requests,
+        input_tokens: t.input,
+        output_tokens: t.output,
+        cache_read_tokens: t.cache_read,
+        cache_write_tokens: t.cache_write(),
+        total_tokens: t.total_tokens(),
+        cost_usd: known_cost(t).map(Usd),
+        cache_write_5m_tokens: t.cache_write_5m,
+        cache_write_1h_tokens: t.cache_write_1h,
+        reasoning_tokens: t.reasoning,
+        unpriced_requests: t.unpriced,
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    rows: Vec<TotalsJson>,
+    totals: TotalsJson,
+    budgets: Vec<StatusJson>,
+    by: &'static str,
+    since: String,
+    until: String,
+    time_zone: String,
+    cache_hit_rate: Option<f64>,
+    previous: PreviousJson,
+    month_to_date_usd: Option<Usd>,
+    projected_month_usd: Option<Usd>,
+    unpriced: UnpricedJson,
+}
+
+#[derive(Serialize)]
+struct PreviousJson {
+    cost_usd: Option<Usd>,
+    requests: i64,
+    change_percent: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct UnpricedJson {
+    requests: i64,
+    models: Vec<String>,
 }
 
 /// The cost of a group, unless every request in it is unpriced (then it is unknown, not $0).
@@ -222,46 +267,40 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     });
 
     if printer.is_json() {
-        let mut budget_json: Vec<Value> = statuses.iter().map(status_json).collect();
+        let mut budgets: Vec<StatusJson> = statuses.iter().map(status_json).collect();
         if let Some((limit, bp, level)) = one_off_status {
-            budget_json.push(json!({
-                "id": null,
-                "scope": "global",
-                "period": "window",
-                "limit_usd": usd_json(limit),
-                "spent_usd": usd_json(totals.cost_nanos),
-                "percent": bp as f64 / 100.0,
-                "level": level.as_str(),
-                "unpriced_requests": totals.unpriced,
-            }));
+            budgets.push(StatusJson {
+                id: None,
+                scope: "global".to_string(),
+                period: "window",
+                limit_usd: Usd(limit),
+                spent_usd: Usd(totals.cost_nanos),
+                percent: bp as f64 / 100.0,
+                level: level.as_str(),
+                unpriced_requests: totals.unpriced,
+            });
         }
-        let rows_json: Vec<Value> = rows
-            .iter()
-            .map(|(k, t)| {
-                let mut m = serde_json::Map::new();
-                m.insert("key".into(), json!(k));
-                m.extend(totals_json(t));
-                Value::Object(m)
-            })
-            .collect();
-        printer.json(&json!({
-            "rows": rows_json,
-            "totals": Value::Object(totals_json(&totals)),
-            "budgets": budget_json,
-            "by": s.by.label(),
-            "since": Timestamp::from_millisecond(w.start)?.to_string(),
-            "until": Timestamp::from_millisecond(w.end)?.to_string(),
-            "time_zone": zone_name(&tz),
-            "cache_hit_rate": cache_hit_rate(&totals).map(|r| (r * 100.0).round() / 10_000.0),
-            "previous": {
-                "cost_usd": known_cost(&previous).map_or(Value::Null, usd_json),
-                "requests": previous.requests,
-                "change_percent": change.map(|c| (c * 10.0).round() / 10.0),
+        printer.json(&SummaryJson {
+            rows: rows.iter().map(|(k, t)| totals_json(Some(k), t)).collect(),
+            totals: totals_json(None, &totals),
+            budgets,
+            by: s.by.label(),
+            since: Timestamp::from_millisecond(w.start)?.to_string(),
+            until: Timestamp::from_millisecond(w.end)?.to_string(),
+            time_zone: zone_name(&tz),
+            cache_hit_rate: cache_hit_rate(&totals).map(|r| (r * 100.0).round() / 10_000.0),
+            previous: PreviousJson {
+                cost_usd: known_cost(&previous).map(Usd),
+                requests: previous.requests,
+                change_percent: change.map(|c| (c * 10.0).round() / 10.0),
             },
-            "month_to_date_usd": known_cost(&mtd).map_or(Value::Null, usd_json),
-            "projected_month_usd": projected.map_or(Value::Null, usd_json),
-            "unpriced": {"requests": totals.unpriced, "models": unpriced_models},
-        }))?;
+            month_to_date_usd: known_cost(&mtd).map(Usd),
+            projected_month_usd: projected.map(Usd),
+            unpriced: UnpricedJson {
+                requests: totals.unpriced,
+                models: unpriced_models.clone(),
+            },
+        })?;
     } else if s.csv {
         let mut out = String::new();
         out.push_str(&format!(

@@ -338,7 +338,12 @@ impl super::ingest::Sink<Group> for Tally<'_> {
         }
     }
 
-    fn commit(&mut self, tx: &rusqlite::Transaction<'_>, group: Group) -> anyhow::Result<()> {
+    fn commit(
+        &mut self,
+        tx: &rusqlite::Transaction<'_>,
+        group: Group,
+        _change: super::Change,
+    ) -> anyhow::Result<()> {
         let mut stmt = tx.prepare_cached(
             "INSERT INTO import_files (source, path, size, mtime_ns, offset, state) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) \

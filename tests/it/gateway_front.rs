@@ -1326,3 +1326,192 @@ fn resp_has_no_session(d: &Value) -> bool {
     d.get("result")
         .is_some_and(|r| r.get("sessionId").is_none())
 }
+
+/// Answers `roots/list` for aimcp's own client.
+struct RootsHandler;
+
+impl aimcp::mcp::Handler for RootsHandler {
+    fn request(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, RpcFailure>> {
+        let tag = params["_meta"]["tag"].as_str().unwrap_or("").to_string();
+        let method = method.to_string();
+        Box::pin(async move {
+            match method.as_str() {
+                "roots/list" => Ok(json!({"roots": [{"uri": format!("file:///{tag}")}]})),
+                _ => Err(RpcFailure {
+                    code: -32601,
+                    message: method,
+                    data: None,
+                }),
+            }
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_aimcp_s_multiplexed_client_calls_at_once_gets_progress_answers_roots_and_cancels() {
+    use aimcp::config::{EnvResolver, Server, Transport};
+    use aimcp::mcp::{CallOptions, ConnectOptions};
+    let http = Http::start(front::HttpOptions::default()).await;
+    let server = Server::remote("front", Transport::Http, http.url("/mcp"));
+    let opts = ConnectOptions::new(std::env::temp_dir(), Duration::from_secs(10))
+        .with_client_capabilities(json!({"roots": {}}))
+        .with_handler(Arc::new(RootsHandler));
+    let session = aimcp::mcp::connect(&server, &EnvResolver::environment_only(), &opts)
+        .await
+        .unwrap();
+    assert_eq!(session.protocol_version, "2025-11-25");
+    assert_eq!(session.server_info["name"], "test-gateway");
+    assert_eq!(session.instructions.as_deref(), Some("use the echo tool"));
+    assert_eq!(session.list_tools().await.unwrap().len(), 2);
+
+    // 16 calls at once on one session.
+    let start = Instant::now();
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..16u64 {
+        let s = session.clone();
+        calls.spawn(async move {
+            let args = json!({"ms": 400, "i": i});
+            s.call_tool("slow", args.as_object().unwrap().clone())
+                .await
+                .unwrap()
+        });
+    }
+    while let Some(r) = calls.join_next().await {
+        assert_eq!(r.unwrap()["content"][0]["text"], "slept 400");
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+
+    // Progress reaches the call that asked for it.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let result = session
+        .request_with(
+            "tools/call",
+            json!({"name": "progress", "arguments": {}, "_meta": {"progressToken": "pt"}}),
+            CallOptions {
+                progress: Some(tx),
+                ..CallOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(result["content"][0]["text"], "done");
+    let mut seen = Vec::new();
+    while let Ok(p) = rx.try_recv() {
+        seen.push(p["progress"].clone());
+    }
+    assert_eq!(seen, [json!(1), json!(2), json!(3)]);
+
+    // The gateway asks the client for its roots; the client's handler answers.
+    let args = json!({"tag": "mine"});
+    let r = session
+        .call_tool("roots", args.as_object().unwrap().clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        r["content"][0]["text"],
+        r#"{"roots":[{"uri":"file:///mine"}]}"#
+    );
+
+    // A call whose future is dropped is cancelled at the front: its work is dropped.
+    let args = json!({"ms": 30_000});
+    let slow = session.call_tool("slow", args.as_object().unwrap().clone());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), slow)
+            .await
+            .is_err()
+    );
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while http.service.dropped.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(http.service.dropped.load(Ordering::SeqCst), 1);
+    session.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdio_a_stateless_client_gets_list_changes_only_through_its_subscription() {
+    let service = TestService::arc();
+    let mut wire = Wire::start(service.clone());
+    // Never initialized: nothing unasked for reaches it.
+    wire.silent(100).await; // serve_stdio has attached
+    service.notify_all("notifications/tools/list_changed", json!({}));
+    wire.silent(200).await;
+    wire.request(
+        json!("sub-1"),
+        "subscriptions/listen",
+        json!({"_meta": modern_meta(json!({})),
+               "notifications": {"toolsListChanged": true, "promptsListChanged": true}}),
+    )
+    .await;
+    // The gateway announces listChanged for tools only: prompts are left out of the ack.
+    assert_eq!(
+        wire.recv().await,
+        json!({"jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
+               "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": "sub-1"},
+                          "notifications": {"toolsListChanged": true}}})
+    );
+    service.notify_all("notifications/prompts/list_changed", json!({}));
+    service.notify_all("notifications/tools/list_changed", json!({}));
+    assert_eq!(
+        wire.recv().await,
+        json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed",
+               "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": "sub-1"}}})
+    );
+    wire.send(
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                     "params": {"requestId": "sub-1"}}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    service.notify_all("notifications/tools/list_changed", json!({}));
+    wire.silent(200).await;
+    wire.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_subscriptions_listen_is_a_stream_acknowledged_first() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let mut resp = http
+        .stateless(
+            1,
+            "subscriptions/listen",
+            json!({"notifications": {"toolsListChanged": true}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut next = async || {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), resp.chunk())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let text = std::str::from_utf8(&chunk).unwrap().to_string();
+        serde_json::from_str::<Value>(text.trim().strip_prefix("event: message\ndata: ").unwrap())
+            .unwrap()
+    };
+    let ack = next().await;
+    assert_eq!(ack["method"], "notifications/subscriptions/acknowledged");
+    assert_eq!(
+        ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        1
+    );
+    http.service
+        .notify_all("notifications/tools/list_changed", json!({}));
+    let n = next().await;
+    assert_eq!(n["method"], "notifications/tools/list_changed");
+    assert_eq!(
+        n["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        1
+    );
+}

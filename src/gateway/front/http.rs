@@ -29,6 +29,7 @@ use super::protocol::{
     self, INVALID_REQUEST, Incoming, LogFilter, MODERN_VERSION, PARSE_ERROR, UNSUPPORTED_VERSION,
     answer_message, error_message, failure, notification_message,
 };
+use super::subscriptions::{Filter, Subscriptions};
 use crate::gateway::service::{Answer, ClientInfo, Clients, RpcFailure, Service};
 use crate::mcp::{MAX_MESSAGE, METHOD_NOT_FOUND, PROTOCOL_VERSIONS, human_size};
 
@@ -74,6 +75,7 @@ pub async fn serve_http(
         allowed_origins: opts.allowed_origins.clone(),
         loopback: local.ip().is_loopback(),
         sessions: Mutex::new(HashMap::new()),
+        subs: Arc::new(Subscriptions::default()),
     });
     service.attach(Arc::new(HttpClients {
         front: Arc::downgrade(&front),
@@ -279,6 +281,7 @@ impl Clients for HttpClients {
         let Some(front) = self.front.upgrade() else {
             return;
         };
+        front.subs.notify(method, &params);
         let msg = notification_message(method, params);
         let sessions: Vec<_> = front
             .sessions
@@ -301,6 +304,7 @@ struct Front {
     allowed_origins: Vec<String>,
     loopback: bool,
     sessions: Mutex<HashMap<String, Arc<Session>>>,
+    subs: Arc<Subscriptions>,
 }
 
 /// How a POSTed request is to be served.
@@ -479,6 +483,7 @@ impl Front {
                         None => return,
                     },
                     _ = tick.tick() => Bytes::from_static(b":\n\n"),
+                    _ = btx.closed() => return,
                 };
                 if btx.send(bytes).await.is_err() {
                     return;
@@ -694,6 +699,9 @@ impl Front {
                     let result = protocol::discover(&*self.service);
                     return json_response(StatusCode::OK, &answer_message(id, Ok(result)));
                 }
+                if method == "subscriptions/listen" {
+                    return self.listen(headers, id, &params);
+                }
                 let log = LogFilter::stateless(s.log_level.as_deref());
                 self.run(id, method, params, s.client, None, log, None, sse)
                     .await
@@ -722,6 +730,43 @@ impl Front {
                 }
             },
         }
+    }
+
+    /// `subscriptions/listen`: an SSE stream that stays open, the acknowledgement first.
+    fn listen(&self, headers: &HeaderMap, id: Value, params: &Value) -> Resp {
+        if !accepts(headers, "text/event-stream") {
+            return rpc_error(
+                StatusCode::NOT_ACCEPTABLE,
+                id,
+                INVALID_REQUEST,
+                "a subscription is a `text/event-stream`: say so in `Accept`",
+            );
+        }
+        let filter = Filter::new(params, &self.service.capabilities());
+        let (tx, mut rx) = mpsc::channel::<Value>(STREAM_QUEUE);
+        let Some(listening) = self.subs.listen(id, filter, tx) else {
+            return empty(StatusCode::INTERNAL_SERVER_ERROR);
+        };
+        let (btx, brx) = mpsc::channel::<Bytes>(16);
+        tokio::spawn(async move {
+            let _listening = listening;
+            let mut tick = tokio::time::interval(KEEP_ALIVE);
+            tick.tick().await;
+            loop {
+                let bytes = tokio::select! {
+                    m = rx.recv() => match m {
+                        Some(m) => sse_event(&m),
+                        None => return,
+                    },
+                    _ = tick.tick() => Bytes::from_static(b":\n\n"),
+                    _ = btx.closed() => return,
+                };
+                if btx.send(bytes).await.is_err() {
+                    return;
+                }
+            }
+        });
+        sse_response(brx)
     }
 
     /// Runs one request on the service: JSON when the answer comes first, else an SSE stream

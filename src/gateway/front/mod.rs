@@ -11,6 +11,7 @@ mod http;
 mod peer;
 mod protocol;
 mod stdio;
+mod subscriptions;
 
 pub use http::{HttpOptions, MCP_PATH, serve_http};
 pub use protocol::{MODERN_VERSION, supported_versions};

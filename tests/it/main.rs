@@ -3,6 +3,7 @@
 mod common;
 
 mod cli;
+mod gateway;
 mod gateway_front;
 mod generated;
 mod mcp_client;

@@ -1092,6 +1092,15 @@ async fn http_requests_to_the_client_go_on_the_stream_and_answers_come_back_by_p
         .await
         .unwrap();
     assert_eq!(stream.status(), 200);
+    // One stream a session: a second is refused while the first is open.
+    let get = || {
+        http.client
+            .get(http.url("/mcp"))
+            .header("accept", "text/event-stream")
+            .header("mcp-session-id", &s)
+            .send()
+    };
+    assert_eq!(get().await.unwrap().status(), 409);
     tokio::time::sleep(Duration::from_millis(100)).await;
     http.service
         .notify_all("notifications/tools/list_changed", json!({}));
@@ -1104,6 +1113,10 @@ async fn http_requests_to_the_client_go_on_the_stream_and_answers_come_back_by_p
         std::str::from_utf8(&chunk).unwrap(),
         "event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\",\"params\":{}}\n\n"
     );
+    // Once the client closes it, the session can open one again.
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(get().await.unwrap().status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -471,7 +471,18 @@ impl Front {
             );
         }
         let (tx, mut rx) = mpsc::channel::<Value>(STREAM_QUEUE);
-        *session.stream.lock().expect("lock") = Some(tx);
+        {
+            let mut stream = session.stream.lock().expect("lock");
+            if stream.as_ref().is_some_and(|s| !s.is_closed()) {
+                return rpc_error(
+                    StatusCode::CONFLICT,
+                    Value::Null,
+                    INVALID_REQUEST,
+                    "this session's stream is already open",
+                );
+            }
+            *stream = Some(tx);
+        }
         let (btx, brx) = mpsc::channel::<Bytes>(16);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(KEEP_ALIVE);

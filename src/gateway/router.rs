@@ -260,14 +260,16 @@ impl Router {
     }
 
     /// Ends every upstream, and flushes the call ledger.
+    /// The ledger first (a client that ends the gateway gives it about a second before
+    /// SIGKILL, and the calls are done), then the upstreams, all at once.
     pub async fn shutdown(&self) {
-        self.inner.pool.shutdown().await;
         let mut pending = self.inner.pending.subscribe();
         let _ = tokio::time::timeout(Duration::from_secs(10), pending.wait_for(|n| *n == 0)).await;
         let recorder = self.inner.recorder.lock().unwrap().take();
         if let Some(r) = recorder {
             let _ = tokio::task::spawn_blocking(move || r.finish()).await;
         }
+        self.inner.pool.shutdown().await;
     }
 }
 

@@ -89,8 +89,8 @@ impl Gw {
         Driver::start(cmd)
     }
 
-    /// The ledger's rows: (server, tool, client, outcome, bytes_in, bytes_out, result_tokens).
-    fn calls(&self) -> Vec<(String, String, Option<String>, String, i64, i64, i64)> {
+    /// The ledger's rows.
+    fn calls(&self) -> Vec<CallRow> {
         let conn = rusqlite::Connection::open(&self.db).unwrap();
         let mut stmt = conn
             .prepare(
@@ -114,6 +114,9 @@ impl Gw {
         .collect()
     }
 }
+
+/// A row of the call ledger: (server, tool, client, outcome, bytes_in, bytes_out, result_tokens).
+type CallRow = (String, String, Option<String>, String, i64, i64, i64);
 
 /// A raw JSON-RPC client on the gateway's stdin and stdout: many requests in flight at once.
 struct Driver {

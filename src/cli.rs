@@ -167,6 +167,18 @@ pub enum McpCommand {
         aimcp mcp serve --http 127.0.0.1:8700\n  AIMCP_GATEWAY_TOKEN=... aimcp mcp serve --http 0.0.0.0:8700"
     )]
     Serve(McpServeArgs),
+    /// Show the tool calls `aimcp mcp serve` passed on: calls, errors, latency, bytes, tokens
+    ///
+    /// Every `tools/call` through the gateway is a row in the usage store (`--db`): when, which
+    /// server and tool, the client's name, the latency, how it ended (ok, tool error, protocol
+    /// error, timeout), the bytes in and out and the estimated tokens of the result (o200k_base).
+    /// A call's arguments and results are never stored. Latency percentiles are exact, from the
+    /// rows, by nearest rank (p95: the smallest latency that at least 95% of calls did not pass).
+    #[command(
+        after_help = "Examples:\n  aimcp mcp stats\n  aimcp mcp stats --by tool --days 30\n  \
+        aimcp mcp stats --by day --since 2026-03-01 --json"
+    )]
+    Stats(McpStatsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -377,6 +389,40 @@ pub struct McpCallArgs {
     /// After `--`: a stdio server's command and arguments, not in `.mcp.json`
     #[arg(last = true, value_name = "COMMAND", conflicts_with = "url")]
     pub command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsByArg {
+    Server,
+    Tool,
+    Day,
+}
+
+#[derive(Debug, Args)]
+pub struct McpStatsArgs {
+    /// The last N days, today included [default: 7]
+    #[arg(long, value_name = "N", conflicts_with = "since")]
+    pub days: Option<u32>,
+
+    /// From this date (YYYY-MM-DD or RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Up to this date, included
+    #[arg(long, value_name = "DATE", requires = "since")]
+    pub until: Option<String>,
+
+    /// How to group rows (`tool`: SERVER__TOOL, as the gateway names tools)
+    #[arg(long, value_enum, default_value_t = StatsByArg::Server)]
+    pub by: StatsByArg,
+
+    /// Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]
+    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
+    pub tz: Option<String>,
+
+    /// CSV on stdout
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

@@ -79,6 +79,7 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
                 let page = std::env::var("AIMCP_GATEWAY_PAGE_SIZE").ok();
                 mcp::serve::run(g, settings::mcp_serve(a, token, page)?, p)
             }
+            McpCommand::Stats(a) => mcp::stats::run(g, settings::mcp_stats(a)?, p),
         },
         Command::Tokens(cmd) => match cmd {
             TokensCommand::Record(a) => tokens::record::run(g, settings::tokens_record(a)?, p),

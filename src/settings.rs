@@ -509,6 +509,29 @@ pub fn tokens_import(a: cli::TokensImportArgs) -> anyhow::Result<tokens::import:
     })
 }
 
+pub fn mcp_stats(a: cli::McpStatsArgs) -> anyhow::Result<mcp::stats::Settings> {
+    let cli::McpStatsArgs {
+        days,
+        since,
+        until,
+        by,
+        tz,
+        csv,
+    } = a;
+    Ok(mcp::stats::Settings {
+        days,
+        since,
+        until,
+        by: match by {
+            cli::StatsByArg::Server => crate::usage::calls::StatsBy::Server,
+            cli::StatsByArg::Tool => crate::usage::calls::StatsBy::Tool,
+            cli::StatsByArg::Day => crate::usage::calls::StatsBy::Day,
+        },
+        tz: tokens::zone(tz.as_deref())?,
+        csv,
+    })
+}
+
 pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summary::Settings> {
     let cli::TokensSummaryArgs {
         days,

@@ -20,6 +20,7 @@ use std::thread::JoinHandle;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
 
 use super::Store;
 
@@ -250,6 +251,103 @@ pub struct CallStats {
 pub struct StatsReport {
     pub rows: Vec<(String, CallStats)>,
     pub totals: CallStats,
+}
+
+impl CallStats {
+    /// The figures as `mcp stats --json` and the `aimcp__tool_stats` tool show them.
+    pub fn figures(&self) -> StatsFigures {
+        let ms = |us: Option<u64>| us.map(|v| v as f64 / 1000.0);
+        StatsFigures {
+            calls: self.calls,
+            errors: self.errors,
+            p50_ms: ms(self.p50_us),
+            p95_ms: ms(self.p95_us),
+            max_ms: ms(self.max_us),
+            bytes_out: self.bytes_out,
+            result_tokens: self.result_tokens,
+            bytes_in: self.bytes_in,
+            tool_errors: self.tool_errors,
+            protocol_errors: self.protocol_errors,
+            timeouts: self.timeouts,
+        }
+    }
+}
+
+/// A group's figures in JSON (latencies in milliseconds, `null` without calls).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatsFigures {
+    pub calls: u64,
+    pub errors: u64,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub max_ms: Option<f64>,
+    pub bytes_out: u64,
+    pub result_tokens: u64,
+    pub bytes_in: u64,
+    pub tool_errors: u64,
+    pub protocol_errors: u64,
+    pub timeouts: u64,
+}
+
+/// One row of [`StatsDocument`]: the group's key and its figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatsRow {
+    pub key: String,
+    #[serde(flatten)]
+    pub figures: StatsFigures,
+}
+
+/// The document of `mcp stats --json` and of the `aimcp__tool_stats` tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatsDocument {
+    pub rows: Vec<StatsRow>,
+    pub totals: StatsFigures,
+    /// `server`, `tool` or `day`.
+    pub by: String,
+    /// The window, as RFC 3339 instants (`until` excluded).
+    pub since: String,
+    pub until: String,
+    pub time_zone: String,
+    /// How the percentiles are computed: `nearest-rank`.
+    pub percentiles: String,
+}
+
+impl StatsBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatsBy::Server => "server",
+            StatsBy::Tool => "tool",
+            StatsBy::Day => "day",
+        }
+    }
+}
+
+impl StatsReport {
+    /// The JSON document, for a window `[start, end)` and its zone's name.
+    pub fn document(
+        &self,
+        by: StatsBy,
+        start: i64,
+        end: i64,
+        time_zone: &str,
+    ) -> anyhow::Result<StatsDocument> {
+        Ok(StatsDocument {
+            rows: self
+                .rows
+                .iter()
+                .map(|(key, s)| StatsRow {
+                    key: key.clone(),
+                    figures: s.figures(),
+                })
+                .collect(),
+            totals: self.totals.figures(),
+            by: by.as_str().to_string(),
+            since: Timestamp::from_millisecond(start)?.to_string(),
+            until: Timestamp::from_millisecond(end)?.to_string(),
+            time_zone: time_zone.to_string(),
+            percentiles: "nearest-rank".to_string(),
+        })
+    }
 }
 
 /// A group's calls while they are read.

@@ -9,6 +9,8 @@ mod generated;
 mod mcp_client;
 mod mcp_config;
 mod mcp_conformance;
+mod mcp_session;
+mod mcp_stats;
 mod run;
 mod setup;
 mod setup_pty;

@@ -12,6 +12,7 @@ pub mod list;
 pub mod remove;
 pub mod serve;
 pub mod setup;
+pub mod stats;
 pub mod test;
 
 use std::path::{Path, PathBuf};

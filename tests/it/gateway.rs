@@ -648,3 +648,95 @@ fn a_deny_naming_no_server_is_exit_2() {
     hint: served: faults, and `aimcp` (the gateway's own tools)
     ");
 }
+
+#[test]
+fn the_ledger_tools_answer_through_the_gateway_and_see_its_calls() {
+    let gw = Gw::new(
+        json!({"faults": faults()}),
+        json!({}),
+        &["--deny", "aimcp__budget_status"],
+    );
+    let db = gw.db.display().to_string();
+    let run = gw.env.run(&[
+        "--db",
+        &db,
+        "tokens",
+        "record",
+        "--provider",
+        "anthropic",
+        "--model",
+        "claude-sonnet-4-5",
+        "--input",
+        "1000",
+        "--output",
+        "200",
+    ]);
+    run.assert_code(0);
+    let mut d = gw.drive();
+    let id = d.send("tools/list", json!({}));
+    let list = d.wait(id, Duration::from_secs(30));
+    let names: Vec<&str> = list["result"]["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}"))
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    // aimcp's own tools come first, and `--deny` hides them like any other.
+    assert_eq!(
+        &names[..2],
+        ["aimcp__get_token_analytics", "aimcp__tool_stats"],
+        "{names:?}"
+    );
+    assert!(!names.contains(&"aimcp__budget_status"));
+    let id = d.call("aimcp__get_token_analytics", json!({"period": "all"}));
+    let m = d.wait(id, Duration::from_secs(30));
+    let s = &m["result"]["structuredContent"];
+    assert_eq!(s["requests"], 1, "{m}");
+    assert_eq!(s["input_tokens"], 1000, "{m}");
+    let id = d.call("faults__pid", json!({}));
+    d.text(id, Duration::from_secs(30));
+    assert_eq!(d.close().code(), Some(0));
+    // `mcp stats` reads what the gateway recorded.
+    let run = gw
+        .env
+        .run(&["--db", &db, "--json", "mcp", "stats", "--by", "tool"]);
+    run.assert_code(0);
+    let keys: Vec<String> = run.json()["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().to_string())
+        .collect();
+    assert!(keys.iter().any(|k| k.contains("pid")), "{keys:?}");
+}
+
+#[test]
+fn progress_reaches_the_client_with_its_own_token() {
+    let gw = Gw::new(
+        json!({"everything": {"command": npm_bin("mcp-server-everything")}}),
+        json!({}),
+        &[],
+    );
+    let mut d = gw.drive();
+    let id = d.send(
+        "tools/call",
+        json!({"name": "everything__trigger-long-running-operation",
+               "arguments": {"duration": 1, "steps": 3},
+               "_meta": {"progressToken": "client-token-7"}}),
+    );
+    let m = d.wait(id, Duration::from_secs(60));
+    assert!(m.get("result").is_some(), "{m}");
+    let progress: Vec<&Value> = d
+        .seen
+        .iter()
+        .filter(|n| n["method"] == "notifications/progress")
+        .collect();
+    assert!(progress.len() >= 2, "{:?}", d.seen);
+    assert!(
+        progress
+            .iter()
+            .all(|n| n["params"]["progressToken"] == "client-token-7"),
+        "{progress:?}"
+    );
+    d.close();
+}

@@ -282,11 +282,13 @@ fn run_gateway_gives_claude_only_the_gateway_entry_as_a_json_argument() {
     run.assert_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 6, "{}", run.stdout);
-    assert_eq!(lines[0], "--strict-mcp-config");
-    assert_eq!(lines[1], "--mcp-config");
+    // `--mcp-config` takes many values: `--strict-mcp-config` after the JSON ends them, so
+    // that `mcp list` is not read as two more config files (as Claude Code 2.1 did).
+    assert_eq!(lines[0], "--mcp-config");
+    assert_eq!(lines[2], "--strict-mcp-config");
     // The user's own arguments come after, as typed; the project's `.env` is there too.
     assert_eq!(&lines[3..], ["mcp", "list", "key=from-dotenv"]);
-    let config: Value = serde_json::from_str(lines[2]).unwrap();
+    let config: Value = serde_json::from_str(lines[1]).unwrap();
     let config_path = canonical(&env.path(".mcp.json"));
     assert_eq!(
         config,
@@ -313,7 +315,7 @@ fn run_gateway_passes_db_and_finds_the_project_without_a_config() {
     ]);
     run.assert_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    let config: Value = serde_json::from_str(lines[2]).unwrap();
+    let config: Value = serde_json::from_str(lines[1]).unwrap();
     let project = env.project.display().to_string();
     let db = env.project.join("ledger.db").display().to_string();
     assert_eq!(
@@ -739,4 +741,28 @@ fn progress_reaches_the_client_with_its_own_token() {
         "{progress:?}"
     );
     d.close();
+}
+
+#[test]
+fn sigterm_ends_the_gateway_and_every_upstream_quickly() {
+    let gw = Gw::new(
+        json!({"faults": faults(), "everything": {"command": npm_bin("mcp-server-everything")}}),
+        json!({}),
+        &[],
+    );
+    let mut d = gw.drive();
+    let id = d.call("faults__pid", json!({}));
+    d.text(id, Duration::from_secs(30));
+    let started = Instant::now();
+    // SAFETY: a plain kill(2) of the process this test started.
+    assert_eq!(unsafe { libc::kill(d.child.id() as i32, libc::SIGTERM) }, 0);
+    let status = d.close();
+    // Claude Code sends SIGKILL about half a second after SIGINT.
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(status.code(), Some(130));
+    servers::assert_all_dead(&gw.pids, 2);
 }

@@ -154,10 +154,18 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             r = serve(service, http, &printer) => r.map(|()| false),
             () = signalled() => Ok(true),
         };
-        router.shutdown().await;
+        // After a signal the client (Claude Code: SIGINT, then SIGTERM 100 ms later, then
+        // SIGKILL) waits little: the ledger is flushed, the upstreams get a short grace and
+        // then `procs::kill_all`. At stdin's end there is time for a clean shutdown.
+        let grace = match served {
+            Ok(true) => Duration::from_millis(350),
+            _ => Duration::from_secs(5),
+        };
+        let _ = tokio::time::timeout(grace, router.shutdown()).await;
         served
     });
-    runtime.shutdown_timeout(Duration::from_secs(1));
+    // Not a long wait: after a signal, tokio's stdin thread is still blocked in a read.
+    runtime.shutdown_timeout(Duration::from_millis(50));
     procs::kill_all();
     match out? {
         true => Err(crate::error::cancelled().into()),

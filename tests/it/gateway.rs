@@ -766,3 +766,101 @@ fn sigterm_ends_the_gateway_and_every_upstream_quickly() {
     assert_eq!(status.code(), Some(130));
     servers::assert_all_dead(&gw.pids, 2);
 }
+
+/// Claude Code from npm (pinned), installed once into `target/test-servers/claude-code`.
+fn claude_code() -> PathBuf {
+    const PACKAGE: &str = "@anthropic-ai/claude-code@2.1.197";
+    let dir = servers::dir().join("claude-code");
+    let bin = dir.join("node_modules/.bin/claude");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = std::fs::File::create(dir.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let stamp = dir.join(".installed");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(PACKAGE) || !bin.exists() {
+        let out = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(PACKAGE)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "npm install {PACKAGE}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(&stamp, PACKAGE).unwrap();
+    }
+    bin
+}
+
+/// `aimcp run --gateway -- claude -p ...` with the real Claude Code: it connects to the gateway
+/// and to none of the project's servers. (`claude mcp list` reads only the configured servers
+/// and ignores `--mcp-config`, so the print mode's init message and debug log are the witness;
+/// no login is needed for them, the model request itself fails against a closed loopback port.)
+#[test]
+fn claude_code_through_run_gateway_sees_only_the_gateway() {
+    let claude = claude_code();
+    let gw = Gw::new(
+        json!({"faults": faults(), "fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({}),
+        &[],
+    );
+    let log = gw.env.root.path().join("claude-debug.log");
+    let db = gw.db.display().to_string();
+    let mut child = gw
+        .env
+        .cmd()
+        .env("ANTHROPIC_API_KEY", "sk-ant-test-not-a-key")
+        .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+        .env("DISABLE_TELEMETRY", "1")
+        .env("DISABLE_AUTOUPDATER", "1")
+        .env("PID_FILE", &gw.pids)
+        .args(["--db", &db, "run", "--gateway", "--"])
+        .arg(&claude)
+        .args([
+            "-p",
+            "hello",
+            "--output-format",
+            "stream-json",
+            "--verbose",
+            "--debug-file",
+        ])
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let init: Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    let names: Vec<&str> = init["mcp_servers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{first}"))
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["aimcp"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let connected = "MCP server \"aimcp\": Successfully connected";
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains(connected)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains("MCP server \"faults\""), "{text}");
+    assert!(!text.contains("MCP server \"fake\""), "{text}");
+    // Claude Code killed: the gateway sees its stdin end, and ends the upstreams.
+    servers::assert_all_dead(&gw.pids, 2);
+}

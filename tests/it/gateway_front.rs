@@ -1528,3 +1528,25 @@ async fn http_subscriptions_listen_is_a_stream_acknowledged_first() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_a_notification_sent_just_before_the_answer_is_not_lost() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let s = http.session(json!({})).await;
+    // `log` notifies and answers at once: both are ready when the front first looks.
+    for id in 1..=20 {
+        let mut resp = http
+            .post(Some(&s), &call(id, "log", json!({})))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.headers()["content-type"],
+            "text/event-stream",
+            "call {id}"
+        );
+        let events = sse_until_answer(&mut resp, id).await;
+        assert_eq!(events[0]["method"], "notifications/message", "call {id}");
+        assert_eq!(events[1]["result"]["content"][0]["text"], "logged");
+    }
+}

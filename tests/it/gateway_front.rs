@@ -1550,3 +1550,72 @@ async fn http_a_notification_sent_just_before_the_answer_is_not_lost() {
         assert_eq!(events[1]["result"]["content"][0]["text"], "logged");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_eight_clients_at_once_each_in_its_own_session() {
+    use aimcp::config::{EnvResolver, Server, Transport};
+    use aimcp::mcp::ConnectOptions;
+    let http = Arc::new(Http::start(front::HttpOptions::default()).await);
+    let start = Instant::now();
+    let mut clients = tokio::task::JoinSet::new();
+    for c in 0..8u64 {
+        let url = http.url("/mcp");
+        clients.spawn(async move {
+            let server = Server::remote(format!("c{c}"), Transport::Http, url);
+            let opts = ConnectOptions::new(std::env::temp_dir(), Duration::from_secs(10));
+            let s = aimcp::mcp::connect(&server, &EnvResolver::environment_only(), &opts)
+                .await
+                .unwrap();
+            let mut calls = tokio::task::JoinSet::new();
+            for i in 0..4u64 {
+                let s = s.clone();
+                calls.spawn(async move {
+                    let text = format!("client {c} call {i}");
+                    let args = json!({"text": text});
+                    let r = s
+                        .call_tool("echo", args.as_object().unwrap().clone())
+                        .await
+                        .unwrap();
+                    assert_eq!(r["content"][0]["text"], text);
+                    let args = json!({"ms": 300});
+                    s.call_tool("slow", args.as_object().unwrap().clone())
+                        .await
+                        .unwrap();
+                });
+            }
+            while let Some(r) = calls.join_next().await {
+                r.unwrap();
+            }
+            s.shutdown().await;
+        });
+    }
+    while let Some(r) = clients.join_next().await {
+        r.unwrap();
+    }
+    // 32 slow calls of 300 ms: at once, not one after the other (9.6 s).
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_a_client_that_takes_only_json_is_never_asked_and_told_why() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let s = http.session(json!({"roots": {}})).await;
+    let resp = http
+        .client
+        .post(http.url("/mcp"))
+        .header("accept", "application/json")
+        .header("content-type", "application/json")
+        .header("mcp-session-id", &s)
+        .body(call(1, "roots", json!({})).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let v: Value = resp.json().await.unwrap();
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains("takes no event stream"), "{message}");
+}

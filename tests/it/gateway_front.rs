@@ -1619,3 +1619,39 @@ async fn http_a_client_that_takes_only_json_is_never_asked_and_told_why() {
     let message = v["error"]["message"].as_str().unwrap();
     assert!(message.contains("takes no event stream"), "{message}");
 }
+
+/// Figures, not a check: the front's own cost per call (stdio framing, spawning, the writer),
+/// with the service answering at once. `cargo test --release --test it front_latency -- --ignored --nocapture`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn front_latency() {
+    let mut wire = Wire::start(TestService::arc());
+    wire.initialize("2025-11-25", json!({})).await;
+    let mut took = Vec::new();
+    for i in 0..10_000u64 {
+        let start = Instant::now();
+        wire.call(i, "echo", json!({"text": "x"})).await;
+        wire.recv().await;
+        took.push(start.elapsed());
+    }
+    took.sort();
+    let at = |q: f64| took[((took.len() as f64 - 1.0) * q) as usize];
+    println!("stdio, one at a time: p50 {:?} p99 {:?}", at(0.5), at(0.99));
+    let start = Instant::now();
+    let mut sent = 0u64;
+    let mut got = 0u64;
+    while got < 10_000 {
+        while sent < 10_000 && sent - got < 16 {
+            wire.call(100_000 + sent, "echo", json!({"text": "x"}))
+                .await;
+            sent += 1;
+        }
+        wire.recv().await;
+        got += 1;
+    }
+    println!(
+        "stdio, 16 in flight: {:.0} calls/s",
+        10_000.0 / start.elapsed().as_secs_f64()
+    );
+    wire.close().await.unwrap();
+}

@@ -686,6 +686,18 @@ async fn stdio_at_stdin_end_requests_in_flight_are_answered_then_it_returns() {
         .expect("returns")
         .unwrap()
         .unwrap();
+    // Nothing in flight: it returns at once.
+    let mut wire = Wire::start(TestService::arc());
+    wire.initialize("2025-11-25", json!({})).await;
+    wire.call(1, "echo", json!({"text": "x"})).await;
+    wire.recv().await;
+    let start = Instant::now();
+    wire.close().await.unwrap();
+    assert!(
+        start.elapsed() < Duration::from_millis(100),
+        "{:?}",
+        start.elapsed()
+    );
     // A call that would take too long is dropped after the grace, and it still returns.
     let service = TestService::arc();
     let mut wire = Wire::start(service.clone());

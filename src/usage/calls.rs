@@ -96,16 +96,16 @@ const BATCH: usize = 4_096;
 const INSERT: &str = "INSERT INTO tool_calls (ts, tool, client, latency_us, outcome, bytes_in, \
     bytes_out, result_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-/// The number of a (server, tool) in `tools`, given it on first use.
-const TOOL_ID: &str = "INSERT INTO tools (server, tool) VALUES (?1, ?2) \
+/// The number of a (server, tool) in `tool_names`, given it on first use.
+const TOOL_ID: &str = "INSERT INTO tool_names (server, tool) VALUES (?1, ?2) \
     ON CONFLICT (server, tool) DO UPDATE SET id = id RETURNING id";
 
 /// What `mcp stats` reads of the calls in a window (`?1` to `?2`, in ms).
 pub(crate) const STATS_SQL: &str = "SELECT ts, tool, outcome, latency_us, bytes_in, bytes_out, \
     result_tokens FROM tool_calls WHERE ts >= ?1 AND ts < ?2";
 
-/// The numbers of the (server, tool) pairs already in `tools`.
-type ToolIds = HashMap<(String, String), i64>;
+/// The numbers of the (server, tool) pairs already in `tool_names`, by server then tool.
+type ToolIds = HashMap<String, HashMap<String, i64>>;
 
 #[derive(Default)]
 struct Counts {
@@ -215,14 +215,16 @@ fn write_with(store: &mut Store, calls: &[ToolCall], ids: &mut ToolIds) -> anyho
         let mut insert = tx.prepare_cached(INSERT)?;
         let mut new: ToolIds = ToolIds::new();
         for c in calls {
-            let key = (c.server.clone(), c.tool.clone());
-            let tool = match ids.get(&key).or_else(|| new.get(&key)) {
-                Some(&id) => id,
+            let known = |m: &ToolIds| m.get(&c.server).and_then(|t| t.get(&c.tool)).copied();
+            let tool = match known(ids).or_else(|| known(&new)) {
+                Some(id) => id,
                 None => {
                     let id: i64 = tx
                         .prepare_cached(TOOL_ID)?
                         .query_row(params![c.server, c.tool], |r| r.get(0))?;
-                    new.insert(key, id);
+                    new.entry(c.server.clone())
+                        .or_default()
+                        .insert(c.tool.clone(), id);
                     id
                 }
             };
@@ -239,7 +241,9 @@ fn write_with(store: &mut Store, calls: &[ToolCall], ids: &mut ToolIds) -> anyho
         }
         Ok(new)
     })?;
-    ids.extend(added);
+    for (server, tools) in added {
+        ids.entry(server).or_default().extend(tools);
+    }
     Ok(())
 }
 
@@ -476,7 +480,7 @@ pub fn stats(
         }
     } else {
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut stmt = conn.prepare_cached("SELECT id, server, tool FROM tools")?;
+        let mut stmt = conn.prepare_cached("SELECT id, server, tool FROM tool_names")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let (id, server, tool): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
@@ -517,7 +521,7 @@ pub fn stats(
                 .and_then(|id| group_of.get(id).copied().flatten()),
         };
         let Some(group) = g.and_then(|g| groups.get_mut(g)) else {
-            continue; // a row whose tool is not in `tools` (edited by hand)
+            continue; // a row whose tool is not in `tool_names` (edited by hand)
         };
         let outcome = usize::try_from(row.get::<_, i64>(2)?)
             .ok()
@@ -672,6 +676,40 @@ mod tests {
             [("2026-03-01", 250), ("2026-03-02", 750), ("2026-03-03", 0)]
         );
         assert_eq!(r.rows[2].1.p50_us, None);
+    }
+
+    /// Two recorders on one store (two gateways) name each tool by the same number.
+    #[test]
+    fn two_recorders_share_the_tool_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("usage.db");
+        let (a, b) = (
+            CallRecorder::start(&db).unwrap(),
+            CallRecorder::start(&db).unwrap(),
+        );
+        for k in 0..300 {
+            let r = if k % 2 == 0 { &a } else { &b };
+            let tool = ["x", "y", "z"][k % 3];
+            r.record(call(
+                "2026-03-01T10:00:00Z",
+                "s",
+                tool,
+                k as u64,
+                CallOutcome::Ok,
+            ));
+        }
+        a.finish();
+        b.finish();
+        let store = Store::open_for_reading(&db).unwrap();
+        let names: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM tool_names", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(names, 3);
+        let (start, end) = (0, i64::from(i32::MAX) * 1_000_000);
+        let r = stats(store.conn(), start, end, StatsBy::Tool, &TimeZone::UTC).unwrap();
+        let rows: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
+        assert_eq!(rows, [("s__x", 100), ("s__y", 100), ("s__z", 100)]);
     }
 
     /// Dropping the recorder (without `finish`) writes what is queued too.

@@ -96,7 +96,7 @@ pub enum Command {
     /// read `.env` themselves. Variables already exported win over `.env`. The command replaces
     /// aimcp (on Unix), so signals reach it and its exit status is aimcp's.
     #[command(
-        after_help = "Examples:\n  aimcp run -- claude\n  aimcp run --env-file .env.local -- cursor ."
+        after_help = "Examples:\n  aimcp run -- claude\n  aimcp run --gateway -- claude\n  aimcp run --env-file .env.local -- cursor ."
     )]
     Run(RunArgs),
 
@@ -149,6 +149,24 @@ pub enum McpCommand {
     /// Call one tool of a server and print its result
     Call(McpCallArgs),
 
+    /// One MCP server in front of the project's servers (the gateway)
+    ///
+    /// Every enabled server of `.mcp.json` (or the named ones) is started in the background, each
+    /// in its own process group, and its tools and prompts are offered as `SERVER__TOOL` and
+    /// `SERVER__PROMPT` (resources keep their URIs), beside aimcp's own `aimcp__get_token_analytics`,
+    /// `aimcp__budget_status` and `aimcp__tool_stats`. A server that dies is started again on its
+    /// next use, with backoff; the others keep serving. Tools listed in a server's
+    /// `disabledTools` in `.mcp.json` are hidden.
+    ///
+    /// Every `tools/call` is recorded in the usage store (`--db`): time, server, tool, client,
+    /// latency, outcome, bytes in and out, and the estimated tokens of the result. A call's
+    /// arguments and results are never stored (they can hold secrets). `--no-record` records
+    /// nothing.
+    #[command(
+        after_help = "Examples:\n  aimcp mcp serve\n  aimcp mcp serve github memory --deny 'github__delete_*'\n  \
+        aimcp mcp serve --http 127.0.0.1:8700\n  AIMCP_GATEWAY_TOKEN=... aimcp mcp serve --http 0.0.0.0:8700"
+    )]
+    Serve(McpServeArgs),
     /// Show the tool calls `aimcp mcp serve` passed on: calls, errors, latency, bytes, tokens
     ///
     /// Every `tools/call` through the gateway is a row in the usage store (`--db`): when, which
@@ -405,6 +423,33 @@ pub struct McpStatsArgs {
     /// CSV on stdout
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpServeArgs {
+    /// Servers to serve [default: every enabled server]
+    #[arg(add = ArgValueCandidates::new(server_names))]
+    pub names: Vec<String>,
+
+    /// Serve Streamable HTTP at `http://ADDR/mcp` (with `GET /metrics` and `GET /health`)
+    /// instead of stdio. A loopback address (`127.0.0.1:PORT`, `[::1]:PORT`, `localhost:PORT`)
+    /// unless another is asked for, which then needs a bearer token in `AIMCP_GATEWAY_TOKEN`
+    /// (checked on loopback too when set). Port 0 picks a free port, printed on stderr
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<String>,
+
+    /// Show only the tools a pattern covers (repeatable): `SERVER`, `SERVER__TOOL`, or a glob
+    /// such as `github__get_*`
+    #[arg(long, value_name = "PATTERN")]
+    pub allow: Vec<String>,
+
+    /// Hide the tools a pattern covers (repeatable; wins over `--allow`)
+    #[arg(long, value_name = "PATTERN")]
+    pub deny: Vec<String>,
+
+    /// Do not record tool calls in the usage store
+    #[arg(long)]
+    pub no_record: bool,
 }
 
 // ---- tokens ---------------------------------------------------------------------------------
@@ -686,6 +731,12 @@ pub struct RunArgs {
     /// Read variables from FILE instead of the `.env` beside `.mcp.json`
     #[arg(long, value_name = "FILE")]
     pub env_file: Option<PathBuf>,
+
+    /// Give Claude Code (`claude`) only aimcp's gateway (`aimcp mcp serve`) in front of the
+    /// project's servers, instead of every server of `.mcp.json`: adds `--strict-mcp-config
+    /// --mcp-config` with the one entry
+    #[arg(long)]
+    pub gateway: bool,
 
     /// After `--`: the command and its arguments
     #[arg(last = true, required = true, value_name = "COMMAND")]

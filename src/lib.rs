@@ -74,6 +74,11 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
             McpCommand::Discover(a) => mcp::discover::run(g, settings::mcp_discover(a)?, p),
             McpCommand::Test(a) => mcp::test::run(g, settings::mcp_test(a)?, p),
             McpCommand::Call(a) => mcp::call::run(g, settings::mcp_call(a)?, p),
+            McpCommand::Serve(a) => {
+                let token = std::env::var(settings::GATEWAY_TOKEN_VAR).ok();
+                let page = std::env::var("AIMCP_GATEWAY_PAGE_SIZE").ok();
+                mcp::serve::run(g, settings::mcp_serve(a, token, page)?, p)
+            }
             McpCommand::Stats(a) => mcp::stats::run(g, settings::mcp_stats(a)?, p),
         },
         Command::Tokens(cmd) => match cmd {

@@ -1,14 +1,17 @@
-//! A `Prompter` trait: inquire behind it, a scripted one for tests.
+//! A `Prompter` trait: the terminal behind it (inquire for choices and yes/no, our own line editor
+//! in [`editor`] for text and secrets), a scripted one for tests.
 //!
 //! Every prompt returns [`crate::error::cancelled`] (exit 130) when the user presses Esc or
 //! Ctrl-C, so a command can simply `?` its way out before it has written anything.
 
 use std::collections::VecDeque;
 
-use inquire::validator::Validation;
-use inquire::{Confirm, InquireError, Password, PasswordDisplayMode, Select, Text};
+use inquire::{Confirm, InquireError, Select};
 
 use crate::error::cancelled;
+
+mod editor;
+mod line;
 
 /// Checks an answer: `Err(message)` asks again with the message.
 pub type Validator<'a> = &'a dyn Fn(&str) -> Result<(), String>;
@@ -46,7 +49,19 @@ fn map_err(err: InquireError) -> anyhow::Error {
 /// The line a picker shows when its filter matches nothing.
 const NO_MATCHES: &str = "(no matches: Backspace to change the filter)";
 
-/// The real prompts, drawn on stderr by inquire.
+/// One line at the terminal: Esc, Ctrl-C and Ctrl-D on an empty line are
+/// [`crate::error::cancelled`], like inquire's prompts.
+fn read_line(question: &editor::Question<'_>) -> anyhow::Result<String> {
+    // inquire's rule, so that all the prompts of a wizard agree.
+    let color = std::env::var("NO_COLOR").is_err();
+    match editor::ask(&mut editor::Crossterm::new(), question, color) {
+        Ok(editor::Outcome::Answer(value)) => Ok(value),
+        Ok(editor::Outcome::Cancelled | editor::Outcome::Interrupted) => Err(cancelled().into()),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot prompt")),
+    }
+}
+
+/// The real prompts, drawn on stderr: inquire's select and confirm, and [`editor`]'s lines.
 #[derive(Debug, Default)]
 pub struct InquirePrompter;
 
@@ -89,24 +104,13 @@ impl Prompter for InquirePrompter {
         help: Option<&str>,
         validate: Validator<'_>,
     ) -> anyhow::Result<String> {
-        let check = move |input: &str| {
-            let value = match (input.is_empty(), default) {
-                (true, Some(d)) => d,
-                _ => input,
-            };
-            Ok(match validate(value) {
-                Ok(()) => Validation::Valid,
-                Err(msg) => Validation::Invalid(msg.into()),
-            })
-        };
-        let mut prompt = Text::new(message).with_validator(check);
-        if let Some(d) = default {
-            prompt = prompt.with_default(d);
-        }
-        if let Some(h) = help {
-            prompt = prompt.with_help_message(h);
-        }
-        prompt.prompt().map_err(map_err)
+        read_line(&editor::Question {
+            message,
+            default,
+            help,
+            secret: false,
+            validate,
+        })
     }
 
     fn password(
@@ -115,22 +119,13 @@ impl Prompter for InquirePrompter {
         help: Option<&str>,
         validate: Validator<'_>,
     ) -> anyhow::Result<String> {
-        // inquire's password validators must be 'static: check the answer here, and ask again
-        // with the reason where the help goes.
-        let mut note: Option<String> = None;
-        loop {
-            let mut prompt = Password::new(message)
-                .with_display_mode(PasswordDisplayMode::Masked)
-                .without_confirmation();
-            if let Some(h) = note.as_deref().or(help) {
-                prompt = prompt.with_help_message(h);
-            }
-            let value = prompt.prompt().map_err(map_err)?;
-            match validate(&value) {
-                Ok(()) => return Ok(value),
-                Err(msg) => note = Some(msg),
-            }
-        }
+        read_line(&editor::Question {
+            message,
+            default: None,
+            help,
+            secret: true,
+            validate,
+        })
     }
 
     fn confirm(&mut self, message: &str, default: bool) -> anyhow::Result<bool> {

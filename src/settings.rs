@@ -379,6 +379,82 @@ pub fn mcp_call(a: cli::McpCallArgs) -> anyhow::Result<mcp::call::Settings> {
     })
 }
 
+/// The env variable that holds the bearer token of `mcp serve --http`.
+pub const GATEWAY_TOKEN_VAR: &str = "AIMCP_GATEWAY_TOKEN";
+
+/// `mcp serve`. `token` is `AIMCP_GATEWAY_TOKEN`; `page_size` is `AIMCP_GATEWAY_PAGE_SIZE`
+/// (the items of a merged list's page, for tests; not a user setting).
+pub fn mcp_serve(
+    a: cli::McpServeArgs,
+    token: Option<String>,
+    page_size: Option<String>,
+) -> anyhow::Result<mcp::serve::Settings> {
+    let cli::McpServeArgs {
+        names,
+        http,
+        allow,
+        deny,
+        no_record,
+    } = a;
+    let patterns = |flag: &str, texts: Vec<String>| -> anyhow::Result<Vec<_>> {
+        texts
+            .iter()
+            .map(|t| {
+                crate::gateway::names::Pattern::parse(t).map_err(|why| {
+                    usage(format!("invalid `{flag} {t}`: {why}"))
+                        .hint("a pattern is `SERVER`, `SERVER__TOOL` or a glob such as `github__get_*`")
+                        .into()
+                })
+            })
+            .collect()
+    };
+    let token = token.filter(|t| !t.trim().is_empty());
+    let http = match http {
+        None => None,
+        Some(text) => {
+            let addr = http_addr(&text)?;
+            if !addr.ip().is_loopback() && token.is_none() {
+                return Err(usage(format!(
+                    "`--http {text}` is not a loopback address, and `{GATEWAY_TOKEN_VAR}` is not set"
+                ))
+                .hint(format!(
+                    "set `{GATEWAY_TOKEN_VAR}` to a long random token that clients send as `Authorization: Bearer ...`, or serve on `127.0.0.1:PORT`"
+                ))
+                .into());
+            }
+            Some(mcp::serve::Http { addr, token })
+        }
+    };
+    let page_size = page_size
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(mcp::serve::PAGE_SIZE);
+    Ok(mcp::serve::Settings {
+        names,
+        http,
+        allow: patterns("--allow", allow)?,
+        deny: patterns("--deny", deny)?,
+        record: !no_record,
+        page_size,
+    })
+}
+
+/// `HOST:PORT` of `--http`: an IP address (`[::1]` for IPv6) or `localhost`.
+fn http_addr(text: &str) -> anyhow::Result<std::net::SocketAddr> {
+    let bad = || {
+        usage(format!(
+            "invalid `--http {text}`: expected an address and port"
+        ))
+        .hint("e.g. `--http 127.0.0.1:8700` (port 0 picks a free one)")
+    };
+    let t = text.trim();
+    if let Some(port) = t.strip_prefix("localhost:") {
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        return Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    t.parse::<std::net::SocketAddr>().map_err(|_| bad().into())
+}
+
 pub fn tokens_record(a: cli::TokensRecordArgs) -> anyhow::Result<tokens::record::Settings> {
     let cli::TokensRecordArgs {
         jsonl,
@@ -544,7 +620,11 @@ pub fn tokens_export(a: cli::TokensExportArgs) -> anyhow::Result<tokens::export:
 }
 
 pub fn run(a: cli::RunArgs) -> anyhow::Result<commands::run::Settings> {
-    let cli::RunArgs { env_file, command } = a;
+    let cli::RunArgs {
+        env_file,
+        gateway,
+        command,
+    } = a;
     let Some((program, args)) = command.split_first() else {
         return Err(usage("missing the command to run")
             .hint("`aimcp run -- COMMAND [ARG]...`, e.g. `aimcp run -- claude`")
@@ -555,6 +635,7 @@ pub fn run(a: cli::RunArgs) -> anyhow::Result<commands::run::Settings> {
     }
     Ok(commands::run::Settings {
         env_file,
+        gateway,
         program: program.clone(),
         args: args.to_vec(),
     })

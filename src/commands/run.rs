@@ -6,6 +6,12 @@
 //! On Unix aimcp `exec`s the command: no aimcp process is left behind, every signal (Ctrl-C,
 //! SIGTERM, SIGHUP) reaches the command itself, and its exit status is the one the caller sees.
 //! Elsewhere the command is started as a child and its exit code is returned.
+//!
+//! With `--gateway` (Claude Code only), the command gets `--mcp-config JSON
+//! --strict-mcp-config` before its own arguments: the JSON holds one entry, `aimcp`, that runs this binary's
+//! `mcp serve` on the project's `.mcp.json` (by absolute paths), so Claude Code starts the
+//! gateway and none of the servers itself. The JSON is an argument, not a temp file, so nothing
+//! is left behind by the `exec`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -19,6 +25,8 @@ use crate::settings::Globals;
 pub struct Settings {
     /// `--env-file`, relative to the project folder.
     pub env_file: Option<PathBuf>,
+    /// `--gateway`: give `claude` only the `aimcp mcp serve` entry.
+    pub gateway: bool,
     pub program: String,
     pub args: Vec<String>,
 }
@@ -26,9 +34,13 @@ pub struct Settings {
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
     let Settings {
         env_file,
+        gateway,
         program,
-        args,
+        mut args,
     } = settings;
+    if gateway {
+        args = gateway_args(globals, &program, args)?;
+    }
     let path = match env_file {
         Some(file) => {
             let path = globals.project_dir.join(file);
@@ -79,6 +91,64 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     }
     printer.detail(format!("running `{}`", shown(&program, &args)));
     exec(command, &program)
+}
+
+/// The name Claude Code shows for the gateway's entry (`/mcp`, `claude mcp list`).
+pub const GATEWAY_ENTRY: &str = "aimcp";
+
+/// `--mcp-config JSON --strict-mcp-config` and then `args`, for `claude`; exit 2 for another
+/// command.
+fn gateway_args(
+    globals: &Globals,
+    program: &str,
+    args: Vec<String>,
+) -> anyhow::Result<Vec<String>> {
+    let base = std::path::Path::new(program)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or(program);
+    if base != "claude" {
+        return Err(usage(format!(
+            "`--gateway` knows how to configure Claude Code (`claude`), not `{program}`"
+        ))
+        .hint("for another client, add an MCP server entry that runs `aimcp mcp serve` in this project to its config")
+        .into());
+    }
+    let exe = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .map_err(|e| anyhow::anyhow!("cannot find the path of the running aimcp: {e}"))?;
+    let located = globals.locate_config()?;
+    let mut serve: Vec<String> = Vec::new();
+    if located.exists {
+        serve.extend(["--config".into(), located.path.display().to_string()]);
+    } else {
+        serve.extend(["-C".into(), globals.project_dir.display().to_string()]);
+    }
+    if let Some(db) = &globals.db {
+        serve.extend(["--db".into(), db.display().to_string()]);
+    }
+    if let Some(pricing) = &globals.pricing {
+        serve.extend(["--pricing".into(), pricing.display().to_string()]);
+    }
+    serve.extend(["mcp".into(), "serve".into()]);
+    let config = serde_json::json!({
+        "mcpServers": {
+            GATEWAY_ENTRY: {
+                "type": "stdio",
+                "command": exe.display().to_string(),
+                "args": serve,
+            }
+        }
+    });
+    // `--mcp-config` takes several values: the option after it ends them, so that the user's
+    // own arguments (`mcp list`, a prompt) are not read as more configs.
+    let mut out = vec![
+        "--mcp-config".to_string(),
+        config.to_string(),
+        "--strict-mcp-config".to_string(),
+    ];
+    out.extend(args);
+    Ok(out)
 }
 
 /// The command line as typed, for `-v` (arguments only, never an environment value).

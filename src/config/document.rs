@@ -432,6 +432,35 @@ impl ConfigFile {
             .unwrap_or_default()
     }
 
+    /// The tools a server's entry switches off for the gateway (`aimcp mcp serve`): its
+    /// `disabledTools` list of tool names, as the server names them. Absent or `null` is none;
+    /// anything but a list of strings is an error naming the file, line and field.
+    pub fn disabled_tools(&self, name: &str) -> anyhow::Result<Vec<String>> {
+        const KEY: &str = "disabledTools";
+        let key = self.layout.key();
+        let Some(value) = self.raw_server(name).and_then(|m| m.get(KEY)) else {
+            return Ok(Vec::new());
+        };
+        match value {
+            Value::Null => Ok(Vec::new()),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match v {
+                    Value::String(s) if !s.is_empty() => Ok(s.clone()),
+                    _ => Err(self.err_at(
+                        &[key, name, KEY],
+                        format!("expected a list of tool names, item {i} is {}", kind(v)),
+                    )),
+                })
+                .collect(),
+            v => Err(self.err_at(
+                &[key, name, KEY],
+                format!("expected a list of tool names, found {}", kind(v)),
+            )),
+        }
+    }
+
     // ---- editing ---------------------------------------------------------------------------
 
     /// Adds a server after the last one, or edits the one of the same name in place: only the
@@ -804,6 +833,29 @@ mod tests {
 
     fn parse(text: &str) -> anyhow::Result<ConfigFile> {
         ConfigFile::parse(Path::new(".mcp.json"), text.to_string())
+    }
+
+    #[test]
+    fn disabled_tools_are_read_and_checked_with_file_line_and_field() {
+        let f = parse(
+            "{\"mcpServers\": {\n  \"a\": {\"command\": \"x\", \"disabledTools\": [\"t1\", \"t2\"]},\n  \
+             \"b\": {\"command\": \"x\"},\n  \"c\": {\"command\": \"x\",\n    \"disabledTools\": [\"ok\", 3]}\n}}",
+        )
+        .unwrap();
+        assert_eq!(f.disabled_tools("a").unwrap(), ["t1", "t2"]);
+        assert!(f.disabled_tools("b").unwrap().is_empty());
+        assert!(f.disabled_tools("nope").unwrap().is_empty());
+        let err = f.disabled_tools("c").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`.mcp.json`:5: `mcpServers.c.disabledTools`: expected a list of tool names, item 1 is a number"
+        );
+        assert_eq!(crate::error::exit_code(&err), 2);
+        let f = parse(r#"{"servers": {"s": {"command": "x", "disabledTools": "t"}}}"#).unwrap();
+        assert_eq!(
+            f.disabled_tools("s").unwrap_err().to_string(),
+            "`.mcp.json`:1: `servers.s.disabledTools`: expected a list of tool names, found a string"
+        );
     }
 
     #[test]

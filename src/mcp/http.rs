@@ -3,12 +3,15 @@
 //! `endpoint` event, POST messages there, read answers from the stream).
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use std::sync::Mutex;
+
 use reqwest::{Client, Response, StatusCode, Url};
 use serde_json::Value;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::error::{McpError, Result};
+use super::rpc::Inbox;
 use super::{Incoming, MAX_MESSAGE, human_size};
 
 fn client() -> Result<Client> {
@@ -99,38 +102,72 @@ fn is_event_stream(resp: &Response) -> bool {
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"))
 }
 
-/// Reads a server-sent-events stream, calling `on_event(event, data)` for each event; stops when
-/// `on_event` returns false. An event over [`MAX_MESSAGE`] is an error.
-async fn read_events(
-    mut resp: Response,
-    mut on_event: impl FnMut(&str, String) -> bool,
-) -> Result<StreamEnd> {
-    let mut end = StreamEnd::default();
-    let mut pending: Vec<u8> = Vec::new();
-    let mut event = String::new();
-    let mut data = String::new();
-    let mut has_data = false;
-    loop {
-        let chunk = match resp.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => return Ok(end),
-            Err(e) => return Err(McpError::new(format!("the event stream broke: {e}"))),
-        };
-        pending.extend_from_slice(&chunk);
-        while let Some(i) = pending.iter().position(|b| *b == b'\n') {
-            let raw: Vec<u8> = pending.drain(..=i).collect();
-            let line = String::from_utf8_lossy(&raw);
+/// Reads a server-sent-events stream one event at a time. An event over [`MAX_MESSAGE`] is an
+/// error.
+struct Events {
+    resp: Response,
+    end: StreamEnd,
+    pending: Vec<u8>,
+    event: String,
+    data: String,
+    has_data: bool,
+    ready: std::collections::VecDeque<(String, String)>,
+}
+
+impl Events {
+    fn new(resp: Response) -> Self {
+        Events {
+            resp,
+            end: StreamEnd::default(),
+            pending: Vec::new(),
+            event: String::new(),
+            data: String::new(),
+            has_data: false,
+            ready: Default::default(),
+        }
+    }
+
+    /// The next event's name and data; `None` when the stream has ended.
+    async fn next(&mut self) -> Result<Option<(String, String)>> {
+        loop {
+            if let Some(e) = self.ready.pop_front() {
+                return Ok(Some(e));
+            }
+            let chunk = match self.resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(McpError::new(format!("the event stream broke: {e}"))),
+            };
+            self.pending.extend_from_slice(&chunk);
+            self.parse_lines();
+            if self.pending.len() + self.data.len() > MAX_MESSAGE {
+                return Err(McpError::new(format!(
+                    "the server sent a message larger than {}",
+                    human_size(MAX_MESSAGE)
+                )));
+            }
+        }
+    }
+
+    fn parse_lines(&mut self) {
+        let mut start = 0;
+        while let Some(i) = self.pending[start..].iter().position(|b| *b == b'\n') {
+            let raw = &self.pending[start..start + i];
+            start += i + 1;
+            let line = String::from_utf8_lossy(raw);
             let line = line.trim_end_matches(['\n', '\r']);
             if line.is_empty() {
-                if has_data {
-                    let name = if event.is_empty() { "message" } else { &event };
-                    if !on_event(name, std::mem::take(&mut data)) {
-                        return Ok(end);
-                    }
+                if self.has_data {
+                    let name = if self.event.is_empty() {
+                        "message".to_string()
+                    } else {
+                        std::mem::take(&mut self.event)
+                    };
+                    self.ready.push_back((name, std::mem::take(&mut self.data)));
                 }
-                event.clear();
-                data.clear();
-                has_data = false;
+                self.event.clear();
+                self.data.clear();
+                self.has_data = false;
                 continue;
             }
             if line.starts_with(':') {
@@ -141,25 +178,20 @@ async fn read_events(
                 None => (line, ""),
             };
             match field {
-                "event" => event = value.to_string(),
-                "id" => end.last_id = Some(value.to_string()),
-                "retry" => end.retry_ms = value.trim().parse().ok(),
+                "event" => self.event = value.to_string(),
+                "id" => self.end.last_id = Some(value.to_string()),
+                "retry" => self.end.retry_ms = value.trim().parse().ok(),
                 "data" => {
-                    if has_data {
-                        data.push('\n');
+                    if self.has_data {
+                        self.data.push('\n');
                     }
-                    data.push_str(value);
-                    has_data = true;
+                    self.data.push_str(value);
+                    self.has_data = true;
                 }
                 _ => {}
             }
         }
-        if pending.len() + data.len() > MAX_MESSAGE {
-            return Err(McpError::new(format!(
-                "the server sent a message larger than {}",
-                human_size(MAX_MESSAGE)
-            )));
-        }
+        self.pending.drain(..start);
     }
 }
 
@@ -181,39 +213,39 @@ struct Resume {
 /// Forwards the JSON-RPC messages of an SSE answer into `tx`; a stream that ends before it carried
 /// an answer, after giving an event id, is resumed with `GET` and `Last-Event-ID` after the
 /// `retry` delay it asked for.
-async fn forward_stream(mut resp: Response, tx: mpsc::Sender<Incoming>, resume: Option<Resume>) {
+async fn forward_stream(mut resp: Response, tx: Inbox, resume: Option<Resume>) {
     let mut resumes = 0;
     loop {
-        let mut failed = None;
         let mut answered = false;
-        let result = read_events(resp, |event, data| {
+        let mut events = Events::new(resp);
+        loop {
+            let (event, data) = match events.next().await {
+                Ok(Some(e)) => e,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = tx.send(Incoming::Failed(e)).await;
+                    return;
+                }
+            };
             if event != "message" || data.trim().is_empty() {
-                return true;
+                continue;
             }
             match super::parse_message(&data) {
                 Ok(msgs) => {
                     for m in msgs {
                         answered |= m.get("method").is_none() && m.get("id").is_some();
-                        if tx.try_send(Incoming::Message(m)).is_err() {
-                            return false;
+                        if tx.send(Incoming::Message(m)).await.is_err() {
+                            return;
                         }
                     }
-                    true
                 }
                 Err(e) => {
-                    failed = Some(e);
-                    false
+                    let _ = tx.send(Incoming::Failed(e)).await;
+                    return;
                 }
             }
-        })
-        .await;
-        let end = match (failed, result) {
-            (Some(e), _) | (None, Err(e)) => {
-                let _ = tx.send(Incoming::Failed(e)).await;
-                return;
-            }
-            (None, Ok(end)) => end,
-        };
+        }
+        let end = events.end;
         let (Some(last_id), Some(r), false) = (end.last_id, resume.as_ref(), answered) else {
             return;
         };
@@ -240,38 +272,43 @@ async fn forward_stream(mut resp: Response, tx: mpsc::Sender<Incoming>, resume: 
 
 // ---- Streamable HTTP --------------------------------------------------------------------------
 
+/// Many POSTs may be in flight at once (each request's answer comes back on its own POST).
 pub(crate) struct HttpLink {
     client: Client,
     url: Url,
     headers: HeaderMap,
-    session_id: Option<String>,
-    protocol_version: Option<String>,
-    tx: mpsc::Sender<Incoming>,
-    tasks: Vec<JoinHandle<()>>,
+    session_id: Mutex<Option<String>>,
+    protocol_version: Mutex<Option<String>>,
+    tx: Inbox,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl HttpLink {
-    pub(crate) fn new(
-        url: &str,
-        headers: &[(String, String)],
-        tx: mpsc::Sender<Incoming>,
-    ) -> Result<Self> {
+    pub(crate) fn new(url: &str, headers: &[(String, String)], tx: Inbox) -> Result<Self> {
         Ok(HttpLink {
             client: client()?,
             url: parse_url(url)?,
             headers: header_map(headers)?,
-            session_id: None,
-            protocol_version: None,
+            session_id: Mutex::new(None),
+            protocol_version: Mutex::new(None),
             tx,
-            tasks: Vec::new(),
+            tasks: Mutex::new(Vec::new()),
         })
     }
 
-    pub(crate) fn set_protocol_version(&mut self, v: &str) {
-        self.protocol_version = Some(v.to_string());
+    pub(crate) fn set_protocol_version(&self, v: &str) {
+        *lock(&self.protocol_version) = Some(v.to_string());
     }
 
-    pub(crate) async fn send(&mut self, msg: &Value) -> Result<()> {
+    fn session_id(&self) -> Option<String> {
+        lock(&self.session_id).clone()
+    }
+
+    fn protocol_version(&self) -> Option<String> {
+        lock(&self.protocol_version).clone()
+    }
+
+    pub(crate) async fn send(&self, msg: &Value) -> Result<()> {
         let mut req = self
             .client
             .post(self.url.clone())
@@ -279,16 +316,17 @@ impl HttpLink {
             .header(ACCEPT, "application/json, text/event-stream")
             .header(CONTENT_TYPE, "application/json")
             .body(serde_json::to_vec(msg).unwrap_or_default());
-        if let Some(id) = &self.session_id {
+        let session_id = self.session_id();
+        if let Some(id) = &session_id {
             req = req.header("mcp-session-id", id);
         }
-        if let Some(v) = &self.protocol_version {
+        if let Some(v) = self.protocol_version() {
             req = req.header("mcp-protocol-version", v);
         }
         let resp = req.send().await.map_err(|e| send_error(&self.url, e))?;
         if !resp.status().is_success() {
             let mut err = status_error(&self.url, resp).await;
-            if err.http_status == Some(404) && self.session_id.is_some() {
+            if err.http_status == Some(404) && session_id.is_some() {
                 err.message = format!("{}: the server ended the session", err.message);
             }
             return Err(err);
@@ -298,7 +336,7 @@ impl HttpLink {
             .get("mcp-session-id")
             .and_then(|v| v.to_str().ok())
         {
-            self.session_id = Some(id.to_string());
+            *lock(&self.session_id) = Some(id.to_string());
         }
         if resp.status() == StatusCode::ACCEPTED {
             return Ok(());
@@ -306,16 +344,14 @@ impl HttpLink {
         if is_event_stream(&resp) {
             let mut headers = self.headers.clone();
             if let Some(id) = self
-                .session_id
-                .as_deref()
-                .and_then(|v| HeaderValue::from_str(v).ok())
+                .session_id()
+                .and_then(|v| HeaderValue::from_str(&v).ok())
             {
                 headers.insert("mcp-session-id", id);
             }
             if let Some(v) = self
-                .protocol_version
-                .as_deref()
-                .and_then(|v| HeaderValue::from_str(v).ok())
+                .protocol_version()
+                .and_then(|v| HeaderValue::from_str(&v).ok())
             {
                 headers.insert("mcp-protocol-version", v);
             }
@@ -324,11 +360,10 @@ impl HttpLink {
                 url: self.url.clone(),
                 headers,
             };
-            self.tasks.push(tokio::spawn(forward_stream(
-                resp,
-                self.tx.clone(),
-                Some(resume),
-            )));
+            let task = tokio::spawn(forward_stream(resp, self.tx.clone(), Some(resume)));
+            let mut tasks = lock(&self.tasks);
+            tasks.retain(|t| !t.is_finished());
+            tasks.push(task);
             return Ok(());
         }
         let body = read_capped(resp, MAX_MESSAGE).await?;
@@ -343,17 +378,18 @@ impl HttpLink {
     }
 
     /// Ends the session (`DELETE`, where the server gave a session id).
-    pub(crate) async fn close(&mut self) {
-        for t in self.tasks.drain(..) {
+    pub(crate) async fn close(&self) {
+        for t in lock(&self.tasks).drain(..) {
             t.abort();
         }
-        if let Some(id) = self.session_id.take() {
+        let id = lock(&self.session_id).take();
+        if let Some(id) = id {
             let mut req = self
                 .client
                 .delete(self.url.clone())
                 .headers(self.headers.clone())
                 .header("mcp-session-id", id);
-            if let Some(v) = &self.protocol_version {
+            if let Some(v) = self.protocol_version() {
                 req = req.header("mcp-protocol-version", v);
             }
             let _ = tokio::time::timeout(std::time::Duration::from_secs(2), req.send()).await;
@@ -363,10 +399,15 @@ impl HttpLink {
 
 impl Drop for HttpLink {
     fn drop(&mut self) {
-        for t in self.tasks.drain(..) {
+        for t in lock(&self.tasks).drain(..) {
             t.abort();
         }
     }
+}
+
+/// A lock that a panic elsewhere does not poison for good.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 // ---- legacy HTTP+SSE --------------------------------------------------------------------------
@@ -380,11 +421,7 @@ pub(crate) struct SseLink {
 
 impl SseLink {
     /// Opens the event stream and waits for its `endpoint` event (the caller bounds the wait).
-    pub(crate) async fn open(
-        url: &str,
-        headers: &[(String, String)],
-        tx: mpsc::Sender<Incoming>,
-    ) -> Result<Self> {
+    pub(crate) async fn open(url: &str, headers: &[(String, String)], tx: Inbox) -> Result<Self> {
         let client = client()?;
         let base = parse_url(url)?;
         let headers = header_map(headers)?;
@@ -407,29 +444,34 @@ impl SseLink {
         let (endpoint_tx, endpoint_rx) = oneshot::channel::<String>();
         let reader = tokio::spawn(async move {
             let mut endpoint_tx = Some(endpoint_tx);
-            let mut failed = None;
-            let result = read_events(resp, |event, data| match event {
-                "endpoint" => {
-                    if let Some(t) = endpoint_tx.take() {
-                        let _ = t.send(data.trim().to_string());
+            let mut events = Events::new(resp);
+            let err = loop {
+                let (event, data) = match events.next().await {
+                    Ok(Some(e)) => e,
+                    Ok(None) => {
+                        break McpError::new("the server closed the event stream").retryable();
                     }
-                    true
+                    Err(e) => break e,
+                };
+                match event.as_str() {
+                    "endpoint" => {
+                        if let Some(t) = endpoint_tx.take() {
+                            let _ = t.send(data.trim().to_string());
+                        }
+                    }
+                    "message" => match super::parse_message(&data) {
+                        Ok(msgs) => {
+                            for m in msgs {
+                                if tx.send(Incoming::Message(m)).await.is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                        Err(e) => break e,
+                    },
+                    _ => {}
                 }
-                "message" => match super::parse_message(&data) {
-                    Ok(msgs) => msgs
-                        .into_iter()
-                        .all(|m| tx.try_send(Incoming::Message(m)).is_ok()),
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
-                },
-                _ => true,
-            })
-            .await;
-            let err = failed
-                .or(result.err())
-                .unwrap_or_else(|| McpError::new("the server closed the event stream").retryable());
+            };
             let _ = tx.send(Incoming::Failed(err)).await;
         });
         let endpoint = match endpoint_rx.await {
@@ -454,7 +496,7 @@ impl SseLink {
         })
     }
 
-    pub(crate) async fn send(&mut self, msg: &Value) -> Result<()> {
+    pub(crate) async fn send(&self, msg: &Value) -> Result<()> {
         let resp = self
             .client
             .post(self.endpoint.clone())
@@ -470,7 +512,7 @@ impl SseLink {
         Ok(())
     }
 
-    pub(crate) fn close(&mut self) {
+    pub(crate) fn close(&self) {
         self.reader.abort();
     }
 }

@@ -16,6 +16,7 @@ mod error;
 mod handler;
 mod http;
 pub mod procs;
+mod rpc;
 mod stdio;
 
 use std::path::PathBuf;
@@ -23,7 +24,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
+
+use rpc::{Core, Inbox, Link};
 
 pub use error::{METHOD_NOT_FOUND, McpError, Result, RpcFailure};
 pub use handler::{BoxFuture, CallOptions, Handler};
@@ -114,6 +116,7 @@ impl std::fmt::Debug for ConnectOptions {
             .field("retry_attempts", &self.retry_attempts)
             .field("trace", &self.trace)
             .field("handler", &self.handler.is_some())
+            .field("client_capabilities", &self.client_capabilities)
             .finish()
     }
 }
@@ -130,6 +133,9 @@ pub struct ConnectOptions {
     pub trace: Option<Trace>,
     /// What to do with the server's notifications and requests (none: dropped, and -32601).
     pub handler: Option<Arc<dyn Handler>>,
+    /// The `capabilities` sent in `initialize` (`{"sampling": {}, "roots": {}}` ...): what the
+    /// handler can answer. None by default.
+    pub client_capabilities: Value,
 }
 
 impl ConnectOptions {
@@ -140,7 +146,14 @@ impl ConnectOptions {
             retry_attempts: 0,
             trace: None,
             handler: None,
+            client_capabilities: json!({}),
         }
+    }
+
+    /// The same options, announcing `capabilities` to the server in `initialize`.
+    pub fn with_client_capabilities(mut self, capabilities: Value) -> Self {
+        self.client_capabilities = capabilities;
+        self
     }
 
     /// The same options, with `handler` receiving the server's notifications and requests.
@@ -210,6 +223,13 @@ impl Tracer {
     fn event(&self, text: &str) {
         self.trace
             .line(&format!("[{}] {}", self.server, self.mask(text)));
+    }
+
+    /// An event shown from level 2 (`-vv`) on.
+    fn detail(&self, text: &str) {
+        if self.trace.level >= 2 {
+            self.event(text);
+        }
     }
 
     fn message(&self, arrow: &str, msg: &Value) {
@@ -290,43 +310,14 @@ fn masked_pairs(pairs: &[(String, String)], sep: &str, join: &str) -> String {
         .join(join)
 }
 
-enum Link {
-    Stdio(stdio::StdioLink),
-    Http(http::HttpLink),
-    Sse(http::SseLink),
-}
-
-/// The connection behind a [`Session`] (one request at a time, behind a lock).
-struct Conn {
-    link: Link,
-    rx: mpsc::Receiver<Incoming>,
-    next_id: u64,
-    timeout: Duration,
-    closed: Option<McpError>,
-    /// The version the server chose.
-    pub protocol_version: String,
-    /// `serverInfo` as sent (`name`, `version`, maybe `title`...).
-    pub server_info: Value,
-    pub capabilities: Value,
-    pub instructions: Option<String>,
-    /// Which transport was used in the end (`http` may fall back to `sse`).
-    pub transport: Transport,
-    tracer: Option<Tracer>,
-    /// The values `${VAR}` expands to in this server's entry, and its secret-looking values:
-    /// masked in every error the session returns (an error may quote a URL or a header).
-    secrets: Arc<Vec<String>>,
-    handler: Option<Arc<dyn Handler>>,
-    closed_tx: tokio::sync::watch::Sender<Option<McpError>>,
-}
-
-/// A live connection to one server, after the handshake: a cheap handle (clone it freely) that
-/// many tasks may use at once. The server's processes end with [`Session::shutdown`], or when
-/// the last handle is dropped.
+/// A live connection to one server, after the handshake: a cheap handle (clone it freely)
+/// that many tasks use at once, each request with its own id, answer and timeout. The server's
+/// processes end with [`Session::shutdown`], or when the last handle is dropped.
 #[derive(Clone)]
 pub struct Session {
-    conn: Arc<tokio::sync::Mutex<Conn>>,
-    closed_rx: tokio::sync::watch::Receiver<Option<McpError>>,
-    pgid: Option<i32>,
+    core: Arc<Core>,
+    /// The values `${VAR}` expands to in this server's entry, and its secret-looking values:
+    /// masked in every error the session returns (an error may quote a URL or a header).
     secrets: Arc<Vec<String>>,
     /// The version the server chose.
     pub protocol_version: String,
@@ -349,25 +340,9 @@ pub async fn connect(
     let secrets = Arc::new(secrets_of(server, resolver));
     let mut attempt = 0;
     loop {
-        match tokio::time::timeout(opts.timeout, connect_once(server, resolver, opts)).await {
-            Ok(Ok(mut s)) => {
-                s.secrets = secrets.clone();
-                s.handler = opts.handler.clone();
-                return Ok(Session {
-                    closed_rx: s.closed_tx.subscribe(),
-                    pgid: match &s.link {
-                        Link::Stdio(l) => Some(l.pgid()),
-                        _ => None,
-                    },
-                    secrets,
-                    protocol_version: s.protocol_version.clone(),
-                    server_info: s.server_info.clone(),
-                    capabilities: s.capabilities.clone(),
-                    instructions: s.instructions.clone(),
-                    transport: s.transport,
-                    conn: Arc::new(tokio::sync::Mutex::new(s)),
-                });
-            }
+        let once = connect_once(server, resolver, opts, secrets.clone());
+        match tokio::time::timeout(opts.timeout, once).await {
+            Ok(Ok(s)) => return Ok(s),
             Ok(Err(e)) if e.retryable && attempt < opts.retry_attempts => {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(250 << attempt.min(6))).await;
@@ -408,8 +383,9 @@ async fn connect_once(
     server: &Server,
     resolver: &EnvResolver,
     opts: &ConnectOptions,
-) -> Result<Conn> {
-    let (tx, rx) = mpsc::channel(256);
+    secrets: Arc<Vec<String>>,
+) -> Result<Session> {
+    let inbox = Inbox::new();
     let tracer = tracer(server, resolver, opts);
     let link = match server.transport {
         Transport::Stdio => {
@@ -450,7 +426,7 @@ async fn connect_once(
                 &args,
                 &env,
                 &opts.cwd,
-                tx.clone(),
+                inbox.clone(),
             )?)
         }
         Transport::Http | Transport::Sse => {
@@ -478,312 +454,143 @@ async fn connect_once(
                 .expand(url, &server.name)
                 .map_err(|e| McpError::new(e.to_string()))?;
             if server.transport == Transport::Sse {
-                Link::Sse(http::SseLink::open(&url, &headers, tx.clone()).await?)
+                Link::Sse(http::SseLink::open(&url, &headers, inbox.clone()).await?)
             } else {
-                let link = Link::Http(http::HttpLink::new(&url, &headers, tx.clone())?);
-                let mut session =
-                    Conn::new(link, rx, opts.timeout, Transport::Http, tracer.clone());
-                match session.initialize().await {
-                    Ok(()) => return Ok(session),
+                let link = Link::Http(http::HttpLink::new(&url, &headers, inbox.clone())?);
+                let first = handshake(
+                    link,
+                    inbox,
+                    opts,
+                    Transport::Http,
+                    tracer.clone(),
+                    secrets.clone(),
+                );
+                match first.await {
+                    Ok(session) => return Ok(session),
                     // The old protocol answers the Streamable HTTP POST with a 4xx: fall back.
                     Err(e) if matches!(e.http_status, Some(400 | 404 | 405)) => {
-                        drop(session);
-                        let (tx, rx) = mpsc::channel(256);
-                        let link = match http::SseLink::open(&url, &headers, tx).await {
+                        let inbox = Inbox::new();
+                        let link = match http::SseLink::open(&url, &headers, inbox.clone()).await {
                             Ok(l) => l,
                             Err(_) => return Err(e),
                         };
                         if let Some(t) = &tracer {
                             t.event("no Streamable HTTP here: trying the legacy SSE transport");
                         }
-                        let mut session = Conn::new(
+                        return handshake(
                             Link::Sse(link),
-                            rx,
-                            opts.timeout,
+                            inbox,
+                            opts,
                             Transport::Sse,
                             tracer.clone(),
-                        );
-                        session.initialize().await?;
-                        return Ok(session);
+                            secrets,
+                        )
+                        .await;
                     }
                     Err(e) => return Err(e),
                 }
             }
         }
     };
-    drop(tx);
-    let mut session = Conn::new(link, rx, opts.timeout, server.transport, tracer);
-    session.initialize().await?;
-    Ok(session)
+    handshake(link, inbox, opts, server.transport, tracer, secrets).await
 }
 
-impl Conn {
-    fn new(
-        link: Link,
-        rx: mpsc::Receiver<Incoming>,
-        timeout: Duration,
-        t: Transport,
-        tracer: Option<Tracer>,
-    ) -> Self {
-        Conn {
-            link,
-            rx,
-            tracer,
-            next_id: 0,
-            timeout,
-            closed: None,
-            protocol_version: String::new(),
-            server_info: Value::Null,
-            capabilities: Value::Null,
-            instructions: None,
-            transport: t,
-            secrets: Arc::new(Vec::new()),
-            handler: None,
-            closed_tx: tokio::sync::watch::Sender::new(None),
-        }
-    }
+/// Starts the session over `link` and does the handshake.
+async fn handshake(
+    link: Link,
+    inbox: Inbox,
+    opts: &ConnectOptions,
+    transport: Transport,
+    tracer: Option<Tracer>,
+    secrets: Arc<Vec<String>>,
+) -> Result<Session> {
+    let core = Core::start(link, inbox, opts.timeout, opts.handler.clone(), tracer);
+    let result = initialize(&core, &opts.client_capabilities).await?;
+    let protocol_version = result
+        .get("protocolVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    Ok(Session {
+        core,
+        secrets,
+        protocol_version,
+        server_info: result.get("serverInfo").cloned().unwrap_or(Value::Null),
+        capabilities: result.get("capabilities").cloned().unwrap_or(json!({})),
+        instructions: result
+            .get("instructions")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        transport,
+    })
+}
 
-    /// `initialize` (newest version first, an older one when the server says which it supports),
-    /// then `notifications/initialized`.
-    async fn initialize(&mut self) -> Result<()> {
-        let mut offer = PROTOCOL_VERSIONS[0].to_string();
-        for _ in 0..2 {
-            let params = initialize_params(&offer);
-            match self.request_raw("initialize", params, None).await {
-                Ok(result) => {
-                    let chosen = result
-                        .get("protocolVersion")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    if !PROTOCOL_VERSIONS.contains(&chosen.as_str()) {
-                        return Err(McpError::new(format!(
-                            "unsupported protocol version `{chosen}`: aimcp speaks {}",
-                            PROTOCOL_VERSIONS.join(", ")
-                        ))
-                        .hint("update aimcp, or use a server version that speaks one of these"));
-                    }
-                    self.protocol_version = chosen;
-                    self.server_info = result.get("serverInfo").cloned().unwrap_or(Value::Null);
-                    self.capabilities = result.get("capabilities").cloned().unwrap_or(json!({}));
-                    self.instructions = result
-                        .get("instructions")
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                    if let Link::Http(h) = &mut self.link {
-                        h.set_protocol_version(&self.protocol_version);
-                    }
-                    self.notify("notifications/initialized", None).await?;
-                    return Ok(());
+/// `initialize` (newest version first, an older one when the server says which it supports),
+/// then `notifications/initialized`; the server's answer.
+async fn initialize(core: &Arc<Core>, capabilities: &Value) -> Result<Value> {
+    let mut offer = PROTOCOL_VERSIONS[0].to_string();
+    for _ in 0..2 {
+        let mut params = initialize_params(&offer);
+        params["capabilities"] = capabilities.clone();
+        match core
+            .call("initialize", params, CallOptions::default())
+            .await
+        {
+            Ok(result) => {
+                let chosen = result
+                    .get("protocolVersion")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                if !PROTOCOL_VERSIONS.contains(&chosen) {
+                    return Err(McpError::new(format!(
+                        "unsupported protocol version `{chosen}`: aimcp speaks {}",
+                        PROTOCOL_VERSIONS.join(", ")
+                    ))
+                    .hint("update aimcp, or use a server version that speaks one of these"));
                 }
-                Err(RpcError::Server { data, .. })
-                    if data
-                        .as_ref()
-                        .and_then(|d| d.get("supported"))
-                        .and_then(Value::as_array)
-                        .is_some() =>
-                {
-                    let supported = data
-                        .as_ref()
-                        .and_then(|d| d.get("supported"))
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default();
-                    let common = PROTOCOL_VERSIONS
-                        .iter()
-                        .find(|v| supported.iter().any(|s| s.as_str() == Some(v)) && **v != offer);
-                    match common {
-                        Some(v) => offer = v.to_string(),
-                        None => {
-                            return Err(McpError::new(format!(
-                                "unsupported protocol version: the server speaks {}, aimcp speaks {}",
-                                supported
-                                    .iter()
-                                    .filter_map(Value::as_str)
-                                    .collect::<Vec<_>>()
-                                    .join(", "),
-                                PROTOCOL_VERSIONS.join(", ")
-                            )));
-                        }
-                    }
+                if let Link::Http(h) = &core.link {
+                    h.set_protocol_version(chosen);
                 }
-                Err(e) => return Err(e.into_mcp("initialize")),
+                core.notify("notifications/initialized", None).await?;
+                return Ok(result);
             }
-        }
-        Err(McpError::new(
-            "the server refused every protocol version aimcp offered",
-        ))
-    }
-
-    async fn send(&mut self, msg: &Value) -> Result<()> {
-        if let Some(e) = &self.closed {
-            return Err(e.clone());
-        }
-        if let Some(t) = &self.tracer {
-            t.message("->", msg);
-        }
-        let sent = match &mut self.link {
-            Link::Stdio(s) => s.send(msg).await,
-            Link::Http(h) => h.send(msg).await,
-            Link::Sse(s) => s.send(msg).await,
-        };
-        if let Err(e) = &sent {
-            self.set_closed(e.clone());
-        }
-        sent
-    }
-
-    async fn notify(&mut self, method: &str, params: Option<Value>) -> Result<()> {
-        let mut msg = json!({"jsonrpc": "2.0", "method": method});
-        if let Some(p) = params {
-            msg["params"] = p;
-        }
-        self.send(&msg).await
-    }
-
-    /// Sends a request and waits for its answer, within the timeout.
-    async fn request_raw(
-        &mut self,
-        method: &str,
-        params: Value,
-        timeout: Option<Duration>,
-    ) -> std::result::Result<Value, RpcError> {
-        let timeout = timeout.unwrap_or(self.timeout);
-        match tokio::time::timeout(timeout, self.request_inner(method, params)).await {
-            Ok(r) => r,
-            Err(_) => Err(RpcError::Transport(
-                McpError::new(format!(
-                    "timed out after {} while waiting for `{method}`",
-                    secs(timeout)
-                ))
-                .timed_out()
-                .with_stderr(self.stderr_tail()),
-            )),
-        }
-    }
-
-    async fn request_inner(
-        &mut self,
-        method: &str,
-        params: Value,
-    ) -> std::result::Result<Value, RpcError> {
-        self.next_id += 1;
-        let id = self.next_id;
-        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        self.send(&msg).await.map_err(RpcError::Transport)?;
-        loop {
-            let incoming = match self.rx.recv().await {
-                Some(i) => i,
-                None => Incoming::Failed(McpError::new("the connection to the server closed")),
-            };
-            match incoming {
-                Incoming::Message(m) => {
-                    if let Some(t) = &self.tracer {
-                        t.message("<-", &m);
-                    }
-                    if let Some(answer) = self.handle(m, id).await? {
-                        return Ok(answer);
-                    }
-                }
-                Incoming::Eof => {
-                    let err = match &mut self.link {
-                        Link::Stdio(s) => s.exit_error().await,
-                        _ => McpError::new("the server closed the connection"),
-                    };
-                    self.set_closed(err.clone());
-                    return Err(RpcError::Transport(err));
-                }
-                Incoming::Failed(e) => {
-                    let e = e.with_stderr(self.stderr_tail());
-                    self.set_closed(e.clone());
-                    return Err(RpcError::Transport(e));
-                }
-            }
-        }
-    }
-
-    /// One incoming message: the answer to request `id`, a request from the server (answered),
-    /// or a notification (ignored).
-    async fn handle(&mut self, m: Value, id: u64) -> std::result::Result<Option<Value>, RpcError> {
-        let has_method = m.get("method").and_then(Value::as_str).is_some();
-        match (has_method, m.get("id")) {
-            (true, Some(req_id)) => {
-                let method = m["method"].as_str().unwrap_or_default();
-                let reply = if method == "ping" {
-                    json!({"jsonrpc": "2.0", "id": req_id, "result": {}})
-                } else if let Some(h) = self.handler.clone() {
-                    let params = m.get("params").cloned().unwrap_or_else(|| json!({}));
-                    match h.request(method, params).await {
-                        Ok(result) => json!({"jsonrpc": "2.0", "id": req_id, "result": result}),
-                        Err(e) => {
-                            json!({"jsonrpc": "2.0", "id": req_id, "error": rpc_error_object(&e)})
-                        }
-                    }
-                } else {
-                    json!({"jsonrpc": "2.0", "id": req_id,
-                           "error": {"code": METHOD_NOT_FOUND, "message": "method not supported by aimcp"}})
-                };
-                let _ = self.send(&reply).await;
-                Ok(None)
-            }
-            (true, None) => {
-                if let Some(h) = &self.handler {
-                    h.notification(
-                        m["method"].as_str().unwrap_or_default(),
-                        m.get("params").cloned(),
-                    );
-                }
-                Ok(None)
-            }
-            (false, Some(rid))
-                if rid.as_u64() == Some(id) || rid.as_str() == Some(&id.to_string()) =>
+            Err(RpcError::Server { data, .. })
+                if data
+                    .as_ref()
+                    .and_then(|d| d.get("supported"))
+                    .and_then(Value::as_array)
+                    .is_some() =>
             {
-                if let Some(err) = m.get("error") {
-                    return Err(RpcError::Server {
-                        code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
-                        message: err
-                            .get("message")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                        data: err.get("data").cloned(),
-                    });
+                let supported = data
+                    .as_ref()
+                    .and_then(|d| d.get("supported"))
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let common = PROTOCOL_VERSIONS
+                    .iter()
+                    .find(|v| supported.iter().any(|s| s.as_str() == Some(v)) && **v != offer);
+                match common {
+                    Some(v) => offer = v.to_string(),
+                    None => {
+                        return Err(McpError::new(format!(
+                            "unsupported protocol version: the server speaks {}, aimcp speaks {}",
+                            supported
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            PROTOCOL_VERSIONS.join(", ")
+                        )));
+                    }
                 }
-                Ok(Some(m.get("result").cloned().unwrap_or(Value::Null)))
             }
-            _ => Ok(None),
+            Err(e) => return Err(e.into_mcp("initialize")),
         }
     }
-
-    fn stderr_tail(&self) -> Vec<String> {
-        match &self.link {
-            Link::Stdio(s) => s.stderr_tail(),
-            _ => Vec::new(),
-        }
-    }
-
-    fn set_closed(&mut self, e: McpError) {
-        self.closed = Some(e.clone());
-        self.closed_tx.send_if_modified(|c| {
-            if c.is_none() {
-                *c = Some(e);
-                true
-            } else {
-                false
-            }
-        });
-    }
-
-    async fn close(&mut self) {
-        match &mut self.link {
-            Link::Stdio(s) => s.close().await,
-            Link::Http(h) => h.close().await,
-            Link::Sse(s) => s.close(),
-        }
-        if self.closed.is_none() {
-            self.set_closed(McpError::new("the session was shut down"));
-        }
-    }
+    Err(McpError::new(
+        "the server refused every protocol version aimcp offered",
+    ))
 }
 
 impl Session {
@@ -800,15 +607,15 @@ impl Session {
         params: Value,
         opts: CallOptions,
     ) -> Result<Value> {
-        let mut conn = self.conn.lock().await;
-        conn.request_raw(method, params, opts.timeout)
+        self.core
+            .call(method, params, opts)
             .await
             .map_err(|e| e.into_mcp(method).masked(&self.secrets))
     }
 
     /// Resolves once the link has ended (EOF, crash, HTTP failure, shutdown), with why.
     pub fn closed(&self) -> impl std::future::Future<Output = McpError> + Send + 'static {
-        let mut rx = self.closed_rx.clone();
+        let mut rx = self.core.subscribe();
         let secrets = self.secrets.clone();
         async move {
             let e = match rx.wait_for(Option::is_some).await {
@@ -823,12 +630,12 @@ impl Session {
 
     /// Whether the link has ended.
     pub fn is_closed(&self) -> bool {
-        self.closed_rx.borrow().is_some()
+        self.core.closed_error().is_some()
     }
 
     /// The process group of a stdio server.
     pub fn process_group(&self) -> Option<i32> {
-        self.pgid
+        self.core.link.process_group()
     }
 
     /// `ping`.
@@ -913,17 +720,8 @@ impl Session {
     /// Ends the connection (idempotent): closes stdin and ends the process group (stdio),
     /// `DELETE`s the session (HTTP), drops the event stream (SSE).
     pub async fn shutdown(&self) {
-        self.conn.lock().await.close().await;
+        self.core.shutdown().await;
     }
-}
-
-/// A JSON-RPC `error` object.
-fn rpc_error_object(e: &RpcFailure) -> Value {
-    let mut o = json!({"code": e.code, "message": e.message});
-    if let Some(d) = &e.data {
-        o["data"] = d.clone();
-    }
-    o
 }
 
 enum RpcError {

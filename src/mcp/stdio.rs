@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::error::{McpError, Result};
+use super::rpc::Inbox;
 use super::{Incoming, MAX_MESSAGE, human_size, procs};
 
 /// How much of the server's stderr is kept (the tail).
@@ -21,15 +23,20 @@ const STDERR_KEEP: usize = 64 * 1024;
 const STDERR_LINES: usize = 10;
 
 pub(crate) struct StdioLink {
-    child: Child,
+    child: tokio::sync::Mutex<Child>,
     pgid: i32,
     program: String,
-    stdin: Option<ChildStdin>,
+    /// Lines to write, in order, by the one writer task; `None` once stdin is closed.
+    writer: Mutex<Option<mpsc::UnboundedSender<Line>>>,
     stderr: Arc<Mutex<VecDeque<u8>>>,
-    stderr_task: Option<JoinHandle<()>>,
+    stderr_task: Mutex<Option<JoinHandle<()>>>,
     reader: JoinHandle<()>,
-    ended: bool,
+    ended: AtomicBool,
+    closing: tokio::sync::Mutex<()>,
 }
+
+/// One message for stdin.
+type Line = Vec<u8>;
 
 impl StdioLink {
     pub(crate) fn spawn(
@@ -37,7 +44,7 @@ impl StdioLink {
         args: &[String],
         env: &[(String, String)],
         cwd: &Path,
-        tx: mpsc::Sender<Incoming>,
+        inbox: Inbox,
     ) -> Result<Self> {
         let path_var = env
             .iter()
@@ -94,39 +101,42 @@ impl StdioLink {
             })
         });
         let reader = match stdout {
-            Some(out) => tokio::spawn(read_stdout(out, tx)),
+            Some(out) => tokio::spawn(read_stdout(out, inbox.clone())),
             None => tokio::spawn(async {}),
         };
+        let writer = stdin.map(|stdin| {
+            let (lines, rx) = mpsc::unbounded_channel();
+            tokio::spawn(write_stdin(stdin, rx, inbox.clone()));
+            lines
+        });
         Ok(StdioLink {
-            child,
+            child: tokio::sync::Mutex::new(child),
             pgid,
             program: program.to_string(),
-            stdin,
+            writer: Mutex::new(writer),
             stderr,
-            stderr_task,
+            stderr_task: Mutex::new(stderr_task),
             reader,
-            ended: false,
+            ended: AtomicBool::new(false),
+            closing: tokio::sync::Mutex::new(()),
         })
-    }
-
-    pub(crate) async fn send(&mut self, msg: &Value) -> Result<()> {
-        let Some(stdin) = self.stdin.as_mut() else {
-            return Err(McpError::new("the server's stdin is closed"));
-        };
-        let mut line = serde_json::to_vec(msg).map_err(|e| McpError::new(e.to_string()))?;
-        line.push(b'\n');
-        match stdin.write_all(&line).await {
-            Ok(()) => {
-                let _ = stdin.flush().await;
-                Ok(())
-            }
-            Err(_) => Err(self.exit_error().await),
-        }
     }
 
     /// The server's process group.
     pub(crate) fn pgid(&self) -> i32 {
         self.pgid
+    }
+
+    /// Queues one message for the writer task, which writes it whole, after those queued before
+    /// it (by any task). A write that fails ends the link as an end of stdout does: every
+    /// waiter gets the server's exit status and stderr.
+    pub(crate) fn send(&self, msg: &Value) -> Result<()> {
+        let mut line = serde_json::to_vec(msg).map_err(|e| McpError::new(e.to_string()))?;
+        line.push(b'\n');
+        match self.writer.lock().ok().as_deref() {
+            Some(Some(w)) if w.send(line).is_ok() => Ok(()),
+            _ => Err(McpError::new("the server's stdin is closed")),
+        }
     }
 
     /// The last lines of the server's stderr.
@@ -146,11 +156,14 @@ impl StdioLink {
     }
 
     /// Why the server stopped talking: its exit status (waited for briefly) and stderr tail.
-    pub(crate) async fn exit_error(&mut self) -> McpError {
-        let status = tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await;
-        if let Some(task) = self.stderr_task.as_mut() {
+    pub(crate) async fn exit_error(&self) -> McpError {
+        let status = {
+            let mut child = self.child.lock().await;
+            tokio::time::timeout(Duration::from_secs(2), child.wait()).await
+        };
+        let task = self.stderr_task.lock().ok().and_then(|mut t| t.take());
+        if let Some(task) = task {
             let _ = tokio::time::timeout(Duration::from_millis(500), task).await;
-            self.stderr_task = None;
         }
         let message = match status {
             Ok(Ok(s)) => match s.code() {
@@ -171,17 +184,22 @@ impl StdioLink {
     }
 
     /// Closes stdin, gives the server a moment to exit, then ends its whole process group.
-    pub(crate) async fn close(&mut self) {
-        if self.ended {
+    /// Idempotent, and safe to call from several tasks at once.
+    pub(crate) async fn close(&self) {
+        let _one = self.closing.lock().await;
+        if self.ended.load(Ordering::SeqCst) {
             return;
         }
-        self.stdin = None;
-        let _ = tokio::time::timeout(Duration::from_millis(300), self.child.wait()).await;
+        if let Ok(mut w) = self.writer.lock() {
+            *w = None;
+        }
+        let mut child = self.child.lock().await;
+        let _ = tokio::time::timeout(Duration::from_millis(300), child.wait()).await;
         if procs::signal_group(self.pgid, libc::SIGTERM) {
             let deadline = tokio::time::Instant::now() + Duration::from_millis(1000);
             loop {
                 // Reap the leader: a zombie still counts as a member of its group.
-                let _ = self.child.try_wait();
+                let _ = child.try_wait();
                 if !procs::group_alive(self.pgid) || tokio::time::Instant::now() >= deadline {
                     break;
                 }
@@ -190,39 +208,66 @@ impl StdioLink {
             procs::signal_group(self.pgid, libc::SIGKILL);
         }
         procs::unregister(self.pgid);
-        let _ = tokio::time::timeout(Duration::from_millis(500), self.child.wait()).await;
+        let _ = tokio::time::timeout(Duration::from_millis(500), child.wait()).await;
         self.reader.abort();
-        if let Some(t) = self.stderr_task.take() {
+        if let Some(t) = self.stderr_task.lock().ok().and_then(|mut t| t.take()) {
             t.abort();
         }
-        self.ended = true;
+        self.ended.store(true, Ordering::SeqCst);
     }
 }
 
 impl Drop for StdioLink {
     fn drop(&mut self) {
-        if !self.ended {
+        if !*self.ended.get_mut() {
             procs::signal_group(self.pgid, libc::SIGKILL);
             procs::unregister(self.pgid);
-            let _ = self.child.start_kill();
+            let child = self.child.get_mut();
+            let _ = child.start_kill();
             // Reap it (SIGKILL is quick), so that no zombie outlives us either.
             for _ in 0..100 {
-                if !matches!(self.child.try_wait(), Ok(None)) {
+                if !matches!(child.try_wait(), Ok(None)) {
                     break;
                 }
                 std::thread::sleep(Duration::from_millis(2));
             }
             self.reader.abort();
-            if let Some(t) = self.stderr_task.take() {
+            if let Some(t) = self.stderr_task.get_mut().ok().and_then(Option::take) {
                 t.abort();
             }
         }
     }
 }
 
+/// The one writer of the server's stdin: what is queued is written in order, several lines at
+/// a time when they queue up; stdin closes when the queue's sender is dropped. A failed write
+/// ends the link.
+async fn write_stdin(
+    mut stdin: ChildStdin,
+    mut lines: mpsc::UnboundedReceiver<Line>,
+    inbox: Inbox,
+) {
+    let mut batch: Vec<u8> = Vec::new();
+    while let Some(line) = lines.recv().await {
+        batch.extend_from_slice(&line);
+        while batch.len() < 1024 * 1024 {
+            match lines.try_recv() {
+                Ok(line) => batch.extend_from_slice(&line),
+                Err(_) => break,
+            }
+        }
+        let ok = stdin.write_all(&batch).await.is_ok() && stdin.flush().await.is_ok();
+        batch.clear();
+        if !ok {
+            let _ = inbox.send(Incoming::Eof).await;
+            return;
+        }
+    }
+}
+
 /// Reads one message a line; a line over [`MAX_MESSAGE`] or one that is not JSON-RPC ends the
 /// link with an error.
-async fn read_stdout(out: ChildStdout, tx: mpsc::Sender<Incoming>) {
+async fn read_stdout(out: ChildStdout, tx: Inbox) {
     let mut reader = BufReader::with_capacity(64 * 1024, out);
     let mut line: Vec<u8> = Vec::new();
     loop {

@@ -86,6 +86,7 @@ fn help_lists_every_command_and_groups_the_global_options() {
           discover  Contact servers and write their tools, prompts and resources to `.mcp.tools.json`
           test      Check that servers start, answer the handshake, `ping` and `tools/list`
           call      Call one tool of a server and print its result
+          serve     One MCP server in front of the project's servers (the gateway)
           stats     Show the tool calls `aimcp mcp serve` passed on: calls, errors, latency, bytes, tokens
           help      Print this message or the help of the given subcommand(s)
 

@@ -3,11 +3,13 @@
 mod common;
 
 mod cli;
+mod gateway;
 mod gateway_front;
 mod generated;
 mod mcp_client;
 mod mcp_config;
 mod mcp_conformance;
+mod mcp_session;
 mod mcp_stats;
 mod run;
 mod setup;

@@ -250,8 +250,8 @@ fn add_asks_before_storing_a_secret_at_a_terminal() {
     assert!(!env.read(".mcp.json").contains("abc-5ecret"));
 }
 
-/// What a terminal shows after `bytes`: enough of VT100 for indicatif's redraws (`\r`, erase in
-/// line, cursor up and down, erase below).
+/// What a terminal shows after `bytes`: enough of VT100 for indicatif's and the prompts' redraws
+/// (`\r`, erase in line, cursor up, down, left and right, to a column, erase below).
 fn screen(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let mut lines: Vec<Vec<char>> = vec![Vec::new()];
@@ -292,6 +292,8 @@ fn screen(bytes: &[u8]) -> Vec<String> {
                     }
                     'A' => row = row.saturating_sub(n.max(1)),
                     'B' => row += n.max(1),
+                    'C' => col += n.max(1),
+                    'D' => col = col.saturating_sub(n.max(1)),
                     'G' => col = n.saturating_sub(1),
                     _ => {}
                 }
@@ -397,4 +399,295 @@ fn a_slow_failing_test_leaves_no_spinner_in_the_report() {
         "said once:\n{text}"
     );
     drop(held);
+}
+
+/// Keys as a terminal sends them.
+const CTRL_A: &str = "\x01";
+const CTRL_C: &str = "\x03";
+const CTRL_D: &str = "\x04";
+const CTRL_E: &str = "\x05";
+const CTRL_K: &str = "\x0b";
+const CTRL_U: &str = "\x15";
+const CTRL_W: &str = "\x17";
+const RIGHT: &str = "\x1b[C";
+const BACKSPACE: &str = "\x7f";
+
+/// The wizard for one server, with nothing fetched, tested or discovered: only the prompts.
+fn prompts_only(env: &TestEnv, id: &str) -> expectrl::session::OsSession {
+    let mut session = spawn(
+        env,
+        &[
+            "mcp",
+            "setup",
+            id,
+            "--no-install",
+            "--no-test",
+            "--no-discover",
+        ],
+    );
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+}
+
+/// Sends keys one group at a time, as a person types them.
+fn type_keys(session: &mut expectrl::session::OsSession, keys: &[&str]) {
+    for k in keys {
+        session.send(k).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Everything the program writes until it ends, and its exit code.
+fn rest_and_code(session: &mut expectrl::session::OsSession) -> (Vec<u8>, i32) {
+    let rest = session.expect(Eof).expect("the program ends");
+    let bytes = rest.as_bytes().to_vec();
+    let code = match session.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("not a normal exit: {other:?}"),
+    };
+    (bytes, code)
+}
+
+#[test]
+fn ctrl_u_clears_the_line_of_a_text_prompt() {
+    let env = TestEnv::new();
+    let mut session = prompts_only(&env, "sequential-thinking");
+    session.expect("Name in .mcp.json").unwrap();
+    type_keys(&mut session, &["wrong-name", CTRL_U, "right", "\r"]);
+    let mut seen = Seen(Vec::new());
+    seen.expect(&mut session, "Write this server and fetch what it needs?");
+    session.send("y\r").unwrap();
+    let (rest, code) = rest_and_code(&mut session);
+    seen.0.extend_from_slice(&rest);
+    assert_eq!(code, 0);
+    assert_terminal_restored(&session, &seen.0);
+    assert!(
+        seen.shown()
+            .lines()
+            .any(|l| l == "? Name in .mcp.json right"),
+        "{}",
+        seen.shown()
+    );
+    let doc: serde_json::Value = serde_json::from_str(&env.read(".mcp.json")).unwrap();
+    let names: Vec<&String> = doc["mcpServers"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["right"]);
+}
+
+#[test]
+fn ctrl_u_clears_the_line_of_a_secret_prompt_and_the_secret_is_never_shown() {
+    let env = TestEnv::new();
+    let mut session = prompts_only(&env, "brave-search");
+    let mut seen = Seen(Vec::new());
+    seen.expect(&mut session, "Name in .mcp.json");
+    session.send("\r").unwrap();
+    seen.expect(&mut session, "Brave Search API key");
+    type_keys(&mut session, &["wr0ng-key", CTRL_U, "r1ght-5ecret", "\r"]);
+    seen.expect(
+        &mut session,
+        "Store BRAVE_API_KEY in .env (mode 0600, kept out of git)?",
+    );
+    session.send("y\r").unwrap();
+    seen.expect(&mut session, "Write this server and fetch what it needs?");
+    session.send("y\r").unwrap();
+    let (rest, code) = rest_and_code(&mut session);
+    seen.0.extend_from_slice(&rest);
+    assert_eq!(code, 0);
+    let dotenv = env.read(".env");
+    assert!(dotenv.contains("BRAVE_API_KEY=r1ght-5ecret"), "{dotenv}");
+    assert!(!dotenv.contains("wr0ng"), "{dotenv}");
+    let raw = String::from_utf8_lossy(&seen.0);
+    assert!(!raw.contains("5ecret"), "the secret was shown:\n{raw}");
+    assert!(!raw.contains("wr0ng"), "the secret was shown:\n{raw}");
+    let shown = seen.shown();
+    assert!(
+        shown
+            .lines()
+            .any(|l| l == "? Brave Search API key ********"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn ctrl_w_ctrl_k_and_the_cursor_keys_edit_a_text_prompt() {
+    let env = TestEnv::new();
+    let mut session = prompts_only(&env, "sequential-thinking");
+    session.expect("Name in .mcp.json").unwrap();
+    // `mine-tail` -> cursor after `mine`, Ctrl-K -> `mine`; at the end ` junk`, Ctrl-W ->
+    // `mine `; Enter is refused (a space), Backspace -> `mine`.
+    type_keys(
+        &mut session,
+        &[
+            "mine-tail",
+            CTRL_A,
+            RIGHT,
+            RIGHT,
+            RIGHT,
+            RIGHT,
+            CTRL_K,
+            CTRL_E,
+            " junk",
+            CTRL_W,
+            "\r",
+        ],
+    );
+    session.expect("use letters, digits, `-` and `_`").unwrap();
+    type_keys(&mut session, &[BACKSPACE, "\r"]);
+    session
+        .expect("Write this server and fetch what it needs?")
+        .unwrap();
+    session.send("y\r").unwrap();
+    let (_, code) = rest_and_code(&mut session);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&env.read(".mcp.json")).unwrap();
+    let names: Vec<&String> = doc["mcpServers"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["mine"]);
+}
+
+#[test]
+fn esc_ctrl_c_and_ctrl_d_on_an_empty_line_cancel_a_text_prompt_with_nothing_written() {
+    for keys in [
+        &["abc", "\x1b"][..],
+        &["abc", CTRL_C][..],
+        &["abc", CTRL_U, CTRL_D][..],
+    ] {
+        let env = TestEnv::new();
+        let mut session = prompts_only(&env, "sequential-thinking");
+        session.expect("Name in .mcp.json").unwrap();
+        type_keys(&mut session, keys);
+        let (rest, code) = rest_and_code(&mut session);
+        let shown = screen(&rest);
+        assert_eq!(code, 130, "{keys:?}: {}", shown.join("\n"));
+        assert!(
+            shown.join("\n").trim_end().ends_with("error: cancelled"),
+            "{keys:?}: {}",
+            shown.join("\n")
+        );
+        assert!(!env.exists(".mcp.json"), "{keys:?}");
+        assert_terminal_restored(&session, &rest);
+    }
+}
+
+/// After the program: raw mode off (lines and signals are the terminal's again), and the cursor
+/// shown and bracketed paste off since they were last changed in `seen`.
+fn assert_terminal_restored(session: &expectrl::session::OsSession, seen: &[u8]) {
+    use std::os::fd::AsRawFd;
+    let pty = session.get_process().get_raw_handle().unwrap();
+    // SAFETY: tcgetattr fills the zeroed struct for a valid descriptor, which `pty` holds open.
+    let mut mode: libc::termios = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::tcgetattr(pty.as_raw_fd(), &mut mode) }, 0);
+    assert!(
+        mode.c_lflag & libc::ICANON != 0 && mode.c_lflag & libc::ISIG != 0,
+        "the terminal is left in raw mode"
+    );
+    let raw = String::from_utf8_lossy(seen);
+    let last = |s: &str| raw.rfind(s).map_or(-1, |i| i as i64);
+    assert!(
+        last("\x1b[?25h") > last("\x1b[?25l"),
+        "the cursor is left hidden: {raw:?}"
+    );
+    assert!(
+        last("\x1b[?2004l") > last("\x1b[?2004h"),
+        "bracketed paste is left on: {raw:?}"
+    );
+}
+
+/// Everything received so far, kept across `expect` calls.
+struct Seen(Vec<u8>);
+
+impl Seen {
+    fn expect(&mut self, session: &mut expectrl::session::OsSession, text: &str) {
+        let found = session
+            .expect(text)
+            .unwrap_or_else(|e| panic!("{e:?} waiting for {text:?}:\n{}", self.shown()));
+        self.0.extend_from_slice(found.as_bytes());
+    }
+
+    /// Takes in what the program has drawn within a moment, whatever it is.
+    fn settle(&mut self, session: &mut expectrl::session::OsSession) {
+        std::thread::sleep(Duration::from_millis(300));
+        let found = session.check(expectrl::Regex("(?s).+")).unwrap();
+        self.0.extend_from_slice(found.as_bytes());
+    }
+
+    fn shown(&self) -> String {
+        screen(&self.0).join("\n")
+    }
+}
+
+#[test]
+fn the_text_and_secret_prompts_read_as_they_did() {
+    let env = TestEnv::new();
+    let mut session = prompts_only(&env, "brave-search");
+    let mut seen = Seen(Vec::new());
+    seen.expect(&mut session, "[letters, digits, `-` and `_`]");
+    insta::assert_snapshot!(seen.shown(), @r"
+? Name in .mcp.json (brave-search)
+[letters, digits, `-` and `_`]
+    ");
+    session.send("\r").unwrap();
+    seen.expect(&mut session, "[get one at https://brave.com/search/api/]");
+    type_keys(&mut session, &["abc"]);
+    seen.expect(&mut session, "***");
+    seen.settle(&mut session);
+    insta::assert_snapshot!(seen.shown(), @r"
+? Name in .mcp.json brave-search
+? Brave Search API key ***
+[get one at https://brave.com/search/api/]
+    ");
+    session.send("\r").unwrap();
+    seen.expect(&mut session, "kept out of git)?");
+    session.send("y\r").unwrap();
+    seen.expect(&mut session, "fetch what it needs?");
+    session.send("y\r").unwrap();
+    let (rest, code) = rest_and_code(&mut session);
+    seen.0.extend_from_slice(&rest);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(seen.shown(), @r"
+? Name in .mcp.json brave-search
+? Brave Search API key ********
+? Store BRAVE_API_KEY in .env (mode 0600, kept out of git)? Yes
+
+server `brave-search` in `.mcp.json`:
+  command  npx -y @brave/brave-search-mcp-server --transport stdio
+  env      BRAVE_API_KEY=${BRAVE_API_KEY}
+  secrets  BRAVE_API_KEY -> `.env` (mode 0600, never in `.mcp.json`)
+  then     write the file
+
+? Write this server and fetch what it needs? Yes
+stored `BRAVE_API_KEY` in `.env` (mode 0600)
+added server `brave-search` in `.mcp.json`
+
+`brave-search` is ready.
+next:
+  aimcp mcp get brave-search        what was written
+  aimcp mcp test brave-search       check that it starts and answers
+  aimcp run -- claude    start Claude Code with `BRAVE_API_KEY` from `.env` (it does not read `.env` itself)
+  or export `BRAVE_API_KEY` in your shell before starting an MCP client
+    ");
+}
+
+#[test]
+fn a_pasted_key_is_taken_without_its_line_break() {
+    let env = TestEnv::new();
+    let mut session = prompts_only(&env, "brave-search");
+    session.expect("Name in .mcp.json").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Brave Search API key").unwrap();
+    // A bracketed paste, as a terminal sends a copied line.
+    type_keys(&mut session, &["\x1b[200~pasted-5ecret\n\x1b[201~", "\r"]);
+    session
+        .expect("Store BRAVE_API_KEY in .env (mode 0600, kept out of git)?")
+        .unwrap();
+    session.send("y\r").unwrap();
+    session
+        .expect("Write this server and fetch what it needs?")
+        .unwrap();
+    session.send("y\r").unwrap();
+    let (_, code) = rest_and_code(&mut session);
+    assert_eq!(code, 0);
+    let dotenv = env.read(".env");
+    assert!(
+        dotenv.lines().any(|l| l == "BRAVE_API_KEY=pasted-5ecret"),
+        "{dotenv:?}"
+    );
 }

@@ -12,6 +12,14 @@
 //   ignore-eof     a correct server that ignores stdin EOF and SIGTERM and starts a grandchild
 //   fail-once      exits with code 1 when the file FAIL_ONCE_FILE does not exist (creating it),
 //                  else behaves as `ok`
+//   reverse        holds every `tools/call` until 16 are held, then answers them in reverse order,
+//                  each with the text of its `tag` argument
+//   chatty         on a `tools/call`: sends an answer to an id aimcp never used, a log message, a
+//                  progress notification with the call's progressToken, a `ping` and a
+//                  `roots/list` request; then answers the call with what the two answers were
+//   record-cancel  never answers a `tools/call`; appends each `notifications/cancelled`'s params
+//                  (one JSON line) to the file CANCEL_FILE
+//   die-mid-call   holds every `tools/call`; when 8 are held, writes to stderr and exits with code 7
 // With PID_FILE set, every process it starts (itself, a grandchild) appends its pid there.
 "use strict";
 const fs = require("fs");
@@ -60,9 +68,68 @@ const tools = (n) =>
     inputSchema: { type: "object", properties: {} },
   }));
 
+const held = [];
+const waiting = new Map(); // id of a request we sent -> what to do with its answer
+let ourNextId = 0;
+
+function ask(method, params, then) {
+  const id = `fake-${++ourNextId}`;
+  waiting.set(id, then);
+  send({ jsonrpc: "2.0", id, method, params });
+}
+
+function chatty(msg) {
+  const { id } = msg;
+  const token = msg.params && msg.params._meta && msg.params._meta.progressToken;
+  send({ jsonrpc: "2.0", id: 987654, result: { stray: true } });
+  send({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "working" } });
+  if (token !== undefined) {
+    send({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: token, progress: 1, total: 2 } });
+  }
+  ask("ping", {}, (pong) => {
+    ask("roots/list", {}, (roots) => {
+      send({
+        jsonrpc: "2.0",
+        id,
+        result: { content: [{ type: "text", text: JSON.stringify({ pong, roots }) }] },
+      });
+    });
+  });
+}
+
 function handle(msg) {
+  if (msg.method === undefined && msg.id !== undefined) {
+    const then = waiting.get(msg.id);
+    waiting.delete(msg.id);
+    if (then) then(msg.error ? { error: msg.error } : msg.result);
+    return;
+  }
+  if (msg.method === "notifications/cancelled" && mode === "record-cancel") {
+    fs.appendFileSync(process.env.CANCEL_FILE, JSON.stringify(msg.params) + "\n");
+    return;
+  }
   if (msg.id === undefined || msg.method === undefined) return;
   const { id, method } = msg;
+  if (method === "tools/call" && mode === "reverse") {
+    held.push(msg);
+    if (held.length === 16) {
+      for (const m of held.reverse()) {
+        send({ jsonrpc: "2.0", id: m.id, result: { content: [{ type: "text", text: String(m.params.arguments.tag) }] } });
+      }
+      held.length = 0;
+    }
+    return;
+  }
+  if (method === "tools/call" && mode === "chatty") return chatty(msg);
+  if (method === "tools/call" && mode === "record-cancel") return;
+  if (method === "tools/call" && mode === "die-mid-call") {
+    held.push(msg);
+    if (held.length === 8) {
+      process.stderr.write(`dying with ${held.length} calls held\n`);
+      process.exit(7);
+    }
+    return;
+  }
   if (method === "initialize") {
     if (mode === "never-init") return;
     const version = mode === "bad-version" ? "1999-01-01" : msg.params.protocolVersion;

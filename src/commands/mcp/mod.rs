@@ -10,6 +10,7 @@ pub(crate) mod discovery;
 pub mod get;
 pub mod list;
 pub mod remove;
+pub mod serve;
 pub mod setup;
 pub mod stats;
 pub mod test;

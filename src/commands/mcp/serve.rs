@@ -1,0 +1,234 @@
+//! `aimcp mcp serve`: the gateway. Reads `.mcp.json`, starts the upstream pool and the router,
+//! and serves them over stdio (until stdin's end) or Streamable HTTP (until a signal); then ends
+//! every upstream with its process group and flushes the call ledger.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Targets;
+use crate::config::ConfigFile;
+use crate::error::usage;
+use crate::gateway::ledger_tools::{self, LedgerCtx};
+use crate::gateway::names::{Filter, Pattern};
+use crate::gateway::router::{self, OwnTools, Router};
+use crate::gateway::service::RpcFailure;
+use crate::gateway::service::Service;
+use crate::mcp::procs;
+use crate::printer::Printer;
+use crate::settings::Globals;
+use crate::usage::calls::CallRecorder;
+
+/// Items in one page of a merged list (`tools/list` ...).
+pub const PAGE_SIZE: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Servers to serve; empty: every enabled one.
+    pub names: Vec<String>,
+    /// `--http`: Streamable HTTP instead of stdio.
+    pub http: Option<Http>,
+    pub allow: Vec<Pattern>,
+    pub deny: Vec<Pattern>,
+    /// Record every `tools/call` in the usage store (not with `--no-record`).
+    pub record: bool,
+    pub page_size: usize,
+}
+
+#[derive(Clone)]
+pub struct Http {
+    pub addr: SocketAddr,
+    /// `AIMCP_GATEWAY_TOKEN`: clients must send `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http")
+            .field("addr", &self.addr)
+            .field("token", &self.token.as_ref().map(|_| "****"))
+            .finish()
+    }
+}
+
+pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let Settings {
+        names,
+        http,
+        allow,
+        deny,
+        record,
+        page_size,
+    } = settings;
+    let targets = Targets::select(globals, &names, None)?;
+    let config = if targets.config_path.is_file() {
+        Some(ConfigFile::load(&targets.config_path)?)
+    } else {
+        None
+    };
+    // A `SERVER` pattern must name a server: a typo in `--deny` would otherwise hide nothing.
+    for (flag, patterns) in [("--allow", &allow), ("--deny", &deny)] {
+        for p in patterns {
+            if let Some(name) = p.server_name()
+                && name != router::OWN
+                && !targets.servers.iter().any(|s| s.name == name)
+            {
+                let served: Vec<&str> = targets.servers.iter().map(|s| s.name.as_str()).collect();
+                return Err(
+                    usage(format!("`{flag} {name}`: no server `{name}` is served"))
+                        .hint(if served.is_empty() {
+                            "no servers are served; add one with `aimcp mcp add`".to_string()
+                        } else {
+                            format!(
+                                "served: {}, and `aimcp` (the gateway's own tools)",
+                                served.join(", ")
+                            )
+                        })
+                        .into(),
+                );
+            }
+        }
+    }
+    let mut filter = Filter::new(allow, deny);
+    if let Some(config) = &config {
+        for s in &targets.servers {
+            filter.disable(&s.name, config.disabled_tools(&s.name)?);
+        }
+    }
+    let db = match &globals.db {
+        Some(db) => db.clone(),
+        None => crate::usage::store::default_path()?,
+    };
+    let recorder = if record {
+        Some(CallRecorder::start(&db)?)
+    } else {
+        None
+    };
+    let connect = targets.options(None).with_trace(printer.mcp_trace());
+    let warn = {
+        let printer = printer.clone();
+        Arc::new(move |text: String| printer.warn(text))
+    };
+    let options = router::Options {
+        servers: targets.servers.clone(),
+        resolver: targets.resolver.clone(),
+        connect,
+        filter,
+        page_size,
+        recorder,
+        db: Some(db.clone()),
+        own: Arc::new(Ledger {
+            db,
+            tz: jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC),
+        }),
+        clock: Arc::new(jiff::Timestamp::now),
+        warn,
+    };
+    let served: Vec<String> = targets.servers.iter().map(|s| s.name.clone()).collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let printer = printer.clone();
+    let out = runtime.block_on(async move {
+        let router = Arc::new(Router::new(options));
+        router.start();
+        {
+            let router = router.clone();
+            tokio::spawn(async move { router.report_start().await });
+        }
+        printer.detail(format!(
+            "serving {} over {}",
+            if served.is_empty() {
+                "no servers".to_string()
+            } else {
+                served.join(", ")
+            },
+            match &http {
+                Some(h) => format!("http://{}/mcp", h.addr),
+                None => "stdio".to_string(),
+            }
+        ));
+        let service: Arc<dyn Service> = router.clone();
+        let served = tokio::select! {
+            r = serve(service, http, &printer) => r.map(|()| false),
+            () = signalled() => Ok(true),
+        };
+        // After a signal the client (Claude Code: SIGINT, then SIGTERM 100 ms later, then
+        // SIGKILL) waits little: the ledger is flushed, the upstreams get a short grace and
+        // then `procs::kill_all`. At stdin's end there is time for a clean shutdown.
+        let grace = match served {
+            Ok(true) => Duration::from_millis(350),
+            _ => Duration::from_secs(5),
+        };
+        let _ = tokio::time::timeout(grace, router.shutdown()).await;
+        served
+    });
+    // Not a long wait: after a signal, tokio's stdin thread is still blocked in a read.
+    runtime.shutdown_timeout(Duration::from_millis(50));
+    procs::kill_all();
+    match out? {
+        true => Err(crate::error::cancelled().into()),
+        false => Ok(()),
+    }
+}
+
+/// The usage ledger as the gateway's own tools.
+struct Ledger {
+    db: std::path::PathBuf,
+    tz: jiff::tz::TimeZone,
+}
+
+impl OwnTools for Ledger {
+    fn tools(&self) -> Vec<serde_json::Value> {
+        ledger_tools::tools()
+    }
+
+    fn call(
+        &self,
+        name: &str,
+        arguments: &serde_json::Value,
+        now: jiff::Timestamp,
+    ) -> Option<Result<serde_json::Value, RpcFailure>> {
+        let ctx = LedgerCtx {
+            db: self.db.clone(),
+            now,
+            tz: self.tz.clone(),
+        };
+        ledger_tools::call(name, arguments, &ctx)
+    }
+}
+
+async fn serve(
+    service: Arc<dyn Service>,
+    http: Option<Http>,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    match http {
+        None => {
+            crate::gateway::front::serve_stdio(service, tokio::io::stdin(), tokio::io::stdout())
+                .await
+        }
+        Some(h) => {
+            let _ = (service, printer, h);
+            Err(usage("`--http` is not available yet").into())
+        }
+    }
+}
+
+/// SIGINT, SIGTERM or SIGHUP.
+async fn signalled() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
+        _ = hup.recv() => {}
+    }
+}

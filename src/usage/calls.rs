@@ -471,8 +471,8 @@ pub fn stats(
     } else {
         Vec::new()
     };
-    // the group of each tool number (by server or tool), or of each day
-    let mut group_of: Vec<Option<usize>> = Vec::new();
+    // the group of each tool number (by server or tool); days are found by their start
+    let mut group_of: rustc_hash::FxHashMap<i64, usize> = Default::default();
     if by == StatsBy::Day {
         for (_, name) in &day_list {
             names.push(name.clone());
@@ -493,13 +493,7 @@ pub fn stats(
                 groups.push(Group::default());
                 groups.len() - 1
             });
-            let Ok(id) = usize::try_from(id) else {
-                continue;
-            };
-            if group_of.len() <= id {
-                group_of.resize(id + 1, None);
-            }
-            group_of[id] = Some(g);
+            group_of.insert(id, g);
         }
     }
     let mut all = Group::default();
@@ -516,9 +510,7 @@ pub fn stats(
                         .saturating_sub(1),
                 )
             }
-            StatsBy::Server | StatsBy::Tool => usize::try_from(row.get::<_, i64>(1)?)
-                .ok()
-                .and_then(|id| group_of.get(id).copied().flatten()),
+            StatsBy::Server | StatsBy::Tool => group_of.get(&row.get::<_, i64>(1)?).copied(),
         };
         let Some(group) = g.and_then(|g| groups.get_mut(g)) else {
             continue; // a row whose tool is not in `tool_names` (edited by hand)
@@ -710,6 +702,41 @@ mod tests {
         let r = stats(store.conn(), start, end, StatsBy::Tool, &TimeZone::UTC).unwrap();
         let rows: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
         assert_eq!(rows, [("s__x", 100), ("s__y", 100), ("s__z", 100)]);
+    }
+
+    /// A store edited by hand: a tool with a huge number is read as any other, and a call whose
+    /// tool is not in `tool_names` is left out (no vector sized by a stored number).
+    #[test]
+    fn hand_edited_tool_numbers_are_read_safely() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("usage.db");
+        let mut store = Store::open(&db).unwrap();
+        write(
+            &mut store,
+            &[call("2026-03-01T10:00:00Z", "s", "t", 5, CallOutcome::Ok)],
+        )
+        .unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO tool_names VALUES (1000000000000000, 'big', 'x');
+                 INSERT INTO tool_calls (ts, tool, latency_us, outcome, bytes_in, bytes_out,
+                     result_tokens) SELECT ts, 1000000000000000, 7, 0, 0, 0, 0 FROM tool_calls;
+                 INSERT INTO tool_calls (ts, tool, latency_us, outcome, bytes_in, bytes_out,
+                     result_tokens) SELECT ts, 99, 9, 0, 0, 0, 0 FROM tool_calls LIMIT 1;",
+            )
+            .unwrap();
+        let r = stats(
+            store.conn(),
+            0,
+            i64::from(i32::MAX) * 1_000_000,
+            StatsBy::Server,
+            &TimeZone::UTC,
+        )
+        .unwrap();
+        let rows: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
+        assert_eq!(rows, [("big", 1), ("s", 1)]);
+        assert_eq!(r.totals.calls, 2);
     }
 
     /// Dropping the recorder (without `finish`) writes what is queued too.

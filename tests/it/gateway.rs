@@ -94,8 +94,10 @@ impl Gw {
         let conn = rusqlite::Connection::open(&self.db).unwrap();
         let mut stmt = conn
             .prepare(
-                "SELECT server, tool, client, outcome, bytes_in, bytes_out, result_tokens \
-                 FROM tool_calls ORDER BY id",
+                "SELECT t.server, t.tool, c.client, CASE c.outcome WHEN 0 THEN 'ok' \
+                 WHEN 1 THEN 'tool_error' WHEN 2 THEN 'protocol_error' ELSE 'timeout' END, \
+                 c.bytes_in, c.bytes_out, c.result_tokens \
+                 FROM tool_calls c JOIN tools t ON t.id = c.tool ORDER BY c.id",
             )
             .unwrap();
         stmt.query_map([], |r| {
@@ -863,4 +865,29 @@ fn claude_code_through_run_gateway_sees_only_the_gateway() {
     assert!(!text.contains("MCP server \"fake\""), "{text}");
     // Claude Code killed: the gateway sees its stdin end, and ends the upstreams.
     servers::assert_all_dead(&gw.pids, 2);
+}
+
+/// A client that ends the gateway soon after its stdin closes (aimcp's own: 300 ms, then
+/// SIGTERM; Claude Code: SIGINT) still finds its call in the ledger: the ledger is flushed before
+/// the upstreams are ended.
+#[test]
+fn a_call_made_through_aimcps_own_client_is_in_the_ledger() {
+    // `stubborn` ignores stdin's end and SIGTERM: ending it takes the whole grace
+    let stubborn = json!({"command": "node",
+        "args": [crate::common::servers::fake_js().display().to_string(), "ignore-eof"]});
+    let gw = Gw::new(
+        json!({"faults": faults(), "stubborn": stubborn}),
+        json!({}),
+        &[],
+    );
+    let run = gw.run(&["mcp", "call", "gateway", "faults__pid"]);
+    run.assert_code(0);
+    let calls = gw.calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        (calls[0].0.as_str(), calls[0].1.as_str()),
+        ("faults", "pid")
+    );
+    assert_eq!(calls[0].2.as_deref(), Some("aimcp"));
+    assert_eq!(calls[0].3, "ok");
 }

@@ -547,6 +547,36 @@ pub fn stats(
     })
 }
 
+/// Every call recorded in `[start, end)` (ms), oldest first, as it was recorded (to the
+/// millisecond).
+pub fn recorded(conn: &Connection, start: i64, end: i64) -> anyhow::Result<Vec<ToolCall>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.ts, t.server, t.tool, c.client, c.latency_us, c.outcome, c.bytes_in, \
+         c.bytes_out, c.result_tokens FROM tool_calls c JOIN tool_names t ON t.id = c.tool \
+         WHERE c.ts >= ?1 AND c.ts < ?2 ORDER BY c.ts, c.id",
+    )?;
+    let mut rows = stmt.query(params![start, end])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let u = |i: usize| -> rusqlite::Result<u64> { Ok(row.get::<_, i64>(i)?.max(0) as u64) };
+        out.push(ToolCall {
+            at: Timestamp::from_millisecond(row.get(0)?)?,
+            server: row.get(1)?,
+            tool: row.get(2)?,
+            client: row.get(3)?,
+            latency_us: u(4)?,
+            outcome: usize::try_from(row.get::<_, i64>(5)?)
+                .ok()
+                .and_then(|o| CallOutcome::ALL.get(o).copied())
+                .unwrap_or(CallOutcome::ProtocolError),
+            bytes_in: u(6)?,
+            bytes_out: u(7)?,
+            result_tokens: u(8)?,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -737,6 +767,34 @@ mod tests {
         let rows: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
         assert_eq!(rows, [("big", 1), ("s", 1)]);
         assert_eq!(r.totals.calls, 2);
+    }
+
+    /// Every field of a call comes back as it was recorded.
+    #[test]
+    fn a_call_is_read_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("usage.db");
+        let recorder = CallRecorder::start(&db).unwrap();
+        let mut calls = Vec::new();
+        for (k, o) in CallOutcome::ALL.into_iter().enumerate() {
+            let mut c = call("2026-03-01T10:00:00.123Z", "srv", "tool", 10 + k as u64, o);
+            c.client = (k != 2).then(|| format!("client-{k}"));
+            c.bytes_in = 1 + k as u64;
+            c.bytes_out = u64::MAX;
+            c.result_tokens = 7 * k as u64;
+            calls.push(c);
+        }
+        for c in &calls {
+            recorder.record(c.clone());
+        }
+        recorder.finish();
+        let store = Store::open_for_reading(&db).unwrap();
+        let back = recorded(store.conn(), 0, i64::from(i32::MAX) * 1_000_000).unwrap();
+        // (a size past i64::MAX is kept as i64::MAX)
+        for c in &mut calls {
+            c.bytes_out = i64::MAX as u64;
+        }
+        assert_eq!(back, calls);
     }
 
     /// Dropping the recorder (without `finish`) writes what is queued too.

@@ -686,7 +686,8 @@ async fn stdio_at_stdin_end_requests_in_flight_are_answered_then_it_returns() {
         .expect("returns")
         .unwrap()
         .unwrap();
-    // Nothing in flight: it returns at once.
+    // Nothing in flight: it returns without the 2 s grace (the bound is loose, as a busy CI
+    // machine is slow; waiting for the grace would take 2 s or more).
     let mut wire = Wire::start(TestService::arc());
     wire.initialize("2025-11-25", json!({})).await;
     wire.call(1, "echo", json!({"text": "x"})).await;
@@ -694,7 +695,7 @@ async fn stdio_at_stdin_end_requests_in_flight_are_answered_then_it_returns() {
     let start = Instant::now();
     wire.close().await.unwrap();
     assert!(
-        start.elapsed() < Duration::from_millis(100),
+        start.elapsed() < Duration::from_millis(1500),
         "{:?}",
         start.elapsed()
     );

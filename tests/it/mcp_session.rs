@@ -336,7 +336,8 @@ fn a_server_that_dies_mid_call_fails_every_waiter_at_once() {
             "{}",
             err.message
         );
-        assert!(started.elapsed() < Duration::from_millis(100));
+        // (not the session's timeout: loose, for a busy CI machine)
+        assert!(started.elapsed() < Duration::from_secs(2));
         session.shutdown().await;
     });
 }

@@ -1011,3 +1011,32 @@ fn over_http_a_token_is_required_when_set() {
         run.stdout
     );
 }
+
+#[test]
+fn an_upstreams_list_changed_refreshes_the_merged_list_and_reaches_the_client() {
+    let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
+    let mut d = gw.drive();
+    let id = d.call("faults__grow", json!({}));
+    assert_eq!(d.text(id, Duration::from_secs(30)), "grew");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !d
+        .seen
+        .iter()
+        .any(|m| m["method"] == "notifications/tools/list_changed")
+    {
+        assert!(Instant::now() < deadline, "no list_changed: {:?}", d.seen);
+        if let Ok(m) = d.rx.recv_timeout(Duration::from_millis(100)) {
+            d.seen.push(m);
+        }
+    }
+    let id = d.send("tools/list", json!({}));
+    let list = d.wait(id, Duration::from_secs(10));
+    assert!(
+        list.to_string().contains("\"faults__grown\""),
+        "{}",
+        short(&list)
+    );
+    let id = d.call("faults__grown", json!({}));
+    assert_eq!(d.text(id, Duration::from_secs(10)), "grown answers");
+    d.close();
+}

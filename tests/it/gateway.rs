@@ -625,6 +625,7 @@ fn allow_deny_and_disabled_tools_hide_tools_and_lists_page() {
         [
             "faults__crash",
             "faults__flood",
+            "faults__grow",
             "faults__pid",
             "faults__rpc_error",
             "faults__slow"

@@ -870,6 +870,8 @@ fn claude_code_through_run_gateway_sees_only_the_gateway() {
 struct HttpGw {
     child: Child,
     url: String,
+    /// What it wrote on stderr after the `listening on` line.
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl HttpGw {
@@ -892,9 +894,21 @@ impl HttpGw {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("{line}"))
             .to_string();
-        // Keep draining stderr so the gateway never blocks on it.
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        HttpGw { child, url }
+        // Keep reading stderr so the gateway never blocks on it.
+        let kept = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let into = kept.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while stderr.read_line(&mut line).unwrap_or(0) > 0 {
+                into.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        HttpGw {
+            child,
+            url,
+            stderr: kept,
+        }
     }
 
     /// A plain `GET path` (HTTP/1.1), the status and body.
@@ -1040,4 +1054,21 @@ fn an_upstreams_list_changed_refreshes_the_merged_list_and_reaches_the_client() 
     let id = d.call("faults__grown", json!({}));
     assert_eq!(d.text(id, Duration::from_secs(10)), "grown answers");
     d.close();
+}
+
+#[test]
+fn an_allow_that_matches_nothing_is_said_once_on_stderr() {
+    let gw = Gw::new(
+        json!({"faults": faults()}),
+        json!({}),
+        &["--allow", "faults__p*", "--allow", "faults__nope*"],
+    );
+    let http = HttpGw::start(&gw, None);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let said = "warning: `--allow faults__nope*` matches no tool of the servers that started, so it lets nothing through\n";
+    while !http.stderr.lock().unwrap().contains(said) {
+        assert!(Instant::now() < deadline, "{}", http.stderr.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(*http.stderr.lock().unwrap(), said);
 }

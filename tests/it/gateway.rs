@@ -94,8 +94,10 @@ impl Gw {
         let conn = rusqlite::Connection::open(&self.db).unwrap();
         let mut stmt = conn
             .prepare(
-                "SELECT server, tool, client, outcome, bytes_in, bytes_out, result_tokens \
-                 FROM tool_calls ORDER BY id",
+                "SELECT t.server, t.tool, c.client, CASE c.outcome WHEN 0 THEN 'ok' \
+                 WHEN 1 THEN 'tool_error' WHEN 2 THEN 'protocol_error' ELSE 'timeout' END, \
+                 c.bytes_in, c.bytes_out, c.result_tokens \
+                 FROM tool_calls c JOIN tool_names t ON t.id = c.tool ORDER BY c.id",
             )
             .unwrap();
         stmt.query_map([], |r| {
@@ -1031,6 +1033,12 @@ fn over_http_a_token_is_required_when_set() {
 fn an_upstreams_list_changed_refreshes_the_merged_list_and_reaches_the_client() {
     let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
     let mut d = gw.drive();
+    // Once the upstream is up (its coming up is a list_changed of its own), start afresh.
+    let id = d.send("tools/list", json!({}));
+    d.wait(id, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(200));
+    while d.rx.try_recv().is_ok() {}
+    d.seen.clear();
     let id = d.call("faults__grow", json!({}));
     assert_eq!(d.text(id, Duration::from_secs(30)), "grew");
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -1044,6 +1052,7 @@ fn an_upstreams_list_changed_refreshes_the_merged_list_and_reaches_the_client() 
             d.seen.push(m);
         }
     }
+    // The notification is sent after the merged list was refreshed.
     let id = d.send("tools/list", json!({}));
     let list = d.wait(id, Duration::from_secs(10));
     assert!(
@@ -1071,4 +1080,29 @@ fn an_allow_that_matches_nothing_is_said_once_on_stderr() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(*http.stderr.lock().unwrap(), said);
+}
+
+/// A client that ends the gateway soon after its stdin closes (aimcp's own: 300 ms, then
+/// SIGTERM; Claude Code: SIGINT) still finds its call in the ledger: the ledger is flushed before
+/// the upstreams are ended.
+#[test]
+fn a_call_made_through_aimcps_own_client_is_in_the_ledger() {
+    // `stubborn` ignores stdin's end and SIGTERM: ending it takes the whole grace
+    let stubborn = json!({"command": "node",
+        "args": [crate::common::servers::fake_js().display().to_string(), "ignore-eof"]});
+    let gw = Gw::new(
+        json!({"faults": faults(), "stubborn": stubborn}),
+        json!({}),
+        &[],
+    );
+    let run = gw.run(&["mcp", "call", "gateway", "faults__pid"]);
+    run.assert_code(0);
+    let calls = gw.calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        (calls[0].0.as_str(), calls[0].1.as_str()),
+        ("faults", "pid")
+    );
+    assert_eq!(calls[0].2.as_deref(), Some("aimcp"));
+    assert_eq!(calls[0].3, "ok");
 }

@@ -628,6 +628,7 @@ fn allow_deny_and_disabled_tools_hide_tools_and_lists_page() {
         [
             "faults__crash",
             "faults__flood",
+            "faults__grow",
             "faults__pid",
             "faults__rpc_error",
             "faults__slow"
@@ -867,6 +868,220 @@ fn claude_code_through_run_gateway_sees_only_the_gateway() {
     assert!(!text.contains("MCP server \"fake\""), "{text}");
     // Claude Code killed: the gateway sees its stdin end, and ends the upstreams.
     servers::assert_all_dead(&gw.pids, 2);
+}
+
+/// `aimcp mcp serve --http 127.0.0.1:0` in the upstream project; the URL it listens on.
+struct HttpGw {
+    child: Child,
+    url: String,
+    /// What it wrote on stderr after the `listening on` line.
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl HttpGw {
+    fn start(gw: &Gw, token: Option<&str>) -> HttpGw {
+        let mut cmd = gw.env.cmd();
+        cmd.env("PID_FILE", &gw.pids)
+            .args(gw.serve_argv())
+            .args(["--http", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(t) = token {
+            cmd.env("AIMCP_GATEWAY_TOKEN", t);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("{line}"))
+            .to_string();
+        // Keep reading stderr so the gateway never blocks on it.
+        let kept = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let into = kept.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while stderr.read_line(&mut line).unwrap_or(0) > 0 {
+                into.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        HttpGw {
+            child,
+            url,
+            stderr: kept,
+        }
+    }
+
+    /// A plain `GET path` (HTTP/1.1), the status and body.
+    fn get(&self, path: &str) -> (u16, String) {
+        use std::io::Read;
+        let authority = self
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches("/mcp");
+        let mut s = std::net::TcpStream::connect(authority).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+}
+
+impl Drop for HttpGw {
+    fn drop(&mut self) {
+        // SAFETY: a plain kill(2) of the process this test started.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn over_http_eight_clients_at_once_with_metrics_and_health() {
+    let gw = Gw::new(
+        json!({"faults": faults(), "fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({}),
+        &[],
+    );
+    let http = HttpGw::start(&gw, None);
+    std::fs::write(
+        gw.client.join(".mcp.json"),
+        json!({"mcpServers": {"gateway": {"type": "http", "url": http.url}}}).to_string(),
+    )
+    .unwrap();
+    let run = gw.run(&["mcp", "call", "gateway", "fake__tool_1"]);
+    run.assert_code(0);
+    assert_eq!(run.stdout, "called tool_1\n");
+    // Eight of aimcp's own clients at once, each its own HTTP session; each slow call takes
+    // 300 ms upstream, so together they finish in far less than eight times that.
+    let started = Instant::now();
+    let clients: Vec<Child> = (0..8)
+        .map(|_| {
+            gw.cmd()
+                .args(["mcp", "call", "gateway", "faults__slow"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in clients {
+        let run = Run::from(c.wait_with_output().unwrap());
+        run.assert_code(0);
+        assert_eq!(run.stdout, "slow done\n");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    let (status, body) = http.get("/health");
+    assert_eq!(status, 200, "{body}");
+    let (status, metrics) = http.get("/metrics");
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains(r#"mcp_tool_calls_total{server="faults",tool="slow",outcome="ok"} 8"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"mcp_upstream_up{server="fake"} 1"#),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn over_http_a_token_is_required_when_set() {
+    let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
+    let http = HttpGw::start(&gw, Some("gw-secret-token-123"));
+    std::fs::write(
+        gw.client.join(".mcp.json"),
+        json!({"mcpServers": {
+            "without": {"type": "http", "url": http.url},
+            "with": {"type": "http", "url": http.url, "headers": {"Authorization": "Bearer ${GW_TOKEN}"}},
+        }})
+        .to_string(),
+    )
+    .unwrap();
+    let run = Run::from(
+        gw.cmd()
+            .env("GW_TOKEN", "gw-secret-token-123")
+            .args(["--json", "mcp", "test"])
+            .output()
+            .unwrap(),
+    );
+    run.assert_code(1);
+    let results = run.json()["results"].clone();
+    assert_eq!(results[0]["ok"], false, "{results}");
+    assert_eq!(results[1]["ok"], true, "{results}");
+    assert!(
+        !run.stdout.contains("gw-secret-token-123"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_upstreams_list_changed_refreshes_the_merged_list_and_reaches_the_client() {
+    let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
+    let mut d = gw.drive();
+    // Once the upstream is up (its coming up is a list_changed of its own), start afresh.
+    let id = d.send("tools/list", json!({}));
+    d.wait(id, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(200));
+    while d.rx.try_recv().is_ok() {}
+    d.seen.clear();
+    let id = d.call("faults__grow", json!({}));
+    assert_eq!(d.text(id, Duration::from_secs(30)), "grew");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !d
+        .seen
+        .iter()
+        .any(|m| m["method"] == "notifications/tools/list_changed")
+    {
+        assert!(Instant::now() < deadline, "no list_changed: {:?}", d.seen);
+        if let Ok(m) = d.rx.recv_timeout(Duration::from_millis(100)) {
+            d.seen.push(m);
+        }
+    }
+    // The notification is sent after the merged list was refreshed.
+    let id = d.send("tools/list", json!({}));
+    let list = d.wait(id, Duration::from_secs(10));
+    assert!(
+        list.to_string().contains("\"faults__grown\""),
+        "{}",
+        short(&list)
+    );
+    let id = d.call("faults__grown", json!({}));
+    assert_eq!(d.text(id, Duration::from_secs(10)), "grown answers");
+    d.close();
+}
+
+#[test]
+fn an_allow_that_matches_nothing_is_said_once_on_stderr() {
+    let gw = Gw::new(
+        json!({"faults": faults()}),
+        json!({}),
+        &["--allow", "faults__p*", "--allow", "faults__nope*"],
+    );
+    let http = HttpGw::start(&gw, None);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let said = "warning: `--allow faults__nope*` matches no tool of the servers that started, so it lets nothing through\n";
+    while !http.stderr.lock().unwrap().contains(said) {
+        assert!(Instant::now() < deadline, "{}", http.stderr.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(*http.stderr.lock().unwrap(), said);
 }
 
 /// A client that ends the gateway soon after its stdin closes (aimcp's own: 300 ms, then

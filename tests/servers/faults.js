@@ -8,6 +8,7 @@
 //   big        answers with a text of MIB (default 100) MiB
 //   rpc_error  answers with JSON-RPC error -32042, with data
 //   slow       answers after MS (default 300) milliseconds
+//   grow       adds a tool `grown` and sends `notifications/tools/list_changed`
 // With PID_FILE set, it appends its pid and its parent's pid (the gateway) there.
 "use strict";
 const fs = require("fs");
@@ -19,8 +20,8 @@ function send(msg) {
   process.stdout.write(JSON.stringify(msg) + "\n");
 }
 
-const names = ["pid", "crash", "hang", "flood", "big", "rpc_error", "slow"];
-const tools = names.map((name) => ({
+const names = ["pid", "crash", "hang", "flood", "big", "rpc_error", "slow", "grow"];
+let tools = names.map((name) => ({
   name,
   description: `fault: ${name}`,
   inputSchema: { type: "object", properties: { count: { type: "number" }, mib: { type: "number" }, ms: { type: "number" } } },
@@ -52,6 +53,12 @@ function call(id, name, args) {
     }
     case "rpc_error":
       return send({ jsonrpc: "2.0", id, error: { code: -32042, message: "fault on purpose", data: { why: "test" } } });
+    case "grow":
+      tools = tools.concat([{ name: "grown", description: "added by grow", inputSchema: { type: "object" } }]);
+      send({ jsonrpc: "2.0", method: "notifications/tools/list_changed" });
+      return text(id, "grew");
+    case "grown":
+      return text(id, "grown answers");
     case "slow":
       return setTimeout(() => text(id, "slow done"), args.ms || 300);
     default:

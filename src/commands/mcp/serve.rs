@@ -210,8 +210,21 @@ async fn serve(
                 .await
         }
         Some(h) => {
-            let _ = (service, printer, h);
-            Err(usage("`--http` is not available yet").into())
+            let listener = tokio::net::TcpListener::bind(h.addr).await.map_err(|e| {
+                usage(format!("cannot listen on `{}`: {e}", h.addr))
+                    .hint("is another server on that port? `--http 127.0.0.1:0` picks a free one")
+            })?;
+            let bound = listener.local_addr()?;
+            // The one line a script may wait for (the port, when 0 was asked for).
+            printer.info(format!(
+                "listening on http://{bound}{}",
+                crate::gateway::front::MCP_PATH
+            ));
+            let opts = crate::gateway::front::HttpOptions {
+                bearer: h.token,
+                allowed_origins: Vec::new(),
+            };
+            crate::gateway::front::serve_http(service, listener, opts).await
         }
     }
 }

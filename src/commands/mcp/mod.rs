@@ -9,6 +9,8 @@ pub mod discover;
 pub(crate) mod discovery;
 pub mod get;
 pub mod list;
+pub mod login;
+pub mod logout;
 pub mod remove;
 pub mod serve;
 pub mod setup;
@@ -113,6 +115,70 @@ impl Targets {
     pub(crate) fn concurrency(&self, given: Option<usize>) -> usize {
         given.or(self.global.max_concurrent).unwrap_or(4).max(1)
     }
+}
+
+/// How a command signs in to servers that want OAuth (`mcp login` and what `test`, `discover`,
+/// `call` do on a 401).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SignIn {
+    /// A sign-in may start: at a terminal, or where `$BROWSER` says how to open the page.
+    pub allowed: bool,
+    pub no_browser: bool,
+    pub client: Option<mcp::auth::PreRegistered>,
+    pub scopes: Vec<String>,
+}
+
+impl SignIn {
+    /// What `test`, `discover` and `call` do: sign in at a terminal, or where `$BROWSER` is set
+    /// (a browser can be opened without one), never with `--no-input`.
+    pub(crate) fn automatic(globals: &Globals, printer: &Printer) -> SignIn {
+        let browser = std::env::var("BROWSER").is_ok_and(|b| !b.trim().is_empty());
+        SignIn {
+            allowed: printer.is_interactive() || (browser && !globals.no_input),
+            ..SignIn::default()
+        }
+    }
+}
+
+/// The OAuth authorizer for `targets` (tokens in `<data dir>/aimcp/credentials.json`); none
+/// when there is no data folder.
+pub(crate) fn oauth(
+    globals: &Globals,
+    printer: &Printer,
+    targets: &Targets,
+    sign_in: SignIn,
+) -> Option<Arc<mcp::auth::OAuth>> {
+    let store = mcp::auth::store::default_path()?;
+    let names = targets
+        .servers
+        .iter()
+        .filter(|s| s.url.as_deref() != Some(s.name.as_str()))
+        .filter_map(|s| {
+            let url = targets.resolver.expand(s.url.as_deref()?, &s.name).ok()?;
+            Some((url, s.name.clone()))
+        })
+        .collect();
+    let browser = std::env::var("BROWSER").ok();
+    let opener = mcp::auth::Opener::choose(
+        sign_in.no_browser,
+        browser.as_deref(),
+        printer.is_interactive(),
+    );
+    let notify_printer = printer.clone();
+    let opts = mcp::auth::OAuthOptions {
+        store,
+        sign_in: sign_in.allowed.then_some(opener),
+        client: sign_in.client,
+        scopes: sign_in.scopes,
+        client_metadata_url: std::env::var("AIMCP_OAUTH_CLIENT_METADATA_URL")
+            .ok()
+            .filter(|u| !u.is_empty()),
+        names,
+        now: globals.now.as_second(),
+        wait: Duration::from_secs(300),
+        notify: Arc::new(move |text| notify_printer.notice(text)),
+    };
+    mcp::auth::OAuth::new(opts).ok().map(Arc::new)
 }
 
 /// Runs `work` for every server, at most `limit` at once, and returns the results in order.

@@ -200,9 +200,20 @@ fn without_a_sign_in_test_says_to_run_mcp_login_instead_of_add_a_header() {
 }
 
 #[test]
-fn logout_forgets_the_tokens() {
+fn get_and_list_show_the_sign_in_and_logout_forgets_it() {
     let server = OAuthServer::start();
     let env = signed_in_env(&server);
+    let get = run(&env, &["mcp", "get", "oauth"], false, None);
+    assert!(
+        get.stdout.contains("auth:      signed in until "),
+        "{}",
+        get.stdout
+    );
+    let list = run(&env, &["mcp", "list"], false, None);
+    assert!(list.stdout.contains("signed in until"), "{}", list.stdout);
+    let json = run(&env, &["--json", "mcp", "get", "oauth"], false, None).json();
+    assert_eq!(json["oauth"]["issuer"], server.url(""));
+    assert_eq!(json["oauth"]["refreshable"], true);
     let out = run(&env, &["mcp", "logout", "oauth"], false, None);
     out.assert_code(0);
     assert!(
@@ -211,6 +222,8 @@ fn logout_forgets_the_tokens() {
         out.stderr
     );
     assert_eq!(credentials(&env)["servers"], serde_json::json!([]));
+    let get = run(&env, &["mcp", "get", "oauth"], false, None);
+    assert!(!get.stdout.contains("signed in"), "{}", get.stdout);
     run(&env, &["mcp", "test", "oauth"], false, None).assert_code(1);
 }
 

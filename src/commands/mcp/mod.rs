@@ -181,6 +181,57 @@ pub(crate) fn oauth(
     mcp::auth::OAuth::new(opts).ok().map(Arc::new)
 }
 
+/// A server's OAuth sign-in as `mcp get` and `mcp list` show it (never a token).
+pub(crate) struct SignedIn {
+    pub issuer: String,
+    pub expires_at: Option<jiff::Timestamp>,
+    pub refreshable: bool,
+}
+
+impl SignedIn {
+    /// `signed in (until 2026-03-01 12:00 UTC)`, or `... (expired, refreshed on next use)`.
+    pub(crate) fn describe(&self, now: jiff::Timestamp) -> String {
+        match self.expires_at {
+            Some(t) if t <= now && self.refreshable => {
+                "signed in (token expired, refreshed on next use)".into()
+            }
+            Some(t) if t <= now => "sign-in expired".into(),
+            Some(t) => format!("signed in until {}", t.strftime("%Y-%m-%d %H:%M UTC")),
+            None => "signed in".into(),
+        }
+    }
+
+    pub(crate) fn json(&self) -> Value {
+        json!({
+            "issuer": self.issuer,
+            "expires_at": self.expires_at.map(|t| t.to_string()),
+            "refreshable": self.refreshable,
+        })
+    }
+}
+
+/// The stored OAuth sign-in of `server` (a remote one), if any.
+pub(crate) fn signed_in(server: &Server, config_dir: &Path) -> Option<SignedIn> {
+    let url = server.url.as_deref()?;
+    let url = if url.contains("${") {
+        EnvResolver::for_project(config_dir)
+            .expand(url, &server.name)
+            .ok()?
+    } else {
+        url.to_string()
+    };
+    let path = mcp::auth::store::default_path()?;
+    let creds = mcp::auth::store::Credentials::load(&path).ok()?;
+    let e = creds.find(&url)?;
+    Some(SignedIn {
+        issuer: e.issuer.clone(),
+        expires_at: e
+            .expires_at
+            .and_then(|t| jiff::Timestamp::from_second(t).ok()),
+        refreshable: e.refresh_token.is_some(),
+    })
+}
+
 /// Runs `work` for every server, at most `limit` at once, and returns the results in order.
 pub(crate) async fn for_each_server<T, F, Fut>(servers: &[Server], limit: usize, work: F) -> Vec<T>
 where

@@ -334,7 +334,7 @@ mod tests {
     fn pkce_s256_matches_rfc_7636_appendix_b() {
         assert_eq!(
             challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URbbhT7VqYSj-A"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
         assert_eq!(base64(b"user:pass", B64STD, true), "dXNlcjpwYXNz");
         assert_eq!(base64(b"ab", B64STD, true), "YWI=");

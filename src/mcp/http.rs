@@ -9,10 +9,11 @@ use std::sync::Mutex;
 
 use reqwest::{Client, Response, StatusCode, Url};
 use serde_json::Value;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::error::{McpError, Result};
+use super::rpc::Inbox;
 use super::{Incoming, MAX_MESSAGE, human_size};
 
 fn client() -> Result<Client> {
@@ -214,7 +215,7 @@ struct Resume {
 /// Forwards the JSON-RPC messages of an SSE answer into `tx`; a stream that ends before it carried
 /// an answer, after giving an event id, is resumed with `GET` and `Last-Event-ID` after the
 /// `retry` delay it asked for.
-async fn forward_stream(mut resp: Response, tx: mpsc::Sender<Incoming>, resume: Option<Resume>) {
+async fn forward_stream(mut resp: Response, tx: Inbox, resume: Option<Resume>) {
     let mut resumes = 0;
     loop {
         let mut answered = false;
@@ -280,7 +281,7 @@ pub(crate) struct HttpLink {
     headers: HeaderMap,
     session_id: Mutex<Option<String>>,
     protocol_version: Mutex<Option<String>>,
-    tx: mpsc::Sender<Incoming>,
+    tx: Inbox,
     tasks: Mutex<Vec<JoinHandle<()>>>,
     /// Gives each request its `Authorization` header and answers a 401/403 (OAuth).
     auth: Option<std::sync::Arc<dyn super::auth::Authorizer>>,
@@ -290,14 +291,16 @@ impl HttpLink {
     pub(crate) fn new(
         url: &str,
         headers: &[(String, String)],
-        tx: mpsc::Sender<Incoming>,
+        tx: Inbox,
         auth: Option<std::sync::Arc<dyn super::auth::Authorizer>>,
     ) -> Result<Self> {
+        let headers = header_map(headers)?;
         Ok(HttpLink {
-            auth,
+            // A server given its own `Authorization` header in `.mcp.json` is not signed in.
+            auth: auth.filter(|_| !headers.contains_key(AUTHORIZATION)),
             client: client()?,
             url: parse_url(url)?,
-            headers: header_map(headers)?,
+            headers,
             session_id: Mutex::new(None),
             protocol_version: Mutex::new(None),
             tx,
@@ -474,11 +477,7 @@ pub(crate) struct SseLink {
 
 impl SseLink {
     /// Opens the event stream and waits for its `endpoint` event (the caller bounds the wait).
-    pub(crate) async fn open(
-        url: &str,
-        headers: &[(String, String)],
-        tx: mpsc::Sender<Incoming>,
-    ) -> Result<Self> {
+    pub(crate) async fn open(url: &str, headers: &[(String, String)], tx: Inbox) -> Result<Self> {
         let client = client()?;
         let base = parse_url(url)?;
         let headers = header_map(headers)?;

@@ -25,9 +25,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
-use rpc::{Core, Link};
+use rpc::{Core, Inbox, Link};
 
 pub use error::{METHOD_NOT_FOUND, McpError, Result, RpcFailure};
 pub use handler::{BoxFuture, CallOptions, Handler};
@@ -397,7 +396,7 @@ async fn connect_once(
     opts: &ConnectOptions,
     secrets: Arc<Vec<String>>,
 ) -> Result<Session> {
-    let (tx, rx) = mpsc::channel(256);
+    let inbox = Inbox::new();
     let tracer = tracer(server, resolver, opts);
     let link = match server.transport {
         Transport::Stdio => {
@@ -438,7 +437,7 @@ async fn connect_once(
                 &args,
                 &env,
                 &opts.cwd,
-                tx.clone(),
+                inbox.clone(),
             )?)
         }
         Transport::Http | Transport::Sse => {
@@ -466,12 +465,17 @@ async fn connect_once(
                 .expand(url, &server.name)
                 .map_err(|e| McpError::new(e.to_string()))?;
             if server.transport == Transport::Sse {
-                Link::Sse(http::SseLink::open(&url, &headers, tx.clone()).await?)
+                Link::Sse(http::SseLink::open(&url, &headers, inbox.clone()).await?)
             } else {
-                let link = Link::Http(http::HttpLink::new(&url, &headers, tx, opts.auth.clone())?);
+                let link = Link::Http(http::HttpLink::new(
+                    &url,
+                    &headers,
+                    inbox.clone(),
+                    opts.auth.clone(),
+                )?);
                 let first = handshake(
                     link,
-                    rx,
+                    inbox,
                     opts,
                     Transport::Http,
                     tracer.clone(),
@@ -481,8 +485,8 @@ async fn connect_once(
                     Ok(session) => return Ok(session),
                     // The old protocol answers the Streamable HTTP POST with a 4xx: fall back.
                     Err(e) if matches!(e.http_status, Some(400 | 404 | 405)) => {
-                        let (tx, rx) = mpsc::channel(256);
-                        let link = match http::SseLink::open(&url, &headers, tx).await {
+                        let inbox = Inbox::new();
+                        let link = match http::SseLink::open(&url, &headers, inbox.clone()).await {
                             Ok(l) => l,
                             Err(_) => return Err(e),
                         };
@@ -491,7 +495,7 @@ async fn connect_once(
                         }
                         return handshake(
                             Link::Sse(link),
-                            rx,
+                            inbox,
                             opts,
                             Transport::Sse,
                             tracer.clone(),
@@ -504,20 +508,19 @@ async fn connect_once(
             }
         }
     };
-    drop(tx);
-    handshake(link, rx, opts, server.transport, tracer, secrets).await
+    handshake(link, inbox, opts, server.transport, tracer, secrets).await
 }
 
 /// Starts the session over `link` and does the handshake.
 async fn handshake(
     link: Link,
-    rx: mpsc::Receiver<Incoming>,
+    inbox: Inbox,
     opts: &ConnectOptions,
     transport: Transport,
     tracer: Option<Tracer>,
     secrets: Arc<Vec<String>>,
 ) -> Result<Session> {
-    let core = Core::start(link, rx, opts.timeout, opts.handler.clone(), tracer);
+    let core = Core::start(link, inbox, opts.timeout, opts.handler.clone(), tracer);
     let result = initialize(&core, &opts.client_capabilities).await?;
     let protocol_version = result
         .get("protocolVersion")

@@ -10,6 +10,8 @@ use crate::mcp::{McpError, Result};
 /// The parts of a `WWW-Authenticate: Bearer ...` challenge aimcp uses.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Challenge {
+    /// The header is a `Bearer` challenge at all.
+    pub bearer: bool,
     pub resource_metadata: Option<String>,
     pub scope: Option<String>,
     pub error: Option<String>,
@@ -26,6 +28,7 @@ pub fn parse_challenge(header: &str) -> Challenge {
     else {
         return out;
     };
+    out.bearer = true;
     let mut chars = rest.chars().peekable();
     loop {
         while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
@@ -260,6 +263,7 @@ mod tests {
             c.resource_metadata.as_deref(),
             Some("https://x/.well-known/oauth-protected-resource/mcp")
         );
+        assert!(c.bearer);
         assert_eq!(parse_challenge("Basic realm=\"x\""), Challenge::default());
         assert_eq!(
             parse_challenge("Bearer realm=x, scope=read")

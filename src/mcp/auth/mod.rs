@@ -536,6 +536,10 @@ impl Authorizer for OAuth {
             let mut challenge = www_authenticate
                 .map(discovery::parse_challenge)
                 .unwrap_or_default();
+            // Not an OAuth challenge (no `WWW-Authenticate: Bearer`): the caller's error.
+            if !challenge.bearer {
+                return Ok(false);
+            }
             if status == 403 && challenge.error.as_deref() != Some("insufficient_scope") {
                 return Ok(false);
             }

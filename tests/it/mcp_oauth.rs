@@ -297,3 +297,42 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
         }
     }
 }
+
+#[test]
+fn two_servers_with_the_same_issuer_keep_a_sign_in_each() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    run(
+        &env,
+        &["mcp", "add", "second", &server.url("/mcp2")],
+        false,
+        None,
+    )
+    .assert_code(0);
+    // The first server's token is not the second's (the server checks the `resource`).
+    run(&env, &["mcp", "test", "second"], false, None).assert_code(1);
+    run(&env, &["mcp", "login", "second"], true, None).assert_code(0);
+    let creds = credentials(&env);
+    let servers = creds["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 2, "{creds}");
+    for (entry, path) in servers.iter().zip(["/mcp", "/mcp2"]) {
+        assert_eq!(entry["issuer"], server.url(""));
+        assert_eq!(entry["resource"], server.url(path));
+    }
+    run(&env, &["mcp", "call", "oauth", "whoami"], false, None).assert_code(0);
+    run(&env, &["mcp", "call", "second", "whoami"], false, None).assert_code(0);
+    // Refreshing one leaves the other alone.
+    run(
+        &env,
+        &["mcp", "call", "second", "whoami"],
+        false,
+        Some(&later(2)),
+    )
+    .assert_code(0);
+    let after = credentials(&env);
+    assert_eq!(after["servers"][0], servers[0].clone());
+    assert_ne!(
+        after["servers"][1]["access_token"],
+        servers[1]["access_token"]
+    );
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A small OAuth 2.1 authorization server and the MCP endpoint it protects, for aimcp's tests.
 // Usage: node oauth-server.js   (listens on a free loopback port and prints it on stdout)
-//   POST /mcp                                   MCP (initialize, ping, tools/list, tools/call `whoami`);
+//   POST /mcp, /mcp2                            two MCP servers behind the one issuer, each taking only its own tokens (the `resource`):
+//                                               MCP (initialize, ping, tools/list, tools/call `whoami`);
 //                                               401 + WWW-Authenticate without a valid token
 //   GET  /.well-known/oauth-protected-resource/mcp, /.well-known/oauth-authorization-server
 //   POST /register, GET /authorize (redirects at once, as a signed-in user's browser would),
@@ -16,7 +17,7 @@ const crypto = require("crypto");
 const EXPIRES_IN = Number(process.env.EXPIRES_IN || 3600);
 let base = "";
 const codes = new Map(); // code -> {challenge, redirect_uri, resource, client_id}
-const access = new Set();
+const access = new Map(); // access token -> resource
 const refresh = new Map(); // refresh token -> resource
 const log = { grants: [], issued: [], resources: [] };
 
@@ -31,17 +32,17 @@ function json(res, status, value, headers = {}) {
 function issue(resource) {
   const at = random("at-");
   const rt = random("rt-");
-  access.add(at);
+  access.set(at, resource);
   refresh.set(rt, resource);
   log.issued.push(at, rt);
   return { access_token: at, token_type: "Bearer", expires_in: EXPIRES_IN, refresh_token: rt, scope: "mcp" };
 }
 
-function mcp(req, res, body) {
+function mcp(req, res, body, path) {
   const auth = req.headers.authorization || "";
-  if (!auth.startsWith("Bearer ") || !access.has(auth.slice(7))) {
+  if (!auth.startsWith("Bearer ") || access.get(auth.slice(7)) !== `${base}${path}`) {
     return json(res, 401, { error: "invalid_token" }, {
-      "www-authenticate": `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp", scope="mcp"`,
+      "www-authenticate": `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource${path}", scope="mcp"`,
     });
   }
   const msg = JSON.parse(body);
@@ -73,13 +74,14 @@ const server = http.createServer((req, res) => {
   req.on("end", () => {
     const url = new URL(req.url, base);
     const path = url.pathname;
-    if (req.method === "POST" && path === "/mcp") return mcp(req, res, body);
-    if (req.method === "DELETE" && path === "/mcp") {
+    if (req.method === "POST" && (path === "/mcp" || path === "/mcp2")) return mcp(req, res, body, path);
+    if (req.method === "DELETE" && (path === "/mcp" || path === "/mcp2")) {
       res.writeHead(200);
       return res.end();
     }
-    if (path === "/.well-known/oauth-protected-resource/mcp") {
-      return json(res, 200, { resource: `${base}/mcp`, authorization_servers: [base], scopes_supported: ["mcp"] });
+    if (path === "/.well-known/oauth-protected-resource/mcp" || path === "/.well-known/oauth-protected-resource/mcp2") {
+      const resource = `${base}${path.slice("/.well-known/oauth-protected-resource".length)}`;
+      return json(res, 200, { resource, authorization_servers: [base], scopes_supported: ["mcp"] });
     }
     if (path === "/.well-known/oauth-authorization-server") {
       return json(res, 200, {

@@ -336,3 +336,29 @@ fn two_servers_with_the_same_issuer_keep_a_sign_in_each() {
         servers[1]["access_token"]
     );
 }
+
+/// `mcp serve` (the gateway) reaches a signed-in server with the stored token, refreshed when
+/// it has expired, without a sign-in of its own.
+#[test]
+fn the_gateway_uses_the_stored_tokens() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    let project = env.project.display().to_string();
+    let later = later(2);
+    let args = [
+        "mcp",
+        "call",
+        "oauth__whoami",
+        "--",
+        crate::common::bin(),
+        "-C",
+        &project,
+        "mcp",
+        "serve",
+        "oauth",
+    ];
+    let call = run(&env, &args, false, Some(&later));
+    call.assert_code(0);
+    assert!(call.stdout.contains("signed in"), "{}", call.stdout);
+    assert_eq!(server.grants(), ["authorization_code", "refresh_token"]);
+}

@@ -97,7 +97,7 @@ impl Gw {
                 "SELECT t.server, t.tool, c.client, CASE c.outcome WHEN 0 THEN 'ok' \
                  WHEN 1 THEN 'tool_error' WHEN 2 THEN 'protocol_error' ELSE 'timeout' END, \
                  c.bytes_in, c.bytes_out, c.result_tokens \
-                 FROM tool_calls c JOIN tools t ON t.id = c.tool ORDER BY c.id",
+                 FROM tool_calls c JOIN tool_names t ON t.id = c.tool ORDER BY c.id",
             )
             .unwrap();
         stmt.query_map([], |r| {

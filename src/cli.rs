@@ -179,6 +179,55 @@ pub enum McpCommand {
         aimcp mcp stats --by day --since 2026-03-01 --json"
     )]
     Stats(McpStatsArgs),
+
+    /// Sign in to a remote server with OAuth 2.1 and keep its tokens
+    ///
+    /// Finds the server's authorization server (protected resource metadata, then the
+    /// authorization server's metadata), registers aimcp (a Client ID Metadata Document, dynamic
+    /// client registration, or the client given with `--client-id`), and opens a browser for the
+    /// sign-in (`$BROWSER`, else the platform's opener); with `--no-browser`, without a terminal
+    /// or with `CI=true` the URL is printed instead. The answer comes back to a listener on
+    /// 127.0.0.1. Tokens are kept in `<data dir>/aimcp/credentials.json` (mode 0600), never in
+    /// `.mcp.json`, and refreshed when they expire. `test`, `discover` and `call` use them, and
+    /// sign in themselves when needed at a terminal.
+    #[command(
+        after_help = "Examples:\n  aimcp mcp login linear\n  aimcp mcp login github --scope repo --no-browser\n  \
+        MY_SECRET=... aimcp mcp login internal --client-id aimcp-cli --client-secret-env MY_SECRET"
+    )]
+    Login(McpLoginArgs),
+
+    /// Forget a server's OAuth tokens
+    Logout(McpLogoutArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct McpLoginArgs {
+    /// The server's name
+    #[arg(add = ArgValueCandidates::new(server_names))]
+    pub name: String,
+
+    /// A client registered with the authorization server beforehand
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// The environment variable that holds the client's secret (never the secret itself)
+    #[arg(long, value_name = "VAR", requires = "client_id")]
+    pub client_secret_env: Option<String>,
+
+    /// A scope to ask for, besides the server's own (repeatable)
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Vec<String>,
+
+    /// Print the sign-in URL instead of opening a browser
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpLogoutArgs {
+    /// The server's name
+    #[arg(add = ArgValueCandidates::new(server_names))]
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

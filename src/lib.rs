@@ -80,6 +80,11 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
                 mcp::serve::run(g, settings::mcp_serve(a, token, page)?, p)
             }
             McpCommand::Stats(a) => mcp::stats::run(g, settings::mcp_stats(a)?, p),
+            McpCommand::Login(a) => {
+                let env = |k: &str| std::env::var(k).ok();
+                mcp::login::run(g, settings::mcp_login(a, env)?, p)
+            }
+            McpCommand::Logout(a) => mcp::logout::run(g, settings::mcp_logout(a)?, p),
         },
         Command::Tokens(cmd) => match cmd {
             TokensCommand::Record(a) => tokens::record::run(g, settings::tokens_record(a)?, p),

@@ -235,6 +235,11 @@ impl Printer {
         }
     }
 
+    /// A message the user must see to go on (a URL to open), on stderr even with `--quiet`.
+    pub fn notice(&self, text: impl Display) {
+        self.stderr(&text.to_string());
+    }
+
     /// A message shown only with `--verbose`.
     pub fn detail(&self, text: impl Display) {
         if self.verbose > 0 && !self.quiet {

@@ -301,6 +301,48 @@ pub fn mcp_get(a: cli::McpGetArgs) -> anyhow::Result<mcp::get::Settings> {
     Ok(mcp::get::Settings { name })
 }
 
+/// `--client-secret-env VAR` is read here, once: a missing variable is a usage error.
+pub fn mcp_login(
+    a: cli::McpLoginArgs,
+    env: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<mcp::login::Settings> {
+    let cli::McpLoginArgs {
+        name,
+        client_id,
+        client_secret_env,
+        scope,
+        no_browser,
+    } = a;
+    let client_secret = match client_secret_env {
+        Some(var) => Some(env(&var).filter(|v| !v.is_empty()).ok_or_else(|| {
+            usage(format!(
+                "`--client-secret-env {var}`: the environment variable `{var}` is not set"
+            ))
+            .hint(format!(
+                "export {var}=... with the client's secret, then run again"
+            ))
+        })?),
+        None => None,
+    };
+    let scopes = scope
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .map(str::to_string)
+        .collect();
+    Ok(mcp::login::Settings {
+        name,
+        client_id,
+        client_secret,
+        scopes,
+        no_browser,
+    })
+}
+
+pub fn mcp_logout(a: cli::McpLogoutArgs) -> anyhow::Result<mcp::logout::Settings> {
+    let cli::McpLogoutArgs { name } = a;
+    Ok(mcp::logout::Settings { name })
+}
+
 pub fn mcp_remove(a: cli::McpRemoveArgs) -> anyhow::Result<mcp::remove::Settings> {
     let cli::McpRemoveArgs { name, yes } = a;
     Ok(mcp::remove::Settings { name, yes })

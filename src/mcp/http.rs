@@ -2,7 +2,9 @@
 //! `DELETE` at the end) and the legacy HTTP+SSE transport (GET an event stream, wait for its
 //! `endpoint` event, POST messages there, read answers from the stream).
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, WWW_AUTHENTICATE,
+};
 use std::sync::Mutex;
 
 use reqwest::{Client, Response, StatusCode, Url};
@@ -281,14 +283,24 @@ pub(crate) struct HttpLink {
     protocol_version: Mutex<Option<String>>,
     tx: Inbox,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Gives each request its `Authorization` header and answers a 401/403 (OAuth).
+    auth: Option<std::sync::Arc<dyn super::auth::Authorizer>>,
 }
 
 impl HttpLink {
-    pub(crate) fn new(url: &str, headers: &[(String, String)], tx: Inbox) -> Result<Self> {
+    pub(crate) fn new(
+        url: &str,
+        headers: &[(String, String)],
+        tx: Inbox,
+        auth: Option<std::sync::Arc<dyn super::auth::Authorizer>>,
+    ) -> Result<Self> {
+        let headers = header_map(headers)?;
         Ok(HttpLink {
+            // A server given its own `Authorization` header in `.mcp.json` is not signed in.
+            auth: auth.filter(|_| !headers.contains_key(AUTHORIZATION)),
             client: client()?,
             url: parse_url(url)?,
-            headers: header_map(headers)?,
+            headers,
             session_id: Mutex::new(None),
             protocol_version: Mutex::new(None),
             tx,
@@ -308,22 +320,60 @@ impl HttpLink {
         lock(&self.protocol_version).clone()
     }
 
+    /// The `Authorization` header the authorizer gives now, if any.
+    async fn authorization(&self) -> Result<Option<HeaderValue>> {
+        let Some(auth) = &self.auth else {
+            return Ok(None);
+        };
+        Ok(auth
+            .header(self.url.as_str())
+            .await?
+            .and_then(|h| HeaderValue::from_str(&h).ok())
+            .map(|mut h| {
+                h.set_sensitive(true);
+                h
+            }))
+    }
+
     pub(crate) async fn send(&self, msg: &Value) -> Result<()> {
-        let mut req = self
-            .client
-            .post(self.url.clone())
-            .headers(self.headers.clone())
-            .header(ACCEPT, "application/json, text/event-stream")
-            .header(CONTENT_TYPE, "application/json")
-            .body(serde_json::to_vec(msg).unwrap_or_default());
+        let body = serde_json::to_vec(msg).unwrap_or_default();
         let session_id = self.session_id();
-        if let Some(id) = &session_id {
-            req = req.header("mcp-session-id", id);
-        }
-        if let Some(v) = self.protocol_version() {
-            req = req.header("mcp-protocol-version", v);
-        }
-        let resp = req.send().await.map_err(|e| send_error(&self.url, e))?;
+        let mut refusals = 0;
+        let resp = loop {
+            let mut req = self
+                .client
+                .post(self.url.clone())
+                .headers(self.headers.clone())
+                .header(ACCEPT, "application/json, text/event-stream")
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+            if let Some(id) = &session_id {
+                req = req.header("mcp-session-id", id);
+            }
+            if let Some(v) = self.protocol_version() {
+                req = req.header("mcp-protocol-version", v);
+            }
+            if let Some(h) = self.authorization().await? {
+                req = req.header(AUTHORIZATION, h);
+            }
+            let resp = req.send().await.map_err(|e| send_error(&self.url, e))?;
+            let status = resp.status().as_u16();
+            if let (Some(auth), 401 | 403, true) = (&self.auth, status, refusals < 4) {
+                let www = resp
+                    .headers()
+                    .get(WWW_AUTHENTICATE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                refusals += 1;
+                if auth
+                    .refused(self.url.as_str(), status, www.as_deref())
+                    .await?
+                {
+                    continue;
+                }
+            }
+            break resp;
+        };
         if !resp.status().is_success() {
             let mut err = status_error(&self.url, resp).await;
             if err.http_status == Some(404) && session_id.is_some() {
@@ -354,6 +404,9 @@ impl HttpLink {
                 .and_then(|v| HeaderValue::from_str(&v).ok())
             {
                 headers.insert("mcp-protocol-version", v);
+            }
+            if let Some(h) = self.authorization().await.ok().flatten() {
+                headers.insert(AUTHORIZATION, h);
             }
             let resume = Resume {
                 client: self.client.clone(),
@@ -391,6 +444,9 @@ impl HttpLink {
                 .header("mcp-session-id", id);
             if let Some(v) = self.protocol_version() {
                 req = req.header("mcp-protocol-version", v);
+            }
+            if let Some(h) = self.authorization().await.ok().flatten() {
+                req = req.header(AUTHORIZATION, h);
             }
             let _ = tokio::time::timeout(std::time::Duration::from_secs(2), req.send()).await;
         }

@@ -12,6 +12,7 @@
 //! Use it as: [`block_on`]`(async { let mut s = `[`connect`]`(..).await?; s.list_tools().await?;
 //! s.shutdown().await })`.
 
+pub mod auth;
 mod error;
 mod handler;
 mod http;
@@ -117,6 +118,7 @@ impl std::fmt::Debug for ConnectOptions {
             .field("trace", &self.trace)
             .field("handler", &self.handler.is_some())
             .field("client_capabilities", &self.client_capabilities)
+            .field("auth", &self.auth.is_some())
             .finish()
     }
 }
@@ -136,6 +138,8 @@ pub struct ConnectOptions {
     /// The `capabilities` sent in `initialize` (`{"sampling": {}, "roots": {}}` ...): what the
     /// handler can answer. None by default.
     pub client_capabilities: Value,
+    /// Who gives HTTP requests their `Authorization` header and answers a 401/403 (OAuth).
+    pub auth: Option<Arc<dyn auth::Authorizer>>,
 }
 
 impl ConnectOptions {
@@ -147,6 +151,7 @@ impl ConnectOptions {
             trace: None,
             handler: None,
             client_capabilities: json!({}),
+            auth: None,
         }
     }
 
@@ -159,6 +164,12 @@ impl ConnectOptions {
     /// The same options, with `handler` receiving the server's notifications and requests.
     pub fn with_handler(mut self, handler: Arc<dyn Handler>) -> Self {
         self.handler = Some(handler);
+        self
+    }
+
+    /// The same options, with `auth` signing HTTP requests in.
+    pub fn with_auth(mut self, auth: Option<Arc<dyn auth::Authorizer>>) -> Self {
+        self.auth = auth;
         self
     }
 
@@ -456,7 +467,12 @@ async fn connect_once(
             if server.transport == Transport::Sse {
                 Link::Sse(http::SseLink::open(&url, &headers, inbox.clone()).await?)
             } else {
-                let link = Link::Http(http::HttpLink::new(&url, &headers, inbox.clone())?);
+                let link = Link::Http(http::HttpLink::new(
+                    &url,
+                    &headers,
+                    inbox.clone(),
+                    opts.auth.clone(),
+                )?);
                 let first = handshake(
                     link,
                     inbox,

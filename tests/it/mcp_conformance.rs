@@ -9,9 +9,32 @@ use crate::common::servers::conformance;
 use crate::common::{bin, repo_root};
 
 /// Scenarios aimcp passes. `sse-retry` passes too, but it checks the reconnection delay within
-/// 200 ms, which a loaded CI machine can miss, so it is not run here; the `auth/*` ones need
-/// OAuth, and elicitation is not offered.
-const SCENARIOS: &[&str] = &["initialize", "tools_call"];
+/// 200 ms, which a loaded CI machine can miss, so it is not run here; elicitation is not
+/// offered. The `auth/*` ones sign in with OAuth: `client.sh` gives aimcp a `$BROWSER` that
+/// follows the suite's redirect back to aimcp's loopback listener.
+const SCENARIOS: &[&str] = &[
+    "initialize",
+    "tools_call",
+    "auth/metadata-default",
+    "auth/metadata-var1",
+    "auth/metadata-var2",
+    "auth/metadata-var3",
+    "auth/basic-cimd",
+    "auth/scope-from-www-authenticate",
+    "auth/scope-from-scopes-supported",
+    "auth/scope-omitted-when-undefined",
+    "auth/scope-step-up",
+    "auth/scope-retry-limit",
+    "auth/token-endpoint-auth-basic",
+    "auth/token-endpoint-auth-post",
+    "auth/token-endpoint-auth-none",
+    "auth/pre-registration",
+    "auth/2025-03-26-oauth-metadata-backcompat",
+    "auth/2025-03-26-oauth-endpoint-fallback",
+    "auth/resource-mismatch",
+    "auth/offline-access-scope",
+    "auth/offline-access-not-supported",
+];
 
 #[test]
 fn conformance_client_scenarios_pass() {

@@ -1,5 +1,6 @@
 //! `aimcp mcp call`
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -34,7 +35,16 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let Some(target) = targets.servers.first().cloned() else {
         return Err(no("no server to call").into());
     };
-    let opts = targets.options(timeout).with_trace(printer.mcp_trace());
+    let auth = super::oauth(
+        globals,
+        printer,
+        &targets,
+        super::SignIn::automatic(globals, printer),
+    );
+    let opts = targets
+        .options(timeout)
+        .with_trace(printer.mcp_trace())
+        .with_auth(auth.map(|a| a as Arc<dyn mcp::auth::Authorizer>));
     let resolver = targets.resolver.clone();
     let spinner = printer.spinner(format!("calling `{tool}` on `{}`", target.name));
     let outcome = mcp::block_on(async {

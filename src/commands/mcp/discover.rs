@@ -59,7 +59,16 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             let _ = tokenizer();
         })
     });
-    let opts = targets.options(timeout).with_trace(printer.mcp_trace());
+    let auth = super::oauth(
+        globals,
+        printer,
+        &targets,
+        super::SignIn::automatic(globals, printer),
+    );
+    let opts = targets
+        .options(timeout)
+        .with_trace(printer.mcp_trace())
+        .with_auth(auth.map(|a| a as Arc<dyn mcp::auth::Authorizer>));
     let limit = targets.concurrency(concurrency);
     let multi = printer.multi_progress();
     let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {msg} {elapsed:.dim}")

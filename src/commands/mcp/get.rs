@@ -33,6 +33,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         })
         .unwrap_or_default();
     let extra = file.extra_keys(&server.name);
+    let auth = super::signed_in(server, &located.dir());
 
     if printer.is_json() {
         let mut out = server_json(server, count);
@@ -48,6 +49,9 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 .unwrap_or(Value::Null),
         );
         obj.insert("extra".into(), Value::Object(extra.into_iter().collect()));
+        if let Some(a) = &auth {
+            obj.insert("oauth".into(), a.json());
+        }
         return printer.json(&out);
     }
 
@@ -66,6 +70,12 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         }
         Transport::Http | Transport::Sse => {
             field("url", server.url.clone().unwrap_or_default());
+            if let Some(a) = &auth {
+                field(
+                    "auth",
+                    format!("{} with `{}`", a.describe(globals.now), a.issuer),
+                );
+            }
         }
     }
     let mut pairs = |title: &str, items: &[(String, String)]| {

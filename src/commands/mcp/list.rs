@@ -18,12 +18,20 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         }
     };
     let count = |name: &str| counts.get(name).copied();
+    let config_dir = located.dir();
+    let auth = |s: &crate::config::Server| super::signed_in(s, &config_dir);
 
     if printer.is_json() {
         let servers: Vec<Value> = file
             .servers()
             .iter()
-            .map(|s| server_json(s, count(&s.name)))
+            .map(|s| {
+                let mut v = server_json(s, count(&s.name));
+                if let (Some(a), Some(obj)) = (auth(s), v.as_object_mut()) {
+                    obj.insert("oauth".into(), a.json());
+                }
+                v
+            })
             .collect();
         printer.json(&json!({ "servers": servers, "config": located.path }))?;
     } else if !file.servers().is_empty() {
@@ -33,7 +41,10 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
             table.add_row([
                 s.name.clone(),
                 s.transport.to_string(),
-                s.target(),
+                match auth(s) {
+                    Some(a) => format!("{} ({})", s.target(), a.describe(globals.now)),
+                    None => s.target(),
+                },
                 if s.enabled { "yes" } else { "no" }.to_string(),
                 count(&s.name).map_or_else(|| "-".to_string(), |n| n.to_string()),
             ]);

@@ -9,6 +9,8 @@ pub mod discover;
 pub(crate) mod discovery;
 pub mod get;
 pub mod list;
+pub mod login;
+pub mod logout;
 pub mod remove;
 pub mod serve;
 pub mod setup;
@@ -113,6 +115,121 @@ impl Targets {
     pub(crate) fn concurrency(&self, given: Option<usize>) -> usize {
         given.or(self.global.max_concurrent).unwrap_or(4).max(1)
     }
+}
+
+/// How a command signs in to servers that want OAuth (`mcp login` and what `test`, `discover`,
+/// `call` do on a 401).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SignIn {
+    /// A sign-in may start: at a terminal, or where `$BROWSER` says how to open the page.
+    pub allowed: bool,
+    pub no_browser: bool,
+    pub client: Option<mcp::auth::PreRegistered>,
+    pub scopes: Vec<String>,
+}
+
+impl SignIn {
+    /// What `test`, `discover` and `call` do: sign in at a terminal, or where `$BROWSER` is set
+    /// (a browser can be opened without one), never with `--no-input`.
+    pub(crate) fn automatic(globals: &Globals, printer: &Printer) -> SignIn {
+        let browser = std::env::var("BROWSER").is_ok_and(|b| !b.trim().is_empty());
+        SignIn {
+            allowed: printer.is_interactive() || (browser && !globals.no_input),
+            ..SignIn::default()
+        }
+    }
+}
+
+/// The OAuth authorizer for `targets` (tokens in `<data dir>/aimcp/credentials.json`); none
+/// when there is no data folder.
+pub(crate) fn oauth(
+    globals: &Globals,
+    printer: &Printer,
+    targets: &Targets,
+    sign_in: SignIn,
+) -> Option<Arc<mcp::auth::OAuth>> {
+    let store = mcp::auth::store::default_path()?;
+    let names = targets
+        .servers
+        .iter()
+        .filter(|s| s.url.as_deref() != Some(s.name.as_str()))
+        .filter_map(|s| {
+            let url = targets.resolver.expand(s.url.as_deref()?, &s.name).ok()?;
+            Some((url, s.name.clone()))
+        })
+        .collect();
+    let browser = std::env::var("BROWSER").ok();
+    let opener = mcp::auth::Opener::choose(
+        sign_in.no_browser,
+        browser.as_deref(),
+        printer.is_interactive(),
+    );
+    let notify_printer = printer.clone();
+    let opts = mcp::auth::OAuthOptions {
+        store,
+        sign_in: sign_in.allowed.then_some(opener),
+        client: sign_in.client,
+        scopes: sign_in.scopes,
+        client_metadata_url: std::env::var("AIMCP_OAUTH_CLIENT_METADATA_URL")
+            .ok()
+            .filter(|u| !u.is_empty()),
+        names,
+        now: globals.now.as_second(),
+        wait: Duration::from_secs(300),
+        notify: Arc::new(move |text| notify_printer.notice(text)),
+    };
+    mcp::auth::OAuth::new(opts).ok().map(Arc::new)
+}
+
+/// A server's OAuth sign-in as `mcp get` and `mcp list` show it (never a token).
+pub(crate) struct SignedIn {
+    pub issuer: String,
+    pub expires_at: Option<jiff::Timestamp>,
+    pub refreshable: bool,
+}
+
+impl SignedIn {
+    /// `signed in (until 2026-03-01 12:00 UTC)`, or `... (expired, refreshed on next use)`.
+    pub(crate) fn describe(&self, now: jiff::Timestamp) -> String {
+        match self.expires_at {
+            Some(t) if t <= now && self.refreshable => {
+                "signed in (token expired, refreshed on next use)".into()
+            }
+            Some(t) if t <= now => "sign-in expired".into(),
+            Some(t) => format!("signed in until {}", t.strftime("%Y-%m-%d %H:%M UTC")),
+            None => "signed in".into(),
+        }
+    }
+
+    pub(crate) fn json(&self) -> Value {
+        json!({
+            "issuer": self.issuer,
+            "expires_at": self.expires_at.map(|t| t.to_string()),
+            "refreshable": self.refreshable,
+        })
+    }
+}
+
+/// The stored OAuth sign-in of `server` (a remote one), if any.
+pub(crate) fn signed_in(server: &Server, config_dir: &Path) -> Option<SignedIn> {
+    let url = server.url.as_deref()?;
+    let url = if url.contains("${") {
+        EnvResolver::for_project(config_dir)
+            .expand(url, &server.name)
+            .ok()?
+    } else {
+        url.to_string()
+    };
+    let path = mcp::auth::store::default_path()?;
+    let creds = mcp::auth::store::Credentials::load(&path).ok()?;
+    let e = creds.find(&url)?;
+    Some(SignedIn {
+        issuer: e.issuer.clone(),
+        expires_at: e
+            .expires_at
+            .and_then(|t| jiff::Timestamp::from_second(t).ok()),
+        refreshable: e.refresh_token.is_some(),
+    })
 }
 
 /// Runs `work` for every server, at most `limit` at once, and returns the results in order.

@@ -104,7 +104,12 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     } else {
         None
     };
-    let connect = targets.options(None).with_trace(printer.mcp_trace());
+    // Stored OAuth tokens (refreshed when they expire); the gateway never starts a sign-in.
+    let auth = super::oauth(globals, printer, &targets, super::SignIn::default());
+    let connect = targets
+        .options(None)
+        .with_trace(printer.mcp_trace())
+        .with_auth(auth.map(|a| a as Arc<dyn crate::mcp::auth::Authorizer>));
     let warn = {
         let printer = printer.clone();
         Arc::new(move |text: String| printer.warn(text))

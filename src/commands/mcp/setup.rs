@@ -445,7 +445,16 @@ pub(crate) fn setup(
         global: file.global().clone(),
         config_path: located.path.clone(),
     };
-    let opts = targets.options(None).with_trace(printer.mcp_trace());
+    let auth = super::oauth(
+        globals,
+        printer,
+        &targets,
+        super::SignIn::automatic(globals, printer),
+    );
+    let opts = targets
+        .options(None)
+        .with_trace(printer.mcp_trace())
+        .with_auth(auth.map(|a| a as Arc<dyn mcp::auth::Authorizer>));
     if s.test {
         let spinner = printer.spinner(format!("testing `{name}`"));
         let probed = deps.checks.test(&server, &targets.resolver, &opts);

@@ -1,5 +1,6 @@
 //! `aimcp mcp test`
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -37,7 +38,16 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         }
         return Ok(());
     }
-    let opts = targets.options(timeout).with_trace(printer.mcp_trace());
+    let auth = super::oauth(
+        globals,
+        printer,
+        &targets,
+        super::SignIn::automatic(globals, printer),
+    );
+    let opts = targets
+        .options(timeout)
+        .with_trace(printer.mcp_trace())
+        .with_auth(auth.map(|a| a as Arc<dyn mcp::auth::Authorizer>));
     let limit = targets.concurrency(None);
     let spinner = printer.spinner(if targets.servers.len() == 1 {
         format!("testing `{}`", targets.servers[0].name)

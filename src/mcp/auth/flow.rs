@@ -1,0 +1,343 @@
+//! The authorization code flow with PKCE: the client (pre-registered, a Client ID Metadata
+//! Document or dynamic registration), the loopback redirect listener, the token requests.
+
+use std::time::Duration;
+
+use reqwest::{Client, Url};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use super::discovery::ServerMetadata;
+use crate::mcp::{McpError, Result};
+
+/// `len` random bytes from the system (`/dev/urandom`).
+fn random_bytes(len: usize) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = vec![0u8; len];
+    if let Ok(mut f) = std::fs::File::open("/dev/urandom")
+        && f.read_exact(&mut out).is_ok()
+    {
+        return out;
+    }
+    // No /dev/urandom: hash the time and addresses (still unguessable enough for `state`).
+    let mut h = Sha256::new();
+    h.update(format!("{:?}{:p}", std::time::SystemTime::now(), &out));
+    let d = h.finalize();
+    out.iter_mut()
+        .zip(d.iter().cycle())
+        .for_each(|(o, d)| *o = *d);
+    out
+}
+
+const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const B64STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else if pad {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A random URL-safe string of `bytes` bytes of entropy.
+pub fn random_token(bytes: usize) -> String {
+    base64(&random_bytes(bytes), B64URL, false)
+}
+
+/// The PKCE S256 challenge of `verifier`.
+pub fn challenge(verifier: &str) -> String {
+    base64(&Sha256::digest(verifier.as_bytes()), B64URL, false)
+}
+
+/// `application/x-www-form-urlencoded`.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    let mut u = Url::parse("http://x/").expect("a valid URL");
+    u.query_pairs_mut().extend_pairs(pairs);
+    u.query().unwrap_or_default().to_string()
+}
+
+/// The client aimcp signs in as.
+#[derive(Debug, Clone)]
+pub struct ClientCreds {
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// `client_secret_basic`, `client_secret_post` or `none`.
+    pub auth_method: String,
+}
+
+/// How to authenticate at the token endpoint: what registration said, else the first the
+/// metadata lists that we can do (`client_secret_basic` when it lists none, as RFC 8414 says).
+pub fn auth_method(meta: &ServerMetadata, has_secret: bool, registered: Option<&str>) -> String {
+    if let Some(m) = registered.filter(|m| !m.is_empty()) {
+        return m.to_string();
+    }
+    if !has_secret {
+        return "none".into();
+    }
+    let supported = meta
+        .token_endpoint_auth_methods_supported
+        .clone()
+        .unwrap_or_else(|| vec!["client_secret_basic".into()]);
+    for m in ["client_secret_basic", "client_secret_post"] {
+        if supported.iter().any(|s| s == m) {
+            return m.into();
+        }
+    }
+    "client_secret_basic".into()
+}
+
+/// Dynamic client registration (RFC 7591) as a public client with a loopback redirect.
+pub async fn register(
+    client: &Client,
+    meta: &ServerMetadata,
+    endpoint: &str,
+    redirect_uri: &str,
+    scope: Option<&str>,
+) -> Result<ClientCreds> {
+    let mut body = json!({
+        "client_name": "aimcp",
+        "redirect_uris": [redirect_uri],
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "none",
+    });
+    if let Some(s) = scope {
+        body["scope"] = json!(s);
+    }
+    let resp = client
+        .post(endpoint)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| McpError::new(format!("cannot reach `{endpoint}`: {e}")))?;
+    let status = resp.status();
+    let v: Value = resp.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        return Err(McpError::new(format!(
+            "the authorization server refused to register aimcp (HTTP {}{})",
+            status.as_u16(),
+            oauth_error(&v)
+        ))
+        .hint(
+            "register a client with the provider and run `aimcp mcp login NAME --client-id ID`",
+        ));
+    }
+    let client_id = v
+        .get("client_id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| McpError::new("the registration answer has no `client_id`"))?
+        .to_string();
+    let client_secret = v
+        .get("client_secret")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let registered = v.get("token_endpoint_auth_method").and_then(Value::as_str);
+    let auth_method = auth_method(meta, client_secret.is_some(), registered);
+    Ok(ClientCreds {
+        client_id,
+        client_secret,
+        auth_method,
+    })
+}
+
+/// `: error (description)` from an OAuth error answer, for a message; never the whole body.
+pub fn oauth_error(v: &Value) -> String {
+    let e = v.get("error").and_then(Value::as_str);
+    let d = v.get("error_description").and_then(Value::as_str);
+    match (e, d) {
+        (Some(e), Some(d)) => format!(": `{e}`: {}", d.chars().take(200).collect::<String>()),
+        (Some(e), None) => format!(": `{e}`"),
+        _ => String::new(),
+    }
+}
+
+/// What the token endpoint gave.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_in: Option<i64>,
+    pub scope: Option<String>,
+}
+
+/// A token request that the authorization server refused, with its `error` code.
+#[derive(Debug)]
+pub struct Refused {
+    pub error: Option<String>,
+    pub err: McpError,
+}
+
+/// POSTs a token request (`grant`: the grant's own fields) with the client's authentication.
+pub async fn token_request(
+    client: &Client,
+    endpoint: &str,
+    creds: &ClientCreds,
+    grant: &[(&str, &str)],
+) -> std::result::Result<Tokens, Refused> {
+    let mut pairs: Vec<(&str, &str)> = grant.to_vec();
+    let mut req = client
+        .post(endpoint)
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded");
+    match (creds.auth_method.as_str(), creds.client_secret.as_deref()) {
+        ("client_secret_basic", Some(secret)) => {
+            let user = form(&[("u", &creds.client_id), ("p", secret)]);
+            let mut parts = user
+                .split('&')
+                .map(|p| p.split_once('=').map_or("", |x| x.1));
+            let (u, p) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let basic = base64(format!("{u}:{p}").as_bytes(), B64STD, true);
+            req = req.header("authorization", format!("Basic {basic}"));
+        }
+        ("client_secret_post", Some(secret)) => {
+            pairs.push(("client_id", &creds.client_id));
+            pairs.push(("client_secret", secret));
+        }
+        _ => pairs.push(("client_id", &creds.client_id)),
+    }
+    let resp = req.body(form(&pairs)).send().await.map_err(|e| Refused {
+        error: None,
+        err: McpError::new(format!("cannot reach `{endpoint}`: {e}")),
+    })?;
+    let status = resp.status();
+    let v: Value = resp.json().await.unwrap_or(Value::Null);
+    let token = v.get("access_token").and_then(Value::as_str);
+    match (status.is_success(), token) {
+        (true, Some(token)) => Ok(Tokens {
+            access_token: token.to_string(),
+            refresh_token: v
+                .get("refresh_token")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            expires_in: v.get("expires_in").and_then(|e| {
+                e.as_i64()
+                    .or_else(|| e.as_str().and_then(|s| s.parse().ok()))
+            }),
+            scope: v.get("scope").and_then(Value::as_str).map(str::to_string),
+        }),
+        _ => Err(Refused {
+            error: v.get("error").and_then(Value::as_str).map(str::to_string),
+            err: McpError::new(format!(
+                "the authorization server refused the token request (HTTP {}{})",
+                status.as_u16(),
+                oauth_error(&v)
+            )),
+        }),
+    }
+}
+
+/// The loopback redirect listener: `127.0.0.1`, a port the system picks.
+pub struct Redirect {
+    listener: TcpListener,
+    pub uri: String,
+}
+
+impl Redirect {
+    pub async fn bind() -> Result<Redirect> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| {
+            McpError::new(format!("cannot listen on 127.0.0.1 for the sign-in: {e}"))
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| McpError::new(e.to_string()))?
+            .port();
+        Ok(Redirect {
+            listener,
+            uri: format!("http://127.0.0.1:{port}/callback"),
+        })
+    }
+
+    /// Waits (up to `wait`) for the browser to come back to `/callback`; gives its query pairs.
+    pub async fn wait(self, wait: Duration) -> Result<Vec<(String, String)>> {
+        let got = tokio::time::timeout(wait, async {
+            loop {
+                let Ok((mut stream, _)) = self.listener.accept().await else {
+                    continue;
+                };
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 2048];
+                let head = loop {
+                    match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk))
+                        .await
+                    {
+                        Ok(Ok(n)) if n > 0 => {
+                            buf.extend_from_slice(&chunk[..n]);
+                            if buf.windows(4).any(|w| w == b"\r\n\r\n") || buf.len() > 16384 {
+                                break Some(String::from_utf8_lossy(&buf).to_string());
+                            }
+                        }
+                        _ => break None,
+                    }
+                };
+                let Some(head) = head else { continue };
+                let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                let url = Url::parse("http://127.0.0.1").and_then(|b| b.join(&target));
+                let Ok(url) = url.map_err(|_| ()) else {
+                    continue;
+                };
+                if url.path() != "/callback" {
+                    let _ = stream
+                        .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                        .await;
+                    continue;
+                }
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                let ok = pairs.iter().any(|(k, _)| k == "code");
+                let body = if ok {
+                    "<!doctype html><title>aimcp</title><p>Signed in. You can close this tab and go back to the terminal.</p>"
+                } else {
+                    "<!doctype html><title>aimcp</title><p>The sign-in did not complete. See the terminal.</p>"
+                };
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(resp.as_bytes()).await;
+                let _ = stream.shutdown().await;
+                return pairs;
+            }
+        })
+        .await;
+        got.map_err(|_| {
+            McpError::new(format!(
+                "the sign-in was not completed within {} s",
+                wait.as_secs()
+            ))
+            .hint("run `aimcp mcp login NAME` again and finish the sign-in in the browser")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_s256_matches_rfc_7636_appendix_b() {
+        assert_eq!(
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+        assert_eq!(base64(b"user:pass", B64STD, true), "dXNlcjpwYXNz");
+        assert_eq!(base64(b"ab", B64STD, true), "YWI=");
+        assert_eq!(random_token(32).len(), 43);
+    }
+}

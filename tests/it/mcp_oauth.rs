@@ -1,0 +1,364 @@
+//! OAuth 2.1 sign-in against a real authorization server of our own
+//! (`tests/servers/oauth-server.js`: an authorization server and the MCP endpoint it protects).
+//! The browser is `tests/conformance/open-url.sh` (curl following the server's redirect back
+//! to aimcp's loopback listener), given as `$BROWSER`.
+
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+use crate::common::{Run, TestEnv, repo_root};
+
+/// The test server, stopped on drop.
+struct OAuthServer {
+    child: Child,
+    port: String,
+}
+
+impl OAuthServer {
+    fn start() -> OAuthServer {
+        let mut child = Command::new("node")
+            .arg(repo_root().join("tests/servers/oauth-server.js"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut port = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut port)
+            .unwrap();
+        OAuthServer {
+            child,
+            port: port.trim().to_string(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn admin(&self, method: &str, path: &str) -> Value {
+        let out = Command::new("curl")
+            .args(["-sS", "-X", method])
+            .arg(self.url(path))
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn grants(&self) -> Vec<String> {
+        self.admin("GET", "/admin/log")["grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+impl Drop for OAuthServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn browser() -> String {
+    repo_root()
+        .join("tests/conformance/open-url.sh")
+        .display()
+        .to_string()
+}
+
+/// Runs aimcp with `$BROWSER` (or without), the clock at `now` when given.
+fn run(env: &TestEnv, args: &[&str], with_browser: bool, now: Option<&str>) -> Run {
+    let mut cmd = env.cmd();
+    cmd.env_remove("BROWSER").env_remove("CI");
+    if with_browser {
+        cmd.env("BROWSER", browser());
+    }
+    if let Some(now) = now {
+        cmd.env("AIMCP_NOW", now);
+    }
+    Run::from(cmd.args(args).output().unwrap())
+}
+
+fn later(hours: i64) -> String {
+    (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(hours)).to_string()
+}
+
+fn credentials(env: &TestEnv) -> Value {
+    let text =
+        std::fs::read_to_string(env.home.join(".local/share/aimcp/credentials.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn signed_in_env(server: &OAuthServer) -> TestEnv {
+    let env = TestEnv::new();
+    run(
+        &env,
+        &["mcp", "add", "oauth", &server.url("/mcp")],
+        false,
+        None,
+    )
+    .assert_code(0);
+    let login = run(&env, &["mcp", "login", "oauth"], true, None);
+    login.assert_code(0);
+    assert!(
+        login.stderr.contains("signed in to `oauth`"),
+        "{}",
+        login.stderr
+    );
+    env
+}
+
+#[test]
+fn login_keeps_the_tokens_and_an_expired_access_token_is_refreshed_before_the_request() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    assert_eq!(server.grants(), ["authorization_code"]);
+    let creds = credentials(&env);
+    let entry = &creds["servers"][0];
+    assert_eq!(entry["server"], server.url("/mcp"));
+    assert_eq!(entry["issuer"], server.url(""));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(env.home.join(".local/share/aimcp/credentials.json")).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+    // The RFC 8707 resource went with both token requests.
+    let log = server.admin("GET", "/admin/log");
+    assert_eq!(log["resources"][0], server.url("/mcp"));
+
+    // Within the token's life: no refresh, no browser needed (none is given).
+    run(&env, &["mcp", "call", "oauth", "whoami"], false, None).assert_code(0);
+    assert_eq!(server.grants(), ["authorization_code"]);
+
+    // Two hours on, the token has expired: it is refreshed first, without a sign-in.
+    let call = run(
+        &env,
+        &["mcp", "call", "oauth", "whoami"],
+        false,
+        Some(&later(2)),
+    );
+    call.assert_code(0);
+    assert!(call.stdout.contains("signed in"), "{}", call.stdout);
+    assert_eq!(server.grants(), ["authorization_code", "refresh_token"]);
+    let log = server.admin("GET", "/admin/log");
+    assert_eq!(log["resources"][1], server.url("/mcp"));
+    let after = credentials(&env);
+    assert_ne!(
+        after["servers"][0]["access_token"], entry["access_token"],
+        "the refreshed token is kept"
+    );
+}
+
+#[test]
+fn a_revoked_refresh_token_without_a_terminal_says_to_run_mcp_login_and_exits_1() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    server.admin("POST", "/admin/revoke");
+    let call = run(
+        &env,
+        &["mcp", "call", "oauth", "whoami"],
+        false,
+        Some(&later(2)),
+    );
+    call.assert_code(1);
+    assert!(
+        call.stderr.contains("hint: run `aimcp mcp login oauth`"),
+        "{}",
+        call.stderr
+    );
+    assert_eq!(server.grants(), ["authorization_code", "refresh_token"]);
+    // Signing in again works, and the next call goes through.
+    run(&env, &["mcp", "login", "oauth"], true, None).assert_code(0);
+    run(&env, &["mcp", "call", "oauth", "whoami"], false, None).assert_code(0);
+}
+
+#[test]
+fn without_a_sign_in_test_says_to_run_mcp_login_instead_of_add_a_header() {
+    let server = OAuthServer::start();
+    let env = TestEnv::new();
+    run(
+        &env,
+        &["mcp", "add", "oauth", &server.url("/mcp")],
+        false,
+        None,
+    )
+    .assert_code(0);
+    let test = run(&env, &["mcp", "test", "oauth"], false, None);
+    test.assert_code(1);
+    assert!(
+        test.stderr.contains("hint: run `aimcp mcp login oauth`"),
+        "{}",
+        test.stderr
+    );
+    assert!(server.grants().is_empty());
+}
+
+#[test]
+fn get_and_list_show_the_sign_in_and_logout_forgets_it() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    let get = run(&env, &["mcp", "get", "oauth"], false, None);
+    assert!(
+        get.stdout.contains("auth:      signed in until "),
+        "{}",
+        get.stdout
+    );
+    let list = run(&env, &["mcp", "list"], false, None);
+    assert!(list.stdout.contains("signed in until"), "{}", list.stdout);
+    let json = run(&env, &["--json", "mcp", "get", "oauth"], false, None).json();
+    assert_eq!(json["oauth"]["issuer"], server.url(""));
+    assert_eq!(json["oauth"]["refreshable"], true);
+    let out = run(&env, &["mcp", "logout", "oauth"], false, None);
+    out.assert_code(0);
+    assert!(
+        out.stderr.contains("signed out of `oauth`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(credentials(&env)["servers"], serde_json::json!([]));
+    let get = run(&env, &["mcp", "get", "oauth"], false, None);
+    assert!(!get.stdout.contains("signed in"), "{}", get.stdout);
+    run(&env, &["mcp", "test", "oauth"], false, None).assert_code(1);
+}
+
+/// Every file aimcp wrote (but the credential store itself) and every output, `-vv` traffic
+/// and `--json` included, holds none of the access and refresh tokens the server issued.
+#[test]
+fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
+    let server = OAuthServer::start();
+    let env = TestEnv::new();
+    let mut outputs = Vec::new();
+    let mut go = |args: &[&str], browser: bool, now: Option<&str>| {
+        let r = run(&env, args, browser, now);
+        outputs.push(format!("{}\n{}", r.stdout, r.stderr));
+        r
+    };
+    go(&["mcp", "add", "oauth", &server.url("/mcp")], false, None).assert_code(0);
+    go(&["-vv", "mcp", "login", "oauth"], true, None).assert_code(0);
+    go(&["-vvv", "mcp", "discover", "oauth"], false, None).assert_code(0);
+    go(&["-vvv", "mcp", "test", "oauth"], false, Some(&later(2))).assert_code(0);
+    go(&["--json", "mcp", "call", "oauth", "whoami"], false, None).assert_code(0);
+    go(&["--json", "mcp", "get", "oauth"], false, None).assert_code(0);
+    go(&["mcp", "get", "oauth"], false, None).assert_code(0);
+    go(&["mcp", "list"], false, None).assert_code(0);
+    server.admin("POST", "/admin/revoke");
+    go(
+        &["-vv", "mcp", "call", "oauth", "whoami"],
+        false,
+        Some(&later(4)),
+    )
+    .assert_code(1);
+
+    let log = server.admin("GET", "/admin/log");
+    let tokens: Vec<String> = log["issued"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert!(tokens.len() >= 4, "{tokens:?}");
+    let store = env.home.join(".local/share/aimcp/credentials.json");
+    let mut files = Vec::new();
+    let mut stack = vec![env.home.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p != store {
+                files.push(p);
+            }
+        }
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with(".mcp.tools.json")),
+        "{files:?}"
+    );
+    for token in &tokens {
+        for f in &files {
+            let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
+            assert!(
+                !text.contains(token.as_str()),
+                "a token in `{}`",
+                f.display()
+            );
+        }
+        for out in &outputs {
+            assert!(
+                !out.contains(token.as_str()),
+                "a token in the output:\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn two_servers_with_the_same_issuer_keep_a_sign_in_each() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    run(
+        &env,
+        &["mcp", "add", "second", &server.url("/mcp2")],
+        false,
+        None,
+    )
+    .assert_code(0);
+    // The first server's token is not the second's (the server checks the `resource`).
+    run(&env, &["mcp", "test", "second"], false, None).assert_code(1);
+    run(&env, &["mcp", "login", "second"], true, None).assert_code(0);
+    let creds = credentials(&env);
+    let servers = creds["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 2, "{creds}");
+    for (entry, path) in servers.iter().zip(["/mcp", "/mcp2"]) {
+        assert_eq!(entry["issuer"], server.url(""));
+        assert_eq!(entry["resource"], server.url(path));
+    }
+    run(&env, &["mcp", "call", "oauth", "whoami"], false, None).assert_code(0);
+    run(&env, &["mcp", "call", "second", "whoami"], false, None).assert_code(0);
+    // Refreshing one leaves the other alone.
+    run(
+        &env,
+        &["mcp", "call", "second", "whoami"],
+        false,
+        Some(&later(2)),
+    )
+    .assert_code(0);
+    let after = credentials(&env);
+    assert_eq!(after["servers"][0], servers[0].clone());
+    assert_ne!(
+        after["servers"][1]["access_token"],
+        servers[1]["access_token"]
+    );
+}
+
+/// `mcp serve` (the gateway) reaches a signed-in server with the stored token, refreshed when
+/// it has expired, without a sign-in of its own.
+#[test]
+fn the_gateway_uses_the_stored_tokens() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    let project = env.project.display().to_string();
+    let later = later(2);
+    let args = [
+        "mcp",
+        "call",
+        "oauth__whoami",
+        "--",
+        crate::common::bin(),
+        "-C",
+        &project,
+        "mcp",
+        "serve",
+        "oauth",
+    ];
+    let call = run(&env, &args, false, Some(&later));
+    call.assert_code(0);
+    assert!(call.stdout.contains("signed in"), "{}", call.stdout);
+    assert_eq!(server.grants(), ["authorization_code", "refresh_token"]);
+}

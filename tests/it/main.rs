@@ -11,6 +11,7 @@ mod mcp_config;
 mod mcp_conformance;
 mod mcp_session;
 mod mcp_stats;
+mod mcp_sync;
 mod run;
 mod setup;
 mod setup_pty;

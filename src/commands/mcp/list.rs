@@ -23,7 +23,11 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         let servers: Vec<Value> = file
             .servers()
             .iter()
-            .map(|s| server_json(s, count(&s.name)))
+            .map(|s| {
+                let mut v = server_json(s, count(&s.name));
+                v["disabled_tools"] = json!(file.disabled_tools(&s.name).unwrap_or_default());
+                v
+            })
             .collect();
         printer.json(&json!({ "servers": servers, "config": located.path }))?;
     } else if !file.servers().is_empty() {
@@ -34,7 +38,15 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
                 s.name.clone(),
                 s.transport.to_string(),
                 s.target(),
-                if s.enabled { "yes" } else { "no" }.to_string(),
+                match (
+                    s.enabled,
+                    file.disabled_tools(&s.name).map_or(0, |d| d.len()),
+                ) {
+                    (false, _) => "no".to_string(),
+                    (true, 0) => "yes".to_string(),
+                    (true, 1) => "yes (1 tool off)".to_string(),
+                    (true, n) => format!("yes ({n} tools off)"),
+                },
                 count(&s.name).map_or_else(|| "-".to_string(), |n| n.to_string()),
             ]);
         }

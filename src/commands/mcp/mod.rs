@@ -8,11 +8,14 @@ pub mod catalog;
 pub mod discover;
 pub(crate) mod discovery;
 pub mod get;
+pub mod import;
 pub mod list;
 pub mod remove;
 pub mod serve;
 pub mod setup;
 pub mod stats;
+pub mod switch;
+pub mod sync;
 pub mod test;
 
 use std::path::{Path, PathBuf};
@@ -312,6 +315,16 @@ pub(crate) fn how_to_start(variables: &[String], dotenv: Option<&std::path::Path
 }
 
 /// `.mcp.tools.json` beside the config, if readable; a broken one is a warning here, not an error.
+/// The tool names `discover` recorded for a server, in order; None when it never was discovered.
+pub(crate) fn tool_names(tools: &ToolsFile, server: &str) -> Option<Vec<String>> {
+    let list = tools.get(server)?.get("tools")?.as_array()?;
+    Some(
+        list.iter()
+            .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect(),
+    )
+}
+
 pub(crate) fn load_tools(config_path: &std::path::Path, printer: &Printer) -> Option<ToolsFile> {
     match ToolsFile::load(&tools_path(config_path)) {
         Ok(t) => Some(t),

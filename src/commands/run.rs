@@ -7,8 +7,8 @@
 //! SIGTERM, SIGHUP) reaches the command itself, and its exit status is the one the caller sees.
 //! Elsewhere the command is started as a child and its exit code is returned.
 //!
-//! With `--gateway` (Claude Code only), the command gets `--strict-mcp-config --mcp-config
-//! JSON` before its own arguments: the JSON holds one entry, `aimcp`, that runs this binary's
+//! With `--gateway` (Claude Code only), the command gets `--mcp-config JSON
+//! --strict-mcp-config` before its own arguments: the JSON holds one entry, `aimcp`, that runs this binary's
 //! `mcp serve` on the project's `.mcp.json` (by absolute paths), so Claude Code starts the
 //! gateway and none of the servers itself. The JSON is an argument, not a temp file, so nothing
 //! is left behind by the `exec`.
@@ -96,7 +96,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
 /// The name Claude Code shows for the gateway's entry (`/mcp`, `claude mcp list`).
 pub const GATEWAY_ENTRY: &str = "aimcp";
 
-/// `--strict-mcp-config --mcp-config JSON` and then `args`, for `claude`; exit 2 for another
+/// `--mcp-config JSON --strict-mcp-config` and then `args`, for `claude`; exit 2 for another
 /// command.
 fn gateway_args(
     globals: &Globals,
@@ -140,10 +140,12 @@ fn gateway_args(
             }
         }
     });
+    // `--mcp-config` takes several values: the option after it ends them, so that the user's
+    // own arguments (`mcp list`, a prompt) are not read as more configs.
     let mut out = vec![
-        "--strict-mcp-config".to_string(),
         "--mcp-config".to_string(),
         config.to_string(),
+        "--strict-mcp-config".to_string(),
     ];
     out.extend(args);
     Ok(out)

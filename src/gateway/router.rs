@@ -129,6 +129,9 @@ struct Inner {
     page_size: usize,
     view: RwLock<Arc<View>>,
     dirty: AtomicBool,
+    /// Held while the view is rebuilt, so that a reader waits for a rebuild under way rather
+    /// than read the view before it.
+    rebuilding: Mutex<()>,
     clients: OnceLock<Arc<dyn Clients>>,
     /// Per upstream, the calls in flight there and their clients.
     in_flight: Mutex<HashMap<String, PeersInFlight>>,
@@ -174,6 +177,11 @@ impl Router {
             clock,
             warn,
         } = opts;
+        // The upstreams may ask for what any client of the gateway can answer: each request is
+        // forwarded to a client that said it can ([`UpstreamHandler::request`]).
+        let connect = connect.with_client_capabilities(
+            json!({"sampling": {}, "elicitation": {}, "roots": {"listChanged": true}}),
+        );
         let inner = Arc::new_cyclic(|weak: &Weak<Inner>| {
             let events: Arc<dyn Events> = Arc::new(EventsProxy(weak.clone()));
             let handler = |name: &str| -> Arc<dyn Handler> {
@@ -192,6 +200,7 @@ impl Router {
                 page_size,
                 view: RwLock::new(Arc::new(View::default())),
                 dirty: AtomicBool::new(true),
+                rebuilding: Mutex::new(()),
                 clients: OnceLock::new(),
                 in_flight: Mutex::new(HashMap::new()),
                 able: Mutex::new(HashMap::new()),
@@ -260,14 +269,16 @@ impl Router {
     }
 
     /// Ends every upstream, and flushes the call ledger.
+    /// The ledger first (a client that ends the gateway gives it about a second before
+    /// SIGKILL, and the calls are done), then the upstreams, all at once.
     pub async fn shutdown(&self) {
-        self.inner.pool.shutdown().await;
         let mut pending = self.inner.pending.subscribe();
         let _ = tokio::time::timeout(Duration::from_secs(10), pending.wait_for(|n| *n == 0)).await;
         let recorder = self.inner.recorder.lock().unwrap().take();
         if let Some(r) = recorder {
             let _ = tokio::task::spawn_blocking(move || r.finish()).await;
         }
+        self.inner.pool.shutdown().await;
     }
 }
 
@@ -296,13 +307,15 @@ impl Inner {
 
     /// The merged view, rebuilt first when something changed.
     fn view(&self) -> Arc<View> {
+        let _rebuilding = self.rebuilding.lock().unwrap();
         if self.dirty.swap(false, Ordering::SeqCst) {
             self.rebuild();
         }
         self.view.read().unwrap().clone()
     }
 
-    /// Rebuilds the view; returns which lists changed (tools, prompts, resources).
+    /// Rebuilds the view (with `rebuilding` held); returns which lists changed (tools,
+    /// prompts, resources).
     fn rebuild(&self) -> (bool, bool, bool) {
         let lists: Vec<(String, Lists)> = self
             .pool
@@ -427,8 +440,11 @@ impl Inner {
 
     /// After a change in the pool: rebuild, and tell the clients which lists changed.
     fn rebuild_and_tell(&self) {
-        self.dirty.store(false, Ordering::SeqCst);
-        let (tools, prompts, resources) = self.rebuild();
+        let (tools, prompts, resources) = {
+            let _rebuilding = self.rebuilding.lock().unwrap();
+            self.dirty.store(false, Ordering::SeqCst);
+            self.rebuild()
+        };
         let Some(clients) = self.clients.get() else {
             return;
         };

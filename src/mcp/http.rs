@@ -7,10 +7,11 @@ use std::sync::Mutex;
 
 use reqwest::{Client, Response, StatusCode, Url};
 use serde_json::Value;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::error::{McpError, Result};
+use super::rpc::Inbox;
 use super::{Incoming, MAX_MESSAGE, human_size};
 
 fn client() -> Result<Client> {
@@ -212,7 +213,7 @@ struct Resume {
 /// Forwards the JSON-RPC messages of an SSE answer into `tx`; a stream that ends before it carried
 /// an answer, after giving an event id, is resumed with `GET` and `Last-Event-ID` after the
 /// `retry` delay it asked for.
-async fn forward_stream(mut resp: Response, tx: mpsc::Sender<Incoming>, resume: Option<Resume>) {
+async fn forward_stream(mut resp: Response, tx: Inbox, resume: Option<Resume>) {
     let mut resumes = 0;
     loop {
         let mut answered = false;
@@ -278,16 +279,12 @@ pub(crate) struct HttpLink {
     headers: HeaderMap,
     session_id: Mutex<Option<String>>,
     protocol_version: Mutex<Option<String>>,
-    tx: mpsc::Sender<Incoming>,
+    tx: Inbox,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl HttpLink {
-    pub(crate) fn new(
-        url: &str,
-        headers: &[(String, String)],
-        tx: mpsc::Sender<Incoming>,
-    ) -> Result<Self> {
+    pub(crate) fn new(url: &str, headers: &[(String, String)], tx: Inbox) -> Result<Self> {
         Ok(HttpLink {
             client: client()?,
             url: parse_url(url)?,
@@ -424,11 +421,7 @@ pub(crate) struct SseLink {
 
 impl SseLink {
     /// Opens the event stream and waits for its `endpoint` event (the caller bounds the wait).
-    pub(crate) async fn open(
-        url: &str,
-        headers: &[(String, String)],
-        tx: mpsc::Sender<Incoming>,
-    ) -> Result<Self> {
+    pub(crate) async fn open(url: &str, headers: &[(String, String)], tx: Inbox) -> Result<Self> {
         let client = client()?;
         let base = parse_url(url)?;
         let headers = header_map(headers)?;

@@ -24,9 +24,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
-use rpc::{Core, Link};
+use rpc::{Core, Inbox, Link};
 
 pub use error::{METHOD_NOT_FOUND, McpError, Result, RpcFailure};
 pub use handler::{BoxFuture, CallOptions, Handler};
@@ -386,7 +385,7 @@ async fn connect_once(
     opts: &ConnectOptions,
     secrets: Arc<Vec<String>>,
 ) -> Result<Session> {
-    let (tx, rx) = mpsc::channel(256);
+    let inbox = Inbox::new();
     let tracer = tracer(server, resolver, opts);
     let link = match server.transport {
         Transport::Stdio => {
@@ -427,7 +426,7 @@ async fn connect_once(
                 &args,
                 &env,
                 &opts.cwd,
-                tx.clone(),
+                inbox.clone(),
             )?)
         }
         Transport::Http | Transport::Sse => {
@@ -455,12 +454,12 @@ async fn connect_once(
                 .expand(url, &server.name)
                 .map_err(|e| McpError::new(e.to_string()))?;
             if server.transport == Transport::Sse {
-                Link::Sse(http::SseLink::open(&url, &headers, tx.clone()).await?)
+                Link::Sse(http::SseLink::open(&url, &headers, inbox.clone()).await?)
             } else {
-                let link = Link::Http(http::HttpLink::new(&url, &headers, tx)?);
+                let link = Link::Http(http::HttpLink::new(&url, &headers, inbox.clone())?);
                 let first = handshake(
                     link,
-                    rx,
+                    inbox,
                     opts,
                     Transport::Http,
                     tracer.clone(),
@@ -470,8 +469,8 @@ async fn connect_once(
                     Ok(session) => return Ok(session),
                     // The old protocol answers the Streamable HTTP POST with a 4xx: fall back.
                     Err(e) if matches!(e.http_status, Some(400 | 404 | 405)) => {
-                        let (tx, rx) = mpsc::channel(256);
-                        let link = match http::SseLink::open(&url, &headers, tx).await {
+                        let inbox = Inbox::new();
+                        let link = match http::SseLink::open(&url, &headers, inbox.clone()).await {
                             Ok(l) => l,
                             Err(_) => return Err(e),
                         };
@@ -480,7 +479,7 @@ async fn connect_once(
                         }
                         return handshake(
                             Link::Sse(link),
-                            rx,
+                            inbox,
                             opts,
                             Transport::Sse,
                             tracer.clone(),
@@ -493,20 +492,19 @@ async fn connect_once(
             }
         }
     };
-    drop(tx);
-    handshake(link, rx, opts, server.transport, tracer, secrets).await
+    handshake(link, inbox, opts, server.transport, tracer, secrets).await
 }
 
 /// Starts the session over `link` and does the handshake.
 async fn handshake(
     link: Link,
-    rx: mpsc::Receiver<Incoming>,
+    inbox: Inbox,
     opts: &ConnectOptions,
     transport: Transport,
     tracer: Option<Tracer>,
     secrets: Arc<Vec<String>>,
 ) -> Result<Session> {
-    let core = Core::start(link, rx, opts.timeout, opts.handler.clone(), tracer);
+    let core = Core::start(link, inbox, opts.timeout, opts.handler.clone(), tracer);
     let result = initialize(&core, &opts.client_capabilities).await?;
     let protocol_version = result
         .get("protocolVersion")

@@ -2,18 +2,20 @@
 //! by its id to its waiter; notifications and server requests to the [`Handler`]; cancellation
 //! when a caller gives up; every waiter told at once when the link ends.
 //!
-//! One dispatcher task reads what the link receives. It never waits on the link itself: what it
-//! sends back (a `pong`, a handler's answer) goes from tasks of its own, so that a server that
-//! stops reading its stdin cannot stall the reading of its stdout.
+//! What the link receives is routed on the link's own reading task (stdout's reader, each HTTP
+//! answer stream), through the [`Inbox`] it was given: an answer goes straight from there to its
+//! waiter. Routing never waits on the link: what goes back (a `pong`, a handler's answer) is sent
+//! from tasks of its own, so that a server that stops reading its stdin cannot stall the reading
+//! of its stdout.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, oneshot, watch};
-use tokio::task::{AbortHandle, JoinHandle};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
+use tokio::task::AbortHandle;
 
 use super::error::{METHOD_NOT_FOUND, McpError, RpcFailure};
 use super::handler::{CallOptions, Handler};
@@ -28,7 +30,7 @@ pub(crate) enum Link {
 impl Link {
     async fn send(&self, msg: &Value) -> Result<(), McpError> {
         match self {
-            Link::Stdio(s) => s.send(msg).await,
+            Link::Stdio(s) => s.send(msg),
             Link::Http(h) => h.send(msg).await,
             Link::Sse(s) => s.send(msg).await,
         }
@@ -69,6 +71,48 @@ impl Link {
 
 type Reply = Result<Value, RpcError>;
 
+/// Where a link hands over what it receives, in order. Until the session exists (the link is
+/// made first), a delivery waits for it.
+#[derive(Clone)]
+pub(crate) struct Inbox(Arc<InboxState>);
+
+struct InboxState {
+    core: OnceLock<Weak<Core>>,
+    ready: Notify,
+}
+
+/// The session is gone: stop reading.
+pub(crate) struct Gone;
+
+impl Inbox {
+    pub(crate) fn new() -> Inbox {
+        Inbox(Arc::new(InboxState {
+            core: OnceLock::new(),
+            ready: Notify::new(),
+        }))
+    }
+
+    async fn core(&self) -> Option<Arc<Core>> {
+        loop {
+            if let Some(core) = self.0.core.get() {
+                return core.upgrade();
+            }
+            // Made before the second look, so that `notify_waiters` in between is not missed.
+            let ready = self.0.ready.notified();
+            if let Some(core) = self.0.core.get() {
+                return core.upgrade();
+            }
+            ready.await;
+        }
+    }
+
+    pub(crate) async fn send(&self, incoming: Incoming) -> Result<(), Gone> {
+        let core = self.core().await.ok_or(Gone)?;
+        core.receive(incoming).await;
+        Ok(())
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -89,15 +133,14 @@ pub(crate) struct Core {
     closed: watch::Sender<Option<McpError>>,
     handler: Option<Arc<dyn Handler>>,
     tracer: Option<Tracer>,
-    dispatcher: Mutex<Option<JoinHandle<()>>>,
     shut: tokio::sync::Mutex<bool>,
 }
 
 impl Core {
-    /// A session over `link`, whose messages arrive on `rx`; starts its dispatcher.
+    /// A session over `link`, which delivers what it receives to `inbox`.
     pub(crate) fn start(
         link: Link,
-        rx: mpsc::Receiver<Incoming>,
+        inbox: Inbox,
         timeout: Duration,
         handler: Option<Arc<dyn Handler>>,
         tracer: Option<Tracer>,
@@ -112,12 +155,28 @@ impl Core {
             closed: watch::Sender::new(None),
             handler,
             tracer,
-            dispatcher: Mutex::new(None),
             shut: tokio::sync::Mutex::new(false),
         });
-        let task = tokio::spawn(dispatch(Arc::downgrade(&core), rx));
-        *lock(&core.dispatcher) = Some(task);
+        let _ = inbox.0.core.set(Arc::downgrade(&core));
+        inbox.0.ready.notify_waiters();
         core
+    }
+
+    /// One delivery from the link.
+    async fn receive(self: &Arc<Self>, incoming: Incoming) {
+        match incoming {
+            Incoming::Message(m) => self.on_message(m),
+            Incoming::Eof => {
+                if self.closed_error().is_none() {
+                    let err = match &self.link {
+                        Link::Stdio(s) => s.exit_error().await,
+                        _ => McpError::new("the server closed the connection"),
+                    };
+                    self.end(err);
+                }
+            }
+            Incoming::Failed(e) => self.end(e.with_stderr(self.link.stderr_tail())),
+        }
     }
 
     pub(crate) fn closed_error(&self) -> Option<McpError> {
@@ -372,17 +431,11 @@ impl Core {
         *shut = true;
         self.end(McpError::new("the session was shut down"));
         self.link.close().await;
-        if let Some(task) = lock(&self.dispatcher).take() {
-            task.abort();
-        }
     }
 }
 
 impl Drop for Core {
     fn drop(&mut self) {
-        if let Some(task) = self.dispatcher.get_mut().ok().and_then(Option::take) {
-            task.abort();
-        }
         for (_, task) in self
             .serving
             .get_mut()
@@ -461,35 +514,5 @@ impl Drop for InFlight {
         rt.spawn(async move {
             let _ = core.notify("notifications/cancelled", Some(params)).await;
         });
-    }
-}
-
-/// Reads what the link receives until it ends; holds the session only while handling one
-/// message, so that dropping every handle ends it.
-async fn dispatch(core: Weak<Core>, mut rx: mpsc::Receiver<Incoming>) {
-    while let Some(incoming) = rx.recv().await {
-        let Some(core) = core.upgrade() else {
-            return;
-        };
-        match incoming {
-            Incoming::Message(m) => core.on_message(m),
-            Incoming::Eof => {
-                if core.closed_error().is_none() {
-                    let err = match &core.link {
-                        Link::Stdio(s) => s.exit_error().await,
-                        _ => McpError::new("the server closed the connection"),
-                    };
-                    core.end(err);
-                }
-                return;
-            }
-            Incoming::Failed(e) => {
-                core.end(e.with_stderr(core.link.stderr_tail()));
-                return;
-            }
-        }
-    }
-    if let Some(core) = core.upgrade() {
-        core.end(McpError::new("the connection to the server closed"));
     }
 }

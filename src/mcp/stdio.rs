@@ -10,10 +10,11 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::error::{McpError, Result};
+use super::rpc::Inbox;
 use super::{Incoming, MAX_MESSAGE, human_size, procs};
 
 /// How much of the server's stderr is kept (the tail).
@@ -34,8 +35,8 @@ pub(crate) struct StdioLink {
     closing: tokio::sync::Mutex<()>,
 }
 
-/// One message for stdin, and where to say whether it was written.
-type Line = (Vec<u8>, oneshot::Sender<bool>);
+/// One message for stdin.
+type Line = Vec<u8>;
 
 impl StdioLink {
     pub(crate) fn spawn(
@@ -43,7 +44,7 @@ impl StdioLink {
         args: &[String],
         env: &[(String, String)],
         cwd: &Path,
-        tx: mpsc::Sender<Incoming>,
+        inbox: Inbox,
     ) -> Result<Self> {
         let path_var = env
             .iter()
@@ -100,12 +101,12 @@ impl StdioLink {
             })
         });
         let reader = match stdout {
-            Some(out) => tokio::spawn(read_stdout(out, tx)),
+            Some(out) => tokio::spawn(read_stdout(out, inbox.clone())),
             None => tokio::spawn(async {}),
         };
         let writer = stdin.map(|stdin| {
             let (lines, rx) = mpsc::unbounded_channel();
-            tokio::spawn(write_stdin(stdin, rx));
+            tokio::spawn(write_stdin(stdin, rx, inbox.clone()));
             lines
         });
         Ok(StdioLink {
@@ -126,20 +127,16 @@ impl StdioLink {
         self.pgid
     }
 
-    /// Writes one message, whole, after those sent before it (by any task). Dropping the
-    /// future after its first poll does not cut the line: the writer task owns it by then.
-    pub(crate) async fn send(&self, msg: &Value) -> Result<()> {
+    /// Queues one message for the writer task, which writes it whole, after those queued before
+    /// it (by any task). A write that fails ends the link as an end of stdout does: every
+    /// waiter gets the server's exit status and stderr.
+    pub(crate) fn send(&self, msg: &Value) -> Result<()> {
         let mut line = serde_json::to_vec(msg).map_err(|e| McpError::new(e.to_string()))?;
         line.push(b'\n');
-        let (done, written) = oneshot::channel();
-        let queued = match self.writer.lock().ok().as_deref() {
-            Some(Some(w)) => w.send((line, done)).is_ok(),
-            _ => return Err(McpError::new("the server's stdin is closed")),
-        };
-        if queued && written.await == Ok(true) {
-            return Ok(());
+        match self.writer.lock().ok().as_deref() {
+            Some(Some(w)) if w.send(line).is_ok() => Ok(()),
+            _ => Err(McpError::new("the server's stdin is closed")),
         }
-        Err(self.exit_error().await)
     }
 
     /// The last lines of the server's stderr.
@@ -243,28 +240,26 @@ impl Drop for StdioLink {
 }
 
 /// The one writer of the server's stdin: what is queued is written in order, several lines at
-/// a time when they queue up; stdin closes when the queue's sender is dropped.
-async fn write_stdin(mut stdin: ChildStdin, mut lines: mpsc::UnboundedReceiver<Line>) {
+/// a time when they queue up; stdin closes when the queue's sender is dropped. A failed write
+/// ends the link.
+async fn write_stdin(
+    mut stdin: ChildStdin,
+    mut lines: mpsc::UnboundedReceiver<Line>,
+    inbox: Inbox,
+) {
     let mut batch: Vec<u8> = Vec::new();
-    let mut acks: Vec<oneshot::Sender<bool>> = Vec::new();
-    while let Some((line, ack)) = lines.recv().await {
+    while let Some(line) = lines.recv().await {
         batch.extend_from_slice(&line);
-        acks.push(ack);
         while batch.len() < 1024 * 1024 {
             match lines.try_recv() {
-                Ok((line, ack)) => {
-                    batch.extend_from_slice(&line);
-                    acks.push(ack);
-                }
+                Ok(line) => batch.extend_from_slice(&line),
                 Err(_) => break,
             }
         }
         let ok = stdin.write_all(&batch).await.is_ok() && stdin.flush().await.is_ok();
         batch.clear();
-        for ack in acks.drain(..) {
-            let _ = ack.send(ok);
-        }
         if !ok {
+            let _ = inbox.send(Incoming::Eof).await;
             return;
         }
     }
@@ -272,7 +267,7 @@ async fn write_stdin(mut stdin: ChildStdin, mut lines: mpsc::UnboundedReceiver<L
 
 /// Reads one message a line; a line over [`MAX_MESSAGE`] or one that is not JSON-RPC ends the
 /// link with an error.
-async fn read_stdout(out: ChildStdout, tx: mpsc::Sender<Incoming>) {
+async fn read_stdout(out: ChildStdout, tx: Inbox) {
     let mut reader = BufReader::with_capacity(64 * 1024, out);
     let mut line: Vec<u8> = Vec::new();
     loop {

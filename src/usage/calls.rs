@@ -93,8 +93,19 @@ const QUEUE: usize = 16_384;
 /// The most calls written in one transaction.
 const BATCH: usize = 4_096;
 
-const INSERT: &str = "INSERT INTO tool_calls (ts, server, tool, client, latency_us, outcome, \
-    bytes_in, bytes_out, result_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+const INSERT: &str = "INSERT INTO tool_calls (ts, tool, client, latency_us, outcome, bytes_in, \
+    bytes_out, result_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// The number of a (server, tool) in `tools`, given it on first use.
+const TOOL_ID: &str = "INSERT INTO tools (server, tool) VALUES (?1, ?2) \
+    ON CONFLICT (server, tool) DO UPDATE SET id = id RETURNING id";
+
+/// What `mcp stats` reads of the calls in a window (`?1` to `?2`, in ms).
+pub(crate) const STATS_SQL: &str = "SELECT ts, tool, outcome, latency_us, bytes_in, bytes_out, \
+    result_tokens FROM tool_calls WHERE ts >= ?1 AND ts < ?2";
+
+/// The numbers of the (server, tool) pairs already in `tools`.
+type ToolIds = HashMap<(String, String), i64>;
 
 #[derive(Default)]
 struct Counts {
@@ -173,6 +184,7 @@ impl Drop for CallRecorder {
 /// writes them in one transaction ([`Store::write`] waits out a busy store); until the
 /// recorder is finished and the queue is empty.
 fn write_all(mut store: Store, calls: Receiver<ToolCall>, counts: &Counts) {
+    let mut ids = ToolIds::new();
     let mut batch = Vec::with_capacity(BATCH);
     while let Ok(first) = calls.recv() {
         batch.push(first);
@@ -183,7 +195,7 @@ fn write_all(mut store: Store, calls: Receiver<ToolCall>, counts: &Counts) {
             }
         }
         let n = batch.len() as u64;
-        match write(&mut store, &batch) {
+        match write_with(&mut store, &batch, &mut ids) {
             Ok(()) => counts.written.fetch_add(n, Ordering::Relaxed),
             Err(_) => counts.dropped.fetch_add(n, Ordering::Relaxed),
         };
@@ -193,23 +205,42 @@ fn write_all(mut store: Store, calls: Receiver<ToolCall>, counts: &Counts) {
 
 /// Writes calls in one transaction.
 pub fn write(store: &mut Store, calls: &[ToolCall]) -> anyhow::Result<()> {
-    store.write(|tx| {
+    write_with(store, calls, &mut ToolIds::new())
+}
+
+/// Writes calls in one transaction, with the tool numbers known so far (to which it adds the
+/// new ones once the transaction has committed: a transaction run again must not trust them).
+fn write_with(store: &mut Store, calls: &[ToolCall], ids: &mut ToolIds) -> anyhow::Result<()> {
+    let added = store.write(|tx| {
         let mut insert = tx.prepare_cached(INSERT)?;
+        let mut new: ToolIds = ToolIds::new();
         for c in calls {
+            let key = (c.server.clone(), c.tool.clone());
+            let tool = match ids.get(&key).or_else(|| new.get(&key)) {
+                Some(&id) => id,
+                None => {
+                    let id: i64 = tx
+                        .prepare_cached(TOOL_ID)?
+                        .query_row(params![c.server, c.tool], |r| r.get(0))?;
+                    new.insert(key, id);
+                    id
+                }
+            };
             insert.execute(params![
                 c.at.as_millisecond(),
-                c.server,
-                c.tool,
+                tool,
                 c.client,
                 i(c.latency_us),
-                c.outcome.as_str(),
+                c.outcome.index() as i64,
                 i(c.bytes_in),
                 i(c.bytes_out),
                 i(c.result_tokens),
             ])?;
         }
-        Ok(())
-    })
+        Ok(new)
+    })?;
+    ids.extend(added);
+    Ok(())
 }
 
 fn i(v: u64) -> i64 {
@@ -377,10 +408,9 @@ impl Group {
     fn finish(mut self) -> CallStats {
         let mut s = self.stats;
         s.errors = s.tool_errors + s.protocol_errors + s.timeouts;
-        self.latencies.sort_unstable();
-        s.p50_us = nearest_rank(&self.latencies, 50);
-        s.p95_us = nearest_rank(&self.latencies, 95);
-        s.max_us = self.latencies.last().copied();
+        s.p50_us = nearest_rank_unsorted(&mut self.latencies, 50);
+        s.p95_us = nearest_rank_unsorted(&mut self.latencies, 95);
+        s.max_us = self.latencies.iter().max().copied();
         s
     }
 }
@@ -393,6 +423,16 @@ pub fn nearest_rank(sorted: &[u64], p: u64) -> Option<u64> {
     let n = sorted.len() as u64;
     let rank = (p * n).div_ceil(100).clamp(1, n);
     Some(sorted[(rank - 1) as usize])
+}
+
+/// [`nearest_rank`] of values in any order, in linear time (it reorders them).
+pub fn nearest_rank_unsorted(values: &mut [u64], p: u64) -> Option<u64> {
+    if values.is_empty() {
+        return None;
+    }
+    let n = values.len() as u64;
+    let rank = (p * n).div_ceil(100).clamp(1, n);
+    Some(*values.select_nth_unstable((rank - 1) as usize).1)
 }
 
 /// The days of `[start, end)` in a zone: each one's start (the window's start for the first),
@@ -422,60 +462,81 @@ pub fn stats(
 ) -> anyhow::Result<StatsReport> {
     let mut groups: Vec<Group> = Vec::new();
     let mut names: Vec<String> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
     let day_list = if by == StatsBy::Day && start < end {
         days(start, end, tz)?
     } else {
         Vec::new()
     };
+    // the group of each tool number (by server or tool), or of each day
+    let mut group_of: Vec<Option<usize>> = Vec::new();
     if by == StatsBy::Day {
         for (_, name) in &day_list {
             names.push(name.clone());
             groups.push(Group::default());
         }
+    } else {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut stmt = conn.prepare_cached("SELECT id, server, tool FROM tools")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (id, server, tool): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let key = match by {
+                StatsBy::Tool => format!("{server}__{tool}"),
+                _ => server,
+            };
+            let g = *index.entry(key.clone()).or_insert_with(|| {
+                names.push(key);
+                groups.push(Group::default());
+                groups.len() - 1
+            });
+            let Ok(id) = usize::try_from(id) else {
+                continue;
+            };
+            if group_of.len() <= id {
+                group_of.resize(id + 1, None);
+            }
+            group_of[id] = Some(g);
+        }
     }
     let mut all = Group::default();
-    let mut key = String::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT ts, server, tool, outcome, latency_us, bytes_in, bytes_out, result_tokens \
-         FROM tool_calls WHERE ts >= ?1 AND ts < ?2",
-    )?;
+    let mut stmt = conn.prepare_cached(STATS_SQL)?;
     let mut rows = stmt.query(params![start, end])?;
     while let Some(row) = rows.next()? {
         let u = |i: usize| -> rusqlite::Result<u64> { Ok(row.get::<_, i64>(i)?.max(0) as u64) };
-        let outcome = CallOutcome::parse(row.get_ref(3)?.as_str()?);
-        let latency = u(4)?;
-        let sizes = [u(5)?, u(6)?, u(7)?];
         let g = match by {
             StatsBy::Day => {
                 let ts: i64 = row.get(0)?;
-                day_list
-                    .partition_point(|(s, _)| *s <= ts)
-                    .saturating_sub(1)
+                Some(
+                    day_list
+                        .partition_point(|(s, _)| *s <= ts)
+                        .saturating_sub(1),
+                )
             }
-            StatsBy::Server | StatsBy::Tool => {
-                key.clear();
-                key.push_str(row.get_ref(1)?.as_str()?);
-                if by == StatsBy::Tool {
-                    key.push_str("__");
-                    key.push_str(row.get_ref(2)?.as_str()?);
-                }
-                match index.get(key.as_str()) {
-                    Some(&g) => g,
-                    None => {
-                        index.insert(key.clone(), groups.len());
-                        names.push(key.clone());
-                        groups.push(Group::default());
-                        groups.len() - 1
-                    }
-                }
-            }
+            StatsBy::Server | StatsBy::Tool => usize::try_from(row.get::<_, i64>(1)?)
+                .ok()
+                .and_then(|id| group_of.get(id).copied().flatten()),
         };
-        if let Some(group) = groups.get_mut(g) {
-            group.add(outcome, latency, sizes);
-            all.add(outcome, latency, sizes);
-        }
+        let Some(group) = g.and_then(|g| groups.get_mut(g)) else {
+            continue; // a row whose tool is not in `tools` (edited by hand)
+        };
+        let outcome = usize::try_from(row.get::<_, i64>(2)?)
+            .ok()
+            .and_then(|o| CallOutcome::ALL.get(o).copied());
+        let latency = u(3)?;
+        let sizes = [u(4)?, u(5)?, u(6)?];
+        group.add(outcome, latency, sizes);
+        all.add(outcome, latency, sizes);
     }
+    // tools without calls in the window
+    let (names, groups): (Vec<String>, Vec<Group>) = if by == StatsBy::Day {
+        (names, groups)
+    } else {
+        names
+            .into_iter()
+            .zip(groups)
+            .filter(|(_, g)| g.stats.calls > 0)
+            .unzip()
+    };
     let mut out: Vec<(String, CallStats)> = names
         .into_iter()
         .zip(groups)
@@ -526,6 +587,27 @@ mod tests {
         assert_eq!(nearest_rank(&[1, 2, 3, 4], 50), Some(2));
         assert_eq!(nearest_rank(&[1, 2, 3, 4], 95), Some(4));
         assert_eq!(nearest_rank(&[], 50), None);
+        // the same without sorting first, for every p and many orders
+        let mut x: u64 = 7;
+        for n in [1usize, 2, 3, 19, 20, 21, 100, 1001] {
+            let mut v: Vec<u64> = (0..n)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (x >> 33) % 50
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort_unstable();
+            for p in [1, 50, 95, 99, 100] {
+                assert_eq!(
+                    nearest_rank_unsorted(&mut v, p),
+                    nearest_rank(&sorted, p),
+                    "{n} {p}"
+                );
+            }
+        }
     }
 
     /// Calls recorded from many threads at once all reach the store when the recorder is
@@ -590,6 +672,24 @@ mod tests {
             [("2026-03-01", 250), ("2026-03-02", 750), ("2026-03-03", 0)]
         );
         assert_eq!(r.rows[2].1.p50_us, None);
+    }
+
+    /// Dropping the recorder (without `finish`) writes what is queued too.
+    #[test]
+    fn dropping_the_recorder_flushes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("usage.db");
+        let recorder = CallRecorder::start(&db).unwrap();
+        for k in 0..500 {
+            recorder.record(call("2026-03-01T10:00:00Z", "s", "t", k, CallOutcome::Ok));
+        }
+        drop(recorder);
+        let store = Store::open_for_reading(&db).unwrap();
+        let stored: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM tool_calls", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, 500);
     }
 
     /// A full queue drops calls and counts them; `record` returns at once meanwhile.

@@ -2,11 +2,257 @@
 //! driven by aimcp's own client through a second project whose `.mcp.json` holds only the
 //! gateway's entry.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, bin};
+use crate::common::servers::{self, npm_bin};
+use crate::common::{Run, TestEnv, bin, repo_root};
+
+fn faults_js() -> String {
+    repo_root()
+        .join("tests/servers/faults.js")
+        .display()
+        .to_string()
+}
+
+/// An upstream project (`env.project`, with `servers` as its `mcpServers`) and a client project
+/// whose `.mcp.json` holds only the gateway, started with `serve_args`.
+struct Gw {
+    env: TestEnv,
+    client: PathBuf,
+    db: PathBuf,
+    pids: PathBuf,
+    serve_args: Vec<String>,
+}
+
+impl Gw {
+    fn new(servers: Value, extra: Value, serve_args: &[&str]) -> Gw {
+        let env = TestEnv::new();
+        let mut config = json!({"mcpServers": servers});
+        if let (Value::Object(c), Value::Object(e)) = (&mut config, extra) {
+            c.extend(e);
+        }
+        env.write(".mcp.json", &serde_json::to_string_pretty(&config).unwrap());
+        let client = env.home.join("client");
+        std::fs::create_dir_all(&client).unwrap();
+        let db = env.root.path().join("usage.db");
+        let pids = env.root.path().join("pids");
+        let gw = Gw {
+            client,
+            db,
+            pids,
+            serve_args: serve_args.iter().map(|s| s.to_string()).collect(),
+            env,
+        };
+        let entry = json!({"mcpServers": {"gateway": {
+            "command": bin(),
+            "args": gw.serve_argv(),
+        }}});
+        std::fs::write(gw.client.join(".mcp.json"), entry.to_string()).unwrap();
+        gw
+    }
+
+    /// `--db DB --config UPSTREAM mcp serve ARGS...`
+    fn serve_argv(&self) -> Vec<String> {
+        let mut argv = vec![
+            "--db".to_string(),
+            self.db.display().to_string(),
+            "--config".to_string(),
+            self.env.path(".mcp.json").display().to_string(),
+            "mcp".to_string(),
+            "serve".to_string(),
+        ];
+        argv.extend(self.serve_args.iter().cloned());
+        argv
+    }
+
+    /// A command for aimcp in the client project.
+    fn cmd(&self) -> Command {
+        let mut cmd = self.env.cmd();
+        cmd.current_dir(&self.client).env("PID_FILE", &self.pids);
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.cmd().args(args).output().unwrap())
+    }
+
+    /// The gateway itself, driven over its stdio by the test.
+    fn drive(&self) -> Driver {
+        let mut cmd = self.env.cmd();
+        cmd.env("PID_FILE", &self.pids).args(self.serve_argv());
+        Driver::start(cmd)
+    }
+
+    /// The ledger's rows.
+    fn calls(&self) -> Vec<CallRow> {
+        let conn = rusqlite::Connection::open(&self.db).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT t.server, t.tool, c.client, CASE c.outcome WHEN 0 THEN 'ok' \
+                 WHEN 1 THEN 'tool_error' WHEN 2 THEN 'protocol_error' ELSE 'timeout' END, \
+                 c.bytes_in, c.bytes_out, c.result_tokens \
+                 FROM tool_calls c JOIN tools t ON t.id = c.tool ORDER BY c.id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    }
+}
+
+/// A row of the call ledger: (server, tool, client, outcome, bytes_in, bytes_out, result_tokens).
+type CallRow = (String, String, Option<String>, String, i64, i64, i64);
+
+/// A raw JSON-RPC client on the gateway's stdin and stdout: many requests in flight at once.
+struct Driver {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    rx: mpsc::Receiver<Value>,
+    next: u64,
+    /// Messages read that were not the answer waited for (notifications, other answers).
+    seen: Vec<Value>,
+}
+
+impl Driver {
+    fn start(mut cmd: Command) -> Driver {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                if let Ok(v) = serde_json::from_str::<Value>(&line)
+                    && tx.send(v).is_err()
+                {
+                    return;
+                }
+                line.clear();
+            }
+        });
+        let mut d = Driver {
+            child,
+            stdin,
+            rx,
+            next: 0,
+            seen: Vec::new(),
+        };
+        let id = d.send(
+            "initialize",
+            json!({"protocolVersion": "2025-11-25", "capabilities": {},
+                   "clientInfo": {"name": "driver", "version": "1"}}),
+        );
+        let init = d.wait(id, Duration::from_secs(30));
+        assert!(init.get("result").is_some(), "{init}");
+        d.notify("notifications/initialized", json!({}));
+        d
+    }
+
+    fn write(&mut self, msg: &Value) {
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{msg}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.write(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn send(&mut self, method: &str, params: Value) -> u64 {
+        self.next += 1;
+        let id = self.next;
+        self.write(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    fn call(&mut self, tool: &str, args: Value) -> u64 {
+        self.send("tools/call", json!({"name": tool, "arguments": args}))
+    }
+
+    /// The answer to `id` (the whole message), within `timeout`.
+    fn wait(&mut self, id: u64, timeout: Duration) -> Value {
+        if let Some(i) = self
+            .seen
+            .iter()
+            .position(|m| m["id"] == json!(id) && m.get("method").is_none())
+        {
+            return self.seen.remove(i);
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(m) if m["id"] == json!(id) && m.get("method").is_none() => return m,
+                Ok(m) => self.seen.push(m),
+                Err(_) => panic!("no answer to request {id} within {timeout:?}"),
+            }
+        }
+    }
+
+    /// The text of a `tools/call` answer's first content item.
+    fn text(&mut self, id: u64, timeout: Duration) -> String {
+        let m = self.wait(id, timeout);
+        m["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not a text result: {}", short(&m)))
+            .to_string()
+    }
+
+    /// Closes stdin (the client goes away) and waits for the gateway to exit.
+    fn close(mut self) -> std::process::ExitStatus {
+        self.stdin.take();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the gateway did not exit at stdin's end"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    s.chars().take(300).collect()
+}
+
+fn faults() -> Value {
+    json!({"command": "node", "args": [faults_js()]})
+}
 
 /// A fake `claude` that prints each of its arguments on a line.
 fn fake_claude(env: &TestEnv) -> PathBuf {
@@ -38,11 +284,13 @@ fn run_gateway_gives_claude_only_the_gateway_entry_as_a_json_argument() {
     run.assert_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 6, "{}", run.stdout);
-    assert_eq!(lines[0], "--strict-mcp-config");
-    assert_eq!(lines[1], "--mcp-config");
+    // `--mcp-config` takes many values: `--strict-mcp-config` after the JSON ends them, so
+    // that `mcp list` is not read as two more config files (as Claude Code 2.1 did).
+    assert_eq!(lines[0], "--mcp-config");
+    assert_eq!(lines[2], "--strict-mcp-config");
     // The user's own arguments come after, as typed; the project's `.env` is there too.
     assert_eq!(&lines[3..], ["mcp", "list", "key=from-dotenv"]);
-    let config: Value = serde_json::from_str(lines[2]).unwrap();
+    let config: Value = serde_json::from_str(lines[1]).unwrap();
     let config_path = canonical(&env.path(".mcp.json"));
     assert_eq!(
         config,
@@ -69,7 +317,7 @@ fn run_gateway_passes_db_and_finds_the_project_without_a_config() {
     ]);
     run.assert_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    let config: Value = serde_json::from_str(lines[2]).unwrap();
+    let config: Value = serde_json::from_str(lines[1]).unwrap();
     let project = env.project.display().to_string();
     let db = env.project.join("ledger.db").display().to_string();
     assert_eq!(
@@ -111,4 +359,535 @@ fn serve_refuses_bad_flags_with_exit_2() {
     error: invalid `--deny git hub`: a space cannot be in a pattern (names are letters, digits, `-`, `_` and `.`; `*` and `?` are wildcards)
     hint: a pattern is `SERVER`, `SERVER__TOOL` or a glob such as `github__get_*`
     ");
+}
+
+#[test]
+fn real_servers_behind_the_gateway_answer_aimcps_own_client() {
+    let gw = Gw::new(
+        json!({
+            "everything": {"command": npm_bin("mcp-server-everything")},
+            "memory": {"command": npm_bin("mcp-server-memory"),
+                       "env": {"MEMORY_FILE_PATH": "memory.jsonl"}},
+            "thinking": {"command": npm_bin("mcp-server-sequential-thinking")},
+            "time": {"command": servers::time_bin()},
+        }),
+        json!({}),
+        &[],
+    );
+    let run = gw.run(&["--json", "mcp", "test"]);
+    run.assert_code(0);
+    let result = &run.json()["results"][0];
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["server"]["name"], "aimcp");
+
+    let run = gw.run(&[
+        "mcp",
+        "call",
+        "gateway",
+        "everything__echo",
+        "--args",
+        r#"{"message":"through the gateway"}"#,
+    ]);
+    run.assert_code(0);
+    assert_eq!(run.stdout, "Echo: through the gateway\n");
+
+    let run = gw.run(&[
+        "--json",
+        "mcp",
+        "call",
+        "gateway",
+        "time__get_current_time",
+        "--args",
+        r#"{"timezone":"UTC"}"#,
+    ]);
+    run.assert_code(0);
+    let structured = &run.json()["structuredContent"];
+    assert_eq!(structured["timezone"], "UTC", "{}", run.stdout);
+
+    let run = gw.run(&[
+        "--json",
+        "mcp",
+        "call",
+        "gateway",
+        "memory__create_entities",
+        "--args",
+        r#"{"entities":[{"name":"aimcp","entityType":"tool","observations":["a gateway"]}]}"#,
+    ]);
+    run.assert_code(0);
+    let run = gw.run(&["mcp", "call", "gateway", "memory__read_graph"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("a gateway"), "{}", run.stdout);
+
+    let run = gw.run(&[
+        "mcp",
+        "call",
+        "gateway",
+        "thinking__sequentialthinking",
+        "--args",
+        r#"{"thought":"one","thoughtNumber":1,"totalThoughts":1,"nextThoughtNeeded":false}"#,
+    ]);
+    run.assert_code(0);
+
+    // Discovery through the gateway sees every upstream's tools, prefixed.
+    let run = gw.run(&["--json", "mcp", "discover"]);
+    run.assert_code(0);
+    let tools: Value =
+        serde_json::from_str(&std::fs::read_to_string(gw.client.join(".mcp.tools.json")).unwrap())
+            .unwrap();
+    let names: Vec<&str> = tools["gateway"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "everything__echo",
+        "memory__read_graph",
+        "thinking__sequentialthinking",
+        "time__get_current_time",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    assert!(names.iter().all(|n| n.contains("__")), "{names:?}");
+
+    // Every call is a row of the ledger: server, the upstream's own tool name, the client.
+    let calls = gw.calls();
+    let mut shown: Vec<(&str, &str, &str)> = calls
+        .iter()
+        .map(|c| (c.0.as_str(), c.1.as_str(), c.3.as_str()))
+        .collect();
+    shown.sort();
+    assert_eq!(
+        shown,
+        [
+            ("everything", "echo", "ok"),
+            ("memory", "create_entities", "ok"),
+            ("memory", "read_graph", "ok"),
+            ("thinking", "sequentialthinking", "ok"),
+            ("time", "get_current_time", "ok"),
+        ]
+    );
+    assert!(
+        calls.iter().all(|c| c.2.as_deref() == Some("aimcp")),
+        "{calls:?}"
+    );
+    assert!(
+        calls.iter().all(|c| c.4 > 0 && c.5 > 0 && c.6 > 0),
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn results_errors_and_codes_pass_through_unchanged() {
+    let gw = Gw::new(
+        json!({"faults": faults(), "fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({}),
+        &[],
+    );
+    let mut d = gw.drive();
+    // `isError` and the content as the server sent them.
+    let id = d.call("fake__tool_2", json!({}));
+    let m = d.wait(id, Duration::from_secs(30));
+    assert_eq!(
+        m["result"],
+        json!({"content": [{"type": "text", "text": "called tool_2"}], "isError": true})
+    );
+    // A JSON-RPC error keeps its code, message and data.
+    let id = d.call("faults__rpc_error", json!({}));
+    let m = d.wait(id, Duration::from_secs(30));
+    assert_eq!(
+        m["error"],
+        json!({"code": -32042, "message": "fault on purpose", "data": {"why": "test"}})
+    );
+    // An unknown tool is -32602 from the gateway itself.
+    let id = d.call("faults__nope", json!({}));
+    let m = d.wait(id, Duration::from_secs(30));
+    assert_eq!(m["error"]["code"], -32602, "{m}");
+    assert_eq!(d.close().code(), Some(0));
+    let mut outcomes: Vec<String> = gw.calls().into_iter().map(|c| c.3).collect();
+    outcomes.sort();
+    assert_eq!(outcomes, ["protocol_error", "tool_error"]);
+}
+
+#[test]
+fn an_upstream_that_crashes_mid_call_fails_that_call_and_restarts_on_the_next() {
+    let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
+    let mut d = gw.drive();
+    let id = d.call("faults__pid", json!({}));
+    let first = d.text(id, Duration::from_secs(30));
+    let id = d.call("faults__crash", json!({}));
+    let m = d.wait(id, Duration::from_secs(30));
+    assert_eq!(m["error"]["code"], -32603, "{m}");
+    let id = d.call("faults__pid", json!({}));
+    let second = d.text(id, Duration::from_secs(30));
+    assert_ne!(first, second, "the same process answered after its crash");
+    d.close();
+    servers::assert_all_dead(&gw.pids, 4);
+}
+
+#[test]
+fn a_hanging_upstream_times_out_and_the_others_keep_serving() {
+    let gw = Gw::new(
+        json!({"faults": faults(), "fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({"global_config": {"timeout": 2}}),
+        &[],
+    );
+    let mut d = gw.drive();
+    let hang = d.call("faults__hang", json!({}));
+    let started = Instant::now();
+    // While it hangs, the other upstream answers at once.
+    let id = d.call("fake__tool_1", json!({}));
+    assert_eq!(d.text(id, Duration::from_secs(10)), "called tool_1");
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    let m = d.wait(hang, Duration::from_secs(10));
+    assert_eq!(m["error"]["code"], -32001, "{m}");
+    assert!(started.elapsed() >= Duration::from_millis(1900));
+    d.close();
+    let outcomes: Vec<String> = gw.calls().into_iter().map(|c| c.3).collect();
+    assert!(outcomes.contains(&"timeout".to_string()), "{outcomes:?}");
+}
+
+#[test]
+fn a_flood_of_notifications_and_a_100_mib_result_leave_the_gateway_serving() {
+    let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
+    let mut d = gw.drive();
+    let id = d.call("faults__flood", json!({"count": 20000}));
+    assert_eq!(d.text(id, Duration::from_secs(60)), "flooded 20000");
+    let id = d.call("faults__big", json!({"mib": 100}));
+    let m = d.wait(id, Duration::from_secs(120));
+    // Larger than a message may be: an error, not a crash.
+    assert!(m.get("error").is_some(), "{}", short(&m));
+    let id = d.call("faults__pid", json!({}));
+    let pid = d.text(id, Duration::from_secs(30));
+    assert!(pid.parse::<u32>().is_ok(), "{pid}");
+    assert_eq!(d.close().code(), Some(0));
+}
+
+#[test]
+fn the_gateway_and_its_upstreams_end_when_its_client_is_killed() {
+    let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
+    // aimcp's own client starts the gateway, which starts the upstream; the call hangs.
+    let mut client = gw
+        .cmd()
+        .args(["mcp", "call", "gateway", "faults__hang", "--timeout", "60"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::read_to_string(&gw.pids)
+        .unwrap_or_default()
+        .lines()
+        .count()
+        < 2
+    {
+        assert!(Instant::now() < deadline, "the upstream never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    client.kill().unwrap(); // SIGKILL
+    client.wait().unwrap();
+    // The upstream's pid and the gateway's (its parent) are both gone.
+    servers::assert_all_dead(&gw.pids, 2);
+}
+
+#[test]
+fn allow_deny_and_disabled_tools_hide_tools_and_lists_page() {
+    let gw = Gw::new(
+        json!({"faults": {"command": "node", "args": [faults_js()], "disabledTools": ["hang"]},
+               "fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({}),
+        &["--deny", "faults__b*", "--deny", "fake"],
+    );
+    let run = gw
+        .cmd()
+        .env("AIMCP_GATEWAY_PAGE_SIZE", "2")
+        .args(["--json", "mcp", "discover"])
+        .output()
+        .unwrap();
+    let run = Run::from(run);
+    run.assert_code(0);
+    let tools: Value =
+        serde_json::from_str(&std::fs::read_to_string(gw.client.join(".mcp.tools.json")).unwrap())
+            .unwrap();
+    let mut names: Vec<&str> = tools["gateway"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .filter(|n| !n.starts_with("aimcp__"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "faults__crash",
+            "faults__flood",
+            "faults__pid",
+            "faults__rpc_error",
+            "faults__slow"
+        ]
+    );
+    // A hidden tool cannot be called either.
+    let run = gw.run(&["mcp", "call", "gateway", "faults__hang"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("has no tool `faults__hang`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_deny_naming_no_server_is_exit_2() {
+    let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
+    let run = gw.env.run(&["mcp", "serve", "--deny", "faultz"]);
+    run.assert_code(2);
+    insta::assert_snapshot!(run.stderr, @r"
+    error: `--deny faultz`: no server `faultz` is served
+    hint: served: faults, and `aimcp` (the gateway's own tools)
+    ");
+}
+
+#[test]
+fn the_ledger_tools_answer_through_the_gateway_and_see_its_calls() {
+    let gw = Gw::new(
+        json!({"faults": faults()}),
+        json!({}),
+        &["--deny", "aimcp__budget_status"],
+    );
+    let db = gw.db.display().to_string();
+    let run = gw.env.run(&[
+        "--db",
+        &db,
+        "tokens",
+        "record",
+        "--provider",
+        "anthropic",
+        "--model",
+        "claude-sonnet-4-5",
+        "--input",
+        "1000",
+        "--output",
+        "200",
+    ]);
+    run.assert_code(0);
+    let mut d = gw.drive();
+    let id = d.send("tools/list", json!({}));
+    let list = d.wait(id, Duration::from_secs(30));
+    let names: Vec<&str> = list["result"]["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}"))
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    // aimcp's own tools come first, and `--deny` hides them like any other.
+    assert_eq!(
+        &names[..2],
+        ["aimcp__get_token_analytics", "aimcp__tool_stats"],
+        "{names:?}"
+    );
+    assert!(!names.contains(&"aimcp__budget_status"));
+    let id = d.call("aimcp__get_token_analytics", json!({"period": "all"}));
+    let m = d.wait(id, Duration::from_secs(30));
+    let s = &m["result"]["structuredContent"];
+    assert_eq!(s["requests"], 1, "{m}");
+    assert_eq!(s["input_tokens"], 1000, "{m}");
+    let id = d.call("faults__pid", json!({}));
+    d.text(id, Duration::from_secs(30));
+    assert_eq!(d.close().code(), Some(0));
+    // `mcp stats` reads what the gateway recorded.
+    let run = gw
+        .env
+        .run(&["--db", &db, "--json", "mcp", "stats", "--by", "tool"]);
+    run.assert_code(0);
+    let keys: Vec<String> = run.json()["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().to_string())
+        .collect();
+    assert!(keys.iter().any(|k| k.contains("pid")), "{keys:?}");
+}
+
+#[test]
+fn progress_reaches_the_client_with_its_own_token() {
+    let gw = Gw::new(
+        json!({"everything": {"command": npm_bin("mcp-server-everything")}}),
+        json!({}),
+        &[],
+    );
+    let mut d = gw.drive();
+    let id = d.send(
+        "tools/call",
+        json!({"name": "everything__trigger-long-running-operation",
+               "arguments": {"duration": 1, "steps": 3},
+               "_meta": {"progressToken": "client-token-7"}}),
+    );
+    let m = d.wait(id, Duration::from_secs(60));
+    assert!(m.get("result").is_some(), "{m}");
+    let progress: Vec<&Value> = d
+        .seen
+        .iter()
+        .filter(|n| n["method"] == "notifications/progress")
+        .collect();
+    assert!(progress.len() >= 2, "{:?}", d.seen);
+    assert!(
+        progress
+            .iter()
+            .all(|n| n["params"]["progressToken"] == "client-token-7"),
+        "{progress:?}"
+    );
+    d.close();
+}
+
+#[test]
+fn sigterm_ends_the_gateway_and_every_upstream_quickly() {
+    let gw = Gw::new(
+        json!({"faults": faults(), "everything": {"command": npm_bin("mcp-server-everything")}}),
+        json!({}),
+        &[],
+    );
+    let mut d = gw.drive();
+    let id = d.call("faults__pid", json!({}));
+    d.text(id, Duration::from_secs(30));
+    let started = Instant::now();
+    // SAFETY: a plain kill(2) of the process this test started.
+    assert_eq!(unsafe { libc::kill(d.child.id() as i32, libc::SIGTERM) }, 0);
+    let status = d.close();
+    // Claude Code sends SIGKILL about half a second after SIGINT.
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(status.code(), Some(130));
+    servers::assert_all_dead(&gw.pids, 2);
+}
+
+/// Claude Code from npm (pinned), installed once into `target/test-servers/claude-code`.
+fn claude_code() -> PathBuf {
+    const PACKAGE: &str = "@anthropic-ai/claude-code@2.1.197";
+    let dir = servers::dir().join("claude-code");
+    let bin = dir.join("node_modules/.bin/claude");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = std::fs::File::create(dir.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let stamp = dir.join(".installed");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(PACKAGE) || !bin.exists() {
+        let out = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(PACKAGE)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "npm install {PACKAGE}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(&stamp, PACKAGE).unwrap();
+    }
+    bin
+}
+
+/// `aimcp run --gateway -- claude -p ...` with the real Claude Code: it connects to the gateway
+/// and to none of the project's servers. (`claude mcp list` reads only the configured servers
+/// and ignores `--mcp-config`, so the print mode's init message and debug log are the witness;
+/// no login is needed for them, the model request itself fails against a closed loopback port.)
+#[test]
+fn claude_code_through_run_gateway_sees_only_the_gateway() {
+    let claude = claude_code();
+    let gw = Gw::new(
+        json!({"faults": faults(), "fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({}),
+        &[],
+    );
+    let log = gw.env.root.path().join("claude-debug.log");
+    let db = gw.db.display().to_string();
+    let mut child = gw
+        .env
+        .cmd()
+        .env("ANTHROPIC_API_KEY", "sk-ant-test-not-a-key")
+        .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+        .env("DISABLE_TELEMETRY", "1")
+        .env("DISABLE_AUTOUPDATER", "1")
+        .env("PID_FILE", &gw.pids)
+        .args(["--db", &db, "run", "--gateway", "--"])
+        .arg(&claude)
+        .args([
+            "-p",
+            "hello",
+            "--output-format",
+            "stream-json",
+            "--verbose",
+            "--debug-file",
+        ])
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let init: Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    let names: Vec<&str> = init["mcp_servers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{first}"))
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["aimcp"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let connected = "MCP server \"aimcp\": Successfully connected";
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains(connected)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains("MCP server \"faults\""), "{text}");
+    assert!(!text.contains("MCP server \"fake\""), "{text}");
+    // Claude Code killed: the gateway sees its stdin end, and ends the upstreams.
+    servers::assert_all_dead(&gw.pids, 2);
+}
+
+/// A client that ends the gateway soon after its stdin closes (aimcp's own: 300 ms, then
+/// SIGTERM; Claude Code: SIGINT) still finds its call in the ledger: the ledger is flushed before
+/// the upstreams are ended.
+#[test]
+fn a_call_made_through_aimcps_own_client_is_in_the_ledger() {
+    // `stubborn` ignores stdin's end and SIGTERM: ending it takes the whole grace
+    let stubborn = json!({"command": "node",
+        "args": [crate::common::servers::fake_js().display().to_string(), "ignore-eof"]});
+    let gw = Gw::new(
+        json!({"faults": faults(), "stubborn": stubborn}),
+        json!({}),
+        &[],
+    );
+    let run = gw.run(&["mcp", "call", "gateway", "faults__pid"]);
+    run.assert_code(0);
+    let calls = gw.calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        (calls[0].0.as_str(), calls[0].1.as_str()),
+        ("faults", "pid")
+    );
+    assert_eq!(calls[0].2.as_deref(), Some("aimcp"));
+    assert_eq!(calls[0].3, "ok");
 }

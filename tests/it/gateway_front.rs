@@ -695,3 +695,836 @@ async fn stdio_at_stdin_end_requests_in_flight_are_answered_then_it_returns() {
     assert!(start.elapsed() < Duration::from_secs(4));
     assert_eq!(service.dropped.load(Ordering::SeqCst), 1);
 }
+
+// ---- Streamable HTTP -----------------------------------------------------------------------
+
+struct Http {
+    base: String,
+    service: Arc<TestService>,
+    client: reqwest::Client,
+    _served: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+const ACCEPT_BOTH: &str = "application/json, text/event-stream";
+
+impl Http {
+    async fn start(opts: front::HttpOptions) -> Http {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let service = TestService::arc();
+        let served = tokio::spawn(front::serve_http(service.clone(), listener, opts));
+        Http {
+            base,
+            service,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap(),
+            _served: served,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn post(&self, session: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
+        let mut r = self
+            .client
+            .post(self.url("/mcp"))
+            .header("accept", ACCEPT_BOTH)
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(s) = session {
+            r = r
+                .header("mcp-session-id", s)
+                .header("mcp-protocol-version", "2025-11-25");
+        }
+        r
+    }
+
+    /// `initialize` and `notifications/initialized`: the session id.
+    async fn session(&self, capabilities: Value) -> String {
+        let resp = self
+            .post(
+                None,
+                &json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+                    "protocolVersion": "2025-11-25", "capabilities": capabilities,
+                    "clientInfo": {"name": "http-test", "version": "1"}}}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let id = resp.headers()["mcp-session-id"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["result"]["protocolVersion"], "2025-11-25");
+        let resp = self
+            .post(
+                Some(&id),
+                &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 202);
+        id
+    }
+
+    /// A 2026-07-28 request with its headers.
+    fn stateless(&self, id: u64, method: &str, params: Value) -> reqwest::RequestBuilder {
+        let name = params
+            .get("name")
+            .or(params.get("uri"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        self.stateless_named(id, method, params, name.as_deref())
+    }
+
+    /// Likewise, with this `Mcp-Name` (or none).
+    fn stateless_named(
+        &self,
+        id: u64,
+        method: &str,
+        mut params: Value,
+        name: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        if params.get("_meta").is_none() {
+            params["_meta"] = modern_meta(json!({}));
+        }
+        let mut r = self
+            .post(
+                None,
+                &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+            )
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", method);
+        if let Some(name) = name {
+            r = r.header("mcp-name", name);
+        }
+        r
+    }
+}
+
+fn call(id: u64, tool: &str, args: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": tool, "arguments": args}})
+}
+
+/// The JSON-RPC messages of an SSE body, as they come; stops after the one with `id`.
+async fn sse_until_answer(resp: &mut reqwest::Response, id: u64) -> Vec<Value> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), resp.chunk())
+            .await
+            .expect("an event within 5 s")
+            .unwrap();
+        let Some(chunk) = chunk else { return out };
+        buf.push_str(std::str::from_utf8(&chunk).unwrap());
+        while let Some(end) = buf.find("\n\n") {
+            let event: String = buf.drain(..end + 2).collect();
+            for line in event.lines() {
+                if let Some(data) = line.strip_prefix("data: ") {
+                    let m: Value = serde_json::from_str(data).unwrap();
+                    let done = m["id"] == id && m.get("method").is_none();
+                    out.push(m);
+                    if done {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_aimcp_s_own_client_tests_and_calls_through_the_front() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let url = http.url("/mcp");
+    let run = tokio::task::spawn_blocking(move || {
+        let env = crate::common::TestEnv::new();
+        let test = env.run(&["mcp", "test", "--url", &url, "--json"]);
+        let called = env.run(&[
+            "mcp",
+            "call",
+            "--url",
+            &url,
+            "echo",
+            "--args",
+            r#"{"text":"through the front"}"#,
+            "--json",
+        ]);
+        (test, called)
+    })
+    .await
+    .unwrap();
+    run.0.assert_code(0);
+    let r = &run.0.json()["results"][0];
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(r["protocol_version"], "2025-11-25");
+    assert_eq!(
+        r["server"],
+        json!({"name": "test-gateway", "version": "1.2.3"})
+    );
+    assert_eq!(r["tools"], 2);
+    run.1.assert_code(0);
+    assert!(
+        run.1.stdout.contains("through the front"),
+        "{}",
+        run.1.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_sessions_answer_with_json_or_an_sse_stream_and_end_with_delete() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let s = http.session(json!({})).await;
+    // An answer without anything before it is JSON.
+    let resp = http
+        .post(Some(&s), &call(1, "echo", json!({"text": "hi"})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["result"]["content"][0]["text"], "hi");
+    // Progress first: an SSE stream, progress then the answer.
+    let mut resp = http
+        .post(
+            Some(&s),
+            &json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                    "params": {"name": "progress", "arguments": {}, "_meta": {"progressToken": 9}}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let events = sse_until_answer(&mut resp, 2).await;
+    let methods: Vec<_> = events.iter().map(|m| m["method"].clone()).collect();
+    assert_eq!(
+        methods,
+        [
+            json!("notifications/progress"),
+            json!("notifications/progress"),
+            json!("notifications/progress"),
+            Value::Null
+        ]
+    );
+    assert_eq!(events[3]["result"]["content"][0]["text"], "done");
+    // ping, and a server error keeps its code.
+    let resp = http
+        .post(
+            Some(&s),
+            &json!({"jsonrpc": "2.0", "id": 3, "method": "ping"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.json::<Value>().await.unwrap()["result"], json!({}));
+    let resp = http
+        .post(Some(&s), &call(4, "fail", json!({})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.json::<Value>().await.unwrap()["error"]["code"], 12345);
+    // An unknown session is 404; no session at all is 400; DELETE ends one.
+    let resp = http
+        .post(Some("0123"), &call(5, "echo", json!({})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    let resp = http
+        .post(None, &call(5, "echo", json!({})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let resp = http
+        .client
+        .delete(http.url("/mcp"))
+        .header("mcp-session-id", &s)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let resp = http
+        .post(Some(&s), &call(6, "echo", json!({})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    let resp = http.client.get(http.url("/mcp")).send().await.unwrap();
+    assert_eq!(resp.status(), 405);
+    let resp = http.client.get(http.url("/nowhere")).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_sixteen_requests_in_flight_and_a_cancel_drops_one() {
+    let http = Arc::new(Http::start(front::HttpOptions::default()).await);
+    let s = http.session(json!({})).await;
+    let start = Instant::now();
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..16u64 {
+        let (http, s) = (http.clone(), s.clone());
+        calls.spawn(async move {
+            let resp = http
+                .post(Some(&s), &call(i, "slow", json!({"ms": 500})))
+                .send()
+                .await
+                .unwrap();
+            resp.json::<Value>().await.unwrap()
+        });
+    }
+    let mut ids = Vec::new();
+    while let Some(answer) = calls.join_next().await {
+        let answer = answer.unwrap();
+        assert_eq!(answer["result"]["content"][0]["text"], "slept 500");
+        ids.push(answer["id"].as_u64().unwrap());
+    }
+    ids.sort();
+    assert_eq!(ids, (0..16).collect::<Vec<_>>());
+    let took = start.elapsed();
+    assert!(took < Duration::from_millis(3000), "took {took:?}");
+
+    // notifications/cancelled for a call in flight: its work is dropped, no answer is sent.
+    let pending = {
+        let (http, s) = (http.clone(), s.clone());
+        tokio::spawn(async move {
+            http.post(Some(&s), &call(99, "slow", json!({"ms": 20_000})))
+                .send()
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let resp = http
+        .post(
+            Some(&s),
+            &json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 99}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    let resp = tokio::time::timeout(Duration::from_secs(5), pending)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    assert_eq!(resp.text().await.unwrap(), "");
+    assert_eq!(http.service.dropped.load(Ordering::SeqCst), 1);
+
+    // A client that goes away mid-call (its stream closed) cancels it too.
+    let mut resp = http
+        .post(
+            Some(&s),
+            &json!({"jsonrpc": "2.0", "id": 100, "method": "tools/call",
+                    "params": {"name": "progress", "arguments": {}, "_meta": {"progressToken": 1}}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let _ = resp.chunk().await;
+    drop(resp);
+    let quick = http.post(Some(&s), &call(101, "slow", json!({"ms": 20_000})));
+    let gone = tokio::time::timeout(Duration::from_millis(300), quick.send()).await;
+    assert!(gone.is_err(), "still running");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        http.service.dropped.load(Ordering::SeqCst),
+        2,
+        "dropping the POST drops its work"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_requests_to_the_client_go_on_the_stream_and_answers_come_back_by_post() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let s = http.session(json!({"roots": {}})).await;
+    let mut resp = http
+        .post(Some(&s), &call(1, "roots", json!({"tag": "t"})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut buf = String::new();
+    let request = loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), resp.chunk())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        buf.push_str(std::str::from_utf8(&chunk).unwrap());
+        if let Some(line) = buf.lines().find(|l| l.starts_with("data: ")) {
+            break serde_json::from_str::<Value>(&line[6..]).unwrap();
+        }
+    };
+    assert_eq!(request["method"], "roots/list");
+    let answer = http
+        .post(
+            Some(&s),
+            &json!({"jsonrpc": "2.0", "id": request["id"], "result": {"roots": [{"uri": "file:///r"}]}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 202);
+    let events = sse_until_answer(&mut resp, 1).await;
+    assert_eq!(
+        events.last().unwrap()["result"]["content"][0]["text"],
+        r#"{"roots":[{"uri":"file:///r"}]}"#
+    );
+
+    // The session's GET stream carries what belongs to no request.
+    let mut stream = http
+        .client
+        .get(http.url("/mcp"))
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", &s)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    // One stream a session: a second is refused while the first is open.
+    let get = || {
+        http.client
+            .get(http.url("/mcp"))
+            .header("accept", "text/event-stream")
+            .header("mcp-session-id", &s)
+            .send()
+    };
+    assert_eq!(get().await.unwrap().status(), 409);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    http.service
+        .notify_all("notifications/tools/list_changed", json!({}));
+    let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        std::str::from_utf8(&chunk).unwrap(),
+        "event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\",\"params\":{}}\n\n"
+    );
+    // Once the client closes it, the session can open one again.
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(get().await.unwrap().status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_a_foreign_origin_or_host_is_403_and_a_bearer_is_checked() {
+    let http = Http::start(front::HttpOptions {
+        bearer: Some("s3cret-token".into()),
+        allowed_origins: vec!["https://app.example.com".into()],
+    })
+    .await;
+    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+                      "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "x", "version": "1"}}});
+    let status = |r: reqwest::Response| r.status().as_u16();
+    let send = |origin: Option<&str>, host: Option<&str>, auth: Option<&str>| {
+        let mut r = http.post(None, &init);
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        if let Some(h) = host {
+            r = r.header("host", h);
+        }
+        if let Some(a) = auth {
+            r = r.header("authorization", a);
+        }
+        r.send()
+    };
+    let good = Some("Bearer s3cret-token");
+    assert_eq!(status(send(None, None, good).await.unwrap()), 200);
+    assert_eq!(
+        status(
+            send(Some("http://localhost:3000"), None, good)
+                .await
+                .unwrap()
+        ),
+        200
+    );
+    assert_eq!(
+        status(
+            send(Some("https://app.example.com"), None, good)
+                .await
+                .unwrap()
+        ),
+        200
+    );
+    let foreign = send(Some("http://evil.example"), None, good).await.unwrap();
+    assert_eq!(foreign.status(), 403);
+    assert_eq!(foreign.json::<Value>().await.unwrap()["id"], Value::Null);
+    assert_eq!(
+        status(
+            send(Some("http://localhost.evil.example"), None, good)
+                .await
+                .unwrap()
+        ),
+        403
+    );
+    assert_eq!(status(send(Some("null"), None, good).await.unwrap()), 403);
+    assert_eq!(
+        status(send(None, Some("evil.example:80"), good).await.unwrap()),
+        403
+    );
+    let missing = send(None, None, None).await.unwrap();
+    assert_eq!(missing.status(), 401);
+    assert_eq!(missing.headers()["www-authenticate"], "Bearer");
+    assert_eq!(
+        status(send(None, None, Some("Bearer s3cret-tokeN")).await.unwrap()),
+        401
+    );
+    assert_eq!(
+        status(send(None, None, Some("Basic s3cret-token")).await.unwrap()),
+        401
+    );
+    assert_eq!(
+        status(send(None, None, Some("bearer s3cret-token")).await.unwrap()),
+        200
+    );
+    // /metrics needs the token; /health does not.
+    let metrics = http.client.get(http.url("/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), 401);
+    let health = http.client.get(http.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), 503);
+    assert_eq!(
+        health.json::<Value>().await.unwrap(),
+        json!({"down": ["github"]})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_metrics_are_prometheus_text() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let resp = http.client.get(http.url("/metrics")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    assert_eq!(
+        resp.text().await.unwrap(),
+        "# TYPE mcp_tool_calls_total counter\nmcp_tool_calls_total 3\n"
+    );
+    let resp = http.client.post(http.url("/metrics")).send().await.unwrap();
+    assert_eq!(resp.status(), 405);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_stateless_requests_carry_meta_and_headers_that_must_match() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let resp = http
+        .stateless(1, "server/discover", json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let d: Value = resp.json().await.unwrap();
+    assert_eq!(d["result"]["supportedVersions"][0], "2026-07-28");
+    assert!(resp_has_no_session(&d));
+
+    let resp = http
+        .stateless(2, "tools/call", json!({"name": "whoami", "arguments": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers().get("mcp-session-id").is_none());
+    let r: Value = resp.json().await.unwrap();
+    assert_eq!(r["result"]["structuredContent"]["name"], "stateless-client");
+    assert_eq!(
+        r["result"]["structuredContent"]["protocol_version"],
+        "2026-07-28"
+    );
+    assert_eq!(r["result"]["resultType"], "complete");
+
+    // Progress streams on the request's own response.
+    let mut resp = http
+        .stateless(
+            3,
+            "tools/call",
+            json!({"name": "progress", "arguments": {},
+            "_meta": modern_meta(json!({"progressToken": "p"}))}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let events = sse_until_answer(&mut resp, 3).await;
+    assert_eq!(events.len(), 4);
+    assert_eq!(events[0]["params"]["progressToken"], "p");
+
+    let code = |v: &Value| v["error"]["code"].clone();
+    // Headers that disagree with the body, or are missing: 400 and -32020.
+    let cases = [
+        http.stateless(4, "tools/list", json!({})).header("mcp-method", "tools/call"),
+        http.stateless_named(4, "tools/call", json!({"name": "echo"}), Some("whoami")),
+        http.stateless_named(4, "tools/call", json!({"name": "echo"}), None),
+        http.post(None, &json!({"jsonrpc": "2.0", "id": 4, "method": "tools/list", "params": {"_meta": modern_meta(json!({}))}}))
+            .header("mcp-method", "tools/list"),
+        http.stateless(4, "tools/list", json!({"_meta": modern_meta(json!({"io.modelcontextprotocol/protocolVersion": "2030-01-01"}))})),
+    ];
+    for (i, case) in cases.into_iter().enumerate() {
+        let resp = case.send().await.unwrap();
+        assert_eq!(resp.status(), 400, "case {i}");
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(
+            (code(&v), v["id"].clone()),
+            (json!(-32020), json!(4)),
+            "case {i}: {v}"
+        );
+    }
+    // A Base64 sentinel in Mcp-Name is decoded before it is compared.
+    let resp = http
+        .stateless_named(
+            5,
+            "tools/call",
+            json!({"name": "echo", "arguments": {"text": "b64"}}),
+            Some("=?base64?ZWNobw==?="),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    // Missing _meta with the modern header: -32602; an unknown version in both: -32022.
+    let resp = http
+        .post(
+            None,
+            &json!({"jsonrpc": "2.0", "id": 6, "method": "tools/list", "params": {}}),
+        )
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/list")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(code(&resp.json().await.unwrap()), -32602);
+    let resp = http
+        .post(
+            None,
+            &json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list",
+                    "params": {"_meta": modern_meta(json!({"io.modelcontextprotocol/protocolVersion": "v9"}))}}),
+        )
+        .header("mcp-protocol-version", "v9")
+        .header("mcp-method", "tools/list")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(code(&v), -32022);
+    assert_eq!(v["error"]["data"]["requested"], "v9");
+    // Methods 2026-07-28 removed, and unknown ones: 404 with -32601.
+    for (id, method) in [(8, "ping"), (9, "initialize"), (10, "no/such")] {
+        let resp = http.stateless(id, method, json!({})).send().await.unwrap();
+        assert_eq!(resp.status(), 404, "{method}");
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(
+            (code(&v), v["id"].clone()),
+            (json!(-32601), json!(id)),
+            "{method}"
+        );
+    }
+}
+
+fn resp_has_no_session(d: &Value) -> bool {
+    d.get("result")
+        .is_some_and(|r| r.get("sessionId").is_none())
+}
+
+/// Answers `roots/list` for aimcp's own client.
+struct RootsHandler;
+
+impl aimcp::mcp::Handler for RootsHandler {
+    fn request(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> BoxFuture<'static, Result<Value, RpcFailure>> {
+        let tag = params["_meta"]["tag"].as_str().unwrap_or("").to_string();
+        let method = method.to_string();
+        Box::pin(async move {
+            match method.as_str() {
+                "roots/list" => Ok(json!({"roots": [{"uri": format!("file:///{tag}")}]})),
+                _ => Err(RpcFailure {
+                    code: -32601,
+                    message: method,
+                    data: None,
+                }),
+            }
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_aimcp_s_multiplexed_client_calls_at_once_gets_progress_answers_roots_and_cancels() {
+    use aimcp::config::{EnvResolver, Server, Transport};
+    use aimcp::mcp::{CallOptions, ConnectOptions};
+    let http = Http::start(front::HttpOptions::default()).await;
+    let server = Server::remote("front", Transport::Http, http.url("/mcp"));
+    let opts = ConnectOptions::new(std::env::temp_dir(), Duration::from_secs(10))
+        .with_client_capabilities(json!({"roots": {}}))
+        .with_handler(Arc::new(RootsHandler));
+    let session = aimcp::mcp::connect(&server, &EnvResolver::environment_only(), &opts)
+        .await
+        .unwrap();
+    assert_eq!(session.protocol_version, "2025-11-25");
+    assert_eq!(session.server_info["name"], "test-gateway");
+    assert_eq!(session.instructions.as_deref(), Some("use the echo tool"));
+    assert_eq!(session.list_tools().await.unwrap().len(), 2);
+
+    // 16 calls at once on one session.
+    let start = Instant::now();
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..16u64 {
+        let s = session.clone();
+        calls.spawn(async move {
+            let args = json!({"ms": 400, "i": i});
+            s.call_tool("slow", args.as_object().unwrap().clone())
+                .await
+                .unwrap()
+        });
+    }
+    while let Some(r) = calls.join_next().await {
+        assert_eq!(r.unwrap()["content"][0]["text"], "slept 400");
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+
+    // Progress reaches the call that asked for it.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let result = session
+        .request_with(
+            "tools/call",
+            json!({"name": "progress", "arguments": {}, "_meta": {"progressToken": "pt"}}),
+            CallOptions {
+                progress: Some(tx),
+                ..CallOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(result["content"][0]["text"], "done");
+    let mut seen = Vec::new();
+    while let Ok(p) = rx.try_recv() {
+        seen.push(p["progress"].clone());
+    }
+    assert_eq!(seen, [json!(1), json!(2), json!(3)]);
+
+    // The gateway asks the client for its roots; the client's handler answers.
+    let args = json!({"tag": "mine"});
+    let r = session
+        .call_tool("roots", args.as_object().unwrap().clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        r["content"][0]["text"],
+        r#"{"roots":[{"uri":"file:///mine"}]}"#
+    );
+
+    // A call whose future is dropped is cancelled at the front: its work is dropped.
+    let args = json!({"ms": 30_000});
+    let slow = session.call_tool("slow", args.as_object().unwrap().clone());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), slow)
+            .await
+            .is_err()
+    );
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while http.service.dropped.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(http.service.dropped.load(Ordering::SeqCst), 1);
+    session.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdio_a_stateless_client_gets_list_changes_only_through_its_subscription() {
+    let service = TestService::arc();
+    let mut wire = Wire::start(service.clone());
+    // Never initialized: nothing unasked for reaches it.
+    wire.silent(100).await; // serve_stdio has attached
+    service.notify_all("notifications/tools/list_changed", json!({}));
+    wire.silent(200).await;
+    wire.request(
+        json!("sub-1"),
+        "subscriptions/listen",
+        json!({"_meta": modern_meta(json!({})),
+               "notifications": {"toolsListChanged": true, "promptsListChanged": true}}),
+    )
+    .await;
+    // The gateway announces listChanged for tools only: prompts are left out of the ack.
+    assert_eq!(
+        wire.recv().await,
+        json!({"jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
+               "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": "sub-1"},
+                          "notifications": {"toolsListChanged": true}}})
+    );
+    service.notify_all("notifications/prompts/list_changed", json!({}));
+    service.notify_all("notifications/tools/list_changed", json!({}));
+    assert_eq!(
+        wire.recv().await,
+        json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed",
+               "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": "sub-1"}}})
+    );
+    wire.send(
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                     "params": {"requestId": "sub-1"}}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    service.notify_all("notifications/tools/list_changed", json!({}));
+    wire.silent(200).await;
+    wire.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_subscriptions_listen_is_a_stream_acknowledged_first() {
+    let http = Http::start(front::HttpOptions::default()).await;
+    let mut resp = http
+        .stateless(
+            1,
+            "subscriptions/listen",
+            json!({"notifications": {"toolsListChanged": true}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut next = async || {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), resp.chunk())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let text = std::str::from_utf8(&chunk).unwrap().to_string();
+        serde_json::from_str::<Value>(text.trim().strip_prefix("event: message\ndata: ").unwrap())
+            .unwrap()
+    };
+    let ack = next().await;
+    assert_eq!(ack["method"], "notifications/subscriptions/acknowledged");
+    assert_eq!(
+        ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        1
+    );
+    http.service
+        .notify_all("notifications/tools/list_changed", json!({}));
+    let n = next().await;
+    assert_eq!(n["method"], "notifications/tools/list_changed");
+    assert_eq!(
+        n["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        1
+    );
+}

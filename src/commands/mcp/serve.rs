@@ -9,8 +9,10 @@ use std::time::Duration;
 use super::Targets;
 use crate::config::ConfigFile;
 use crate::error::usage;
+use crate::gateway::ledger_tools::{self, LedgerCtx};
 use crate::gateway::names::{Filter, Pattern};
-use crate::gateway::router::{self, NoOwnTools, Router};
+use crate::gateway::router::{self, OwnTools, Router};
+use crate::gateway::service::RpcFailure;
 use crate::gateway::service::Service;
 use crate::mcp::procs;
 use crate::printer::Printer;
@@ -114,8 +116,11 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         filter,
         page_size,
         recorder,
-        db: Some(db),
-        own: Arc::new(NoOwnTools),
+        db: Some(db.clone()),
+        own: Arc::new(Ledger {
+            db,
+            tz: jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC),
+        }),
         clock: Arc::new(jiff::Timestamp::now),
         warn,
     };
@@ -149,14 +154,48 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             r = serve(service, http, &printer) => r.map(|()| false),
             () = signalled() => Ok(true),
         };
-        router.shutdown().await;
+        // After a signal the client (Claude Code: SIGINT, then SIGTERM 100 ms later, then
+        // SIGKILL) waits little: the ledger is flushed, the upstreams get a short grace and
+        // then `procs::kill_all`. At stdin's end there is time for a clean shutdown.
+        let grace = match served {
+            Ok(true) => Duration::from_millis(350),
+            _ => Duration::from_secs(5),
+        };
+        let _ = tokio::time::timeout(grace, router.shutdown()).await;
         served
     });
-    runtime.shutdown_timeout(Duration::from_secs(1));
+    // Not a long wait: after a signal, tokio's stdin thread is still blocked in a read.
+    runtime.shutdown_timeout(Duration::from_millis(50));
     procs::kill_all();
     match out? {
         true => Err(crate::error::cancelled().into()),
         false => Ok(()),
+    }
+}
+
+/// The usage ledger as the gateway's own tools.
+struct Ledger {
+    db: std::path::PathBuf,
+    tz: jiff::tz::TimeZone,
+}
+
+impl OwnTools for Ledger {
+    fn tools(&self) -> Vec<serde_json::Value> {
+        ledger_tools::tools()
+    }
+
+    fn call(
+        &self,
+        name: &str,
+        arguments: &serde_json::Value,
+        now: jiff::Timestamp,
+    ) -> Option<Result<serde_json::Value, RpcFailure>> {
+        let ctx = LedgerCtx {
+            db: self.db.clone(),
+            now,
+            tz: self.tz.clone(),
+        };
+        ledger_tools::call(name, arguments, &ctx)
     }
 }
 

@@ -15,6 +15,7 @@ use super::protocol::{
     self, INVALID_REQUEST, Incoming, LogFilter, PARSE_ERROR, answer_message, error_message,
     failure, notification_message,
 };
+use super::subscriptions::{Filter, Listening, Subscriptions};
 use crate::gateway::service::{Answer, BoxFuture, ClientInfo, Clients, Service};
 use crate::mcp::{MAX_MESSAGE, human_size};
 
@@ -35,14 +36,21 @@ where
     let (out, rx) = mpsc::channel(OUT_QUEUE);
     let (stop, stopped) = oneshot::channel();
     let mut writer = tokio::spawn(write_lines(stdout, rx, stopped));
-    service.attach(Arc::new(StdioClients { out: out.clone() }));
     let conn = Arc::new(Conn {
-        service,
-        out,
+        service: service.clone(),
+        out: out.clone(),
         outbound: Arc::new(Outbound::default()),
         session: RwLock::new(None),
+        initialized: Arc::new(AtomicBool::new(false)),
         inflight: Mutex::new(HashMap::new()),
+        subs: Arc::new(Subscriptions::default()),
+        listens: Mutex::new(HashMap::new()),
     });
+    service.attach(Arc::new(StdioClients {
+        out,
+        initialized: conn.initialized.clone(),
+        subs: conn.subs.clone(),
+    }));
     let mut tasks = JoinSet::new();
     let mut reader = BufReader::with_capacity(64 * 1024, stdin);
     let mut line = Vec::new();
@@ -182,14 +190,20 @@ async fn read_line_capped<R: AsyncRead + Unpin>(
     }
 }
 
-/// `notify_all` over stdio: the one client.
+/// `notify_all` over stdio: the one client, once it has sent `initialize`; a stateless one
+/// only through the subscriptions it opened.
 struct StdioClients {
     out: mpsc::Sender<Value>,
+    initialized: Arc<AtomicBool>,
+    subs: Arc<Subscriptions>,
 }
 
 impl Clients for StdioClients {
     fn notify_all(&self, method: &str, params: Value) {
-        let _ = self.out.try_send(notification_message(method, params));
+        self.subs.notify(method, &params);
+        if self.initialized.load(Ordering::Acquire) {
+            let _ = self.out.try_send(notification_message(method, params));
+        }
     }
 }
 
@@ -205,12 +219,19 @@ struct Conn {
     outbound: Arc<Outbound>,
     /// What `initialize` said (2025-11-25 and older); `None` before it.
     session: RwLock<Option<ClientInfo>>,
+    /// Set by `initialize`: notifications that belong to no request may be sent.
+    initialized: Arc<AtomicBool>,
+    subs: Arc<Subscriptions>,
+    /// `subscriptions/listen` requests open, by id as JSON text (cancelled like requests).
+    listens: Mutex<HashMap<String, Listening>>,
     /// Requests being worked on, by their id as JSON text (`1` and `"1"` differ).
     inflight: Mutex<HashMap<String, InFlight>>,
 }
 
 /// What a request comes to: an answer now, or work that answers later.
 enum Prepared {
+    /// Nothing to send (a subscription opened: it acknowledges itself).
+    Done,
     Now(Value),
     Later {
         work: BoxFuture<'static, Value>,
@@ -241,6 +262,7 @@ impl Conn {
             Ok(value) => match classify_or_answer(value) {
                 Ok(Incoming::Request { id, method, params }) => {
                     match self.prepare(id.clone(), method, params) {
+                        Prepared::Done => {}
                         Prepared::Now(msg) => self.send(msg).await,
                         Prepared::Later { work, live } => self.spawn(id, work, live, tasks).await,
                     }
@@ -286,6 +308,7 @@ impl Conn {
             let mut out = vec![Value::Null; answers.len()];
             for (i, a) in answers.into_iter().enumerate() {
                 match a {
+                    Prepared::Done => {}
                     Prepared::Now(msg) => out[i] = msg,
                     Prepared::Later { work: w, live } => {
                         work.spawn(async move {
@@ -301,6 +324,7 @@ impl Conn {
                     out[i] = msg;
                 }
             }
+            out.retain(|m| !m.is_null());
             conn.send(Value::Array(out)).await;
         });
     }
@@ -353,6 +377,7 @@ impl Conn {
     }
 
     fn cancel(&self, id: &Value) {
+        self.listens.lock().expect("lock").remove(&id.to_string());
         if let Some(f) = self.inflight.lock().expect("lock").remove(&id.to_string()) {
             f.live.store(false, Ordering::Release);
             f.abort.abort();
@@ -377,6 +402,13 @@ impl Conn {
                 if method == "server/discover" {
                     return Prepared::Now(answer_message(id, Ok(protocol::discover(service))));
                 }
+                if method == "subscriptions/listen" {
+                    let filter = Filter::new(&params, &service.capabilities());
+                    if let Some(l) = self.subs.listen(id.clone(), filter, self.out.clone()) {
+                        self.listens.lock().expect("lock").insert(id.to_string(), l);
+                    }
+                    return Prepared::Done;
+                }
                 let log = LogFilter::stateless(s.log_level.as_deref());
                 (s.client, log, None)
             }
@@ -384,6 +416,7 @@ impl Conn {
                 "initialize" => {
                     let (result, client) = protocol::initialize(service, &params);
                     *self.session.write().expect("lock") = Some(client);
+                    self.initialized.store(true, Ordering::Release);
                     return Prepared::Now(answer_message(id, Ok(result)));
                 }
                 "ping" => return Prepared::Now(answer_message(id, Ok(json!({})))),

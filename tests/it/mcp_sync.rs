@@ -777,3 +777,22 @@ fn claude_code_reads_mcp_json_with_the_switches() {
         assert!(stdout.contains("Type: stdio"), "{stdout}");
     }
 }
+
+#[test]
+fn add_points_at_sync_when_the_project_uses_other_clients() {
+    let env = TestEnv::new();
+    env.write(".cursor/mcp.json", "{\"mcpServers\": {}}\n");
+    env.write(".codex/config.toml", "");
+    let run = env.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains(
+            "hint: run `aimcp mcp sync` to write it into `.cursor/mcp.json` and `.codex/config.toml` too"
+        ),
+        "{}",
+        run.stderr
+    );
+    let alone = TestEnv::new();
+    let run = alone.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"]);
+    assert!(!run.stderr.contains("mcp sync"), "{}", run.stderr);
+}

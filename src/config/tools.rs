@@ -204,10 +204,17 @@ fn check_duplicate_servers(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+static BPE: OnceLock<Option<tiktoken_rs::CoreBPE>> = OnceLock::new();
+
 /// The o200k_base tokenizer, loaded once (call it on a thread of its own to overlap other work).
 pub fn tokenizer() -> &'static Option<tiktoken_rs::CoreBPE> {
-    static BPE: OnceLock<Option<tiktoken_rs::CoreBPE>> = OnceLock::new();
     BPE.get_or_init(|| tiktoken_rs::o200k_base().ok())
+}
+
+/// The tokenizer if it is loaded already, without waiting for it (loading takes from a tenth of
+/// a second to seconds on a busy machine).
+pub fn loaded_tokenizer() -> Option<&'static tiktoken_rs::CoreBPE> {
+    BPE.get().and_then(Option::as_ref)
 }
 
 /// How many o200k_base tokens the JSON of the tool list costs (an estimate of its cost in a

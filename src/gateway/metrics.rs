@@ -468,7 +468,8 @@ mod tests {
     }
 
     /// `promtool check metrics` on the text, when promtool is installed (the `prometheus`
-    /// Debian package); `false` when it is not there.
+    /// Debian package, which `.ci/run` installs); `false` when it is not there. On CI (`CI`
+    /// set) a missing promtool fails the test: the check must not quietly not run there.
     fn promtool(text: &str) -> bool {
         use std::io::Write;
         let Ok(mut child) = std::process::Command::new("promtool")
@@ -478,6 +479,11 @@ mod tests {
             .stderr(std::process::Stdio::piped())
             .spawn()
         else {
+            let ci = std::env::var("CI").unwrap_or_default();
+            assert!(
+                matches!(ci.as_str(), "" | "0" | "false"),
+                "promtool is not installed: on CI, `.ci/run` installs it (Debian's `prometheus`)"
+            );
             return false;
         };
         child

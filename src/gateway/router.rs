@@ -226,6 +226,14 @@ impl Router {
     /// Starts every upstream in the background.
     pub fn start(&self) {
         self.inner.pool.start_all();
+        // Loading o200k_base takes a while (longer on a busy machine): done now, the first
+        // call's row is not left waiting for it, which a client that ends the gateway soon after
+        // its last call would cut short.
+        if self.inner.recorder.lock().unwrap().is_some() {
+            tokio::task::spawn_blocking(|| {
+                let _ = crate::config::tools::tokenizer();
+            });
+        }
     }
 
     /// Once every upstream has started or failed: says which failed, and which `--allow`
@@ -821,9 +829,11 @@ impl Drop for InFlight<'_> {
 }
 
 /// o200k_base tokens of a result's JSON: exact up to [`TOKENS_EXACT_UP_TO`] bytes, beyond
-/// that the first part's count scaled to the whole.
+/// that the first part's count scaled to the whole. Until the tokenizer has loaded (it is
+/// loaded when the gateway starts), four bytes a token: a row never waits for it, since a
+/// client may end the gateway soon after its last call, and the row would be lost.
 fn result_tokens(text: &str) -> u64 {
-    let Some(bpe) = crate::config::tools::tokenizer() else {
+    let Some(bpe) = crate::config::tools::loaded_tokenizer() else {
         return text.len().div_ceil(4) as u64;
     };
     if text.len() <= TOKENS_EXACT_UP_TO {

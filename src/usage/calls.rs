@@ -96,16 +96,16 @@ const BATCH: usize = 4_096;
 const INSERT: &str = "INSERT INTO tool_calls (ts, tool, client, latency_us, outcome, bytes_in, \
     bytes_out, result_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-/// The number of a (server, tool) in `tools`, given it on first use.
-const TOOL_ID: &str = "INSERT INTO tools (server, tool) VALUES (?1, ?2) \
+/// The number of a (server, tool) in `tool_names`, given it on first use.
+const TOOL_ID: &str = "INSERT INTO tool_names (server, tool) VALUES (?1, ?2) \
     ON CONFLICT (server, tool) DO UPDATE SET id = id RETURNING id";
 
 /// What `mcp stats` reads of the calls in a window (`?1` to `?2`, in ms).
 pub(crate) const STATS_SQL: &str = "SELECT ts, tool, outcome, latency_us, bytes_in, bytes_out, \
     result_tokens FROM tool_calls WHERE ts >= ?1 AND ts < ?2";
 
-/// The numbers of the (server, tool) pairs already in `tools`.
-type ToolIds = HashMap<(String, String), i64>;
+/// The numbers of the (server, tool) pairs already in `tool_names`, by server then tool.
+type ToolIds = HashMap<String, HashMap<String, i64>>;
 
 #[derive(Default)]
 struct Counts {
@@ -215,14 +215,16 @@ fn write_with(store: &mut Store, calls: &[ToolCall], ids: &mut ToolIds) -> anyho
         let mut insert = tx.prepare_cached(INSERT)?;
         let mut new: ToolIds = ToolIds::new();
         for c in calls {
-            let key = (c.server.clone(), c.tool.clone());
-            let tool = match ids.get(&key).or_else(|| new.get(&key)) {
-                Some(&id) => id,
+            let known = |m: &ToolIds| m.get(&c.server).and_then(|t| t.get(&c.tool)).copied();
+            let tool = match known(ids).or_else(|| known(&new)) {
+                Some(id) => id,
                 None => {
                     let id: i64 = tx
                         .prepare_cached(TOOL_ID)?
                         .query_row(params![c.server, c.tool], |r| r.get(0))?;
-                    new.insert(key, id);
+                    new.entry(c.server.clone())
+                        .or_default()
+                        .insert(c.tool.clone(), id);
                     id
                 }
             };
@@ -239,7 +241,9 @@ fn write_with(store: &mut Store, calls: &[ToolCall], ids: &mut ToolIds) -> anyho
         }
         Ok(new)
     })?;
-    ids.extend(added);
+    for (server, tools) in added {
+        ids.entry(server).or_default().extend(tools);
+    }
     Ok(())
 }
 
@@ -467,8 +471,8 @@ pub fn stats(
     } else {
         Vec::new()
     };
-    // the group of each tool number (by server or tool), or of each day
-    let mut group_of: Vec<Option<usize>> = Vec::new();
+    // the group of each tool number (by server or tool); days are found by their start
+    let mut group_of: rustc_hash::FxHashMap<i64, usize> = Default::default();
     if by == StatsBy::Day {
         for (_, name) in &day_list {
             names.push(name.clone());
@@ -476,7 +480,7 @@ pub fn stats(
         }
     } else {
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut stmt = conn.prepare_cached("SELECT id, server, tool FROM tools")?;
+        let mut stmt = conn.prepare_cached("SELECT id, server, tool FROM tool_names")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let (id, server, tool): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
@@ -489,13 +493,7 @@ pub fn stats(
                 groups.push(Group::default());
                 groups.len() - 1
             });
-            let Ok(id) = usize::try_from(id) else {
-                continue;
-            };
-            if group_of.len() <= id {
-                group_of.resize(id + 1, None);
-            }
-            group_of[id] = Some(g);
+            group_of.insert(id, g);
         }
     }
     let mut all = Group::default();
@@ -512,12 +510,10 @@ pub fn stats(
                         .saturating_sub(1),
                 )
             }
-            StatsBy::Server | StatsBy::Tool => usize::try_from(row.get::<_, i64>(1)?)
-                .ok()
-                .and_then(|id| group_of.get(id).copied().flatten()),
+            StatsBy::Server | StatsBy::Tool => group_of.get(&row.get::<_, i64>(1)?).copied(),
         };
         let Some(group) = g.and_then(|g| groups.get_mut(g)) else {
-            continue; // a row whose tool is not in `tools` (edited by hand)
+            continue; // a row whose tool is not in `tool_names` (edited by hand)
         };
         let outcome = usize::try_from(row.get::<_, i64>(2)?)
             .ok()
@@ -549,6 +545,36 @@ pub fn stats(
         rows: out,
         totals: all.finish(),
     })
+}
+
+/// Every call recorded in `[start, end)` (ms), oldest first, as it was recorded (to the
+/// millisecond).
+pub fn recorded(conn: &Connection, start: i64, end: i64) -> anyhow::Result<Vec<ToolCall>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.ts, t.server, t.tool, c.client, c.latency_us, c.outcome, c.bytes_in, \
+         c.bytes_out, c.result_tokens FROM tool_calls c JOIN tool_names t ON t.id = c.tool \
+         WHERE c.ts >= ?1 AND c.ts < ?2 ORDER BY c.ts, c.id",
+    )?;
+    let mut rows = stmt.query(params![start, end])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let u = |i: usize| -> rusqlite::Result<u64> { Ok(row.get::<_, i64>(i)?.max(0) as u64) };
+        out.push(ToolCall {
+            at: Timestamp::from_millisecond(row.get(0)?)?,
+            server: row.get(1)?,
+            tool: row.get(2)?,
+            client: row.get(3)?,
+            latency_us: u(4)?,
+            outcome: usize::try_from(row.get::<_, i64>(5)?)
+                .ok()
+                .and_then(|o| CallOutcome::ALL.get(o).copied())
+                .unwrap_or(CallOutcome::ProtocolError),
+            bytes_in: u(6)?,
+            bytes_out: u(7)?,
+            result_tokens: u(8)?,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -672,6 +698,103 @@ mod tests {
             [("2026-03-01", 250), ("2026-03-02", 750), ("2026-03-03", 0)]
         );
         assert_eq!(r.rows[2].1.p50_us, None);
+    }
+
+    /// Two recorders on one store (two gateways) name each tool by the same number.
+    #[test]
+    fn two_recorders_share_the_tool_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("usage.db");
+        let (a, b) = (
+            CallRecorder::start(&db).unwrap(),
+            CallRecorder::start(&db).unwrap(),
+        );
+        for k in 0..300 {
+            let r = if k % 2 == 0 { &a } else { &b };
+            let tool = ["x", "y", "z"][k % 3];
+            r.record(call(
+                "2026-03-01T10:00:00Z",
+                "s",
+                tool,
+                k as u64,
+                CallOutcome::Ok,
+            ));
+        }
+        a.finish();
+        b.finish();
+        let store = Store::open_for_reading(&db).unwrap();
+        let names: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM tool_names", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(names, 3);
+        let (start, end) = (0, i64::from(i32::MAX) * 1_000_000);
+        let r = stats(store.conn(), start, end, StatsBy::Tool, &TimeZone::UTC).unwrap();
+        let rows: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
+        assert_eq!(rows, [("s__x", 100), ("s__y", 100), ("s__z", 100)]);
+    }
+
+    /// A store edited by hand: a tool with a huge number is read as any other, and a call whose
+    /// tool is not in `tool_names` is left out (no vector sized by a stored number).
+    #[test]
+    fn hand_edited_tool_numbers_are_read_safely() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("usage.db");
+        let mut store = Store::open(&db).unwrap();
+        write(
+            &mut store,
+            &[call("2026-03-01T10:00:00Z", "s", "t", 5, CallOutcome::Ok)],
+        )
+        .unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO tool_names VALUES (1000000000000000, 'big', 'x');
+                 INSERT INTO tool_calls (ts, tool, latency_us, outcome, bytes_in, bytes_out,
+                     result_tokens) SELECT ts, 1000000000000000, 7, 0, 0, 0, 0 FROM tool_calls;
+                 INSERT INTO tool_calls (ts, tool, latency_us, outcome, bytes_in, bytes_out,
+                     result_tokens) SELECT ts, 99, 9, 0, 0, 0, 0 FROM tool_calls LIMIT 1;",
+            )
+            .unwrap();
+        let r = stats(
+            store.conn(),
+            0,
+            i64::from(i32::MAX) * 1_000_000,
+            StatsBy::Server,
+            &TimeZone::UTC,
+        )
+        .unwrap();
+        let rows: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
+        assert_eq!(rows, [("big", 1), ("s", 1)]);
+        assert_eq!(r.totals.calls, 2);
+    }
+
+    /// Every field of a call comes back as it was recorded.
+    #[test]
+    fn a_call_is_read_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("usage.db");
+        let recorder = CallRecorder::start(&db).unwrap();
+        let mut calls = Vec::new();
+        for (k, o) in CallOutcome::ALL.into_iter().enumerate() {
+            let mut c = call("2026-03-01T10:00:00.123Z", "srv", "tool", 10 + k as u64, o);
+            c.client = (k != 2).then(|| format!("client-{k}"));
+            c.bytes_in = 1 + k as u64;
+            c.bytes_out = u64::MAX;
+            c.result_tokens = 7 * k as u64;
+            calls.push(c);
+        }
+        for c in &calls {
+            recorder.record(c.clone());
+        }
+        recorder.finish();
+        let store = Store::open_for_reading(&db).unwrap();
+        let back = recorded(store.conn(), 0, i64::from(i32::MAX) * 1_000_000).unwrap();
+        // (a size past i64::MAX is kept as i64::MAX)
+        for c in &mut calls {
+            c.bytes_out = i64::MAX as u64;
+        }
+        assert_eq!(back, calls);
     }
 
     /// Dropping the recorder (without `finish`) writes what is queued too.

@@ -213,11 +213,11 @@ const SCHEMA_4: &str = r#"
 /// Version 5: the call ledger, one row per MCP `tools/call` that went through `aimcp mcp serve`
 /// (see [`super::calls`]). A call's arguments and result are never stored (they can hold
 /// secrets): only when, which tool, for whom, how long, how it ended and how large it was.
-/// A row names its tool by a number (`tools`), and its outcome too, so that `mcp stats` reads
+/// A row names its tool by a number (`tool_names`), and its outcome too, so that `mcp stats` reads
 /// only integers; the index holds every column it reads, so a window is read from the index
 /// alone, in time order.
 const SCHEMA_5: &str = r#"
-    CREATE TABLE tools (
+    CREATE TABLE tool_names (
         id              INTEGER PRIMARY KEY,
         server          TEXT    NOT NULL,
         tool            TEXT    NOT NULL,          -- the upstream's own name for it
@@ -226,7 +226,7 @@ const SCHEMA_5: &str = r#"
     CREATE TABLE tool_calls (
         id              INTEGER PRIMARY KEY,
         ts              INTEGER NOT NULL,          -- milliseconds since the Unix epoch, UTC
-        tool            INTEGER NOT NULL,          -- tools.id
+        tool            INTEGER NOT NULL,          -- tool_names.id
         client          TEXT,                      -- the client's clientInfo.name
         latency_us      INTEGER NOT NULL,          -- microseconds
         outcome         INTEGER NOT NULL,          -- 0 ok, 1 tool error, 2 protocol error, 3 timeout

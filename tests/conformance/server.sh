@@ -47,9 +47,8 @@ else
   mkdir -p "$work/project" "$work/home"
   printf '{"mcpServers": {"everything": {"type": "stdio", "command": "%s", "args": []}}}\n' \
     "$everything" >"$work/project/.mcp.json"
-  (cd "$work/project" && HOME="$work/home" XDG_DATA_HOME="$work/home/data" \
-    setsid "$aimcp" --no-input mcp serve --http "127.0.0.1:$port" --no-record) \
-    >"$work/server.log" 2>&1 &
+  HOME="$work/home" XDG_DATA_HOME="$work/home/data" setsid "$aimcp" -C "$work/project" \
+    --no-input mcp serve --http "127.0.0.1:$port" --no-record >"$work/server.log" 2>&1 &
 fi
 pgid=$!
 url="http://127.0.0.1:$port/mcp"

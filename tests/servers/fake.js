@@ -19,6 +19,9 @@
 //                  `roots/list` request; then answers the call with what the two answers were
 //   record-cancel  never answers a `tools/call`; appends each `notifications/cancelled`'s params
 //                  (one JSON line) to the file CANCEL_FILE
+//   cancel-own     on a `tools/call`: sends `sampling/createMessage`, cancels it 100 ms later
+//                  (`notifications/cancelled`), and 600 ms later answers the call with what
+//                  came back for it (`none` when nothing did, as the spec asks)
 //   die-mid-call   holds every `tools/call`; when 8 are held, writes to stderr and exits with code 7
 // With PID_FILE set, every process it starts (itself, a grandchild) appends its pid there.
 "use strict";
@@ -122,6 +125,18 @@ function handle(msg) {
   }
   if (method === "tools/call" && mode === "chatty") return chatty(msg);
   if (method === "tools/call" && mode === "record-cancel") return;
+  if (method === "tools/call" && mode === "cancel-own") {
+    let got = "none";
+    ask("sampling/createMessage", { messages: [], maxTokens: 1 }, (r) => (got = JSON.stringify(r)));
+    const asked = `fake-${ourNextId}`;
+    setTimeout(() => {
+      send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: asked, reason: "changed my mind" } });
+    }, 100);
+    setTimeout(() => {
+      send({ jsonrpc: "2.0", id, result: { content: [{ type: "text", text: got }] } });
+    }, 700);
+    return;
+  }
   if (method === "tools/call" && mode === "die-mid-call") {
     held.push(msg);
     if (held.length === 8) {

@@ -110,6 +110,8 @@ pub async fn serve_http(
                 async move { Ok::<_, Infallible>(front.handle(req).await) }
             });
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(30))
                 .keep_alive(true)
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
                 .await;
@@ -854,11 +856,12 @@ impl Front {
                 session: session.as_ref().map(|s| (s.clone(), key.clone())),
             }
         };
+        // A message the request sent before its answer comes first (and makes it a stream).
         let first = if sse {
             tokio::select! {
                 biased;
-                a = &mut done => Err(a),
                 m = rx.recv() => Ok(m),
+                a = &mut done => Err(a),
             }
         } else {
             Err((&mut done).await)

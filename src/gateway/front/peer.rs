@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
 
-use super::protocol::{INTERNAL_ERROR, LogFilter, failure, notification_message};
+use super::protocol::{INTERNAL_ERROR, LogFilter, MODERN_VERSION, failure, notification_message};
 use crate::gateway::service::{Answer, BoxFuture, ClientInfo, Peer};
 use crate::mcp::METHOD_NOT_FOUND;
 
@@ -120,10 +120,17 @@ impl Peer for FrontPeer {
             Box::pin(std::future::ready(Err(failure(METHOD_NOT_FOUND, message))))
         };
         let Some(outbound) = self.outbound.clone() else {
-            return refuse(format!(
-                "`{method}`: the gateway's client speaks MCP {}, which has no server-to-client requests",
-                self.client.protocol_version
-            ));
+            return refuse(if self.client.protocol_version == MODERN_VERSION {
+                format!(
+                    "`{method}`: the gateway's client speaks MCP {MODERN_VERSION}, which has no \
+                     server-to-client requests"
+                )
+            } else {
+                format!(
+                    "`{method}`: the gateway's client takes no event stream (`Accept: \
+                     text/event-stream`) for this request, so it cannot be asked"
+                )
+            });
         };
         if let Some(cap) = capability_for(method)
             && self

@@ -198,6 +198,61 @@ pub enum McpCommand {
 
     /// Forget a server's OAuth tokens
     Logout(McpLogoutArgs),
+
+    /// Switch a server, or some of its tools, back on in `.mcp.json`
+    #[command(
+        after_help = "Examples:\n  aimcp mcp enable github\n  aimcp mcp enable github --tool 'delete_*'"
+    )]
+    Enable(McpSwitchArgs),
+
+    /// Switch a server, or some of its tools, off in `.mcp.json` without deleting it
+    ///
+    /// A server is switched off with `"enabled": false`; tools with its `disabledTools` list (the
+    /// names as the server gives them; a glob is matched against the tools `aimcp mcp discover`
+    /// recorded). Claude Code ignores both keys; `aimcp mcp serve` hides the tools, and
+    /// `aimcp mcp sync` writes them into each client's own switch where it has one (Codex
+    /// `enabled`/`disabled_tools`, Gemini CLI `excludeTools`).
+    #[command(
+        after_help = "Examples:\n  aimcp mcp disable memory\n  aimcp mcp disable github --tool 'delete_*' --tool merge_pull_request"
+    )]
+    Disable(McpSwitchArgs),
+
+    /// Write each client's own MCP config from `.mcp.json`
+    ///
+    /// Cursor `.cursor/mcp.json`, VS Code `.vscode/mcp.json`, Codex `.codex/config.toml`, Gemini
+    /// CLI `.gemini/settings.json` in the project; Windsurf and Claude Desktop in the user's home.
+    /// Claude Code reads `.mcp.json` itself. Only the servers of `.mcp.json` are written: every
+    /// other server, setting, comment and key of a client's file stays as it was. `${VAR}` becomes
+    /// the client's own reference (`${env:VAR}`, Codex `env_vars` or `bearer_token_env_var`); a
+    /// value a client cannot take from the environment is skipped with a warning, and a literal
+    /// secret is never written.
+    #[command(
+        after_help = "Examples:\n  aimcp mcp sync\n  aimcp mcp sync --client cursor --client codex\n  \
+        aimcp mcp sync --check              (in CI: exit 1 when a client's file has drifted)\n  \
+        aimcp mcp sync --via-gateway        (one `aimcp mcp serve` entry in each client)"
+    )]
+    Sync(McpSyncArgs),
+
+    /// Bring a client's servers into `.mcp.json` (literal secrets go to `.env`)
+    ///
+    /// Reads the client's project file, else its user file, shows what it will write, and asks
+    /// (or `--yes`). `import` then `sync` gives back the same client file.
+    #[command(
+        after_help = "Examples:\n  aimcp mcp import --from cursor\n  aimcp mcp import --from codex --yes"
+    )]
+    Import(McpImportArgs),
+}
+
+/// A client whose MCP config aimcp writes or reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClientArg {
+    Claude,
+    Cursor,
+    Vscode,
+    Codex,
+    Gemini,
+    Windsurf,
+    ClaudeDesktop,
 }
 
 #[derive(Debug, Args)]
@@ -228,6 +283,43 @@ pub struct McpLogoutArgs {
     /// The server's name
     #[arg(add = ArgValueCandidates::new(server_names))]
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct McpSwitchArgs {
+    /// The server's name
+    #[arg(add = ArgValueCandidates::new(server_names))]
+    pub name: String,
+
+    /// Only this tool of the server (repeatable; `*` and `?` match the discovered tools)
+    #[arg(long = "tool", short = 't', value_name = "TOOL")]
+    pub tool: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct McpSyncArgs {
+    /// Only this client (repeatable) [default: every client whose project file exists, else claude]
+    #[arg(long = "client", value_enum, value_name = "CLIENT")]
+    pub client: Vec<ClientArg>,
+
+    /// Write nothing; exit 1 naming each file that differs from what `.mcp.json` implies
+    #[arg(long)]
+    pub check: bool,
+
+    /// Write the one `aimcp mcp serve` entry into each client instead of every server
+    #[arg(long)]
+    pub via_gateway: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpImportArgs {
+    /// The client to read
+    #[arg(long = "from", value_enum, value_name = "CLIENT")]
+    pub from: ClientArg,
+
+    /// Write without asking
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

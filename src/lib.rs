@@ -61,6 +61,14 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Where the user's client files are: read from the environment here, once, and passed in.
+fn homes() -> crate::config::clients::Homes {
+    crate::config::clients::Homes {
+        home: dirs::home_dir(),
+        config: dirs::config_dir(),
+    }
+}
+
 fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
     use crate::commands::{completions, mcp, run, tokens};
     match command {
@@ -85,6 +93,10 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
                 mcp::login::run(g, settings::mcp_login(a, env)?, p)
             }
             McpCommand::Logout(a) => mcp::logout::run(g, settings::mcp_logout(a)?, p),
+            McpCommand::Enable(a) => mcp::switch::run(g, settings::mcp_switch(a, true)?, p),
+            McpCommand::Disable(a) => mcp::switch::run(g, settings::mcp_switch(a, false)?, p),
+            McpCommand::Sync(a) => mcp::sync::run(g, settings::mcp_sync(a, homes())?, p),
+            McpCommand::Import(a) => mcp::import::run(g, settings::mcp_import(a, homes())?, p),
         },
         Command::Tokens(cmd) => match cmd {
             TokensCommand::Record(a) => tokens::record::run(g, settings::tokens_record(a)?, p),

@@ -682,3 +682,58 @@ pub fn run(a: cli::RunArgs) -> anyhow::Result<commands::run::Settings> {
         args: args.to_vec(),
     })
 }
+
+/// `--client` as the client's id.
+pub fn client_id(c: cli::ClientArg) -> crate::config::clients::ClientId {
+    use crate::config::clients::ClientId;
+    match c {
+        cli::ClientArg::Claude => ClientId::Claude,
+        cli::ClientArg::Cursor => ClientId::Cursor,
+        cli::ClientArg::Vscode => ClientId::Vscode,
+        cli::ClientArg::Codex => ClientId::Codex,
+        cli::ClientArg::Gemini => ClientId::Gemini,
+        cli::ClientArg::Windsurf => ClientId::Windsurf,
+        cli::ClientArg::ClaudeDesktop => ClientId::ClaudeDesktop,
+    }
+}
+
+pub fn mcp_sync(
+    a: cli::McpSyncArgs,
+    homes: crate::config::clients::Homes,
+) -> anyhow::Result<mcp::sync::Settings> {
+    let cli::McpSyncArgs {
+        client,
+        check,
+        via_gateway,
+    } = a;
+    Ok(mcp::sync::Settings {
+        clients: client.into_iter().map(client_id).collect(),
+        check,
+        via_gateway,
+        homes,
+    })
+}
+
+pub fn mcp_switch(a: cli::McpSwitchArgs, on: bool) -> anyhow::Result<mcp::switch::Settings> {
+    let cli::McpSwitchArgs { name, tool } = a;
+    if let Some(t) = tool.iter().find(|t| t.trim().is_empty()) {
+        return Err(usage(format!("`--tool {t:?}`: a tool name cannot be empty")).into());
+    }
+    Ok(mcp::switch::Settings {
+        name,
+        tools: tool,
+        on,
+    })
+}
+
+pub fn mcp_import(
+    a: cli::McpImportArgs,
+    homes: crate::config::clients::Homes,
+) -> anyhow::Result<mcp::import::Settings> {
+    let cli::McpImportArgs { from, yes } = a;
+    Ok(mcp::import::Settings {
+        from: client_id(from),
+        yes,
+        homes,
+    })
+}

@@ -554,6 +554,33 @@ impl ConfigFile {
         true
     }
 
+    /// Sets a server's `disabledTools` list (an empty one takes the key out), leaving every other
+    /// byte of the file alone. Returns false when there is no server of that name.
+    pub fn set_disabled_tools(&mut self, name: &str, tools: &[String]) -> bool {
+        const KEY: &str = "disabledTools";
+        if self.server(name).is_none() {
+            return false;
+        }
+        let value = Value::Array(tools.iter().cloned().map(Value::String).collect());
+        let has = self.raw_server(name).is_some_and(|m| m.contains_key(KEY));
+        match (has, tools.is_empty()) {
+            (false, true) => return true,
+            (true, true) => self.edit_entry(name, |_, obj, _| {
+                let i = obj.members().iter().position(|m| m.key == KEY)?;
+                Some(spans::remove_member(obj, i))
+            }),
+            (true, false) => self.edit_entry(name, |text, obj, style| {
+                obj.member(KEY)
+                    .map(|m| spans::replace_value(text, m, &value, style))
+            }),
+            (false, false) => self.edit_entry(name, |text, obj, style| {
+                Some(spans::insert_member(text, obj, KEY, &value, style))
+            }),
+        }
+        self.reparse();
+        true
+    }
+
     /// Applies one splice to a server's entry object, found afresh in the current text.
     fn edit_entry(&mut self, name: &str, make: impl FnOnce(&str, &Node, &Style) -> Option<Splice>) {
         let key = self.layout.key();

@@ -5,6 +5,7 @@
 //! unknown keys, layout, indentation) and edits only the server it is asked to; [`edit`] wraps a
 //! read-modify-write in an advisory lock and saves atomically, only when something changed.
 
+pub mod clients;
 mod document;
 pub mod dotenv;
 pub mod env;

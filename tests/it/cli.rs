@@ -88,6 +88,12 @@ fn help_lists_every_command_and_groups_the_global_options() {
           call      Call one tool of a server and print its result
           serve     One MCP server in front of the project's servers (the gateway)
           stats     Show the tool calls `aimcp mcp serve` passed on: calls, errors, latency, bytes, tokens
+          login     Sign in to a remote server with OAuth 2.1 and keep its tokens
+          logout    Forget a server's OAuth tokens
+          enable    Switch a server, or some of its tools, back on in `.mcp.json`
+          disable   Switch a server, or some of its tools, off in `.mcp.json` without deleting it
+          sync      Write each client's own MCP config from `.mcp.json`
+          import    Bring a client's servers into `.mcp.json` (literal secrets go to `.env`)
           help      Print this message or the help of the given subcommand(s)
 
         Options:

@@ -12,6 +12,7 @@ mod mcp_conformance;
 mod mcp_oauth;
 mod mcp_session;
 mod mcp_stats;
+mod mcp_sync;
 mod run;
 mod setup;
 mod setup_pty;

@@ -125,6 +125,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     if let Some(gi) = stored.as_ref().and_then(|s| s.gitignore.as_ref()) {
         printer.info(format!("added `.env` to `{}`", gi.display()));
     }
+    super::sync_hint(&dir, printer);
     let lines = how_to_start(&referenced_variables(&server), Some(&dotenv_path));
     if !(lines.len() == 1 && variables.is_empty() && referenced_variables(&server).is_empty()) {
         for line in lines {

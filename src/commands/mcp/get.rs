@@ -34,6 +34,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         .unwrap_or_default();
     let extra = file.extra_keys(&server.name);
     let auth = super::signed_in(server, &located.dir());
+    let off = file.disabled_tools(&server.name)?;
 
     if printer.is_json() {
         let mut out = server_json(server, count);
@@ -48,6 +49,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 .cloned()
                 .unwrap_or(Value::Null),
         );
+        obj.insert("disabled_tools".into(), json!(off));
         obj.insert("extra".into(), Value::Object(extra.into_iter().collect()));
         if let Some(a) = &auth {
             obj.insert("oauth".into(), a.json());
@@ -88,8 +90,11 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     };
     pairs("env", &server.env);
     pairs("headers", &server.headers);
-    for (k, v) in &extra {
+    for (k, v) in extra.iter().filter(|(k, _)| k != "disabledTools") {
         lines.push(format!("  {:<10} {v}", format!("{k}:")));
+    }
+    if !off.is_empty() {
+        lines.push(format!("  {:<10} {}", "tools off:", off.join(", ")));
     }
     match count {
         Some(n) => {
@@ -101,7 +106,8 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 .unwrap_or_default();
             lines.push(format!("  {:<10} {n}{when}", "tools:"));
             for t in &tool_names {
-                lines.push(format!("    {t}"));
+                let mark = if off.contains(t) { " (off)" } else { "" };
+                lines.push(format!("    {t}{mark}"));
             }
         }
         None => lines.push(format!(

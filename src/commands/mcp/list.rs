@@ -30,6 +30,7 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
                 if let (Some(a), Some(obj)) = (auth(s), v.as_object_mut()) {
                     obj.insert("oauth".into(), a.json());
                 }
+                v["disabled_tools"] = json!(file.disabled_tools(&s.name).unwrap_or_default());
                 v
             })
             .collect();
@@ -45,7 +46,15 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
                     Some(a) => format!("{} ({})", s.target(), a.describe(globals.now)),
                     None => s.target(),
                 },
-                if s.enabled { "yes" } else { "no" }.to_string(),
+                match (
+                    s.enabled,
+                    file.disabled_tools(&s.name).map_or(0, |d| d.len()),
+                ) {
+                    (false, _) => "no".to_string(),
+                    (true, 0) => "yes".to_string(),
+                    (true, 1) => "yes (1 tool off)".to_string(),
+                    (true, n) => format!("yes ({n} tools off)"),
+                },
                 count(&s.name).map_or_else(|| "-".to_string(), |n| n.to_string()),
             ]);
         }

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod discover;
 pub(crate) mod discovery;
 pub mod get;
+pub mod import;
 pub mod list;
 pub mod login;
 pub mod logout;
@@ -15,6 +16,8 @@ pub mod remove;
 pub mod serve;
 pub mod setup;
 pub mod stats;
+pub mod switch;
+pub mod sync;
 pub mod test;
 
 use std::path::{Path, PathBuf};
@@ -429,6 +432,41 @@ pub(crate) fn how_to_start(variables: &[String], dotenv: Option<&std::path::Path
 }
 
 /// `.mcp.tools.json` beside the config, if readable; a broken one is a warning here, not an error.
+/// `hint: run \`aimcp mcp sync\` ...` when the project has other clients' files, which a change
+/// to `.mcp.json` leaves behind until they are synced.
+pub(crate) fn sync_hint(project: &Path, printer: &Printer) {
+    use crate::config::clients::ClientId;
+    let files: Vec<String> = ClientId::ALL
+        .into_iter()
+        .filter(|id| *id != ClientId::Claude)
+        .filter_map(|id| id.client().project_path(project))
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let shown = p.strip_prefix(project).unwrap_or(&p).display().to_string();
+            format!("`{shown}`")
+        })
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let list = match files.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    printer.hint(format!("run `aimcp mcp sync` to write it into {list} too"));
+}
+
+/// The tool names `discover` recorded for a server, in order; None when it never was discovered.
+pub(crate) fn tool_names(tools: &ToolsFile, server: &str) -> Option<Vec<String>> {
+    let list = tools.get(server)?.get("tools")?.as_array()?;
+    Some(
+        list.iter()
+            .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect(),
+    )
+}
+
 pub(crate) fn load_tools(config_path: &std::path::Path, printer: &Printer) -> Option<ToolsFile> {
     match ToolsFile::load(&tools_path(config_path)) {
         Ok(t) => Some(t),

@@ -1,0 +1,798 @@
+//! `mcp sync`, `mcp enable`/`disable` and `mcp import`: every client's file written from
+//! `.mcp.json`, read back with that client's documented shape, edits that keep what aimcp does not
+//! own, `--check` as a drift gate, no literal secret anywhere, and Claude Code's own reading of
+//! `.mcp.json` (the real `claude` from npm).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::common::{TestEnv, servers};
+
+/// Three servers: stdio with a reference and a plain value, http with a bearer reference, and one
+/// with a tool switched off.
+const MCP_JSON: &str = r#"{
+  "mcpServers": {
+    "memory": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-memory"],
+      "env": {"MEMORY_FILE_PATH": "./memory.json"}
+    },
+    "web": {
+      "type": "http",
+      "url": "https://example.com/mcp",
+      "headers": {"Authorization": "Bearer ${WEB_TOKEN}"}
+    },
+    "github": {
+      "command": "docker",
+      "args": ["run", "-i", "--rm", "ghcr.io/github/github-mcp-server"],
+      "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_PERSONAL_ACCESS_TOKEN}"},
+      "disabledTools": ["delete_repository"]
+    }
+  }
+}
+"#;
+
+// ---- the clients' documented shapes ---------------------------------------------------------
+// Each struct lists the fields the client's documentation (and for Codex its config parser)
+// defines for a server; `deny_unknown_fields` makes a key aimcp invents fail the test.
+
+/// Codex `[mcp_servers.NAME]` (codex-rs `McpServerConfig`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CodexServer {
+    command: Option<String>,
+    args: Option<Vec<String>>,
+    env: Option<BTreeMap<String, String>>,
+    env_vars: Option<Vec<String>>,
+    cwd: Option<String>,
+    url: Option<String>,
+    bearer_token_env_var: Option<String>,
+    http_headers: Option<BTreeMap<String, String>>,
+    env_http_headers: Option<BTreeMap<String, String>>,
+    enabled: Option<bool>,
+    enabled_tools: Option<Vec<String>>,
+    disabled_tools: Option<Vec<String>>,
+    startup_timeout_sec: Option<f64>,
+    tool_timeout_sec: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CodexConfig {
+    mcp_servers: BTreeMap<String, CodexServer>,
+}
+
+/// Gemini CLI `mcpServers.NAME` (`MCPServerConfig`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct GeminiServer {
+    command: Option<String>,
+    args: Option<Vec<String>>,
+    env: Option<BTreeMap<String, String>>,
+    cwd: Option<String>,
+    url: Option<String>,
+    http_url: Option<String>,
+    headers: Option<BTreeMap<String, String>>,
+    timeout: Option<u64>,
+    trust: Option<bool>,
+    description: Option<String>,
+    include_tools: Option<Vec<String>>,
+    exclude_tools: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GeminiSettings {
+    mcp_servers: BTreeMap<String, GeminiServer>,
+}
+
+/// VS Code `mcp.json` `servers.NAME`: stdio (`type`, `command`, `args`, `env`, `envFile`, `cwd`)
+/// or http/sse (`type`, `url`, `headers`).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+#[allow(dead_code)]
+enum VscodeServer {
+    Stdio {
+        command: String,
+        args: Option<Vec<String>>,
+        env: Option<BTreeMap<String, String>>,
+        #[serde(rename = "envFile")]
+        env_file: Option<String>,
+        cwd: Option<String>,
+    },
+    Http {
+        url: String,
+        headers: Option<BTreeMap<String, String>>,
+    },
+    Sse {
+        url: String,
+        headers: Option<BTreeMap<String, String>>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+struct VscodeConfig {
+    servers: BTreeMap<String, VscodeServer>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    inputs: Vec<serde_json::Value>,
+}
+
+/// Cursor, Windsurf and Claude Desktop: `mcpServers.NAME` with `command`/`args`/`env` or a URL.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+struct PlainServer {
+    command: Option<String>,
+    args: Option<Vec<String>>,
+    env: Option<BTreeMap<String, String>>,
+    url: Option<String>,
+    server_url: Option<String>,
+    headers: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainConfig {
+    mcp_servers: BTreeMap<String, PlainServer>,
+}
+
+/// A TOML document as JSON (the serde view Codex's parser has of it).
+fn toml_json(item: &toml_edit::Item) -> serde_json::Value {
+    use serde_json::Value as J;
+    use toml_edit::{Item, Value};
+    fn value(v: &Value) -> J {
+        match v {
+            Value::String(s) => J::String(s.value().clone()),
+            Value::Integer(i) => J::from(*i.value()),
+            Value::Float(f) => J::from(*f.value()),
+            Value::Boolean(b) => J::Bool(*b.value()),
+            Value::Datetime(d) => J::String(d.value().to_string()),
+            Value::Array(a) => J::Array(a.iter().map(value).collect()),
+            Value::InlineTable(t) => {
+                J::Object(t.iter().map(|(k, v)| (k.to_string(), value(v))).collect())
+            }
+        }
+    }
+    match item {
+        Item::None => J::Null,
+        Item::Value(v) => value(v),
+        Item::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), toml_json(v)))
+                .collect(),
+        ),
+        Item::ArrayOfTables(a) => J::Array(
+            a.iter()
+                .map(|t| {
+                    J::Object(
+                        t.iter()
+                            .map(|(k, v)| (k.to_string(), toml_json(v)))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn codex(env: &TestEnv) -> CodexConfig {
+    let doc: toml_edit::DocumentMut = env.read(".codex/config.toml").parse().expect("TOML");
+    serde_json::from_value(toml_json(doc.as_item())).expect("codex's shape")
+}
+
+fn json_of<T: for<'a> Deserialize<'a>>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}:\n{text}"))
+}
+
+const ALL: &[&str] = &[
+    "--client",
+    "cursor",
+    "--client",
+    "vscode",
+    "--client",
+    "codex",
+    "--client",
+    "gemini",
+    "--client",
+    "windsurf",
+    "--client",
+    "claude-desktop",
+];
+
+fn sync(env: &TestEnv, extra: &[&str]) -> crate::common::Run {
+    let mut args = vec!["mcp", "sync"];
+    args.extend_from_slice(extra);
+    env.run(&args)
+}
+
+// ---- sync -----------------------------------------------------------------------------------
+
+#[test]
+fn every_client_file_parses_with_the_clients_own_shape() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    sync(&env, ALL).assert_code(0);
+
+    let c = codex(&env);
+    let web = &c.mcp_servers["web"];
+    assert_eq!(web.url.as_deref(), Some("https://example.com/mcp"));
+    assert_eq!(web.bearer_token_env_var.as_deref(), Some("WEB_TOKEN"));
+    let gh = &c.mcp_servers["github"];
+    assert_eq!(
+        gh.env_vars.as_deref(),
+        Some(&["GITHUB_PERSONAL_ACCESS_TOKEN".to_string()][..])
+    );
+    assert_eq!(
+        gh.disabled_tools.as_deref(),
+        Some(&["delete_repository".to_string()][..])
+    );
+    assert_eq!(
+        c.mcp_servers["memory"].env.as_ref().unwrap()["MEMORY_FILE_PATH"],
+        "./memory.json"
+    );
+
+    let g: GeminiSettings = json_of(&env.read(".gemini/settings.json"));
+    assert_eq!(
+        g.mcp_servers["web"].http_url.as_deref(),
+        Some("https://example.com/mcp")
+    );
+    assert_eq!(
+        g.mcp_servers["web"].headers.as_ref().unwrap()["Authorization"],
+        "Bearer ${WEB_TOKEN}"
+    );
+    assert_eq!(
+        g.mcp_servers["github"].exclude_tools.as_deref(),
+        Some(&["delete_repository".to_string()][..])
+    );
+
+    let v: VscodeConfig = json_of(&env.read(".vscode/mcp.json"));
+    match &v.servers["github"] {
+        VscodeServer::Stdio { env, .. } => assert_eq!(
+            env.as_ref().unwrap()["GITHUB_PERSONAL_ACCESS_TOKEN"],
+            "${env:GITHUB_PERSONAL_ACCESS_TOKEN}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(&v.servers["web"], VscodeServer::Http { headers: Some(h), .. }
+        if h["Authorization"] == "Bearer ${env:WEB_TOKEN}")
+    );
+
+    let cursor: PlainConfig = json_of(&env.read(".cursor/mcp.json"));
+    assert_eq!(cursor.mcp_servers.len(), 3);
+    assert_eq!(
+        cursor.mcp_servers["web"].headers.as_ref().unwrap()["Authorization"],
+        "Bearer ${env:WEB_TOKEN}"
+    );
+    let windsurf: PlainConfig = json_of(
+        &std::fs::read_to_string(env.home.join(".codeium/windsurf/mcp_config.json")).unwrap(),
+    );
+    assert_eq!(
+        windsurf.mcp_servers["web"].server_url.as_deref(),
+        Some("https://example.com/mcp")
+    );
+    let desktop: PlainConfig = json_of(
+        &std::fs::read_to_string(env.home.join(".config/Claude/claude_desktop_config.json"))
+            .unwrap(),
+    );
+    // Claude Desktop: stdio only, and no references: the http server and the token are left out.
+    assert_eq!(
+        desktop.mcp_servers.keys().collect::<Vec<_>>(),
+        ["github", "memory"]
+    );
+    assert!(desktop.mcp_servers["github"].env.is_none());
+
+    // A second run changes nothing, and `--check` agrees.
+    let again = sync(&env, ALL);
+    again.assert_code(0);
+    assert!(!again.stderr.contains("wrote"), "{}", again.stderr);
+    sync(&env, &[ALL, &["--check"]].concat()).assert_code(0);
+}
+
+#[test]
+fn an_edit_keeps_what_aimcp_does_not_own() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    let codex_before = "# Codex settings for this repo\nmodel = \"o3\"\n\n\
+        [mcp_servers.mine]   # mine, not aimcp's\ncommand = \"my-server\"\n\n\
+        [mcp_servers.memory]\ncommand = \"old\"\nstartup_timeout_sec = 30 # slow start\n\n\
+        [profiles.fast]\nmodel = \"o4-mini\"\n";
+    env.write(".codex/config.toml", codex_before);
+    env.write(
+        ".gemini/settings.json",
+        r#"{"theme": "GitHub", "mcpServers": {"mine": {"command": "x", "trust": true}, "memory": {"command": "old", "trust": true}}}"#,
+    );
+    env.write(
+        ".vscode/mcp.json",
+        r#"{"inputs": [{"type": "promptString", "id": "key", "password": true}], "servers": {"mine": {"type": "stdio", "command": "x", "env": {"K": "${input:key}"}}}}"#,
+    );
+    // Without --client: every client whose project file exists.
+    let run = sync(&env, &[]);
+    run.assert_code(0);
+    insta::assert_snapshot!(run.stderr.lines().filter(|l| l.starts_with("wrote")).collect::<Vec<_>>().join("\n"), @r"
+    wrote `.vscode/mcp.json` (vscode): 3 servers
+    wrote `.codex/config.toml` (codex): 3 servers
+    wrote `.gemini/settings.json` (gemini): 3 servers
+    ");
+    assert!(!env.exists(".cursor/mcp.json"));
+
+    let text = env.read(".codex/config.toml");
+    insta::assert_snapshot!(text, @r#"
+    # Codex settings for this repo
+    model = "o3"
+
+    [mcp_servers.mine]   # mine, not aimcp's
+    command = "my-server"
+
+    [mcp_servers.memory]
+    command = "npx"
+    startup_timeout_sec = 30 # slow start
+    args = ["-y", "@modelcontextprotocol/server-memory"]
+    env = { MEMORY_FILE_PATH = "./memory.json" }
+
+    [mcp_servers.web]
+    url = "https://example.com/mcp"
+    bearer_token_env_var = "WEB_TOKEN"
+
+    [mcp_servers.github]
+    command = "docker"
+    args = ["run", "-i", "--rm", "ghcr.io/github/github-mcp-server"]
+    env_vars = ["GITHUB_PERSONAL_ACCESS_TOKEN"]
+    disabled_tools = ["delete_repository"]
+
+    [profiles.fast]
+    model = "o4-mini"
+    "#);
+
+    let g: serde_json::Value = json_of(&env.read(".gemini/settings.json"));
+    assert_eq!(g["theme"], "GitHub");
+    assert_eq!(g["mcpServers"]["mine"]["trust"], true);
+    assert_eq!(g["mcpServers"]["memory"]["trust"], true);
+    assert_eq!(g["mcpServers"]["memory"]["command"], "npx");
+    let keys: Vec<&String> = g["mcpServers"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["mine", "memory", "web", "github"]);
+
+    let v: serde_json::Value = json_of(&env.read(".vscode/mcp.json"));
+    assert_eq!(v["inputs"][0]["id"], "key");
+    assert_eq!(v["servers"]["mine"]["env"]["K"], "${input:key}");
+    // VS Code's `servers` is its own layout, not the older aimcp one.
+    assert_eq!(v["servers"]["github"]["type"], "stdio");
+    assert_eq!(v["servers"]["github"]["command"], "docker");
+
+    // `.mcp.json` is the source, never written by sync.
+    assert_eq!(env.read(".mcp.json"), MCP_JSON);
+}
+
+#[test]
+fn check_catches_a_hand_edit_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    sync(&env, &["--client", "codex", "--client", "cursor"]).assert_code(0);
+    sync(&env, &["--check"]).assert_code(0);
+
+    let edited = env
+        .read(".cursor/mcp.json")
+        .replace("server-memory", "server-memory@1");
+    env.write(".cursor/mcp.json", &edited);
+    let run = sync(&env, &["--check"]);
+    run.assert_code(1);
+    insta::assert_snapshot!(run.stderr, @r"
+    warning: `cursor` has no per-tool switch: the disabled tools of `github` are hidden only through `aimcp mcp serve` (`aimcp mcp sync --via-gateway`)
+    `.cursor/mcp.json` (cursor) differs from `.mcp.json`
+    `.codex/config.toml` (codex) is up to date
+    error: `.cursor/mcp.json` differs from `.mcp.json`
+    hint: run `aimcp mcp sync` and commit the result
+    ");
+    assert_eq!(env.read(".cursor/mcp.json"), edited);
+
+    // A change in `.mcp.json` is drift in every client's file.
+    env.write(
+        ".mcp.json",
+        &MCP_JSON.replace("./memory.json", "./other.json"),
+    );
+    let run = sync(&env, &["--check", "--json"]);
+    run.assert_code(1);
+    let doc = run.json();
+    let changed: Vec<&str> = doc["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["changed"] == true)
+        .map(|c| c["client"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["cursor", "codex"]);
+    sync(&env, &[]).assert_code(0);
+    sync(&env, &["--check"]).assert_code(0);
+}
+
+#[test]
+fn no_secret_literal_is_written_into_any_client_file() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        r#"{"mcpServers": {
+          "leaky": {"command": "srv", "env": {"API_KEY": "sk-live-0123456789", "MODE": "fast"}},
+          "remote": {"type": "http", "url": "https://example.com/mcp", "headers": {"Authorization": "Bearer tok-literal-42"}}
+        }}"#,
+    );
+    let run = sync(&env, ALL);
+    run.assert_code(0);
+    let files = [
+        env.path(".cursor/mcp.json"),
+        env.path(".vscode/mcp.json"),
+        env.path(".codex/config.toml"),
+        env.path(".gemini/settings.json"),
+        env.home.join(".codeium/windsurf/mcp_config.json"),
+        env.home.join(".config/Claude/claude_desktop_config.json"),
+    ];
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(!text.contains("sk-live"), "{}:\n{text}", f.display());
+        assert!(!text.contains("tok-literal"), "{}:\n{text}", f.display());
+        assert!(
+            text.contains("fast"),
+            "the plain value is kept: {}",
+            f.display()
+        );
+    }
+    assert!(!run.stderr.contains("sk-live") && !run.stderr.contains("tok-literal"));
+    assert!(
+        run.stderr
+            .contains("env `API_KEY` of `leaky` is a literal secret and is never written"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn via_gateway_writes_the_one_serve_entry_and_plain_sync_takes_it_out() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    env.write(
+        ".cursor/mcp.json",
+        r#"{"mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old"}}}"#,
+    );
+    sync(
+        &env,
+        &[
+            "--via-gateway",
+            "--client",
+            "cursor",
+            "--client",
+            "windsurf",
+        ],
+    )
+    .assert_code(0);
+    let c: serde_json::Value = json_of(&env.read(".cursor/mcp.json"));
+    assert_eq!(
+        c,
+        serde_json::json!({"mcpServers": {"mine": {"command": "x"},
+            "aimcp": {"command": "aimcp", "args": ["mcp", "serve"]}}})
+    );
+    // A user file: the gateway is told where the project is.
+    let w: serde_json::Value = json_of(
+        &std::fs::read_to_string(env.home.join(".codeium/windsurf/mcp_config.json")).unwrap(),
+    );
+    assert_eq!(
+        w["mcpServers"]["aimcp"]["args"],
+        serde_json::json!(["mcp", "serve", "-C", env.project.display().to_string()])
+    );
+    assert_eq!(env.read(".mcp.json"), MCP_JSON);
+    sync(&env, &["--via-gateway", "--check", "--client", "cursor"]).assert_code(0);
+    sync(&env, &["--check", "--client", "cursor"]).assert_code(1);
+
+    sync(&env, &["--client", "cursor"]).assert_code(0);
+    let c: serde_json::Value = json_of(&env.read(".cursor/mcp.json"));
+    let keys: Vec<&String> = c["mcpServers"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["mine", "memory", "web", "github"]);
+}
+
+#[test]
+fn without_client_files_claude_reads_mcp_json_itself() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    let run = sync(&env, &[]);
+    run.assert_code(0);
+    insta::assert_snapshot!(run.stderr, @"claude reads `.mcp.json` itself: nothing to write");
+    assert!(!env.exists(".cursor") && !env.exists(".codex"));
+}
+
+#[test]
+fn a_malformed_client_file_is_exit_2_naming_file_and_line_and_left_alone() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    let bad = "model = \"o3\"\n[mcp_servers.x\ncommand = 1\n";
+    env.write(".codex/config.toml", bad);
+    let run = sync(&env, &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.starts_with("error: `/")
+            && run.stderr.contains(".codex/config.toml`:2: invalid TOML"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read(".codex/config.toml"), bad);
+
+    env.write(".codex/config.toml", "");
+    env.write(".gemini/settings.json", "{\"mcpServers\": [1]}");
+    let run = sync(&env, &["--client", "gemini"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains(".gemini/settings.json`:1: `mcpServers`: expected an object of servers"),
+        "{}",
+        run.stderr
+    );
+}
+
+// ---- enable / disable -----------------------------------------------------------------------
+
+#[test]
+fn disable_and_enable_a_server_and_its_tools() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    env.write(
+        ".mcp.tools.json",
+        r#"{"github": {"tools": [{"name": "get_issue"}, {"name": "delete_repository"}, {"name": "delete_file"}, {"name": "merge_pull_request"}]}}"#,
+    );
+    env.run(&[
+        "mcp",
+        "disable",
+        "github",
+        "--tool",
+        "delete_*",
+        "--tool",
+        "merge_pull_request",
+    ])
+    .assert_code(0);
+    let v: serde_json::Value = json_of(&env.read(".mcp.json"));
+    assert_eq!(
+        v["mcpServers"]["github"]["disabledTools"],
+        serde_json::json!(["delete_repository", "delete_file", "merge_pull_request"])
+    );
+    env.run(&["mcp", "enable", "github", "--tool", "delete_f*"])
+        .assert_code(0);
+    env.run(&["mcp", "disable", "memory"]).assert_code(0);
+    let v: serde_json::Value = json_of(&env.read(".mcp.json"));
+    assert_eq!(v["mcpServers"]["memory"]["enabled"], false);
+    assert_eq!(
+        v["mcpServers"]["github"]["disabledTools"],
+        serde_json::json!(["delete_repository", "merge_pull_request"])
+    );
+
+    let list = env.run(&["mcp", "list"]);
+    list.assert_code(0);
+    insta::assert_snapshot!(list.stdout, @r"
+    NAME    TRANSPORT  COMMAND / URL                                        ENABLED            TOOLS
+    memory  stdio      npx -y @modelcontextprotocol/server-memory           no                     -
+    web     http       https://example.com/mcp                              yes                    -
+    github  stdio      docker run -i --rm ghcr.io/github/github-mcp-server  yes (2 tools off)      4
+    ");
+    let get = env.run(&["mcp", "get", "github"]);
+    assert!(
+        get.stdout
+            .contains("tools off: delete_repository, merge_pull_request"),
+        "{}",
+        get.stdout
+    );
+    assert!(
+        get.stdout.contains("    delete_repository (off)\n"),
+        "{}",
+        get.stdout
+    );
+    assert_eq!(
+        env.run(&["--json", "mcp", "list"]).json()["servers"][2]["disabled_tools"],
+        serde_json::json!(["delete_repository", "merge_pull_request"])
+    );
+
+    // Rendered into each client's own switch.
+    sync(
+        &env,
+        &[
+            "--client", "codex", "--client", "gemini", "--client", "cursor",
+        ],
+    )
+    .assert_code(0);
+    let c = codex(&env);
+    assert_eq!(c.mcp_servers["memory"].enabled, Some(false));
+    assert_eq!(
+        c.mcp_servers["github"].disabled_tools.as_deref().unwrap(),
+        ["delete_repository", "merge_pull_request"]
+    );
+    let g: GeminiSettings = json_of(&env.read(".gemini/settings.json"));
+    assert!(!g.mcp_servers.contains_key("memory"));
+    let cursor: PlainConfig = json_of(&env.read(".cursor/mcp.json"));
+    assert!(!cursor.mcp_servers.contains_key("memory"));
+
+    env.run(&["mcp", "enable", "memory"]).assert_code(0);
+    sync(&env, &["--check"]).assert_code(1);
+    sync(&env, &[]).assert_code(0);
+    assert_eq!(codex(&env).mcp_servers["memory"].enabled, None);
+}
+
+#[test]
+fn a_tool_pattern_needs_discovered_tools() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    let run = env.run(&["mcp", "disable", "web", "--tool", "delete_*"]);
+    run.assert_code(2);
+    insta::assert_snapshot!(run.stderr, @r"
+    error: `--tool delete_*` is a pattern, and the tools of `web` were never discovered
+    hint: run `aimcp mcp discover web` first, or name the tools
+    ");
+    assert_eq!(env.read(".mcp.json"), MCP_JSON);
+    env.run(&["mcp", "disable", "nope"]).assert_code(1);
+}
+
+// ---- import ---------------------------------------------------------------------------------
+
+#[test]
+fn import_then_sync_gives_back_the_same_file() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "cursor",
+            ".cursor/mcp.json",
+            "{\n  \"mcpServers\": {\n    \"memory\": {\n      \"command\": \"npx\",\n      \"args\": [\n        \"-y\",\n        \"@modelcontextprotocol/server-memory\"\n      ]\n    },\n    \"web\": {\n      \"url\": \"https://example.com/mcp\",\n      \"headers\": {\n        \"Authorization\": \"Bearer ${env:WEB_TOKEN}\"\n      }\n    }\n  }\n}\n",
+        ),
+        (
+            "vscode",
+            ".vscode/mcp.json",
+            "{\n  \"servers\": {\n    \"memory\": {\n      \"type\": \"stdio\",\n      \"command\": \"npx\",\n      \"args\": [\n        \"-y\",\n        \"@modelcontextprotocol/server-memory\"\n      ],\n      \"env\": {\n        \"TOKEN\": \"${env:TOKEN}\"\n      }\n    }\n  }\n}\n",
+        ),
+        (
+            "codex",
+            ".codex/config.toml",
+            "# mine\n[mcp_servers.memory]\ncommand = \"npx\"\nargs = [\"-y\", \"@modelcontextprotocol/server-memory\"]\nenv_vars = [\"MEMORY_FILE_PATH\"]\ndisabled_tools = [\"delete_entities\"]\n\n[mcp_servers.web]\nurl = \"https://example.com/mcp\"\nbearer_token_env_var = \"WEB_TOKEN\"\nenabled = false\n",
+        ),
+        (
+            "gemini",
+            ".gemini/settings.json",
+            "{\n  \"mcpServers\": {\n    \"web\": {\n      \"httpUrl\": \"https://example.com/mcp\",\n      \"headers\": {\n        \"X-Api-Key\": \"${KEY}\"\n      },\n      \"excludeTools\": [\n        \"drop\"\n      ]\n    }\n  }\n}\n",
+        ),
+    ];
+    for (client, file, text) in cases {
+        let env = TestEnv::new();
+        env.write(file, text);
+        let run = env.run(&["mcp", "import", "--from", client, "--yes"]);
+        run.assert_code(0);
+        assert!(env.exists(".mcp.json"), "{client}");
+        let check = sync(&env, &["--check", "--client", client]);
+        assert_eq!(
+            check.code,
+            0,
+            "{client}: {}\n{}",
+            check.stderr,
+            env.read(".mcp.json")
+        );
+        sync(&env, &["--client", client]).assert_code(0);
+        assert_eq!(&env.read(file), text, "{client}");
+    }
+}
+
+#[test]
+fn import_moves_literal_secrets_to_dotenv_and_shows_the_plan_first() {
+    let env = TestEnv::new();
+    env.write(
+        ".cursor/mcp.json",
+        r#"{"mcpServers": {"brave": {"command": "npx", "args": ["-y", "brave-search"], "env": {"BRAVE_API_KEY": "BSA-secret-1"}}}}"#,
+    );
+    // Without a terminal and without --yes, nothing is written.
+    let run = env.run(&["mcp", "import", "--from", "cursor"]);
+    run.assert_code(2);
+    assert!(!env.exists(".mcp.json") && !env.exists(".env"));
+    insta::assert_snapshot!(run.stderr.replace(&env.project.display().to_string(), "[P]"), @r"
+    from `[P]/.cursor/mcp.json` (cursor):
+      + brave (stdio): npx -y brave-search
+      the literal of env `BRAVE_API_KEY` goes to `.env` as `BRAVE_API_KEY`
+    error: not writing brave to `[P]/.mcp.json` without confirmation
+    hint: pass `--yes` to import without a prompt
+    ");
+
+    let run = env.run(&["mcp", "import", "--from", "cursor", "--yes"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("BSA-secret"));
+    let mcp = env.read(".mcp.json");
+    assert!(!mcp.contains("BSA-secret"), "{mcp}");
+    assert!(
+        mcp.contains("\"BRAVE_API_KEY\": \"${BRAVE_API_KEY}\""),
+        "{mcp}"
+    );
+    assert!(env.read(".env").contains("BRAVE_API_KEY=BSA-secret-1"));
+    // A second import finds it there already.
+    let again = env.run(&["mcp", "import", "--from", "cursor", "--yes"]);
+    again.assert_code(0);
+    assert!(
+        again.stderr.contains("nothing to import"),
+        "{}",
+        again.stderr
+    );
+    env.run(&["mcp", "import", "--from", "gemini", "--yes"])
+        .assert_code(1);
+}
+
+// ---- Claude Code reads what aimcp writes ----------------------------------------------------
+
+/// The pinned Claude Code from npm, installed once under `target/test-servers/claude-code`.
+const CLAUDE_CODE: &str = "@anthropic-ai/claude-code@2.1.332";
+
+fn claude() -> &'static PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let dir = servers::dir().join("claude-code");
+        std::fs::create_dir_all(&dir).unwrap();
+        let lock = File::create(dir.join(".lock")).unwrap();
+        lock.lock().unwrap();
+        let bin = dir.join("node_modules/.bin/claude");
+        let stamp = dir.join(".installed");
+        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(CLAUDE_CODE) || !bin.exists() {
+            let out = Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&dir)
+                .arg(CLAUDE_CODE)
+                .stdin(Stdio::null())
+                .output()
+                .expect("npm");
+            assert!(
+                out.status.success(),
+                "npm install {CLAUDE_CODE}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::fs::write(&stamp, CLAUDE_CODE).unwrap();
+        }
+        bin
+    })
+}
+
+#[test]
+fn claude_code_reads_mcp_json_with_the_switches() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    env.run(&["mcp", "disable", "memory"]).assert_code(0);
+    env.run(&["mcp", "disable", "github", "--tool", "merge_pull_request"])
+        .assert_code(0);
+    for name in ["memory", "github"] {
+        let out = Command::new(claude())
+            .args(["mcp", "get", name])
+            .current_dir(&env.project)
+            .env("HOME", &env.home)
+            .env("NO_COLOR", "1")
+            .env_remove("CLAUDE_CONFIG_DIR")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "claude mcp get {name}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("Project config"), "{stdout}");
+        assert!(stdout.contains("Type: stdio"), "{stdout}");
+    }
+}
+
+#[test]
+fn add_points_at_sync_when_the_project_uses_other_clients() {
+    let env = TestEnv::new();
+    env.write(".cursor/mcp.json", "{\"mcpServers\": {}}\n");
+    env.write(".codex/config.toml", "");
+    let run = env.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains(
+            "hint: run `aimcp mcp sync` to write it into `.cursor/mcp.json` and `.codex/config.toml` too"
+        ),
+        "{}",
+        run.stderr
+    );
+    let alone = TestEnv::new();
+    let run = alone.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"]);
+    assert!(!run.stderr.contains("mcp sync"), "{}", run.stderr);
+}

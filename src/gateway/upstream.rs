@@ -154,8 +154,11 @@ impl Upstream {
                 }
                 *self.lists.lock().unwrap() = Some(lists);
                 let epoch = self.epoch.fetch_add(1, Ordering::Relaxed);
-                self.set(State::Up(session.clone(), epoch));
+                // The merged view first, then `Up`: a `tools/list` waiting in `settled` wakes at
+                // `Up`, and must find this server's tools in the view (the other order let it
+                // read the view before the rebuild and miss them).
                 self.events.changed(self.name(), true);
+                self.set(State::Up(session.clone(), epoch));
                 let me = self.clone();
                 let closed = session.closed();
                 tokio::spawn(async move {

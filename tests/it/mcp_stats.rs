@@ -317,6 +317,8 @@ fn bad_flags_are_exit_2() {
             "unknown time zone `Mars/Olympus`",
         ),
         (vec!["--days", "0"], "invalid `--days 0`"),
+        // past the calendar: an error, not a panic (and the same for `tokens summary`)
+        (vec!["--days", "99999999"], "invalid `--days 99999999`"),
         (vec!["--since", "yesterday"], "invalid `--since yesterday`"),
         (vec!["--by", "model"], "invalid value 'model'"),
     ] {
@@ -326,6 +328,13 @@ fn bad_flags_are_exit_2() {
         run.assert_code(2);
         assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
     }
+    let run = env.tokens(&["tokens", "summary", "--days", "99999999"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("invalid `--days 99999999`"),
+        "{}",
+        run.stderr
+    );
     let run = env.tokens(&["--json", "mcp", "stats", "--csv"]);
     run.assert_code(2);
     assert!(

@@ -796,3 +796,33 @@ fn add_points_at_sync_when_the_project_uses_other_clients() {
     let run = alone.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"]);
     assert!(!run.stderr.contains("mcp sync"), "{}", run.stderr);
 }
+
+/// Two servers whose secrets would be stored under one name, or a name `.env` already holds with
+/// another value: `import` stops before writing anything, so no server silently runs with
+/// another's token and no earlier value is lost.
+#[test]
+fn import_refuses_secrets_that_would_overwrite_each_other() {
+    let env = TestEnv::new();
+    env.write(
+        ".cursor/mcp.json",
+        r#"{"mcpServers": {
+            "gh1": {"command": "gh-mcp", "env": {"GITHUB_TOKEN": "ghp_AAAA1111aaaa2222bbbb"}},
+            "gh2": {"command": "gh-mcp", "env": {"GITHUB_TOKEN": "ghp_BBBB3333cccc4444dddd"}}
+        }}"#,
+    );
+    let run = env.run(&["mcp", "import", "--from", "cursor", "--yes"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("`GITHUB_TOKEN`"), "{}", run.stderr);
+    assert!(!env.exists(".mcp.json") && !env.exists(".env"));
+    assert!(!run.stderr.contains("ghp_") && !run.stdout.contains("ghp_"));
+
+    env.write(
+        ".cursor/mcp.json",
+        r#"{"mcpServers": {"gh1": {"command": "gh-mcp", "env": {"GITHUB_TOKEN": "ghp_AAAA1111aaaa2222bbbb"}}}}"#,
+    );
+    env.write(".env", "GITHUB_TOKEN=ghp_ORIGINAL000000000000\n");
+    let run = env.run(&["mcp", "import", "--from", "cursor", "--yes"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(env.read(".env"), "GITHUB_TOKEN=ghp_ORIGINAL000000000000\n");
+    assert!(!env.exists(".mcp.json"));
+}

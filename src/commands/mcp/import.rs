@@ -102,6 +102,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         plan.push((server, entry.disabled_tools));
     }
 
+    clashing_secrets(&variables, &dir.join(dotenv::DOTENV_FILE))?;
     let names: Vec<&str> = plan.iter().map(|(s, _)| s.name.as_str()).collect();
     if !printer.is_json() {
         printer.info(format!("from `{}` ({from}):", path.display()));
@@ -206,6 +207,41 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     ));
     if let Some(gi) = stored.as_ref().and_then(|s| s.gitignore.as_ref()) {
         printer.info(format!("added `.env` to `{}`", gi.display()));
+    }
+    Ok(())
+}
+
+/// Refuses (exit 1, nothing written) secrets that would overwrite each other in `.env`: two
+/// servers' values under one variable name, or a name `.env` already sets to another value.
+fn clashing_secrets(variables: &[Variable], dotenv_path: &std::path::Path) -> anyhow::Result<()> {
+    for (i, v) in variables.iter().enumerate() {
+        if variables[..i]
+            .iter()
+            .any(|w| w.name == v.name && w.value != v.value)
+        {
+            return Err(no(format!(
+                "two servers keep different secrets in `{}`: `.env` can hold only one",
+                v.name
+            ))
+            .hint("import them one at a time, or give the variables distinct names in the client's file first")
+            .into());
+        }
+    }
+    if dotenv_path.is_file() {
+        let existing = dotenv::read(dotenv_path)?;
+        if let Some(v) = variables.iter().find(|v| {
+            existing
+                .iter()
+                .any(|(k, old)| k == &v.name && old != &v.value)
+        }) {
+            return Err(no(format!(
+                "`{}` is already set in `{}` to another value",
+                v.name,
+                dotenv_path.display()
+            ))
+            .hint("remove it from `.env` first, or rename the variable in the client's file")
+            .into());
+        }
     }
     Ok(())
 }

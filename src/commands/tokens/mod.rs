@@ -199,7 +199,17 @@ pub(crate) fn window(
             if n == 0 {
                 return Err(usage("invalid `--days 0`: expected 1 or more").into());
             }
-            let first = today.checked_sub(i64::from(n - 1).days())?;
+            // (jiff panics on a span past its range: check the number first)
+            let first = jiff::Span::new()
+                .try_days(i64::from(n - 1))
+                .ok()
+                .and_then(|span| today.checked_sub(span).ok())
+                .ok_or_else(|| {
+                    usage(format!(
+                        "invalid `--days {n}`: it reaches before the calendar's first day"
+                    ))
+                    .hint("use `--since DATE` for a long window")
+                })?;
             (day_start(first, tz)?, day_start(tomorrow, tz)?)
         }
     };

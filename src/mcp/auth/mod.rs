@@ -208,8 +208,9 @@ impl OAuth {
                 })?;
                 Ok(Some(next))
             }
-            Err(refused) if refused.error.is_some() => {
-                // invalid_grant and the like: the refresh token is gone for good.
+            Err(refused) if refused.error.as_deref() == Some("invalid_grant") => {
+                // The refresh token is gone for good. Other errors (`server_error`,
+                // `temporarily_unavailable`, ...) keep the sign-in for the next try.
                 let server = entry.server.clone();
                 store::update(&self.opts.store, |c| (c.remove(&server), ()))?;
                 Ok(None)

@@ -23,6 +23,7 @@ use crate::pricing::Usd;
 use crate::usage::budget::{self, Calendar, Level};
 use crate::usage::calls::{self, StatsBy};
 use crate::usage::{self, Dim, Key, Scope, Store, Totals};
+use crate::window::zone_name;
 
 /// JSON-RPC's "invalid params": `arguments` is not an object.
 const INVALID_PARAMS: i64 = -32602;
@@ -190,20 +191,6 @@ fn choice<'a>(
 
 fn open(ctx: &LedgerCtx) -> Result<Store, String> {
     Store::open_for_reading(&ctx.db).map_err(|e| format!("{e:#}"))
-}
-
-/// A zone as the ledger's JSON names it: its IANA name, else its offset, else `local`.
-fn zone_name(tz: &TimeZone) -> String {
-    match (tz.iana_name(), tz.to_fixed_offset()) {
-        (Some(name), _) => name.to_string(),
-        (None, Ok(offset)) => {
-            let secs = offset.seconds();
-            let sign = if secs < 0 { '-' } else { '+' };
-            let secs = secs.unsigned_abs();
-            format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
-        }
-        (None, Err(_)) => "local".to_string(),
-    }
 }
 
 /// The start (ms) of the day `back` days before today, in the zone.

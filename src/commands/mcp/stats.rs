@@ -6,7 +6,7 @@ use jiff::tz::TimeZone;
 use crate::commands::tokens::{read_store, refuse_with_json, thousands, window, zone_name};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::calls::{self, CallStats, StatsBy, StatsReport};
+use crate::usage::calls::{CallStats, StatsBy, StatsReport};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -29,7 +29,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         globals.now,
     )?;
     let store = read_store(globals)?;
-    let report = calls::stats(store.conn(), w.start, w.end, s.by, &s.tz)?;
+    let report = store.call_stats(w.start, w.end, s.by, &s.tz)?;
     drop(store);
     let empty = report.totals.calls == 0;
     if printer.is_json() {

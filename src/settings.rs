@@ -27,7 +27,10 @@ pub struct Globals {
     pub no_input: bool,
     pub color: ColorChoice,
     pub pricing: Option<PathBuf>,
-    pub db: Option<PathBuf>,
+    /// `--db` / `AIMCP_DB`: a SQLite path (relative to the working folder) or a PostgreSQL URL.
+    pub db: Option<crate::usage::DbLocation>,
+    /// `AIMCP_MACHINE`: this machine's id in the ledger, over the one kept in the data folder.
+    pub machine: Option<String>,
     /// The clock: the time this run started, read once here. `AIMCP_NOW` (an RFC 3339 time)
     /// pins it, for tests; it is not a user setting and an unreadable value is ignored.
     pub now: Timestamp,
@@ -42,6 +45,20 @@ fn clock() -> Timestamp {
 }
 
 impl Globals {
+    /// The ledger named by `--db`/`AIMCP_DB`, else the default SQLite file
+    /// (`<data dir>/aimcp/usage.db`).
+    pub fn ledger(&self) -> anyhow::Result<crate::usage::Db> {
+        let location = match &self.db {
+            Some(l) => l.clone(),
+            None => crate::usage::DbLocation::Sqlite(crate::usage::default_path()?),
+        };
+        Ok(crate::usage::Db {
+            location,
+            machine: self.machine.clone(),
+            data_dir: crate::usage::machine::default_dir(),
+        })
+    }
+
     pub fn from_args(args: &GlobalArgs) -> Self {
         let GlobalArgs {
             project_dir,
@@ -72,7 +89,12 @@ impl Globals {
                 ColorArg::Never => ColorChoice::Never,
             },
             pricing: pricing.as_ref().map(|p| cwd.join(p)),
-            db: db.as_ref().map(|p| cwd.join(p)),
+            db: db
+                .as_ref()
+                .map(|p| crate::usage::DbLocation::parse(p.as_os_str(), &cwd)),
+            machine: std::env::var("AIMCP_MACHINE")
+                .ok()
+                .filter(|m| !m.trim().is_empty()),
             now: clock(),
         }
     }

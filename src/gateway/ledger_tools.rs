@@ -13,8 +13,6 @@
 //! (`isError`) naming it, so that the model can correct itself. Synchronous (SQLite): call them
 //! from `spawn_blocking`.
 
-use std::path::PathBuf;
-
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
@@ -23,8 +21,8 @@ use serde_json::{Map, Value, json};
 use crate::mcp::RpcFailure;
 use crate::pricing::decimal::format_scaled;
 use crate::usage::budget::{self, Calendar, Level};
-use crate::usage::calls::{self, StatsBy};
-use crate::usage::{self, Dim, Key, Scope, Store, Totals};
+use crate::usage::calls::StatsBy;
+use crate::usage::{self, Db, Dim, Key, Ledger, OpenMode, Scope, Totals};
 use crate::window::zone_name;
 
 /// Nano-dollars as an exact decimal string of dollars (`"0.039207"`, `"12.0"`).
@@ -65,7 +63,7 @@ pub const TOOL_STATS: &str = "aimcp__tool_stats";
 pub struct LedgerCtx {
     /// The usage store (`--db`, `AIMCP_DB` or the default); a missing one reads as empty and is
     /// not created.
-    pub db: PathBuf,
+    pub db: Db,
     pub now: Timestamp,
     pub tz: TimeZone,
 }
@@ -217,8 +215,8 @@ fn choice<'a>(
     }
 }
 
-fn open(ctx: &LedgerCtx) -> Result<Store, String> {
-    Store::open_for_reading(&ctx.db).map_err(|e| format!("{e:#}"))
+fn open(ctx: &LedgerCtx) -> Result<Box<dyn Ledger>, String> {
+    usage::open(&ctx.db, OpenMode::Read).map_err(|e| format!("{e:#}"))
 }
 
 /// The start (ms) of the day `back` days before today, in the zone.
@@ -308,7 +306,8 @@ fn token_analytics(args: &Map<String, Value>, ctx: &LedgerCtx) -> Result<Value, 
         _ => ALL,
     };
     let store = open(ctx)?;
-    let groups = usage::aggregate(store.conn(), start, end, Dim::Model, &Scope::Global, true)
+    let groups = store
+        .aggregate(start, end, Dim::Model, &Scope::Global, true)
         .map_err(|e| format!("cannot read the usage store: {e}"))?;
     drop(store);
     let mut totals = Totals::default();
@@ -411,7 +410,7 @@ struct Budgets {
 fn budget_status(args: &Map<String, Value>, ctx: &LedgerCtx) -> Result<Value, String> {
     only(args, &[])?;
     let store = open(ctx)?;
-    let statuses = budget::current(store.conn(), ctx.now, &ctx.tz, None, 0, None)
+    let statuses = budget::current(&*store, ctx.now, &ctx.tz, None, 0, None)
         .map_err(|e| format!("cannot read the budgets: {e:#}"))?;
     drop(store);
     let doc = Budgets {
@@ -481,7 +480,8 @@ fn tool_stats(args: &Map<String, Value>, ctx: &LedgerCtx) -> Result<Value, Strin
     };
     let (start, end) = (days_back(ctx, days - 1)?, days_back(ctx, -1)?);
     let store = open(ctx)?;
-    let report = calls::stats(store.conn(), start, end, by, &ctx.tz)
+    let report = store
+        .call_stats(start, end, by, &ctx.tz)
         .map_err(|e| format!("cannot read the call ledger: {e:#}"))?;
     drop(store);
     let doc = report
@@ -662,50 +662,36 @@ mod tests {
     /// A store on 2026-03-15 (UTC): requests today, earlier this week, earlier this month and
     /// in January; a daily and a monthly budget; tool calls today and 10 days ago.
     fn seeded(dir: &std::path::Path) -> LedgerCtx {
-        let db = dir.join("usage.db");
+        let db = Db::with_machine(usage::DbLocation::Sqlite(dir.join("usage.db")), "m");
         let now: Timestamp = "2026-03-15T12:00:00Z".parse().unwrap();
-        let mut store = Store::open(&db).unwrap();
+        let mut store = usage::open(&db, OpenMode::Write).unwrap();
         store
-            .write(|tx| {
-                let mut w = usage::Writer::new(tx, false)?;
-                w.write(&request(
-                    "2026-03-15T08:00:00Z",
-                    "sonnet",
-                    90,
-                    Some(1_500_000_001),
-                ))?;
-                w.write(&request("2026-03-15T09:00:00Z", "haiku", 40, Some(2)))?;
-                w.write(&request(
-                    "2026-03-11T09:00:00Z",
-                    "sonnet",
-                    100,
-                    Some(1_000_000_000),
-                ))?;
-                w.write(&request("2026-03-02T09:00:00Z", "local", 1_000, None))?;
-                w.write(&request("2026-01-10T09:00:00Z", "sonnet", 5, Some(7)))?;
-                w.finish()?;
-                Ok(())
-            })
+            .record(&[
+                request("2026-03-15T08:00:00Z", "sonnet", 90, Some(1_500_000_001)),
+                request("2026-03-15T09:00:00Z", "haiku", 40, Some(2)),
+                request("2026-03-11T09:00:00Z", "sonnet", 100, Some(1_000_000_000)),
+                request("2026-03-02T09:00:00Z", "local", 1_000, None),
+                request("2026-01-10T09:00:00Z", "sonnet", 5, Some(7)),
+            ])
             .unwrap();
-        let conn = store.conn();
-        budget::add(
-            conn,
-            budget::Period::Daily,
-            1_000_000_000,
-            &Scope::Global,
-            [80, 90, 100],
-            now,
-        )
-        .unwrap();
-        budget::add(
-            conn,
-            budget::Period::Monthly,
-            100_000_000_000,
-            &Scope::Project("p".into()),
-            [80, 90, 100],
-            now,
-        )
-        .unwrap();
+        for (period, limit_nanos, scope) in [
+            (budget::Period::Daily, 1_000_000_000, Scope::Global),
+            (
+                budget::Period::Monthly,
+                100_000_000_000,
+                Scope::Project("p".into()),
+            ),
+        ] {
+            store
+                .add_budget(&budget::NewBudget {
+                    period,
+                    limit_nanos,
+                    scope,
+                    thresholds: [80, 90, 100],
+                    created_ms: now.as_millisecond(),
+                })
+                .unwrap();
+        }
         drop(store);
         let recorder = CallRecorder::start(&db).unwrap();
         for (at, server, latency, o) in [
@@ -767,7 +753,10 @@ mod tests {
             assert!(t["description"].as_str().unwrap().len() > 40);
         }
         let ctx = LedgerCtx {
-            db: PathBuf::from("/nonexistent/usage.db"),
+            db: Db::with_machine(
+                usage::DbLocation::Sqlite("/nonexistent/usage.db".into()),
+                "m",
+            ),
             now: Timestamp::UNIX_EPOCH,
             tz: TimeZone::UTC,
         };
@@ -862,7 +851,7 @@ mod tests {
         assert_eq!(b["budgets"][1]["unpriced_requests"], 1);
         // no budgets at all
         let empty = LedgerCtx {
-            db: dir.path().join("none.db"),
+            db: Db::with_machine(usage::DbLocation::Sqlite(dir.path().join("none.db")), "m"),
             ..ctx.clone()
         };
         assert_eq!(
@@ -924,7 +913,7 @@ mod tests {
         let db = dir.path().join("usage.db");
         std::fs::write(&db, "not a database".repeat(100)).unwrap();
         let ctx = LedgerCtx {
-            db,
+            db: Db::with_machine(usage::DbLocation::Sqlite(db), "m"),
             now: Timestamp::UNIX_EPOCH,
             tz: TimeZone::UTC,
         };

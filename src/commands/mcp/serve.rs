@@ -98,10 +98,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             filter.disable(&s.name, config.disabled_tools(&s.name)?);
         }
     }
-    let db = match &globals.db {
-        Some(db) => db.clone(),
-        None => crate::usage::store::default_path()?,
-    };
+    let db = globals.ledger()?;
     let recorder = if record {
         Some(CallRecorder::start(&db)?)
     } else {
@@ -190,7 +187,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
 
 /// The usage ledger as the gateway's own tools.
 struct Ledger {
-    db: std::path::PathBuf,
+    db: crate::usage::Db,
     tz: jiff::tz::TimeZone,
 }
 

@@ -5,7 +5,7 @@ use comfy_table::{Cell, CellAlignment};
 use crate::commands::tokens::{read_store, refuse_with_json, thousands};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::calls::{self, CallStats, StatsBy, StatsReport};
+use crate::usage::calls::{CallStats, StatsBy, StatsReport};
 use crate::window::{WindowSpec, zone_name};
 
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let w = s.window.resolve(globals.now)?;
     let tz = &s.window.tz;
     let store = read_store(globals)?;
-    let report = calls::stats(store.conn(), w.start, w.end, s.by, tz)?;
+    let report = store.call_stats(w.start, w.end, s.by, tz)?;
     drop(store);
     let empty = report.totals.calls == 0;
     if printer.is_json() {

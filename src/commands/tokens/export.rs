@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::pricing::{Usd, format_usd};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::{self, CostSource, Request};
+use crate::usage::{CostSource, Request};
 
 use super::{read_store, refuse_with_json};
 use crate::error::usage;
@@ -150,7 +150,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     if s.format == Format::Csv {
         buf.push_str(HEADER);
     }
-    usage::each_request(store.conn(), start, end, |r| {
+    store.each_request(start, end, &mut |r| {
         match s.format {
             Format::Csv => csv_row(r, &mut buf),
             Format::Jsonl => jsonl_row(r, &mut buf)?,

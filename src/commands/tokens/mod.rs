@@ -17,19 +17,11 @@ use crate::pricing::Usd;
 use crate::printer::{Annotation, Printer};
 use crate::settings::Globals;
 use crate::usage::budget::{self as budgets, Level, Status};
-use crate::usage::{self, Scope, Store};
-
-/// The path of the store named by `--db`/`AIMCP_DB`, else of the default one.
-fn store_path(globals: &Globals) -> anyhow::Result<std::path::PathBuf> {
-    match &globals.db {
-        Some(p) => Ok(p.clone()),
-        None => usage::default_path(),
-    }
-}
+use crate::usage::{self, Ledger, OpenMode, Scope};
 
 /// Opens the store for a command that writes, creating it on first use.
-pub(crate) fn open_store(globals: &Globals) -> anyhow::Result<Store> {
-    Store::open(&store_path(globals)?)
+pub(crate) fn open_store(globals: &Globals) -> anyhow::Result<Box<dyn Ledger>> {
+    usage::open(&globals.ledger()?, OpenMode::Write)
 }
 
 /// `--csv` (or `--jsonl`) with `--json`: two documents cannot both be stdout. clap refuses the
@@ -45,9 +37,9 @@ pub(crate) fn refuse_with_json(globals: &Globals, flag: &str, given: bool) -> an
 }
 
 /// Opens the store for a command that only reads: with no store, an empty ledger, and nothing
-/// created (see [`Store::open_for_reading`]).
-pub(crate) fn read_store(globals: &Globals) -> anyhow::Result<Store> {
-    Store::open_for_reading(&store_path(globals)?)
+/// created (see [`OpenMode::Read`]).
+pub(crate) fn read_store(globals: &Globals) -> anyhow::Result<Box<dyn Ledger>> {
+    usage::open(&globals.ledger()?, OpenMode::Read)
 }
 
 /// The built-in prices with `--pricing`/`AIMCP_PRICING` over them.
@@ -276,32 +268,25 @@ pub(crate) fn note_unpriced(statuses: &[Status], printer: &Printer) {
 
 /// Every budget's status now, in the local zone (of `scope` only, when given).
 pub(crate) fn budget_statuses(
-    store: &Store,
+    store: &dyn Ledger,
     now: Timestamp,
     scope: Option<&Scope>,
     add: i64,
     request: Option<i64>,
 ) -> anyhow::Result<Vec<Status>> {
-    budgets::current(
-        store.conn(),
-        now,
-        &crate::window::zone(None)?,
-        scope,
-        add,
-        request,
-    )
+    budgets::current(store, now, &crate::window::zone(None)?, scope, add, request)
 }
 
 /// Checks every budget after new spending and warns about those past a threshold.
 /// `request`: the costliest request just recorded, for per-request budgets.
 pub(crate) fn check_budgets_after(
-    store: &Store,
+    store: &dyn Ledger,
     printer: &Printer,
     now: Timestamp,
     request: Option<i64>,
 ) -> anyhow::Result<()> {
     // most stores have no budgets: then not even the local zone is read
-    if !usage::has_budgets(store.conn())? {
+    if !store.has_budgets()? {
         return Ok(());
     }
     warn_budgets(&budget_statuses(store, now, None, 0, request)?, printer);

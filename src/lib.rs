@@ -16,6 +16,7 @@ pub mod prompt;
 pub mod scan;
 pub mod settings;
 pub mod usage;
+pub mod window;
 
 use std::process::ExitCode;
 

@@ -241,6 +241,29 @@ pub enum McpCommand {
         after_help = "Examples:\n  aimcp mcp import --from cursor\n  aimcp mcp import --from codex --yes"
     )]
     Import(McpImportArgs),
+
+    /// Check the tools a model reads for poisoning, and tracked client files for secrets
+    ///
+    /// Looks in each tool's description, title and schemas for instructions aimed at the model
+    /// ("ignore previous instructions", "do not tell the user", files such as `~/.ssh` or
+    /// `.env`, other servers' tools), for invisible or bidirectional Unicode, for a tool name that
+    /// two servers offer, and for descriptions that changed since `.mcp.tools.json` pinned them
+    /// (a rug pull: the old and the new text are shown). The client files git tracks
+    /// (`.mcp.json`, `.cursor/mcp.json`, `.vscode/mcp.json`, `.codex/config.toml`,
+    /// `.gemini/settings.json`) are checked for literal secrets. The rules run on this machine:
+    /// no description is sent anywhere.
+    ///
+    /// Without `--offline`, each server is started (or reached) to list its tools as it serves
+    /// them now, which are checked and compared with `.mcp.tools.json` (nothing is written).
+    /// With `--offline`, no server is contacted: the tools in `.mcp.tools.json` are checked, and
+    /// compared with the last commit of that file when git tracks it.
+    ///
+    /// Exit 1 when a finding is `high`.
+    #[command(
+        after_help = "Examples:\n  aimcp mcp scan\n  aimcp mcp scan github --offline\n  \
+        aimcp mcp scan --offline --json     (in CI: exit 1 on a high finding)"
+    )]
+    Scan(McpScanArgs),
 }
 
 /// A client whose MCP config aimcp writes or reads.
@@ -309,6 +332,22 @@ pub struct McpSyncArgs {
     /// Write the one `aimcp mcp serve` entry into each client instead of every server
     #[arg(long)]
     pub via_gateway: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpScanArgs {
+    /// Servers to scan [default: every enabled server]
+    #[arg(add = ArgValueCandidates::new(server_names))]
+    pub names: Vec<String>,
+
+    /// Contact no server: check only the tools `.mcp.tools.json` holds
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Seconds allowed for each server's start and for every request
+    /// [default: `global_config.timeout`, else 30]
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ pub mod mcp;
 pub mod pricing;
 pub mod printer;
 pub mod prompt;
+pub mod scan;
 pub mod settings;
 pub mod usage;
 pub mod window;
@@ -98,6 +99,7 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
             McpCommand::Disable(a) => mcp::switch::run(g, settings::mcp_switch(a, false)?, p),
             McpCommand::Sync(a) => mcp::sync::run(g, settings::mcp_sync(a, homes())?, p),
             McpCommand::Import(a) => mcp::import::run(g, settings::mcp_import(a, homes())?, p),
+            McpCommand::Scan(a) => mcp::scan::run(g, settings::mcp_scan(a)?, p),
         },
         Command::Tokens(cmd) => match cmd {
             TokensCommand::Record(a) => tokens::record::run(g, settings::tokens_record(a)?, p),

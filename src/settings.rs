@@ -389,6 +389,19 @@ pub fn mcp_discover(a: cli::McpDiscoverArgs) -> anyhow::Result<mcp::discover::Se
     })
 }
 
+pub fn mcp_scan(a: cli::McpScanArgs) -> anyhow::Result<mcp::scan::Settings> {
+    let cli::McpScanArgs {
+        names,
+        offline,
+        timeout: secs,
+    } = a;
+    Ok(mcp::scan::Settings {
+        names,
+        offline,
+        timeout: timeout(secs)?,
+    })
+}
+
 pub fn mcp_test(a: cli::McpTestArgs) -> anyhow::Result<mcp::test::Settings> {
     let cli::McpTestArgs {
         names,

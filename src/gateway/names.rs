@@ -211,7 +211,10 @@ impl Filter {
 
     /// Whether `tool` of `server` is listed and may be called.
     pub fn shows(&self, server: &str, tool: &str) -> bool {
-        if self.disabled.get(server).is_some_and(|d| d.contains(tool)) {
+        // `disabledTools` holds names and, as `aimcp mcp disable --tool` takes them, globs.
+        if self.disabled.get(server).is_some_and(|d| {
+            d.contains(tool) || d.iter().any(|p| p.contains(['*', '?']) && glob(p, tool))
+        }) {
             return false;
         }
         if self.deny.iter().any(|p| p.matches(server, tool)) {
@@ -478,6 +481,13 @@ mod tests {
         assert!(!f.shows("memory", "read_graph"));
         assert!(f.shows("memory", "create_entities"));
         assert!(f.shows("other", "read_graph"));
+
+        // A glob in `disabledTools`, as `mcp disable --tool 'delete_*'` writes it.
+        f.disable("github", ["delete_*".to_string(), "merge_?r".to_string()]);
+        assert!(!f.shows("github", "delete_repo"));
+        assert!(!f.shows("github", "merge_pr"));
+        assert!(f.shows("github", "get_me"));
+        assert!(f.shows("other", "delete_repo"));
     }
 
     #[test]

@@ -94,6 +94,7 @@ fn help_lists_every_command_and_groups_the_global_options() {
           disable   Switch a server, or some of its tools, off in `.mcp.json` without deleting it
           sync      Write each client's own MCP config from `.mcp.json`
           import    Bring a client's servers into `.mcp.json` (literal secrets go to `.env`)
+          scan      Check the tools a model reads for poisoning, and tracked client files for secrets
           help      Print this message or the help of the given subcommand(s)
 
         Options:

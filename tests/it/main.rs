@@ -10,6 +10,7 @@ mod mcp_client;
 mod mcp_config;
 mod mcp_conformance;
 mod mcp_oauth;
+mod mcp_scan;
 mod mcp_session;
 mod mcp_stats;
 mod mcp_sync;

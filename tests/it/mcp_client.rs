@@ -208,6 +208,34 @@ fn discover_check_fails_on_drift_and_writes_nothing() {
 }
 
 #[test]
+fn discover_records_disabled_tools_marked_with_the_footprint_without_them() {
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        &serde_json::to_string_pretty(&json!({"mcpServers": {
+            "time": {"command": time_bin(), "disabledTools": ["convert_*"]}
+        }}))
+        .unwrap(),
+    );
+    let run = env.run(&["--json", "mcp", "discover", "--timeout", "120"]);
+    run.assert_code(0);
+    let out = &run.json()["servers"][0];
+    let file: Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    let entry = &file["time"];
+    // Every tool is still recorded; the switched-off one is named.
+    let mut names = tool_names(entry);
+    names.sort();
+    assert_eq!(names, ["convert_time", "get_current_time"]);
+    assert_eq!(entry["disabled_tools"], json!(["convert_time"]));
+    let all = entry["token_footprint"].as_u64().unwrap();
+    let on = entry["token_footprint_enabled"].as_u64().unwrap();
+    assert!(on > 0 && on < all, "{on} of {all}");
+    assert_eq!(out["token_footprint"], json!(all));
+    assert_eq!(out["token_footprint_enabled"], json!(on));
+    assert_eq!(out["disabled_tools"], json!(["convert_time"]));
+}
+
+#[test]
 fn discover_keeps_the_previous_entry_of_a_failing_server() {
     let env = TestEnv::new();
     write_config(

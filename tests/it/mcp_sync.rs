@@ -452,6 +452,93 @@ fn no_secret_literal_is_written_into_any_client_file() {
 }
 
 #[test]
+fn literal_secrets_in_arguments_and_urls_go_to_dotenv_and_never_into_a_client_file() {
+    // import: `--token ghp_...` in args and `?api_key=` in a URL are moved to `.env`.
+    let env = TestEnv::new();
+    let token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+    env.write(
+        ".cursor/mcp.json",
+        &format!(
+            r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["-y", "gh-mcp", "--token", "{token}"]}},
+              "web": {{"url": "https://example.com/mcp?api_key=k-s3cret-value&region=eu"}}}}}}"#
+        ),
+    );
+    let run = env.run(&["mcp", "import", "--from", "cursor", "--yes"]);
+    run.assert_code(0);
+    let mcp = env.read(".mcp.json");
+    assert!(
+        !mcp.contains(token) && !mcp.contains("k-s3cret-value"),
+        "{mcp}"
+    );
+    assert!(mcp.contains("\"${GH_TOKEN}\""), "{mcp}");
+    assert!(mcp.contains("api_key=${WEB_API_KEY}&region=eu"), "{mcp}");
+    let dotenv = env.read(".env");
+    assert!(dotenv.contains(&format!("GH_TOKEN={token}")), "{dotenv}");
+    assert!(dotenv.contains("WEB_API_KEY=k-s3cret-value"), "{dotenv}");
+    assert!(!run.stderr.contains(token) && !run.stdout.contains(token));
+
+    // add: the same for a typed command line.
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "slack",
+        "--",
+        "slack-mcp",
+        "--api-key=xoxb-1234567890-abcdefghij",
+    ]);
+    run.assert_code(0);
+    let mcp = env.read(".mcp.json");
+    assert!(!mcp.contains("xoxb-"), "{mcp}");
+    assert!(mcp.contains("--api-key=${SLACK_API_KEY}"), "{mcp}");
+    assert!(
+        env.read(".env")
+            .contains("SLACK_API_KEY=xoxb-1234567890-abcdefghij")
+    );
+
+    // sync: a literal left in `.mcp.json` by hand is never copied into a client file.
+    let env = TestEnv::new();
+    env.write(
+        ".mcp.json",
+        &format!(
+            r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["--token", "{token}"]}},
+              "web": {{"type": "http", "url": "https://example.com/mcp?token=abcdef123456"}},
+              "ok": {{"command": "srv"}}}}}}"#
+        ),
+    );
+    let run = sync(&env, ALL);
+    run.assert_code(0);
+    for f in [
+        env.path(".cursor/mcp.json"),
+        env.path(".vscode/mcp.json"),
+        env.path(".codex/config.toml"),
+        env.path(".gemini/settings.json"),
+        env.home.join(".codeium/windsurf/mcp_config.json"),
+        env.home.join(".config/Claude/claude_desktop_config.json"),
+    ] {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(
+            !text.contains(token) && !text.contains("abcdef123456"),
+            "{}:\n{text}",
+            f.display()
+        );
+        assert!(text.contains("srv"), "{}", f.display());
+    }
+    assert!(!run.stderr.contains(token), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("server `gh` is not written: its argument `token` holds a literal secret"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("server `web` is not written: its URL parameter `token`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn via_gateway_writes_the_one_serve_entry_and_plain_sync_takes_it_out() {
     let env = TestEnv::new();
     env.write(".mcp.json", MCP_JSON);
@@ -529,6 +616,104 @@ fn a_malformed_client_file_is_exit_2_naming_file_and_line_and_left_alone() {
             .contains(".gemini/settings.json`:1: `mcpServers`: expected an object of servers"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn a_bad_client_file_leaves_every_other_client_file_unwritten() {
+    let env = TestEnv::new();
+    env.write(".mcp.json", MCP_JSON);
+    // Cursor comes before Gemini: before the fix its file was written, then Gemini failed.
+    let cursor = "{\"mcpServers\": {}}\n";
+    env.write(".cursor/mcp.json", cursor);
+    let bad = "{\"mcpServers\": [1]}";
+    env.write(".gemini/settings.json", bad);
+    let run = sync(
+        &env,
+        &[
+            "--client", "cursor", "--client", "codex", "--client", "gemini",
+        ],
+    );
+    run.assert_code(2);
+    assert_eq!(
+        env.read(".cursor/mcp.json"),
+        cursor,
+        "an earlier file was written"
+    );
+    assert!(!env.exists(".codex"), "an earlier file was written");
+    assert_eq!(env.read(".gemini/settings.json"), bad);
+    // Once the file is fixed, every client is written.
+    env.write(".gemini/settings.json", "{}");
+    sync(
+        &env,
+        &[
+            "--client", "cursor", "--client", "codex", "--client", "gemini",
+        ],
+    )
+    .assert_code(0);
+    assert_ne!(env.read(".cursor/mcp.json"), cursor);
+    assert!(env.exists(".codex/config.toml"));
+}
+
+#[test]
+fn vscode_jsonc_is_read_and_its_comments_are_never_dropped_silently() {
+    let env = TestEnv::new();
+    // VS Code writes and accepts comments and trailing commas: before the fix this was exit 2.
+    let jsonc = r#"{
+  // my servers
+  "servers": {
+    "fetch": {"type": "stdio", "command": "uvx", "args": ["mcp-server-fetch"],}, /* keep */
+  },
+}
+"#;
+    env.write(".vscode/mcp.json", jsonc);
+    let run = env.run(&["mcp", "import", "--from", "vscode", "--yes"]);
+    run.assert_code(0);
+    assert!(env.read(".mcp.json").contains("mcp-server-fetch"));
+    // Nothing to change: up to date, and the file stays as written.
+    sync(&env, &["--check", "--client", "vscode"]).assert_code(0);
+    sync(&env, &["--client", "vscode"]).assert_code(0);
+    assert_eq!(env.read(".vscode/mcp.json"), jsonc);
+    // A change would drop the comments: refused (exit 2), nothing written; `--check` says drift.
+    env.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"])
+        .assert_code(0);
+    sync(&env, &["--check", "--client", "vscode"]).assert_code(1);
+    let run = sync(&env, &["--client", "vscode"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("has comments, which writing it would drop"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read(".vscode/mcp.json"), jsonc);
+    // Trailing commas alone are no reason to refuse.
+    env.write(".vscode/mcp.json", "{\"servers\": {},}\n");
+    sync(&env, &["--client", "vscode"]).assert_code(0);
+    assert!(env.read(".vscode/mcp.json").contains("mcp-server-time"));
+}
+
+#[test]
+fn vscode_inputs_and_workspace_folder_are_imported_as_mcp_json_understands_them() {
+    let env = TestEnv::new();
+    env.write(
+        ".vscode/mcp.json",
+        r#"{"inputs": [{"type": "promptString", "id": "github-token", "password": true}],
+  "servers": {"gh": {"type": "stdio", "command": "npx", "args": ["-y", "gh-mcp", "--root", "${workspaceFolder}/src"],
+    "env": {"GITHUB_TOKEN": "${input:github-token}"}}}}"#,
+    );
+    env.run(&["mcp", "import", "--from", "vscode", "--yes"])
+        .assert_code(0);
+    let mcp = env.read(".mcp.json");
+    // Before the fix: `${workspaceFolder}` (unset for Claude Code) and `${input:github-token}`.
+    assert!(
+        !mcp.contains("workspaceFolder") && !mcp.contains("${input:"),
+        "{mcp}"
+    );
+    assert!(mcp.contains("\"./src\""), "{mcp}");
+    assert!(
+        mcp.contains("\"GITHUB_TOKEN\": \"${GITHUB_TOKEN}\""),
+        "{mcp}"
     );
 }
 

@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
-use serde_json::json;
-
-use super::{Variable, how_to_start, protect_secrets, referenced_variables, server_json};
+use super::{
+    ServerView, Variable, how_to_start, protect_secrets, referenced_variables, server_view,
+};
 use crate::config::{self, Server, dotenv};
 use crate::error::no;
 use crate::printer::Printer;
@@ -21,6 +21,24 @@ use crate::settings::Globals;
 pub struct Settings {
     pub server: Server,
     pub force: bool,
+}
+
+/// `--json`: what was added, and the variables its secrets went to.
+#[derive(Debug, serde::Serialize)]
+pub struct AddReport {
+    added: String,
+    replaced: bool,
+    config: std::path::PathBuf,
+    server: ServerView,
+    variables: Vec<AddedVariable>,
+    env_file: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct AddedVariable {
+    name: String,
+    used_in: String,
+    stored: bool,
 }
 
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
@@ -89,18 +107,21 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     })?;
 
     if printer.is_json() {
-        let vars: Vec<_> = variables
-            .iter()
-            .map(|v| json!({"name": v.name, "used_in": v.used_in, "stored": store}))
-            .collect();
-        return printer.json(&json!({
-            "added": server.name,
-            "replaced": replaced,
-            "config": located.path,
-            "server": server_json(&server, None),
-            "variables": vars,
-            "env_file": stored.as_ref().map(|s| &s.path),
-        }));
+        return printer.json(&AddReport {
+            added: server.name.clone(),
+            replaced,
+            config: located.path.clone(),
+            server: server_view(&server, None, Vec::new(), None),
+            variables: variables
+                .iter()
+                .map(|v| AddedVariable {
+                    name: v.name.clone(),
+                    used_in: v.used_in.clone(),
+                    stored: store,
+                })
+                .collect(),
+            env_file: stored.as_ref().map(|s| s.path.clone()),
+        });
     }
     printer.info(format!(
         "{} {} server `{}` {} `{}`",

@@ -88,6 +88,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         })
         .collect();
     let resolver = targets.resolver.clone();
+    let switched_off = disabled_patterns(&targets.config_path);
     let outcomes = mcp::block_on(for_each_server(&targets.servers, limit, |i, s| {
         discover_one(
             s,
@@ -100,6 +101,16 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let _ = multi.clear();
     if let Some(l) = loader {
         let _ = l.join();
+    }
+    // The tools `.mcp.json` switches off stay recorded, marked, with what the rest cost.
+    let mut outcomes = outcomes;
+    for o in &mut outcomes {
+        if let Ok(f) = &mut o.result {
+            mark_disabled(
+                f,
+                switched_off.get(&o.name).map(Vec::as_slice).unwrap_or(&[]),
+            );
+        }
     }
 
     // Drift: the stored entry is not what the server serves now, by its stored hash or by
@@ -141,6 +152,8 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 Ok(f) => json!({
                     "name": o.name, "ok": true, "tools": f.tools, "prompts": f.prompts,
                     "resources": f.resources, "token_footprint": f.tokens,
+                    "token_footprint_enabled": f.entry.get("token_footprint_enabled"),
+                    "disabled_tools": f.entry.get("disabled_tools"),
                     "changed": changed(o), "error": null, "ms": o.ms,
                 }),
                 Err(e) => json!({
@@ -217,4 +230,50 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         .into());
     }
     Ok(())
+}
+
+/// Each server's `disabledTools` patterns from `.mcp.json` (none when it cannot be read: the
+/// command reports that elsewhere).
+fn disabled_patterns(config: &std::path::Path) -> std::collections::HashMap<String, Vec<String>> {
+    let Ok(file) = crate::config::ConfigFile::load(config) else {
+        return Default::default();
+    };
+    file.servers()
+        .iter()
+        .filter_map(|s| {
+            let d = file.disabled_tools(&s.name).ok()?;
+            (!d.is_empty()).then(|| (s.name.clone(), d))
+        })
+        .collect()
+}
+
+/// Marks the tools that `patterns` switch off (`disabled_tools`, names as the server gives
+/// them) and counts `token_footprint_enabled`: the footprint without them, what switching them
+/// off saves. Every tool stays recorded.
+fn mark_disabled(found: &mut super::discovery::Found, patterns: &[String]) {
+    let Some(tools) = found.entry.get("tools").and_then(Value::as_array) else {
+        return;
+    };
+    let off = |name: &str| {
+        patterns
+            .iter()
+            .any(|p| p == name || (p.contains(['*', '?']) && crate::gateway::names::glob(p, name)))
+    };
+    let (disabled, enabled): (Vec<&Value>, Vec<&Value>) = tools
+        .iter()
+        .partition(|t| t.get("name").and_then(Value::as_str).is_some_and(off));
+    let names: Vec<Value> = disabled
+        .iter()
+        .filter_map(|t| t.get("name").cloned())
+        .collect();
+    let enabled_tokens = if names.is_empty() {
+        found.tokens
+    } else {
+        let enabled: Vec<Value> = enabled.into_iter().cloned().collect();
+        crate::config::tools::token_footprint(&enabled)
+    };
+    if let Some(m) = found.entry.as_object_mut() {
+        m.insert("disabled_tools".into(), Value::Array(names));
+        m.insert("token_footprint_enabled".into(), json!(enabled_tokens));
+    }
 }

@@ -1,8 +1,9 @@
 //! `aimcp mcp get NAME`: everything about one server.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::{load_tools, server_json, unknown_server};
+use super::{ServerView, load_tools, server_view, unknown_server};
 use crate::config::{ConfigFile, Transport, secret, shell_quote};
 use crate::printer::Printer;
 use crate::settings::Globals;
@@ -10,6 +11,18 @@ use crate::settings::Globals;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub name: String,
+}
+
+/// `--json`: the server as `list` shows it, and what `get` adds.
+#[derive(Debug, Serialize)]
+pub struct GetReport {
+    #[serde(flatten)]
+    server: ServerView,
+    config: std::path::PathBuf,
+    tool_names: Vec<String>,
+    discovered_at: Option<String>,
+    /// The entry's keys aimcp does not own, as written.
+    extra: serde_json::Map<String, Value>,
 }
 
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
@@ -37,24 +50,18 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let off = file.disabled_tools(&server.name)?;
 
     if printer.is_json() {
-        let mut out = server_json(server, count);
-        let obj = out.as_object_mut().expect("server_json is an object");
-        obj.insert("config".into(), json!(located.path));
-        obj.insert("tool_names".into(), json!(tool_names));
-        obj.insert(
-            "discovered_at".into(),
-            entry
-                .as_ref()
-                .and_then(|e| e.get("discovered_at"))
-                .cloned()
-                .unwrap_or(Value::Null),
-        );
-        obj.insert("disabled_tools".into(), json!(off));
-        obj.insert("extra".into(), Value::Object(extra.into_iter().collect()));
-        if let Some(a) = &auth {
-            obj.insert("oauth".into(), a.json());
-        }
-        return printer.json(&out);
+        let discovered_at = entry
+            .as_ref()
+            .and_then(|e| e.get("discovered_at"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        return printer.json(&GetReport {
+            server: server_view(server, count, off, auth.as_ref()),
+            config: located.path.clone(),
+            tool_names,
+            discovered_at,
+            extra: extra.into_iter().collect(),
+        });
     }
 
     let mut lines = vec![server.name.clone()];

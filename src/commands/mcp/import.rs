@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Variable, protect_secrets, server_json};
+use super::{ServerView, Variable, protect_secrets, server_view};
 use crate::config::clients::{ClientId, Homes};
 use crate::config::{self, CONFIG_FILE, dotenv, valid_name};
 use crate::error::{cancelled, no, usage};
@@ -25,7 +25,7 @@ struct Report {
     from: String,
     path: PathBuf,
     config: PathBuf,
-    imported: Vec<serde_json::Value>,
+    imported: Vec<ServerView>,
     kept: Vec<String>,
     skipped: Vec<String>,
     variables: Vec<String>,
@@ -193,7 +193,10 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             from: from.to_string(),
             path,
             config: located.path,
-            imported: plan.iter().map(|(s, _)| server_json(s, None)).collect(),
+            imported: plan
+                .iter()
+                .map(|(s, off)| server_view(s, None, off.clone(), None))
+                .collect(),
             kept,
             skipped,
             variables: variables.iter().map(|v| v.name.clone()).collect(),

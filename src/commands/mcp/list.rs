@@ -1,11 +1,18 @@
 //! `aimcp mcp list`: the servers in `.mcp.json`, with their tool counts from `.mcp.tools.json`.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::server_json;
+use super::{ServerView, server_view};
 use crate::config::{ConfigFile, tools, tools_path};
 use crate::printer::Printer;
 use crate::settings::Globals;
+
+/// `--json`: `{"servers":[...],"config"}`.
+#[derive(Debug, Serialize)]
+pub struct ListReport {
+    servers: Vec<ServerView>,
+    config: std::path::PathBuf,
+}
 
 pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
     let located = globals.locate_config()?;
@@ -22,19 +29,22 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
     let auth = |s: &crate::config::Server| super::signed_in(s, &config_dir);
 
     if printer.is_json() {
-        let servers: Vec<Value> = file
+        let servers: Vec<ServerView> = file
             .servers()
             .iter()
             .map(|s| {
-                let mut v = server_json(s, count(&s.name));
-                if let (Some(a), Some(obj)) = (auth(s), v.as_object_mut()) {
-                    obj.insert("oauth".into(), a.json());
-                }
-                v["disabled_tools"] = json!(file.disabled_tools(&s.name).unwrap_or_default());
-                v
+                server_view(
+                    s,
+                    count(&s.name),
+                    file.disabled_tools(&s.name).unwrap_or_default(),
+                    auth(s).as_ref(),
+                )
             })
             .collect();
-        printer.json(&json!({ "servers": servers, "config": located.path }))?;
+        printer.json(&ListReport {
+            servers,
+            config: located.path.clone(),
+        })?;
     } else if !file.servers().is_empty() {
         let mut table = printer.table();
         table.set_header(["NAME", "TRANSPORT", "COMMAND / URL", "ENABLED", "TOOLS"]);

@@ -13,6 +13,7 @@ pub mod list;
 pub mod login;
 pub mod logout;
 pub mod remove;
+pub mod scan;
 pub mod serve;
 pub mod setup;
 pub mod stats;
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::config::tools::ToolsFile;
 use crate::config::{ConfigFile, EnvResolver, GlobalConfig, Server, secret, tools_path};
@@ -204,12 +205,12 @@ impl SignedIn {
         }
     }
 
-    pub(crate) fn json(&self) -> Value {
-        json!({
-            "issuer": self.issuer,
-            "expires_at": self.expires_at.map(|t| t.to_string()),
-            "refreshable": self.refreshable,
-        })
+    pub(crate) fn view(&self) -> SignInView {
+        SignInView {
+            issuer: self.issuer.clone(),
+            expires_at: self.expires_at.map(|t| t.to_string()),
+            refreshable: self.refreshable,
+        }
     }
 }
 
@@ -477,27 +478,77 @@ pub(crate) fn load_tools(config_path: &std::path::Path, printer: &Printer) -> Op
     }
 }
 
-/// A server as shown by `list --json` and `get --json`: values as written, secret literals hidden.
-pub(crate) fn server_json(s: &Server, tools: Option<usize>) -> Value {
-    let shown = |pairs: &[(String, String)]| -> Value {
-        Value::Object(
+/// `env`/`headers` as a JSON object in file order, values as written, secret literals `****`.
+#[derive(Debug, Clone)]
+pub(crate) struct ShownPairs(Vec<(String, String)>);
+
+impl ShownPairs {
+    fn of(pairs: &[(String, String)]) -> ShownPairs {
+        ShownPairs(
             pairs
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::String(secret::display_value(k, v))))
+                .map(|(k, v)| (k.clone(), secret::display_value(k, v)))
                 .collect(),
         )
-    };
-    json!({
-        "name": s.name,
-        "transport": s.transport.as_str(),
-        "command": s.command,
-        "args": s.args,
-        "url": s.url,
-        "enabled": s.enabled,
-        "tools": tools,
-        "env": shown(&s.env),
-        "headers": shown(&s.headers),
-    })
+    }
+}
+
+impl serde::Serialize for ShownPairs {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = ser.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// A server's OAuth sign-in as `--json` shows it (never a token).
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct SignInView {
+    pub issuer: String,
+    pub expires_at: Option<String>,
+    pub refreshable: bool,
+}
+
+/// A server as shown by `list --json` and `get --json`: values as written, secret literals hidden.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct ServerView {
+    pub name: String,
+    pub transport: &'static str,
+    pub command: Option<String>,
+    pub args: Vec<String>,
+    pub url: Option<String>,
+    pub enabled: bool,
+    /// The count of tools `.mcp.tools.json` holds, or null.
+    pub tools: Option<usize>,
+    pub env: ShownPairs,
+    pub headers: ShownPairs,
+    pub disabled_tools: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<SignInView>,
+}
+
+pub(crate) fn server_view(
+    s: &Server,
+    tools: Option<usize>,
+    disabled_tools: Vec<String>,
+    oauth: Option<&SignedIn>,
+) -> ServerView {
+    ServerView {
+        name: s.name.clone(),
+        transport: s.transport.as_str(),
+        command: s.command.clone(),
+        args: s.args.clone(),
+        url: s.url.clone(),
+        enabled: s.enabled,
+        tools,
+        env: ShownPairs::of(&s.env),
+        headers: ShownPairs::of(&s.headers),
+        disabled_tools,
+        oauth: oauth.map(SignedIn::view),
+    }
 }
 
 /// `server NAME not found`, with the configured names (closest match first) as a hint.
@@ -571,7 +622,60 @@ pub(crate) fn protect_secrets(server: &mut Server) -> Vec<Variable> {
             });
         }
     }
+    protect_command_line(server, &mut vars);
     vars
+}
+
+/// Literal secrets in a server's arguments (`--token VALUE`, `--api-key=VALUE`, `ghp_...`) and
+/// URL (`?api_key=VALUE`) become `${VAR}` references (`GH_TOKEN` for server `gh`, `--token`).
+fn protect_command_line(server: &mut Server, vars: &mut Vec<Variable>) {
+    let name_for = |base: String, vars: &[Variable]| -> String {
+        let mut name = base.clone();
+        let mut n = 2;
+        while vars.iter().any(|v| v.name == name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        name
+    };
+    for found in secret::arg_secrets(&server.args) {
+        let arg = &mut server.args[found.index];
+        let literal = arg[found.at..].to_string();
+        // `GITHUB_TOKEN=...` keeps its own name; `--token` of `gh` is `GH_TOKEN`.
+        let base = match found.flag.as_deref() {
+            Some(f)
+                if f.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') =>
+            {
+                f.to_string()
+            }
+            Some(f) => header_variable(&server.name, f),
+            None => header_variable(&server.name, "token"),
+        };
+        let var = name_for(base, vars);
+        arg.replace_range(found.at.., &format!("${{{var}}}"));
+        vars.push(Variable {
+            name: var,
+            used_in: match &found.flag {
+                Some(f) => format!("argument `{f}`"),
+                None => format!("argument {}", found.index + 1),
+            },
+            value: literal,
+        });
+    }
+    if let Some(url) = &mut server.url {
+        // From the end, so that the earlier ranges stay right.
+        for (param, range) in secret::url_secrets(url).into_iter().rev() {
+            let literal = url[range.clone()].to_string();
+            let var = name_for(header_variable(&server.name, &param), vars);
+            url.replace_range(range, &format!("${{{var}}}"));
+            vars.push(Variable {
+                name: var,
+                used_in: format!("URL parameter `{param}`"),
+                value: literal,
+            });
+        }
+    }
 }
 
 /// `WEB_AUTHORIZATION` for server `web`, header `Authorization`.
@@ -628,5 +732,36 @@ mod tests {
         assert_eq!(s.env[1].1, "1");
         assert_eq!(vars[0].name, "GITHUB_TOKEN");
         assert_eq!(vars[0].value, "ghp_abc");
+    }
+
+    #[test]
+    fn secret_literals_in_arguments_and_urls_become_references() {
+        let mut s = Server::stdio(
+            "gh",
+            "npx",
+            vec![
+                "-y".into(),
+                "gh-mcp".into(),
+                "--token".into(),
+                "abc123".into(),
+                "--api-key=xyz".into(),
+            ],
+        );
+        let vars = protect_secrets(&mut s);
+        assert_eq!(s.args[3], "${GH_TOKEN}");
+        assert_eq!(s.args[4], "--api-key=${GH_API_KEY}");
+        assert_eq!(vars.len(), 2);
+        assert_eq!(
+            (vars[0].value.as_str(), vars[1].value.as_str()),
+            ("abc123", "xyz")
+        );
+
+        let mut s = Server::remote("web", Transport::Http, "https://x.test/mcp?api_key=k1&x=1");
+        let vars = protect_secrets(&mut s);
+        assert_eq!(
+            s.url.as_deref(),
+            Some("https://x.test/mcp?api_key=${WEB_API_KEY}&x=1")
+        );
+        assert_eq!(vars[0].value, "k1");
     }
 }

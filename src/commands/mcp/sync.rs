@@ -69,16 +69,27 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         c
     };
 
+    // Every file is rendered before any is written: a client file that cannot be read (exit 2)
+    // leaves every other file as it was.
     let mut reports = Vec::new();
+    let mut pending = Vec::new();
     for id in clients {
-        reports.push(sync_one(
-            id,
-            &project,
-            &homes,
-            &entries,
-            via_gateway,
-            check,
-        )?);
+        let (report, text) = sync_one(id, &project, &homes, &entries, via_gateway, check)?;
+        if let (Some(path), Some(text), false) = (&report.path, text, check) {
+            pending.push((path.clone(), text));
+        }
+        reports.push(report);
+    }
+    for (path, text) in &pending {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                anyhow::Error::new(e).context(format!("cannot create `{}`", dir.display()))
+            })?;
+        }
+        write_atomic(path, text.as_bytes(), None)?;
+        if let Some(r) = reports.iter_mut().find(|r| r.path.as_ref() == Some(path)) {
+            r.written = true;
+        }
     }
 
     let differing: Vec<&ClientReport> = reports.iter().filter(|r| r.changed).collect();
@@ -181,6 +192,29 @@ fn entries(
     let mut notes = Vec::new();
     let mut list = Vec::new();
     for s in config.servers() {
+        let mut places: Vec<String> = crate::config::secret::arg_secrets(&s.args)
+            .into_iter()
+            .map(|f| match f.flag {
+                Some(flag) => format!("argument `{flag}`"),
+                None => format!("argument {}", f.index + 1),
+            })
+            .collect();
+        if let Some(url) = &s.url {
+            places.extend(
+                crate::config::secret::url_secrets(url)
+                    .into_iter()
+                    .map(|(p, _)| format!("URL parameter `{p}`")),
+            );
+        }
+        if !places.is_empty() {
+            // A literal secret is never written into a client's file; the server is left out.
+            notes.push(format!(
+                "server `{}` is not written: its {} holds a literal secret; put it in `.env` and write `${{VAR}}` in `.mcp.json` (`aimcp mcp add --force` does it)",
+                s.name,
+                places.join(", ")
+            ));
+            continue;
+        }
         let patterns = config.disabled_tools(&s.name)?;
         let known = tools.and_then(|t| tool_names(t, &s.name));
         let mut names: Vec<String> = Vec::new();
@@ -210,6 +244,7 @@ fn entries(
     Ok(Entries { list, notes })
 }
 
+/// One client's report, and the text its file gets when it changed (not written here).
 fn sync_one(
     id: ClientId,
     project: &Path,
@@ -217,17 +252,18 @@ fn sync_one(
     entries: &Entries,
     via_gateway: bool,
     check: bool,
-) -> anyhow::Result<ClientReport> {
+) -> anyhow::Result<(ClientReport, Option<String>)> {
     let client = id.client();
     if id == ClientId::Claude {
-        return Ok(ClientReport {
+        let report = ClientReport {
             client: id.to_string(),
             path: None,
             changed: false,
             written: false,
             servers: entries.list.iter().map(|e| e.name.clone()).collect(),
             notes: entries.notes.clone(),
-        });
+        };
+        return Ok((report, None));
     }
     let (path, user_file) = match client.project_path(project) {
         Some(p) => (p, false),
@@ -271,24 +307,23 @@ fn sync_one(
     let mut seen = std::collections::HashSet::new();
     notes.retain(|n| seen.insert(n.clone()));
     let changed = doc.is_changed();
-    let mut written = false;
-    if changed && !check {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                anyhow::Error::new(e).context(format!("cannot create `{}`", dir.display()))
-            })?;
-        }
-        write_atomic(&path, doc.render().as_bytes(), None)?;
-        written = true;
+    if changed && !check && doc.has_comments() {
+        return Err(usage(format!(
+            "`{}` has comments, which writing it would drop",
+            path.display()
+        ))
+        .hint("take the comments out (trailing commas may stay) and sync again, or edit its servers by hand")
+        .into());
     }
-    Ok(ClientReport {
+    let report = ClientReport {
         client: id.to_string(),
         path: Some(path),
         changed,
-        written,
+        written: false,
         servers,
         notes,
-    })
+    };
+    Ok((report, changed.then(|| doc.render())))
 }
 
 /// Takes out a gateway entry an earlier `sync --via-gateway` wrote (unless `.mcp.json` has a

@@ -36,6 +36,8 @@ pub(super) struct JsonDoc {
     /// The original text, for the line of an error.
     text: String,
     indent: String,
+    /// The file had comments (JSONC), which a rewrite cannot keep.
+    comments: bool,
 }
 
 pub(super) fn load(
@@ -51,9 +53,18 @@ pub(super) fn load(
             original: None,
             text: String::new(),
             indent: "  ".into(),
+            comments: false,
         }));
     };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // VS Code's files are JSON with comments and trailing commas; they are read with both
+    // blanked out (lines and columns stay where they were, for errors).
+    let (stripped, comments) = if format.id == ClientId::Vscode {
+        strip_jsonc(body)
+    } else {
+        (body.to_string(), false)
+    };
+    let body = stripped.as_str();
     let value: Value = if body.trim().is_empty() {
         Value::Object(Map::new())
     } else {
@@ -73,6 +84,7 @@ pub(super) fn load(
         original: Some(value),
         text: body.to_string(),
         indent: spans::detect_indent(body),
+        comments,
     };
     if let Some(section) = doc.root.get(format.section)
         && !section.is_object()
@@ -204,6 +216,70 @@ impl ClientDoc for JsonDoc {
     fn is_changed(&self) -> bool {
         self.original.as_ref() != Some(&Value::Object(self.root.clone()))
     }
+
+    fn has_comments(&self) -> bool {
+        self.comments
+    }
+}
+
+/// JSON with comments (`//`, `/* */`) and trailing commas, as plain JSON: each of them replaced
+/// by spaces (newlines kept), strings untouched. Also says whether there was a comment.
+pub(super) fn strip_jsonc(text: &str) -> (String, bool) {
+    let b = text.as_bytes();
+    let mut out: Vec<u8> = b.to_vec();
+    let mut comments = false;
+    let mut i = 0;
+    // The index in `out` of the last comma outside strings, while only blanks followed it.
+    let mut comma: Option<usize> = None;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                comma = None;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                comments = true;
+                while i < b.len() && b[i] != b'\n' {
+                    out[i] = b' ';
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                comments = true;
+                let end = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+                for x in &mut out[i..end] {
+                    if *x != b'\n' {
+                        *x = b' ';
+                    }
+                }
+                i = end;
+            }
+            b',' => {
+                comma = Some(i);
+                i += 1;
+            }
+            b'}' | b']' => {
+                if let Some(c) = comma.take() {
+                    out[c] = b' ';
+                }
+                i += 1;
+            }
+            c if c.is_ascii_whitespace() => i += 1,
+            _ => {
+                comma = None;
+                i += 1;
+            }
+        }
+    }
+    // Only ASCII bytes outside strings were replaced by spaces: still UTF-8.
+    (
+        String::from_utf8(out).unwrap_or_else(|_| text.to_string()),
+        comments,
+    )
 }
 
 // ---- pieces the modules share ---------------------------------------------------------------
@@ -379,4 +455,25 @@ pub(super) fn read_common(
         enabled: !disabled,
         disabled_tools: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_jsonc;
+
+    #[test]
+    fn jsonc_reads_as_json_with_lines_kept() {
+        let text = "{\n  // a comment\n  \"servers\": {\"a\": {\"url\": \"http://x//y\", }, /* b */},\n}\n";
+        let (plain, comments) = strip_jsonc(text);
+        assert!(comments);
+        assert_eq!(plain.lines().count(), text.lines().count());
+        let v: serde_json::Value = serde_json::from_str(&plain).unwrap();
+        assert_eq!(v["servers"]["a"]["url"], "http://x//y");
+        let (plain, comments) = strip_jsonc("[1, 2,]");
+        assert!(!comments);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&plain).unwrap(),
+            serde_json::json!([1, 2])
+        );
+    }
 }

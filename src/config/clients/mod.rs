@@ -119,6 +119,10 @@ pub trait ClientDoc {
     fn render(&self) -> String;
     /// The text differs in meaning from what was loaded (a new file always does).
     fn is_changed(&self) -> bool;
+    /// The file has comments that a rewrite would drop (VS Code's JSONC).
+    fn has_comments(&self) -> bool {
+        false
+    }
 }
 
 // ---- values ---------------------------------------------------------------------------------

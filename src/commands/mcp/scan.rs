@@ -1,0 +1,327 @@
+//! `aimcp mcp scan [NAME]... [--offline]`: checks the tool surfaces a model will read, and the
+//! client config files git tracks, for poisoning and literal secrets. Nothing read here leaves
+//! the machine: the rules (`crate::scan::rules`) run locally.
+//!
+//! Without `--offline`, each selected server is contacted (as `discover` does, but nothing is
+//! written) and its live tools are checked, and compared with what `.mcp.tools.json` pinned
+//! (a changed description is a rug pull). With `--offline`, only `.mcp.tools.json` is read, and
+//! it is compared with its last commit in git, when git tracks it.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Targets, for_each_server};
+use crate::config::clients::ClientId;
+use crate::config::tools::{ToolsFile, stored_tools_hash};
+use crate::config::tools_path;
+use crate::error::no;
+use crate::mcp::{self, McpError};
+use crate::printer::Printer;
+use crate::scan::{self, Finding, Severity, Surface};
+use crate::settings::Globals;
+
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub names: Vec<String>,
+    pub offline: bool,
+    pub timeout: Option<Duration>,
+}
+
+/// `--json`: `{"findings":[{"server","tool","kind","severity","message"}]}`.
+#[derive(Debug, Serialize)]
+pub struct ScanReport {
+    pub findings: Vec<Finding>,
+    /// The servers whose tools were checked.
+    pub servers: Vec<String>,
+    /// The files checked for literal secrets (the client files git tracks).
+    pub files: Vec<String>,
+    pub offline: bool,
+}
+
+pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let Settings {
+        names,
+        offline,
+        timeout,
+    } = settings;
+    let targets = Targets::select(globals, &names, None)?;
+    let project = targets.cwd.clone();
+    let tools_file = tools_path(&targets.config_path);
+    let stored = ToolsFile::load(&tools_file)?;
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut surfaces: Vec<Surface> = Vec::new();
+
+    // The live tools of each server (online), else the stored ones.
+    let live: HashMap<String, Result<Vec<Value>, McpError>> =
+        if offline || targets.servers.is_empty() {
+            HashMap::new()
+        } else {
+            list_live(globals, printer, &targets, timeout)
+        };
+    let pinned_in_git = if offline {
+        committed_tools(&project, &tools_file)
+    } else {
+        None
+    };
+    for s in &targets.servers {
+        let entry = stored.get(&s.name);
+        let pinned = entry
+            .and_then(|e| e.get("tools"))
+            .and_then(Value::as_array)
+            .cloned();
+        if let Some(e) = entry {
+            let hash = e.get("tools_hash").and_then(Value::as_str);
+            if pinned.is_some() && hash.is_some() && stored_tools_hash(e).as_deref() != hash {
+                findings.push(Finding {
+                    server: Some(s.name.clone()),
+                    tool: None,
+                    kind: "pin".into(),
+                    severity: Severity::Medium,
+                    message: format!(
+                        "the tools in `.mcp.tools.json` do not hash to its `tools_hash`: they were edited by hand or merged badly; review them and run `aimcp mcp discover {}`",
+                        s.name
+                    ),
+                });
+            }
+        }
+        let tools = match live.get(&s.name) {
+            Some(Ok(now)) => {
+                match &pinned {
+                    Some(p) => findings.extend(scan::rug_pull(
+                        &s.name,
+                        p,
+                        now,
+                        "`.mcp.tools.json`",
+                    )),
+                    None => findings.push(Finding {
+                        server: Some(s.name.clone()),
+                        tool: None,
+                        kind: "unpinned".into(),
+                        severity: Severity::Low,
+                        message: format!(
+                            "no tools pinned in `.mcp.tools.json`: run `aimcp mcp discover {}` and commit it, so that a later change shows",
+                            s.name
+                        ),
+                    }),
+                }
+                now.clone()
+            }
+            Some(Err(e)) => {
+                printer.warn(format!(
+                    "server `{}` could not be reached ({}); checking the tools `.mcp.tools.json` holds",
+                    s.name, e.message
+                ));
+                match &pinned {
+                    Some(p) => p.clone(),
+                    None => continue,
+                }
+            }
+            None => match &pinned {
+                Some(p) => {
+                    if let Some(old) = pinned_in_git
+                        .as_ref()
+                        .and_then(|g| g.get(&s.name))
+                        .and_then(|e| e.get("tools"))
+                        .and_then(Value::as_array)
+                    {
+                        findings.extend(scan::rug_pull(
+                            &s.name,
+                            old,
+                            p,
+                            "the last commit of `.mcp.tools.json`",
+                        ));
+                    }
+                    p.clone()
+                }
+                None => {
+                    findings.push(Finding {
+                        server: Some(s.name.clone()),
+                        tool: None,
+                        kind: "unscanned".into(),
+                        severity: Severity::Low,
+                        message: format!(
+                            "never discovered: its tools were not checked; run `aimcp mcp discover {}` or `aimcp mcp scan` without `--offline`",
+                            s.name
+                        ),
+                    });
+                    continue;
+                }
+            },
+        };
+        surfaces.push(Surface {
+            server: s.name.clone(),
+            tools,
+        });
+    }
+    findings.extend(scan::scan_surfaces(&surfaces));
+
+    // Literal secrets in the client files git tracks.
+    let candidates: Vec<(String, std::path::PathBuf)> =
+        std::iter::once(targets.config_path.clone())
+            .chain(
+                ClientId::ALL
+                    .into_iter()
+                    .filter(|id| *id != ClientId::Claude)
+                    .filter_map(|id| id.client().project_path(&project)),
+            )
+            .filter(|p| p.is_file())
+            .map(|p| {
+                let shown = p.strip_prefix(&project).unwrap_or(&p).display().to_string();
+                (shown, p)
+            })
+            .collect();
+    let tracked = tracked_by_git(&project, &candidates);
+    let mut files = Vec::new();
+    for (shown, path) in candidates {
+        if !tracked.contains(&shown) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            findings.extend(scan::scan_config_text(&shown, &text));
+            files.push(shown);
+        }
+    }
+
+    scan::sort(&mut findings);
+    let high = findings
+        .iter()
+        .filter(|f| f.severity == Severity::High)
+        .count();
+    let servers: Vec<String> = surfaces.iter().map(|s| s.server.clone()).collect();
+    let tool_count: usize = surfaces.iter().map(|s| s.tools.len()).sum();
+    if printer.is_json() {
+        printer.json(&ScanReport {
+            findings,
+            servers,
+            files,
+            offline,
+        })?;
+    } else if findings.is_empty() {
+        printer.info(format!(
+            "no findings in {tool_count} tool{} of {} server{}{}",
+            if tool_count == 1 { "" } else { "s" },
+            servers.len(),
+            if servers.len() == 1 { "" } else { "s" },
+            if files.is_empty() {
+                String::new()
+            } else {
+                format!(" and {}", files.join(", "))
+            }
+        ));
+    } else {
+        let mut table = printer.table();
+        table.set_header(["SEVERITY", "SERVER", "TOOL", "KIND", "MESSAGE"]);
+        for f in &findings {
+            table.add_row([
+                f.severity.as_str().to_string(),
+                f.server.clone().unwrap_or_else(|| "-".into()),
+                f.tool.clone().unwrap_or_else(|| "-".into()),
+                f.kind.clone(),
+                f.message.clone(),
+            ]);
+        }
+        printer.print_table(&table)?;
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        printer.info(format!(
+            "{} finding{} ({high} high, {} medium, {} low) in {tool_count} tools of {} servers",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            count(Severity::Medium),
+            count(Severity::Low),
+            servers.len()
+        ));
+    }
+    if high > 0 {
+        return Err(no(format!(
+            "{high} high-severity finding{}",
+            if high == 1 { "" } else { "s" }
+        ))
+        .hint("read the tools' descriptions before an agent does; switch a tool off with `aimcp mcp disable SERVER --tool TOOL`")
+        .into());
+    }
+    Ok(())
+}
+
+/// Lists the tools of every selected server, nothing written.
+fn list_live(
+    globals: &Globals,
+    printer: &Printer,
+    targets: &Targets,
+    timeout: Option<Duration>,
+) -> HashMap<String, Result<Vec<Value>, McpError>> {
+    let auth = super::oauth(globals, printer, targets, super::SignIn::default());
+    let opts = targets
+        .options(timeout)
+        .with_trace(printer.mcp_trace())
+        .with_auth(auth.map(|a| a as Arc<dyn mcp::auth::Authorizer>));
+    let limit = targets.concurrency(None);
+    let resolver = targets.resolver.clone();
+    let spinner = printer.spinner("listing tools");
+    let results = mcp::block_on(for_each_server(&targets.servers, limit, |_, s| {
+        let resolver = resolver.clone();
+        let opts = opts.clone();
+        async move {
+            let result = async {
+                let session = mcp::connect(&s, &resolver, &opts).await?;
+                let tools = session.list_tools().await;
+                session.shutdown().await;
+                tools
+            }
+            .await;
+            (s.name.clone(), result)
+        }
+    }));
+    spinner.finish_and_clear();
+    results.into_iter().collect()
+}
+
+/// Which of `files` (shown relative to `project`) git tracks; none outside a repository or
+/// without git.
+fn tracked_by_git(project: &Path, files: &[(String, std::path::PathBuf)]) -> Vec<String> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(project)
+        .args(["ls-files", "-z", "--"])
+        .args(files.iter().map(|(s, _)| s.as_str()))
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .split('\0')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `.mcp.tools.json` as its last commit has it, when git tracks it.
+fn committed_tools(project: &Path, tools_file: &Path) -> Option<serde_json::Map<String, Value>> {
+    let rel = tools_file.strip_prefix(project).ok()?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(project)
+        .arg("show")
+        .arg(format!("HEAD:./{}", rel.display()))
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    match serde_json::from_slice(&out.stdout).ok()? {
+        Value::Object(m) => Some(m),
+        _ => None,
+    }
+}

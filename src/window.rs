@@ -43,6 +43,9 @@ fn fixed_offset(text: &str) -> Option<Offset> {
         _ => return None,
     };
     let digits = &rest[1..];
+    if !digits.is_ascii() {
+        return None; // (and the byte slices below cannot cut a character)
+    }
     let number = |s: &str| -> Option<i32> {
         (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
             .then(|| s.parse().ok())
@@ -327,7 +330,8 @@ mod tests {
         assert_eq!(secs("gmt-03:00"), Some(-10_800));
         assert_eq!(secs("Z"), Some(0));
         for bad in [
-            "+19", "+05:60", "5:30", "UTC+", "+5:3", "+123", "UTC+2x", "",
+            "+19", "+05:60", "5:30", "UTC+", "+5:3", "+123", "UTC+2x", "", "+1é2", "UTC+é1",
+            "+é:30",
         ] {
             assert_eq!(secs(bad), None, "{bad}");
         }

@@ -20,6 +20,7 @@ use crate::config::dotenv;
 use crate::error::usage;
 use crate::printer::Printer;
 use crate::settings::Globals;
+use crate::usage::DbLocation;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -66,6 +67,9 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let mut command = Command::new(&program);
     // `-C DIR` acts as if aimcp was started in DIR: so does the command.
     command.args(&args).current_dir(&globals.project_dir);
+    if gateway && let Some(DbLocation::Postgres(url)) = &globals.db {
+        command.env("AIMCP_DB", url);
+    }
     for (name, value) in values {
         if std::env::var_os(&name).is_none() && !added.contains(&name) {
             command.env(&name, value);
@@ -124,7 +128,9 @@ fn gateway_args(
     } else {
         serve.extend(["-C".into(), globals.project_dir.display().to_string()]);
     }
-    if let Some(db) = &globals.db {
+    // A PostgreSQL URL can hold a password: it is never put on a command line (where `ps` shows
+    // it), it reaches the gateway through `AIMCP_DB` in the environment (see `run`).
+    if let Some(db @ DbLocation::Sqlite(_)) = &globals.db {
         serve.extend(["--db".into(), db.as_arg()]);
     }
     if let Some(pricing) = &globals.pricing {

@@ -35,7 +35,8 @@ impl DbLocation {
         DbLocation::Sqlite(cwd.join(text))
     }
 
-    /// As `--db` takes it again: the path, or the whole URL (with its password: never shown).
+    /// As `--db` takes it again: the path, or the whole URL (with its password: never shown,
+    /// never on a command line).
     pub fn as_arg(&self) -> String {
         match self {
             DbLocation::Sqlite(p) => p.display().to_string(),

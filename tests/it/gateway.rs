@@ -326,6 +326,43 @@ fn run_gateway_passes_db_and_finds_the_project_without_a_config() {
     );
 }
 
+/// A PostgreSQL URL holds a password: it reaches the gateway through `AIMCP_DB`, never as an
+/// argument (`ps` shows arguments) nor on stderr under `-v`.
+#[test]
+fn run_gateway_keeps_a_postgres_password_off_command_lines() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let dir = env.home.join("bin");
+    std::fs::create_dir_all(&dir).unwrap();
+    let claude = dir.join("claude");
+    std::fs::write(
+        &claude,
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\necho \"db=$AIMCP_DB\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&claude, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let url = "postgres://team:s3cretpw@127.0.0.1:5999/ledger";
+    let run = env.run(&[
+        "-v",
+        "--db",
+        url,
+        "run",
+        "--gateway",
+        "--",
+        claude.to_str().unwrap(),
+    ]);
+    run.assert_code(0);
+    let (args, db) = run.stdout.rsplit_once("db=").unwrap();
+    assert_eq!(
+        db.trim(),
+        url,
+        "the gateway gets the URL in its environment"
+    );
+    assert!(!args.contains("s3cretpw"), "{args}");
+    assert!(!args.contains("--db"), "{args}");
+    assert!(!run.stderr.contains("s3cretpw"), "{}", run.stderr);
+}
+
 #[test]
 fn run_gateway_with_another_client_is_exit_2_with_a_hint() {
     let env = TestEnv::new();

@@ -711,7 +711,7 @@ fn time_zones_may_be_fixed_offsets() {
         .json();
     assert_eq!(j["time_zone"], "+05:30");
     assert_eq!(j["since"], "2026-02-28T18:30:00Z");
-    for bad in ["+25:00", "+05:61", "UTC+", "5:30"] {
+    for bad in ["+25:00", "+05:61", "UTC+", "5:30", "+1é2"] {
         let run = env.summary("2026-03-01", "2026-03-02", &["--tz", bad]);
         run.assert_code(2);
         assert!(

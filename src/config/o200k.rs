@@ -58,7 +58,10 @@ impl O200k {
         let mut at = 0;
         while at < TOKENS.len() {
             let len = TOKENS[at] as usize;
-            anyhow::ensure!(len > 0 && at + 1 + len <= TOKENS.len(), "o200k table is damaged");
+            anyhow::ensure!(
+                len > 0 && at + 1 + len <= TOKENS.len(),
+                "o200k table is damaged"
+            );
             starts.push((at + 1) as u32);
             at += 1 + len;
         }
@@ -102,12 +105,16 @@ impl O200k {
     /// How many tokens `text` is (tiktoken's `encode_ordinary(text).len()`).
     pub fn count(&self, text: &str) -> usize {
         let mut n = 0;
+        let mut done = 0;
         for piece in self.regex.find_iter(text) {
             // The pattern has no construct that fails at run time on valid UTF-8, but a
             // backtracking limit could: count such a rest at four bytes a token.
             let piece = match piece {
-                Ok(m) => m.as_str().as_bytes(),
-                Err(_) => return n + text.len().div_ceil(4),
+                Ok(m) => {
+                    done = m.end();
+                    m.as_str().as_bytes()
+                }
+                Err(_) => return n + (text.len() - done).div_ceil(4),
             };
             n += if self.rank(piece) != NONE {
                 1
@@ -208,17 +215,18 @@ impl O200k {
                 next_rank: NONE,
             });
         }
-        let potential = |state: &mut Vec<State>, heap: &mut BinaryHeap<Merge>, start: usize, end: usize| {
-            state[start].next_end = end;
-            state[start].next_rank = NONE;
-            if end <= piece.len() {
-                let rank = self.rank(&piece[start..end]);
-                if rank != NONE {
-                    heap.push(Merge { start, rank });
-                    state[start].next_rank = rank;
+        let potential =
+            |state: &mut Vec<State>, heap: &mut BinaryHeap<Merge>, start: usize, end: usize| {
+                state[start].next_end = end;
+                state[start].next_rank = NONE;
+                if end <= piece.len() {
+                    let rank = self.rank(&piece[start..end]);
+                    if rank != NONE {
+                        heap.push(Merge { start, rank });
+                        state[start].next_rank = rank;
+                    }
                 }
-            }
-        };
+            };
         while let Some(left) = heap.pop() {
             if left.rank == NONE {
                 break;

@@ -153,9 +153,11 @@ fn server_results(direct: bool) -> Vec<(String, bool)> {
 
 /// The suite's **server** scenarios against `aimcp mcp serve --http` fronting server-everything,
 /// and against server-everything's own HTTP endpoint: every scenario that passes directly passes
-/// through the gateway, and so does `dns-rebinding-protection` (the gateway's own). The ones
-/// that fail both ways fail because server-everything lacks what they ask for (the suite's own
-/// `test_*` tools, prompts and resources): printed, not failed.
+/// through the gateway, and so does `dns-rebinding-protection` (the gateway's own), except the
+/// `tools-call-*` ones: they call the suite's tools by their bare names (`test_simple_text`),
+/// which the gateway serves as `everything__test_simple_text`. The ones that fail both ways fail
+/// because server-everything lacks what they ask for (the suite's own `test_*` tools, prompts
+/// and resources): printed, not failed.
 #[test]
 fn conformance_server_scenarios_pass_through_the_gateway() {
     if let Err(reason) = conformance() {
@@ -176,7 +178,7 @@ fn conformance_server_scenarios_pass_through_the_gateway() {
     let passed = |r: &[(String, bool)], s: &str| r.iter().any(|(n, ok)| n == s && *ok);
     let lost: Vec<&str> = direct
         .iter()
-        .filter(|(s, ok)| *ok && !passed(&gateway, s))
+        .filter(|(s, ok)| *ok && !passed(&gateway, s) && !s.starts_with("tools-call-"))
         .map(|(s, _)| s.as_str())
         .collect();
     assert!(
@@ -218,5 +220,12 @@ fn conformance_server_scenarios_pass_through_the_gateway() {
         .collect();
     eprintln!(
         "failing because server-everything lacks the feature (fail directly too): {lacking:?}"
+    );
+    let renamed: Vec<String> = names(&gateway, false)
+        .into_iter()
+        .filter(|s| passed(&direct, s))
+        .collect();
+    eprintln!(
+        "failing through the gateway only, as they call a tool by its bare name: {renamed:?}"
     );
 }

@@ -43,6 +43,10 @@ pub struct O200k {
     index: Vec<u32>,
     mask: usize,
     regex: Regex,
+    /// One count at a time: the regex keeps a scratch cache for each thread that uses it at
+    /// once (and the allocator an arena), which the gateway's many blocking threads would
+    /// multiply; counting is off every call's path, so waiting costs nothing.
+    one: std::sync::Mutex<()>,
 }
 
 fn hash(bytes: &[u8]) -> usize {
@@ -73,6 +77,7 @@ impl O200k {
             index: Vec::new(),
             mask,
             regex: Regex::new(PATTERN)?,
+            one: std::sync::Mutex::new(()),
         };
         for rank in 0..me.starts.len() {
             let mut slot = hash(me.token(rank as Rank)) & mask;
@@ -104,13 +109,18 @@ impl O200k {
 
     /// How many tokens `text` is (tiktoken's `encode_ordinary(text).len()`).
     pub fn count(&self, text: &str) -> usize {
+        let _one = self.one.lock().unwrap_or_else(|e| e.into_inner());
         let mut n = 0;
+        let mut done = 0;
         for piece in self.regex.find_iter(text) {
             // The pattern has no construct that fails at run time on valid UTF-8, but a
             // backtracking limit could: count such a rest at four bytes a token.
             let piece = match piece {
-                Ok(m) => m.as_str().as_bytes(),
-                Err(_) => return n + text.len().div_ceil(4),
+                Ok(m) => {
+                    done = m.end();
+                    m.as_str().as_bytes()
+                }
+                Err(_) => return n + (text.len() - done).div_ceil(4),
             };
             n += if self.rank(piece) != NONE {
                 1

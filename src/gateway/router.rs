@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 
 use super::metrics::Metrics;
 use super::names::{self, Filter, Names};
-use super::service::{Answer, BoxFuture, Clients, Peer, RpcFailure, Service};
+use super::service::{Answer, BoxFuture, ClientInfo, Clients, Peer, RpcFailure, Service};
 use super::upstream::{Events, Lists, Pool, Upstream};
 use crate::config::{EnvResolver, Server};
 use crate::mcp::{CallOptions, ConnectOptions, Handler, McpError};
@@ -46,6 +46,11 @@ pub const OWN: &str = "aimcp";
 /// Results larger than this are counted on their first part, scaled (counting a 100 MiB
 /// result exactly would take seconds of CPU for an estimate).
 const TOKENS_EXACT_UP_TO: usize = 1024 * 1024;
+/// The kinds of request an upstream may send the client, as `capabilities` names them.
+const CLIENT_KINDS: [&str; 3] = ["sampling", "elicitation", "roots"];
+/// How long an upstream's start waits for the gateway's first client to say what it can (a
+/// stdio client sends `initialize` at once; over HTTP none may come for a while).
+const FIRST_CLIENT_WAIT: Duration = Duration::from_secs(2);
 
 fn fail(code: i64, message: impl Into<String>) -> RpcFailure {
     RpcFailure {
@@ -97,6 +102,10 @@ pub struct Options {
     pub clock: Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>,
     /// Where to say something once (a clash of names, an `--allow` that matches nothing).
     pub warn: Arc<dyn Fn(String) + Send + Sync>,
+    /// One client (stdio): the upstreams are told the sampling, elicitation and roots
+    /// capabilities it has, and only those. Otherwise (HTTP: clients come and go) all three,
+    /// and each such request goes to a client that can take it, else -32601.
+    pub single_client: bool,
 }
 
 /// The calls in flight on one upstream: their ids and clients.
@@ -136,6 +145,10 @@ struct Inner {
     in_flight: Mutex<HashMap<String, PeersInFlight>>,
     /// The last client seen that can take each kind of request (`sampling` ...).
     able: Mutex<HashMap<&'static str, Arc<dyn Peer>>>,
+    /// Every kind of request some client of the gateway said it can take.
+    kinds: Mutex<Vec<&'static str>>,
+    /// Set when the first client has said what it can (its `initialize` or first request).
+    first_client: tokio::sync::watch::Sender<bool>,
     next: AtomicU64,
     recorder: Mutex<Option<CallRecorder>>,
     /// Rows still being counted (their result's tokens) before they reach the recorder.
@@ -175,12 +188,8 @@ impl Router {
             own,
             clock,
             warn,
+            single_client,
         } = opts;
-        // The upstreams may ask for what any client of the gateway can answer: each request is
-        // forwarded to a client that said it can ([`UpstreamHandler::request`]).
-        let connect = connect.with_client_capabilities(
-            json!({"sampling": {}, "elicitation": {}, "roots": {"listChanged": true}}),
-        );
         let inner = Arc::new_cyclic(|weak: &Weak<Inner>| {
             let events: Arc<dyn Events> = Arc::new(EventsProxy(weak.clone()));
             let handler = |name: &str| -> Arc<dyn Handler> {
@@ -193,8 +202,32 @@ impl Router {
             for s in &servers {
                 metrics.set_up(&s.name, false);
             }
+            let connect = if single_client {
+                connect
+            } else {
+                connect.with_client_capabilities(announced(&CLIENT_KINDS))
+            };
+            let pool = Pool::new(servers, resolver, connect, handler, events);
+            // The upstreams may ask for what the gateway's clients can answer (each request
+            // is forwarded to a client that said it can, [`UpstreamHandler::request`]), and
+            // only that: a start waits (a little) for the first client to say what it can.
+            let weak = weak.clone();
+            let announce = move || -> BoxFuture<'static, Value> {
+                let weak = weak.clone();
+                Box::pin(async move {
+                    let Some(mut known) = weak.upgrade().map(|i| i.first_client.subscribe()) else {
+                        return json!({});
+                    };
+                    let _ = tokio::time::timeout(FIRST_CLIENT_WAIT, known.wait_for(|k| *k)).await;
+                    weak.upgrade()
+                        .map_or(json!({}), |i| announced(&i.kinds.lock().unwrap()))
+                })
+            };
+            if single_client {
+                pool.set_announce(Arc::new(announce));
+            }
             Inner {
-                pool: Pool::new(servers, resolver, connect, handler, events),
+                pool,
                 filter,
                 page_size,
                 view: RwLock::new(Arc::new(View::default())),
@@ -203,6 +236,8 @@ impl Router {
                 clients: OnceLock::new(),
                 in_flight: Mutex::new(HashMap::new()),
                 able: Mutex::new(HashMap::new()),
+                kinds: Mutex::new(Vec::new()),
+                first_client: tokio::sync::watch::channel(false).0,
                 next: AtomicU64::new(1),
                 recorder: Mutex::new(recorder),
                 pending: tokio::sync::watch::channel(0).0,
@@ -487,10 +522,25 @@ impl Inner {
         Ok(Value::Object(out))
     }
 
+    /// A client said what it can: what the upstreams started from now on are told.
+    fn note_client(&self, caps: &Value) {
+        {
+            let mut kinds = self.kinds.lock().unwrap();
+            for kind in CLIENT_KINDS {
+                if caps.get(kind).is_some_and(|c| !c.is_null()) && !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        self.first_client
+            .send_if_modified(|known| !std::mem::replace(known, true));
+    }
+
     fn remember(&self, peer: &Arc<dyn Peer>) {
+        self.note_client(&peer.client().capabilities);
         let caps = &peer.client().capabilities;
         let mut able = self.able.lock().unwrap();
-        for kind in ["sampling", "elicitation", "roots"] {
+        for kind in CLIENT_KINDS {
             if caps.get(kind).is_some_and(|c| !c.is_null()) {
                 able.insert(kind, peer.clone());
             }
@@ -846,6 +896,22 @@ fn result_tokens(text: &str) -> u64 {
     (part * text.len() as f64 / cut as f64).round() as u64
 }
 
+/// The `capabilities` an upstream's `initialize` announces: these kinds of request.
+fn announced(kinds: &[&str]) -> Value {
+    let mut caps = serde_json::Map::new();
+    for kind in CLIENT_KINDS {
+        if kinds.contains(&kind) {
+            let c = if kind == "roots" {
+                json!({"listChanged": true})
+            } else {
+                json!({})
+            };
+            caps.insert(kind.to_string(), c);
+        }
+    }
+    Value::Object(caps)
+}
+
 /// What one upstream's session does with the server's own messages.
 struct UpstreamHandler {
     inner: Weak<Inner>,
@@ -965,6 +1031,10 @@ impl Service for Router {
         let _ = self.inner.clients.set(clients);
     }
 
+    fn client_initialized(&self, client: &ClientInfo) {
+        self.inner.note_client(&client.capabilities);
+    }
+
     fn request(
         &self,
         peer: Arc<dyn Peer>,
@@ -977,9 +1047,24 @@ impl Service for Router {
 
     fn notification(&self, peer: Arc<dyn Peer>, method: String, params: Value) {
         self.inner.remember(&peer);
-        // `notifications/roots/list_changed`: the upstreams ask for roots again on their own
-        // (each `roots/list` is forwarded to a client that has them); nothing else to do.
-        let _ = (method, params);
+        // `notifications/roots/list_changed` goes to every upstream that is up (they ask for
+        // the roots again, and each `roots/list` is forwarded to a client that has them).
+        if method == "notifications/roots/list_changed" {
+            for session in self
+                .inner
+                .pool
+                .all()
+                .iter()
+                .filter_map(|u| u.live_session())
+            {
+                let params = params.clone();
+                tokio::spawn(async move {
+                    let _ = session
+                        .notify("notifications/roots/list_changed", params)
+                        .await;
+                });
+            }
+        }
     }
 
     fn metrics(&self) -> String {

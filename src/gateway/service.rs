@@ -54,6 +54,10 @@ pub trait Service: Send + Sync + 'static {
     fn instructions(&self) -> Option<String>;
     /// Called once, before the first request, with the way to reach every client.
     fn attach(&self, clients: Arc<dyn Clients>);
+    /// A 2025-11-25 client's `initialize` was answered (what it said about itself).
+    fn client_initialized(&self, client: &ClientInfo) {
+        let _ = client;
+    }
     /// One request from a client, other than `initialize`, `ping` and `server/discover`. When
     /// the client cancels it, the front drops the returned future.
     fn request(

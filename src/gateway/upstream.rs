@@ -61,6 +61,10 @@ enum State {
     Stopped,
 }
 
+/// What an upstream is told the client can do (`capabilities` of its `initialize`), decided at
+/// each start: it may wait a little for the gateway's first client.
+pub type Announce = Arc<dyn Fn() -> mcp::BoxFuture<'static, Value> + Send + Sync>;
+
 /// What the pool tells its owner (the router) about a change.
 pub trait Events: Send + Sync + 'static {
     /// An upstream came up, went down, or its lists changed.
@@ -79,6 +83,8 @@ pub struct Upstream {
     /// Counts the starts that succeeded, so that a link's end is matched to its session.
     epoch: AtomicU64,
     events: Arc<dyn Events>,
+    /// Instead of `opts.client_capabilities`, when set.
+    announce: std::sync::OnceLock<Announce>,
 }
 
 impl Upstream {
@@ -98,6 +104,14 @@ impl Upstream {
 
     pub fn is_up(&self) -> bool {
         matches!(&*self.state.lock().unwrap(), State::Up(s, ..) if !s.is_closed())
+    }
+
+    /// The session, when it is up (never starts it).
+    pub fn live_session(&self) -> Option<Session> {
+        match &*self.state.lock().unwrap() {
+            State::Up(s, ..) if !s.is_closed() => Some(s.clone()),
+            _ => None,
+        }
     }
 
     /// Still starting (or not yet started).
@@ -121,8 +135,22 @@ impl Upstream {
         }
     }
 
+    /// A session that is closed but still in `Up` (its watcher has not run yet) ended: as
+    /// [`Upstream::link_ended`] would have it, so that a use right after a crash still counts
+    /// the short run.
+    fn note_closed(&self) {
+        let closed = match &*self.state.lock().unwrap() {
+            State::Up(s, e, ..) if s.is_closed() => Some(*e),
+            _ => None,
+        };
+        if let Some(epoch) = closed {
+            self.link_ended(epoch, McpError::new("the server's link ended"));
+        }
+    }
+
     /// Begins a start in the background unless one is under way or the upstream is up.
     pub fn start(self: &Arc<Self>) {
+        self.note_closed();
         let failures = {
             let mut state = self.state.lock().unwrap();
             let failures = match &*state {
@@ -142,7 +170,11 @@ impl Upstream {
     /// One start; `failures` is how many failed in a row before it.
     async fn connect(self: Arc<Self>, failures: u32) {
         let result = async {
-            let session = mcp::connect(&self.server, &self.resolver, &self.opts).await?;
+            let opts = match self.announce.get() {
+                Some(announce) => self.opts.clone().with_client_capabilities(announce().await),
+                None => self.opts.clone(),
+            };
+            let session = mcp::connect(&self.server, &self.resolver, &opts).await?;
             match fetch_lists(&session).await {
                 Ok(lists) => Ok((session, lists)),
                 Err(e) => {
@@ -247,6 +279,7 @@ impl Upstream {
         let deadline = tokio::time::Instant::now() + self.opts.timeout;
         let mut tick = self.tick.subscribe();
         loop {
+            self.note_closed();
             let state = self.state.lock().unwrap().clone();
             match state {
                 State::Up(s, ..) if !s.is_closed() => return Ok(s),
@@ -385,10 +418,19 @@ impl Pool {
                     tick: watch::channel(0).0,
                     epoch: AtomicU64::new(0),
                     events: events.clone(),
+                    announce: std::sync::OnceLock::new(),
                 })
             })
             .collect();
         Pool { upstreams }
+    }
+
+    /// What every upstream is told the client can do, from now on (call before the first
+    /// start).
+    pub fn set_announce(&self, announce: Announce) {
+        for u in &self.upstreams {
+            let _ = u.announce.set(announce.clone());
+        }
     }
 
     /// Starts every upstream in the background, all at once.

@@ -629,6 +629,14 @@ impl Session {
             .map_err(|e| e.into_mcp(method).masked(&self.secrets))
     }
 
+    /// A notification to the server (`notifications/roots/list_changed` ...).
+    pub async fn notify(&self, method: &str, params: Value) -> Result<()> {
+        self.core
+            .notify(method, Some(params))
+            .await
+            .map_err(|e| e.masked(&self.secrets))
+    }
+
     /// Resolves once the link has ended (EOF, crash, HTTP failure, shutdown), with why.
     pub fn closed(&self) -> impl std::future::Future<Output = McpError> + Send + 'static {
         let mut rx = self.core.subscribe();

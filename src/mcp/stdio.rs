@@ -76,7 +76,14 @@ impl StdioLink {
         let mut child = cmd
             .spawn()
             .map_err(|e| McpError::new(format!("cannot start `{program}`: {e}")).retryable())?;
-        let pgid = child.id().map(|p| p as i32).unwrap_or(0);
+        // Its own group, whose id is its pid. Without a pid (it was reaped already) there is no
+        // group to end: an error, never group 0, which would mean our own.
+        let Some(pgid) = child.id().map(|p| p as i32).filter(|p| *p > 1) else {
+            return Err(McpError::new(format!(
+                "cannot start `{program}`: it has no process id (it ended at once)"
+            ))
+            .retryable());
+        };
         procs::register(pgid);
         let stdin = child.stdin.take();
         let stdout = child.stdout.take();

@@ -131,7 +131,12 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(mut cmd: Command) -> Driver {
+    fn start(cmd: Command) -> Driver {
+        Driver::start_with(cmd, json!({}))
+    }
+
+    /// Started, and initialized with these client `capabilities`.
+    fn start_with(mut cmd: Command, capabilities: Value) -> Driver {
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -162,7 +167,7 @@ impl Driver {
         };
         let id = d.send(
             "initialize",
-            json!({"protocolVersion": "2025-11-25", "capabilities": {},
+            json!({"protocolVersion": "2025-11-25", "capabilities": capabilities,
                    "clientInfo": {"name": "driver", "version": "1"}}),
         );
         let init = d.wait(id, Duration::from_secs(30));
@@ -562,6 +567,34 @@ fn an_upstream_that_crashes_mid_call_fails_that_call_and_restarts_on_the_next() 
     servers::assert_all_dead(&gw.pids, 4);
 }
 
+/// A server that dies soon after each start is restarted at once the first time (a crash
+/// mid-call), then only after a backoff that grows: a short run counts as a failed start
+/// (every crash used to restart it at once, with no backoff).
+#[test]
+fn an_upstream_that_dies_soon_after_each_start_backs_off() {
+    let gw = Gw::new(json!({"faults": faults()}), json!({}), &[]);
+    let mut d = gw.drive();
+    let id = d.call("faults__pid", json!({}));
+    d.text(id, Duration::from_secs(30));
+    let mut refused = Vec::new();
+    for round in 0..4 {
+        let id = d.call("faults__crash", json!({}));
+        let m = d.wait(id, Duration::from_secs(30));
+        assert!(m.get("error").is_some(), "{m}");
+        let id = d.call("faults__pid", json!({}));
+        let m = d.wait(id, Duration::from_secs(30));
+        if m.get("result").is_some() {
+            continue;
+        }
+        assert!(round > 0, "the first crash is not restarted at once: {m}");
+        let message = m["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("tried again in"), "{m}");
+        refused.push(round);
+    }
+    assert!(!refused.is_empty(), "restarted at once after every crash");
+    d.close();
+}
+
 #[test]
 fn a_hanging_upstream_times_out_and_the_others_keep_serving() {
     let gw = Gw::new(
@@ -807,6 +840,99 @@ fn sigterm_ends_the_gateway_and_every_upstream_quickly() {
     );
     assert_eq!(status.code(), Some(130));
     servers::assert_all_dead(&gw.pids, 2);
+}
+
+/// After SIGTERM the gateway tells every upstream at once and waits (bounded) for them: one
+/// that takes 500 ms to stop cleanly gets to (the grace used to be 350 ms, with SIGTERM only
+/// 300 ms into it), and no process is left.
+#[test]
+fn sigterm_gives_a_slow_to_stop_upstream_time_and_leaves_no_process() {
+    let stop_file = tempfile::NamedTempFile::new().unwrap().into_temp_path();
+    std::fs::remove_file(&stop_file).unwrap();
+    let slow = json!({"command": "node",
+        "args": [servers::fake_js().display().to_string(), "slow-stop"],
+        "env": {"STOP_FILE": stop_file.display().to_string()}});
+    let gw = Gw::new(json!({"faults": faults(), "slow": slow}), json!({}), &[]);
+    let mut d = gw.drive();
+    let id = d.call("slow__tool_1", json!({}));
+    assert_eq!(d.text(id, Duration::from_secs(30)), "called tool_1");
+    let started = Instant::now();
+    // SAFETY: a plain kill(2) of the process this test started.
+    assert_eq!(unsafe { libc::kill(d.child.id() as i32, libc::SIGTERM) }, 0);
+    let status = d.close();
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&stop_file).ok().as_deref(),
+        Some("stopped\n"),
+        "the slow upstream was killed before it could stop"
+    );
+    servers::assert_all_dead(&gw.pids, 3);
+}
+
+/// The upstreams are told the client can take sampling, elicitation or roots requests only
+/// when the gateway's client said it can (they used to be told all three, always).
+#[test]
+fn upstreams_are_told_only_the_capabilities_the_client_has() {
+    for (client, told) in [
+        (json!({}), json!({})),
+        (
+            json!({"roots": {}}),
+            json!({"roots": {"listChanged": true}}),
+        ),
+        (
+            json!({"sampling": {}, "elicitation": {"form": {}}}),
+            json!({"sampling": {}, "elicitation": {}}),
+        ),
+    ] {
+        let init = tempfile::NamedTempFile::new().unwrap().into_temp_path();
+        let fake = json!({"command": "node", "args": [servers::fake_js().display().to_string()],
+            "env": {"INIT_FILE": init.display().to_string()}});
+        let gw = Gw::new(json!({"fake": fake}), json!({}), &[]);
+        let mut cmd = gw.env.cmd();
+        cmd.env("PID_FILE", &gw.pids).args(gw.serve_argv());
+        let mut d = Driver::start_with(cmd, client.clone());
+        let id = d.call("fake__tool_1", json!({}));
+        assert_eq!(d.text(id, Duration::from_secs(30)), "called tool_1");
+        d.close();
+        let seen: Vec<Value> = std::fs::read_to_string(&init)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(seen, [told], "client {client}");
+    }
+}
+
+/// A client's `notifications/roots/list_changed` reaches every upstream that is up (it used to
+/// stop at the gateway).
+#[test]
+fn a_clients_roots_list_changed_reaches_the_upstreams() {
+    let notes = tempfile::NamedTempFile::new().unwrap().into_temp_path();
+    let fake = json!({"command": "node", "args": [servers::fake_js().display().to_string()],
+        "env": {"NOTIFY_FILE": notes.display().to_string()}});
+    let gw = Gw::new(json!({"fake": fake}), json!({}), &[]);
+    let mut d = gw.drive();
+    let id = d.call("fake__tool_1", json!({}));
+    assert_eq!(d.text(id, Duration::from_secs(30)), "called tool_1");
+    d.notify("notifications/roots/list_changed", json!({}));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let seen = std::fs::read_to_string(&notes).unwrap_or_default();
+        if seen
+            .lines()
+            .any(|l| l == "notifications/roots/list_changed")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the upstream got only: {seen:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    d.close();
 }
 
 /// Claude Code from npm (pinned), installed once into `target/test-servers/claude-code`.
@@ -1144,4 +1270,159 @@ fn a_call_made_through_aimcps_own_client_is_in_the_ledger() {
     );
     assert_eq!(calls[0].2.as_deref(), Some("aimcp"));
     assert_eq!(calls[0].3, "ok");
+}
+
+/// Debian's `prometheus` server (the package `.ci/run` installs for promtool): `None` when it is
+/// not installed, which fails on CI (`CI` set), where the check must not quietly not run.
+fn prometheus_bin() -> Option<PathBuf> {
+    match which::which("prometheus") {
+        Ok(p) => Some(p),
+        Err(_) => {
+            let ci = std::env::var("CI").unwrap_or_default();
+            assert!(
+                matches!(ci.as_str(), "" | "0" | "false"),
+                "prometheus is not installed: on CI, `.ci/run` installs it (Debian's `prometheus`)"
+            );
+            None
+        }
+    }
+}
+
+/// A process this test started, ended by its pid (and group) when dropped.
+struct Ends(Child);
+
+impl Drop for Ends {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) of the group of a process this test started in its own group.
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real Prometheus scrapes the gateway's `/metrics` every second; its query API then has the
+/// calls made through the gateway, by server, tool and outcome, and the upstream as up.
+#[test]
+fn a_real_prometheus_scrapes_the_gateways_metrics() {
+    use std::os::unix::process::CommandExt;
+    let Some(prometheus) = prometheus_bin() else {
+        return;
+    };
+    let gw = Gw::new(
+        json!({"fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({}),
+        &[],
+    );
+    let http = HttpGw::start(&gw, None);
+    std::fs::write(
+        gw.client.join(".mcp.json"),
+        json!({"mcpServers": {"gateway": {"type": "http", "url": http.url}}}).to_string(),
+    )
+    .unwrap();
+    // tool_2 answers with `isError`: a tool error.
+    for (tool, code) in [
+        ("fake__tool_1", 0),
+        ("fake__tool_1", 0),
+        ("fake__tool_1", 0),
+        ("fake__tool_2", 1),
+    ] {
+        gw.run(&["mcp", "call", "gateway", tool]).assert_code(code);
+    }
+    let target = http
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/mcp")
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: aimcp\n    \
+             static_configs:\n      - targets: ['{target}']\n"
+        ),
+    )
+    .unwrap();
+    let web = format!("127.0.0.1:{}", free_port());
+    let log = std::fs::File::create(dir.path().join("prometheus.log")).unwrap();
+    let _prometheus = Ends(
+        Command::new(prometheus)
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address={web}"))
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .unwrap(),
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let query = |q: &str| -> Option<Vec<Value>> {
+        let q: String = q
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let url = format!("http://{web}/api/v1/query?query={q}");
+        rt.block_on(async {
+            let resp = reqwest::get(&url).await.ok()?;
+            let v: Value = resp.json().await.ok()?;
+            v["data"]["result"].as_array().cloned()
+        })
+    };
+    // Until a scrape has landed (the first is within a second or two of the start).
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let series = loop {
+        match query("mcp_tool_calls_total > 0") {
+            Some(s) if s.len() >= 2 => break s,
+            _ => {}
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no scrape reached Prometheus: {}",
+            std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    let mut got: Vec<String> = series
+        .iter()
+        .map(|s| {
+            let m = &s["metric"];
+            format!(
+                "{} {} {} {}",
+                m["server"].as_str().unwrap(),
+                m["tool"].as_str().unwrap(),
+                m["outcome"].as_str().unwrap(),
+                s["value"][1].as_str().unwrap()
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, ["fake tool_1 ok 3", "fake tool_2 tool_error 1"]);
+    let up = query("mcp_upstream_up").unwrap();
+    assert_eq!(up.len(), 1, "{up:?}");
+    assert_eq!(up[0]["metric"]["server"], "fake");
+    assert_eq!(up[0]["value"][1], "1");
+    // Prometheus' own view of the target: up, and the histogram's count by tool.
+    let target_up = query("up{job=\"aimcp\"}").unwrap();
+    assert_eq!(target_up[0]["value"][1], "1", "{target_up:?}");
+    let count = query("sum by (tool) (mcp_tool_duration_seconds_count)").unwrap();
+    assert_eq!(count.len(), 2, "{count:?}");
 }

@@ -284,6 +284,49 @@ async fn stdio_initialize_negotiates_the_version_and_ping_answers() {
     wire.close().await.unwrap();
 }
 
+/// 2025-11-25's lifecycle: nothing but `ping` before `initialize`, and one `initialize` a
+/// session (both used to be accepted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdio_the_lifecycle_is_initialize_once_then_requests() {
+    let mut wire = Wire::start(TestService::arc());
+    wire.request(json!(1), "tools/list", json!({})).await;
+    let m = wire.recv().await;
+    assert_eq!(m["id"], 1);
+    assert_eq!(m["error"]["code"], -32600, "{m}");
+    assert!(
+        m["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("before `initialize`"),
+        "{m}"
+    );
+    wire.request(json!(2), "ping", json!({})).await;
+    assert_eq!(
+        wire.recv().await,
+        json!({"jsonrpc": "2.0", "id": 2, "result": {}})
+    );
+    let init = wire.initialize("2025-11-25", json!({})).await;
+    assert_eq!(init["result"]["protocolVersion"], "2025-11-25");
+    wire.request(
+        json!(3),
+        "initialize",
+        json!({"protocolVersion": "2025-11-25", "capabilities": {},
+               "clientInfo": {"name": "again", "version": "1"}}),
+    )
+    .await;
+    let m = wire.recv().await;
+    assert_eq!(
+        (m["id"].clone(), m["error"]["code"].clone()),
+        (json!(3), json!(-32600)),
+        "{m}"
+    );
+    wire.request(json!(4), "tools/list", json!({})).await;
+    let m = wire.recv().await;
+    assert_eq!(m["id"], 4);
+    assert!(m["result"]["tools"].is_array(), "{m}");
+    wire.close().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stdio_sixteen_requests_are_in_flight_at_once_and_answered_as_they_complete() {
     let mut wire = Wire::start(TestService::arc());
@@ -347,6 +390,7 @@ async fn stdio_cancelled_request_is_dropped_and_never_answered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stdio_garbage_is_answered_with_json_rpc_errors_and_the_line_after_works() {
     let mut wire = Wire::start(TestService::arc());
+    wire.initialize("2025-11-25", json!({})).await;
     wire.raw("this is not json").await;
     let m = wire.recv().await;
     assert_eq!(m["id"], Value::Null);
@@ -605,9 +649,9 @@ async fn stdio_stateless_requests_carry_meta_and_server_discover_answers() {
     );
 
     // Without logLevel a stateless request gets no log messages; with it, it does.
-    wire.call(4, "log", json!({})).await; // not stateless: no _meta, no initialize: passes
-    assert_eq!(wire.recv().await["method"], "notifications/message");
-    assert_eq!(wire.recv().await["id"], 4);
+    // (no _meta and no initialize: refused, see stdio_the_lifecycle_is_initialize_once_then_requests)
+    wire.call(4, "log", json!({})).await;
+    assert_eq!(wire.recv().await["error"]["code"], -32600);
     wire.request(
         json!(5),
         "tools/call",
@@ -702,6 +746,7 @@ async fn stdio_at_stdin_end_requests_in_flight_are_answered_then_it_returns() {
     // A call that would take too long is dropped after the grace, and it still returns.
     let service = TestService::arc();
     let mut wire = Wire::start(service.clone());
+    wire.initialize("2025-11-25", json!({})).await;
     wire.call(1, "slow", json!({"ms": 60_000})).await;
     let start = Instant::now();
     wire.close().await.unwrap();

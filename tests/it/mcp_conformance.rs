@@ -113,3 +113,119 @@ fn an_uninstallable_suite_fails_on_ci_and_is_skipped_elsewhere() {
     let skipped = unavailable("npm install failed", false).unwrap();
     assert!(skipped.starts_with("skipped: "), "{skipped}");
 }
+
+/// The suite's results (`pass` / `FAIL` by scenario) from `tests/conformance/server.sh`.
+fn server_results(direct: bool) -> Vec<(String, bool)> {
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo_root().join("tests/conformance/server.sh"));
+    if direct {
+        cmd.arg("--direct");
+    }
+    let out = cmd
+        .env("AIMCP", bin())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "server.sh{} failed:\n{text}{}",
+        if direct { " --direct" } else { "" },
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Vec<(String, bool)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let verdict = words.next()?;
+            let name = words.next()?.to_string();
+            match verdict {
+                "pass" => Some((name, true)),
+                "FAIL" => Some((name, false)),
+                _ => None,
+            }
+        })
+        .collect();
+    assert!(results.len() > 10, "too few scenarios:\n{text}");
+    results
+}
+
+/// The suite's **server** scenarios against `aimcp mcp serve --http` fronting server-everything,
+/// and against server-everything's own HTTP endpoint: every scenario that passes directly passes
+/// through the gateway, and so does `dns-rebinding-protection` (the gateway's own), except the
+/// `tools-call-*` ones: they call the suite's tools by their bare names (`test_simple_text`),
+/// which the gateway serves as `everything__test_simple_text`. The ones that fail both ways fail
+/// because server-everything lacks what they ask for (the suite's own `test_*` tools, prompts
+/// and resources): printed, not failed.
+#[test]
+fn conformance_server_scenarios_pass_through_the_gateway() {
+    if let Err(reason) = conformance() {
+        let ci = on_ci(std::env::var("CI").ok().as_deref());
+        match unavailable(&reason, ci) {
+            Ok(skipped) => {
+                eprintln!("{skipped}");
+                return;
+            }
+            Err(failure) => panic!("{failure}"),
+        }
+    }
+    // npm's server-everything, which server.sh fronts.
+    crate::common::servers::npm_bin("mcp-server-everything");
+    let direct = std::thread::spawn(|| server_results(true));
+    let gateway = server_results(false);
+    let direct = direct.join().unwrap();
+    let passed = |r: &[(String, bool)], s: &str| r.iter().any(|(n, ok)| n == s && *ok);
+    let lost: Vec<&str> = direct
+        .iter()
+        .filter(|(s, ok)| *ok && !passed(&gateway, s) && !s.starts_with("tools-call-"))
+        .map(|(s, _)| s.as_str())
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "pass against server-everything, fail through the gateway: {lost:?}"
+    );
+    let rebinding: Vec<&str> = gateway
+        .iter()
+        .map(|(s, _)| s.as_str())
+        .filter(|s| s.contains("dns-rebinding"))
+        .collect();
+    assert!(
+        !rebinding.is_empty(),
+        "no dns-rebinding scenario: {gateway:?}"
+    );
+    for s in &rebinding {
+        assert!(passed(&gateway, s), "`{s}` fails through the gateway");
+    }
+    let names = |r: &[(String, bool)], ok: bool| -> Vec<String> {
+        r.iter()
+            .filter(|(_, o)| *o == ok)
+            .map(|(s, _)| s.clone())
+            .collect()
+    };
+    eprintln!(
+        "through the gateway: {} of {} pass: {:?}",
+        names(&gateway, true).len(),
+        gateway.len(),
+        names(&gateway, true)
+    );
+    eprintln!(
+        "server-everything directly: {} of {} pass",
+        names(&direct, true).len(),
+        direct.len()
+    );
+    let lacking: Vec<String> = names(&gateway, false)
+        .into_iter()
+        .filter(|s| !passed(&direct, s))
+        .collect();
+    eprintln!(
+        "failing because server-everything lacks the feature (fail directly too): {lacking:?}"
+    );
+    let renamed: Vec<String> = names(&gateway, false)
+        .into_iter()
+        .filter(|s| passed(&direct, s))
+        .collect();
+    eprintln!(
+        "failing through the gateway only, as they call a tool by its bare name: {renamed:?}"
+    );
+}

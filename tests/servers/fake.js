@@ -23,7 +23,11 @@
 //                  (`notifications/cancelled`), and 600 ms later answers the call with what
 //                  came back for it (`none` when nothing did, as the spec asks)
 //   die-mid-call   holds every `tools/call`; when 8 are held, writes to stderr and exits with code 7
-// With PID_FILE set, every process it starts (itself, a grandchild) appends its pid there.
+//   slow-stop      a correct server that ignores stdin EOF and, on SIGTERM, takes 500 ms to stop:
+//                  then writes `stopped` to the file STOP_FILE and exits
+// With PID_FILE set, every process it starts (itself, a grandchild) appends its pid there; with
+// NOTIFY_FILE set, it appends the method of every notification it gets there, one a line; with
+// INIT_FILE set, the `capabilities` of each `initialize` (JSON, one a line).
 "use strict";
 const fs = require("fs");
 const { spawn } = require("child_process");
@@ -48,6 +52,15 @@ if (mode === "fail-once") {
     process.stderr.write("first start fails\n");
     process.exit(1);
   }
+}
+
+if (mode === "slow-stop") {
+  process.on("SIGTERM", () => {
+    setTimeout(() => {
+      fs.writeFileSync(process.env.STOP_FILE, "stopped\n");
+      process.exit(0);
+    }, 500);
+  });
 }
 
 if (mode === "ignore-eof") {
@@ -107,6 +120,9 @@ function handle(msg) {
     if (then) then(msg.error ? { error: msg.error } : msg.result);
     return;
   }
+  if (msg.id === undefined && msg.method !== undefined && process.env.NOTIFY_FILE) {
+    fs.appendFileSync(process.env.NOTIFY_FILE, msg.method + "\n");
+  }
   if (msg.method === "notifications/cancelled" && mode === "record-cancel") {
     fs.appendFileSync(process.env.CANCEL_FILE, JSON.stringify(msg.params) + "\n");
     return;
@@ -144,6 +160,9 @@ function handle(msg) {
       process.exit(7);
     }
     return;
+  }
+  if (method === "initialize" && process.env.INIT_FILE) {
+    fs.appendFileSync(process.env.INIT_FILE, JSON.stringify(msg.params.capabilities || null) + "\n");
   }
   if (method === "initialize") {
     if (mode === "never-init") return;
@@ -199,5 +218,5 @@ process.stdin.on("data", (chunk) => {
   }
 });
 process.stdin.on("end", () => {
-  if (mode !== "ignore-eof" && mode !== "never-init") process.exit(0);
+  if (mode !== "ignore-eof" && mode !== "never-init" && mode !== "slow-stop") process.exit(0);
 });

@@ -128,6 +128,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         }),
         clock: Arc::new(jiff::Timestamp::now),
         warn,
+        single_client: http.is_none(),
     };
     let served: Vec<String> = targets.servers.iter().map(|s| s.name.clone()).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -667,6 +667,7 @@ impl Front {
             }
         } else if method == "initialize" {
             let (result, client) = protocol::initialize(&*self.service, &params);
+            self.service.client_initialized(&client);
             let session = self.new_session(client);
             let mut r = json_response(StatusCode::OK, &answer_message(id, Ok(result)));
             r.headers_mut().insert(

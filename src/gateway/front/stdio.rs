@@ -421,6 +421,7 @@ impl Conn {
                 }
                 "initialize" => {
                     let (result, client) = protocol::initialize(service, &params);
+                    service.client_initialized(&client);
                     *self.session.write().expect("lock") = Some(client);
                     self.initialized.store(true, Ordering::Release);
                     return Prepared::Now(answer_message(id, Ok(result)));

@@ -12,6 +12,7 @@ use crate::config::{Server, Transport, valid_name};
 use crate::error::usage;
 use crate::printer::{ColorChoice, PrinterOptions};
 use crate::usage::budget::Period;
+use crate::window::{Bound, WindowSpec};
 
 /// Options every command sees.
 #[derive(Debug, Clone)]
@@ -573,43 +574,39 @@ pub fn tokens_import(a: cli::TokensImportArgs) -> anyhow::Result<tokens::import:
     })
 }
 
-pub fn mcp_stats(a: cli::McpStatsArgs) -> anyhow::Result<mcp::stats::Settings> {
-    let cli::McpStatsArgs {
+/// `--days`/`--since`/`--until`/`--tz`, checked once.
+fn window_spec(a: cli::WindowArgs) -> anyhow::Result<WindowSpec> {
+    let cli::WindowArgs {
         days,
         since,
         until,
-        by,
         tz,
-        csv,
     } = a;
+    WindowSpec::parse(days, since.as_deref(), until.as_deref(), tz.as_deref())
+}
+
+pub fn mcp_stats(a: cli::McpStatsArgs) -> anyhow::Result<mcp::stats::Settings> {
+    let cli::McpStatsArgs { window, by, csv } = a;
     Ok(mcp::stats::Settings {
-        days,
-        since,
-        until,
+        window: window_spec(window)?,
         by: match by {
             cli::StatsByArg::Server => crate::usage::calls::StatsBy::Server,
             cli::StatsByArg::Tool => crate::usage::calls::StatsBy::Tool,
             cli::StatsByArg::Day => crate::usage::calls::StatsBy::Day,
         },
-        tz: tokens::zone(tz.as_deref())?,
         csv,
     })
 }
 
 pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summary::Settings> {
     let cli::TokensSummaryArgs {
-        days,
-        since,
-        until,
+        window,
         by,
         budget,
-        tz,
         csv,
     } = a;
     Ok(tokens::summary::Settings {
-        days,
-        since,
-        until,
+        window: window_spec(window)?,
         by: match by {
             cli::GroupByArg::Day => tokens::summary::GroupBy::Day,
             cli::GroupByArg::Week => tokens::summary::GroupBy::Week,
@@ -621,7 +618,6 @@ pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summa
             cli::GroupByArg::Machine => tokens::summary::GroupBy::Machine,
         },
         budget: usd("--budget", budget)?,
-        tz: tokens::zone(tz.as_deref())?,
         csv,
     })
 }
@@ -679,8 +675,8 @@ pub fn tokens_export(a: cli::TokensExportArgs) -> anyhow::Result<tokens::export:
         } else {
             tokens::export::Format::Csv
         },
-        since,
-        until,
+        since: since.map(|t| Bound::parse("--since", &t)).transpose()?,
+        until: until.map(|t| Bound::parse("--until", &t)).transpose()?,
     })
 }
 

@@ -6,8 +6,10 @@
 //! - `aimcp__tool_stats` (`by`: server | tool, `days`): the table of `aimcp mcp stats`.
 //!
 //! Each has an `inputSchema` and an `outputSchema`; a result holds `structuredContent` and a text
-//! block with the same JSON (whose money is exact to the nano-dollar, as in the ledger's JSON;
-//! `cost_nanos` holds it exactly in `structuredContent` too). A bad argument is a tool error
+//! block with the same JSON. Money (`*_usd`) is a decimal string of dollars, exact to the
+//! nano-dollar (`"1.500000003"`): a JSON number would go through an `f64` on the way (in a
+//! `serde_json::Value` here, and in most clients), which drops digits of large amounts;
+//! `cost_nanos` has it as an integer too. A bad argument is a tool error
 //! (`isError`) naming it, so that the model can correct itself. Synchronous (SQLite): call them
 //! from `spawn_blocking`.
 
@@ -17,10 +19,37 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::mcp::RpcFailure;
-use crate::pricing::Usd;
+use crate::pricing::decimal::format_scaled;
 use crate::usage::budget::{self, Calendar, Level};
 use crate::usage::calls::StatsBy;
 use crate::usage::{self, Db, Dim, Key, Ledger, OpenMode, Scope, Totals};
+use crate::window::zone_name;
+
+/// Nano-dollars as an exact decimal string of dollars (`"0.039207"`, `"12.0"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Usd(i64);
+
+impl Usd {
+    fn known(nanos: i64, known: bool) -> Option<Usd> {
+        known.then_some(Usd(nanos))
+    }
+}
+
+impl Serialize for Usd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_scaled(self.0, 9, 1))
+    }
+}
+
+/// The JSON Schema of a [`Usd`].
+fn usd_schema(nullable: bool) -> Value {
+    let kind = if nullable {
+        json!(["string", "null"])
+    } else {
+        json!("string")
+    };
+    json!({"type": kind, "description": "US dollars, exact, as decimal text (\"1.500000003\")"})
+}
 
 /// JSON-RPC's "invalid params": `arguments` is not an object.
 const INVALID_PARAMS: i64 = -32602;
@@ -190,20 +219,6 @@ fn open(ctx: &LedgerCtx) -> Result<Box<dyn Ledger>, String> {
     usage::open(&ctx.db, OpenMode::Read).map_err(|e| format!("{e:#}"))
 }
 
-/// A zone as the ledger's JSON names it: its IANA name, else its offset, else `local`.
-fn zone_name(tz: &TimeZone) -> String {
-    match (tz.iana_name(), tz.to_fixed_offset()) {
-        (Some(name), _) => name.to_string(),
-        (None, Ok(offset)) => {
-            let secs = offset.seconds();
-            let sign = if secs < 0 { '-' } else { '+' };
-            let secs = secs.unsigned_abs();
-            format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
-        }
-        (None, Err(_)) => "local".to_string(),
-    }
-}
-
 /// The start (ms) of the day `back` days before today, in the zone.
 fn days_back(ctx: &LedgerCtx, back: i64) -> Result<i64, String> {
     let today = ctx.now.to_zoned(ctx.tz.clone()).date();
@@ -336,7 +351,7 @@ fn figures_schema() -> Map<String, Value> {
     ] {
         p.insert(k.into(), int.clone());
     }
-    p.insert("cost_usd".into(), json!({"type": ["number", "null"]}));
+    p.insert("cost_usd".into(), usd_schema(true));
     p.insert("cost_nanos".into(), json!({"type": "integer"}));
     p.insert(
         "average_tokens_per_request".into(),
@@ -428,8 +443,8 @@ fn budget_schema() -> Value {
                     "id": {"type": "integer"},
                     "scope": {"type": "string"},
                     "period": {"type": "string", "enum": ["daily", "monthly", "per-request"]},
-                    "limit_usd": {"type": "number", "minimum": 0},
-                    "spent_usd": {"type": "number", "minimum": 0},
+                    "limit_usd": usd_schema(false),
+                    "spent_usd": usd_schema(false),
                     "percent": {"type": "number", "minimum": 0},
                     "level": {"type": "string", "enum": ["ok", "warning", "critical", "exceeded"]},
                     "unpriced_requests": {"type": "integer", "minimum": 0}
@@ -757,7 +772,7 @@ mod tests {
         assert_eq!(today["input_tokens"], 130);
         assert_eq!(today["total_tokens"], 150);
         assert_eq!(today["cost_nanos"], 1_500_000_003);
-        assert_eq!(today["cost_usd"].as_f64(), Some(1.500000003));
+        assert_eq!(today["cost_usd"], "1.500000003");
         assert_eq!(today["average_tokens_per_request"].as_f64(), Some(75.0));
         assert_eq!(today["since"], "2026-03-15T00:00:00Z");
         assert_eq!(today["until"], "2026-03-16T00:00:00Z");
@@ -773,7 +788,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let text = r["content"][0]["text"].as_str().unwrap();
-        assert!(text.contains("\"cost_usd\":1.500000003,"), "{text}");
+        assert!(text.contains("\"cost_usd\":\"1.500000003\","), "{text}");
         // no period: today
         assert_eq!(ok(TOKEN_ANALYTICS, json!({}), &ctx)["requests"], 2);
         assert_eq!(ok(TOKEN_ANALYTICS, Value::Null, &ctx)["requests"], 2);
@@ -802,6 +817,25 @@ mod tests {
         );
     }
 
+    /// Money of more digits than an `f64` holds comes out exact, in structured content too.
+    #[test]
+    fn money_is_exact_in_structured_content() {
+        #[derive(Serialize)]
+        struct Doc {
+            cost_usd: Usd,
+            none: Option<Usd>,
+        }
+        let r = result(&Doc {
+            cost_usd: Usd(12_345_678_123_456_789),
+            none: None,
+        })
+        .unwrap();
+        assert_eq!(r["structuredContent"]["cost_usd"], "12345678.123456789");
+        assert_eq!(r["structuredContent"]["none"], Value::Null);
+        let text: Value = serde_json::from_str(r["content"][0]["text"].as_str().unwrap()).unwrap();
+        assert_eq!(text, r["structuredContent"]);
+    }
+
     #[test]
     fn budget_status_as_tokens_check_has_it() {
         let dir = tempfile::tempdir().unwrap();
@@ -810,7 +844,7 @@ mod tests {
         // today's spend $1.500000003 against $1: exceeded
         assert_eq!(b["ok"], false);
         assert_eq!(b["budgets"][0]["level"], "exceeded");
-        assert_eq!(b["budgets"][0]["spent_usd"].as_f64(), Some(1.500000003));
+        assert_eq!(b["budgets"][0]["spent_usd"], "1.500000003");
         assert_eq!(b["budgets"][0]["percent"].as_f64(), Some(150.0));
         assert_eq!(b["budgets"][1]["scope"], "project:p");
         assert_eq!(b["budgets"][1]["level"], "ok");

@@ -836,13 +836,13 @@ fn result_tokens(text: &str) -> u64 {
         return text.len().div_ceil(4) as u64;
     };
     if text.len() <= TOKENS_EXACT_UP_TO {
-        return bpe.encode_ordinary(text).len() as u64;
+        return bpe.count(text) as u64;
     }
     let mut cut = TOKENS_EXACT_UP_TO;
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let part = bpe.encode_ordinary(&text[..cut]).len() as f64;
+    let part = bpe.count(&text[..cut]) as f64;
     (part * text.len() as f64 / cut as f64).round() as u64
 }
 

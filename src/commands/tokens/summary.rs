@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use comfy_table::{Cell, CellAlignment};
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 
@@ -17,8 +16,9 @@ use crate::usage::{Dim, Key, Scope, Totals};
 
 use super::{
     StatusJson, agree, budget_alert, budget_statuses, money, plural, read_store, refuse_with_json,
-    status_json, thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone_name,
+    status_json, thousands, unpriced_message, warn_budgets,
 };
+use crate::window::{WindowSpec, whole_hour_zone, zone_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -53,14 +53,11 @@ impl GroupBy {
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub days: Option<u32>,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    /// The window, in the zone whose days the window and rows follow.
+    pub window: WindowSpec,
     pub by: GroupBy,
     /// A one-off budget for the window, in nano-dollars.
     pub budget: Option<i64>,
-    /// The zone whose days the window and rows follow.
-    pub tz: TimeZone,
     pub csv: bool,
 }
 
@@ -166,9 +163,9 @@ fn csv_field(s: &str) -> String {
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
     refuse_with_json(globals, "--csv", s.csv)?;
-    let tz = s.tz.clone();
+    let tz = s.window.tz.clone();
     let now = globals.now;
-    let w = window(s.days, s.since.as_deref(), s.until.as_deref(), &tz, now)?;
+    let w = s.window.resolve(now)?;
     let one_off = s.budget;
     let store = read_store(globals)?;
     let conn = &*store;

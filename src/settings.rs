@@ -687,7 +687,10 @@ pub fn tokens_sync(a: cli::TokensSyncArgs) -> anyhow::Result<tokens::sync::Setti
         Some(path) => crate::usage::DbLocation::Sqlite(cwd.join(path)),
         None => crate::usage::DbLocation::parse(&to, &cwd),
     };
-    Ok(tokens::sync::Settings { to, since })
+    Ok(tokens::sync::Settings {
+        to,
+        since: since.map(|t| Bound::parse("--since", &t)).transpose()?,
+    })
 }
 
 pub fn run(a: cli::RunArgs) -> anyhow::Result<commands::run::Settings> {

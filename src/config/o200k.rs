@@ -58,7 +58,10 @@ impl O200k {
         let mut at = 0;
         while at < TOKENS.len() {
             let len = TOKENS[at] as usize;
-            anyhow::ensure!(len > 0 && at + 1 + len <= TOKENS.len(), "o200k table is damaged");
+            anyhow::ensure!(
+                len > 0 && at + 1 + len <= TOKENS.len(),
+                "o200k table is damaged"
+            );
             starts.push((at + 1) as u32);
             at += 1 + len;
         }
@@ -208,17 +211,18 @@ impl O200k {
                 next_rank: NONE,
             });
         }
-        let potential = |state: &mut Vec<State>, heap: &mut BinaryHeap<Merge>, start: usize, end: usize| {
-            state[start].next_end = end;
-            state[start].next_rank = NONE;
-            if end <= piece.len() {
-                let rank = self.rank(&piece[start..end]);
-                if rank != NONE {
-                    heap.push(Merge { start, rank });
-                    state[start].next_rank = rank;
+        let potential =
+            |state: &mut Vec<State>, heap: &mut BinaryHeap<Merge>, start: usize, end: usize| {
+                state[start].next_end = end;
+                state[start].next_rank = NONE;
+                if end <= piece.len() {
+                    let rank = self.rank(&piece[start..end]);
+                    if rank != NONE {
+                        heap.push(Merge { start, rank });
+                        state[start].next_rank = rank;
+                    }
                 }
-            }
-        };
+            };
         while let Some(left) = heap.pop() {
             if left.rank == NONE {
                 break;

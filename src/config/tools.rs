@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::document::{json_error, render_json};
-use super::o200k::O200k;
 use super::fsutil::{lock_dir, write_atomic};
+use super::o200k::O200k;
 use crate::error::usage;
 
 #[derive(Debug, Clone)]

@@ -7,12 +7,13 @@ use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::{self, Db, DbLocation, OpenMode};
 
-use super::{open_store, parse_bound, plural, zone};
+use super::{open_store, plural};
+use crate::window::{Bound, zone};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub to: DbLocation,
-    pub since: Option<String>,
+    pub since: Option<Bound>,
 }
 
 /// What `tokens sync --json` prints.
@@ -40,8 +41,8 @@ fn target_key(to: &DbLocation) -> String {
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
-    let since = match &s.since {
-        Some(d) => parse_bound("--since", d, &zone(None)?, false)?,
+    let since = match s.since {
+        Some(b) => b.start_ms(&zone(None)?)?,
         None => i64::MIN,
     };
     let db = globals.ledger()?;

@@ -671,6 +671,15 @@ pub enum TokensCommand {
 
     /// Print every recorded request in a window, as CSV or JSON lines
     Export(TokensExportArgs),
+
+    /// Send this machine's requests to a shared ledger (another SQLite file or PostgreSQL)
+    ///
+    /// Incremental: the last row sent to each target is remembered in this machine's store,
+    /// and only newer rows are sent. Idempotent: a row the target holds already (the same
+    /// request id of the same source, or the same machine and row) adds nothing, so running it
+    /// twice, from two machines that imported the same logs, or again after it was killed, adds
+    /// nothing twice. Rows keep the machine that recorded them (`summary --by machine`).
+    Sync(TokensSyncArgs),
 }
 
 #[derive(Debug, Args)]
@@ -798,6 +807,8 @@ pub enum GroupByArg {
     Model,
     User,
     Project,
+    // the machine that recorded each request (`AIMCP_MACHINE` or `<data dir>/aimcp/machine-id`)
+    Machine,
 }
 
 #[derive(Debug, Args)]
@@ -897,6 +908,18 @@ pub struct TokensExportArgs {
     /// Up to this date, included
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensSyncArgs {
+    /// The shared ledger: a SQLite file (a path, or `sqlite://PATH`) or a `postgres://` URL
+    #[arg(long, value_name = "URL")]
+    pub to: std::ffi::OsString,
+
+    /// Only requests from this date on (YYYY-MM-DD or RFC 3339); older ones are skipped, and
+    /// not sent later either
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
 }
 
 // ---- completions ----------------------------------------------------------------------------

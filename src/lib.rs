@@ -116,6 +116,7 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
             TokensCommand::Check(a) => tokens::check::run(g, settings::tokens_check(a)?, p),
             TokensCommand::Prices(a) => tokens::prices::run(g, settings::tokens_prices(a)?, p),
             TokensCommand::Export(a) => tokens::export::run(g, settings::tokens_export(a)?, p),
+            TokensCommand::Sync(a) => tokens::sync::run(g, settings::tokens_sync(a)?, p),
         },
         Command::Run(a) => run::run(g, settings::run(a)?, p),
         Command::Completions(a) => completions::completions(a.shell, p),

@@ -628,6 +628,7 @@ pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summa
             cli::GroupByArg::Model => tokens::summary::GroupBy::Model,
             cli::GroupByArg::User => tokens::summary::GroupBy::User,
             cli::GroupByArg::Project => tokens::summary::GroupBy::Project,
+            cli::GroupByArg::Machine => tokens::summary::GroupBy::Machine,
         },
         budget: usd("--budget", budget)?,
         csv,
@@ -689,6 +690,19 @@ pub fn tokens_export(a: cli::TokensExportArgs) -> anyhow::Result<tokens::export:
         },
         since: since.map(|t| Bound::parse("--since", &t)).transpose()?,
         until: until.map(|t| Bound::parse("--until", &t)).transpose()?,
+    })
+}
+
+pub fn tokens_sync(a: cli::TokensSyncArgs) -> anyhow::Result<tokens::sync::Settings> {
+    let cli::TokensSyncArgs { to, since } = a;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let to = match to.to_str().and_then(|t| t.strip_prefix("sqlite://")) {
+        Some(path) => crate::usage::DbLocation::Sqlite(cwd.join(path)),
+        None => crate::usage::DbLocation::parse(&to, &cwd),
+    };
+    Ok(tokens::sync::Settings {
+        to,
+        since: since.map(|t| Bound::parse("--since", &t)).transpose()?,
     })
 }
 

@@ -116,8 +116,12 @@ impl Db {
         }
     }
 
-    /// This machine's id (made and kept on first use).
+    /// This machine's id (made and kept on first use). `Some("")` is no id: a sync target
+    /// opened from here stamps nothing of this machine on its own rows.
     pub fn machine_id(&self) -> String {
+        if self.machine.as_deref() == Some("") {
+            return String::new();
+        }
         super::machine::id(self.machine.as_deref(), self.data_dir.as_deref())
     }
 }

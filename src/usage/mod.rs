@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod machine;
 pub mod postgres;
 pub mod sqlite;
+pub mod sync;
 
 pub use ledger::{Db, DbLocation, Ledger, OpenMode, open};
 pub use sqlite::default_path;

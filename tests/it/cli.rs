@@ -132,6 +132,7 @@ fn help_lists_every_command_and_groups_the_global_options() {
           check    Exit 1 when any budget is (or, with `--estimate`, would be) exceeded: a CI gate
           prices   Show the prices used, and where they come from
           export   Print every recorded request in a window, as CSV or JSON lines
+          sync     Send this machine's requests to a shared ledger (another SQLite file or PostgreSQL)
           help     Print this message or the help of the given subcommand(s)
 
         Options:
@@ -174,7 +175,7 @@ fn help_shows_the_defaults() {
               --tz <ZONE>     Time zone for days: an IANA name or an offset such as `+05:30` [default: the
                               local zone]
               --by <BY>       How to group rows [default: day] [possible values: day, week, month, provider,
-                              model, user, project]
+                              model, user, project, machine]
               --budget <USD>  Check a one-off budget (USD) for the shown window
               --csv           CSV on stdout
           -h, --help          Print help

@@ -22,3 +22,4 @@ mod tokens_export;
 mod tokens_import;
 mod tokens_record;
 mod tokens_summary;
+mod tokens_sync;

@@ -7,6 +7,7 @@ pub mod import;
 pub mod prices;
 pub mod record;
 pub mod summary;
+pub mod sync;
 
 use comfy_table::{Cell, CellAlignment};
 use jiff::Timestamp;

@@ -29,6 +29,7 @@ pub enum GroupBy {
     Model,
     User,
     Project,
+    Machine,
 }
 
 impl GroupBy {
@@ -41,6 +42,7 @@ impl GroupBy {
             GroupBy::Model => "model",
             GroupBy::User => "user",
             GroupBy::Project => "project",
+            GroupBy::Machine => "machine",
         }
     }
 
@@ -201,6 +203,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             GroupBy::Provider => Dim::Provider,
             GroupBy::Model => Dim::Model,
             GroupBy::User => Dim::User,
+            GroupBy::Machine => Dim::Machine,
             _ => Dim::Project,
         };
         for (key, t) in conn.aggregate(w.start, w.end, dim, &Scope::Global, true)? {

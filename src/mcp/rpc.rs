@@ -134,6 +134,8 @@ pub(crate) struct Core {
     handler: Option<Arc<dyn Handler>>,
     tracer: Option<Tracer>,
     shut: tokio::sync::Mutex<bool>,
+    /// 2026-07-28: the `_meta` every request carries (none: the session of `initialize`).
+    meta: Mutex<Option<serde_json::Map<String, Value>>>,
 }
 
 impl Core {
@@ -156,6 +158,7 @@ impl Core {
             handler,
             tracer,
             shut: tokio::sync::Mutex::new(false),
+            meta: Mutex::new(None),
         });
         let _ = inbox.0.core.set(Arc::downgrade(&core));
         inbox.0.ready.notify_waiters();
@@ -177,6 +180,28 @@ impl Core {
             }
             Incoming::Failed(e) => self.end(e.with_stderr(self.link.stderr_tail())),
         }
+    }
+
+    /// From now on every request carries `meta` in `params._meta` (2026-07-28); `None`: no more.
+    pub(crate) fn set_meta(&self, meta: Option<serde_json::Map<String, Value>>) {
+        *lock(&self.meta) = meta;
+    }
+
+    /// What answers the server's requests (and 2026-07-28's `inputRequests`).
+    pub(crate) fn handler(&self) -> Option<&Arc<dyn Handler>> {
+        self.handler.as_ref()
+    }
+
+    /// A line of the trace (`-v`), if there is one.
+    pub(crate) fn trace_event(&self, text: &str) {
+        if let Some(t) = &self.tracer {
+            t.event(text);
+        }
+    }
+
+    /// Whether requests are sent the 2026-07-28 way.
+    pub(crate) fn is_modern(&self) -> bool {
+        lock(&self.meta).is_some()
     }
 
     pub(crate) fn closed_error(&self) -> Option<McpError> {
@@ -246,13 +271,18 @@ impl Core {
             return Err(RpcError::Transport(e));
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(meta) = lock(&self.meta).as_ref() {
+            super::modern::add_meta(&mut params, meta);
+        }
+        // Over 2026-07-28's HTTP, closing the answer's stream is the cancellation: no message.
+        let modern_http = self.is_modern() && matches!(self.link, Link::Http(_));
         let (tx, rx) = oneshot::channel();
         let mut flight = InFlight {
             core: self.clone(),
             id,
             token: None,
             // The spec forbids cancelling `initialize`.
-            cancellable: method != "initialize",
+            cancellable: method != "initialize" && !modern_http,
             sent: false,
             answered: false,
             reason: "the caller gave up waiting",

@@ -922,7 +922,8 @@ async fn http_aimcp_s_own_client_tests_and_calls_through_the_front() {
     run.0.assert_code(0);
     let r = &run.0.json()["results"][0];
     assert_eq!(r["ok"], true, "{r}");
-    assert_eq!(r["protocol_version"], "2025-11-25");
+    // The front speaks 2026-07-28, and so does aimcp's client.
+    assert_eq!(r["protocol_version"], "2026-07-28");
     assert_eq!(
         r["server"],
         json!({"name": "test-gateway", "version": "1.2.3"})
@@ -1430,7 +1431,9 @@ async fn http_aimcp_s_multiplexed_client_calls_at_once_gets_progress_answers_roo
     let server = Server::remote("front", Transport::Http, http.url("/mcp"));
     let opts = ConnectOptions::new(std::env::temp_dir(), Duration::from_secs(10))
         .with_client_capabilities(json!({"roots": {}}))
-        .with_handler(Arc::new(RootsHandler));
+        .with_handler(Arc::new(RootsHandler))
+        // The session of `initialize`: server requests and cancellation on its streams.
+        .legacy_only();
     let session = aimcp::mcp::connect(&server, &EnvResolver::environment_only(), &opts)
         .await
         .unwrap();

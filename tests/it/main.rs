@@ -9,6 +9,7 @@ mod generated;
 mod mcp_client;
 mod mcp_config;
 mod mcp_conformance;
+mod mcp_modern;
 mod mcp_oauth;
 mod mcp_scan;
 mod mcp_session;

@@ -318,7 +318,7 @@ fn call_prints_text_and_json_results() {
     assert_eq!(run.stdout, "");
     insta::assert_snapshot!(run.stderr, @r"
         error: server `everything` has no tool `get-summ`
-        hint: its tools, closest first: get-sum, get-resource-links, get-env, get-resource-reference, get-structured-content, get-tiny-image, toggle-simulated-logging, get-annotated-message, toggle-subscriber-updates, trigger-long-running-operation, simulate-research-query, gzip-file-as-resource, echo
+        hint: its tools, closest first: get-sum, get-resource-links, get-env, get-resource-reference, get-structured-content, get-tiny-image, toggle-simulated-logging, get-annotated-message, toggle-subscriber-updates, trigger-url-elicitation, trigger-long-running-operation, simulate-research-query, gzip-file-as-resource, trigger-elicitation-request, echo
         ");
     let run = env.run(&["mcp", "call", "everything", "get-summ", "--json"]);
     run.assert_code(1);
@@ -928,9 +928,18 @@ fn verbose_masks_http_headers() {
         "{}",
         run.stderr
     );
+    // 2026-07-28's `server/discover` first; this server is older: then `initialize`.
     assert!(
         run.stderr
-            .contains(r#"-> {"jsonrpc":"2.0","id":1,"method":"initialize""#)
+            .contains(r#"-> {"jsonrpc":"2.0","id":1,"method":"server/discover""#),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(r#"-> {"jsonrpc":"2.0","id":2,"method":"initialize""#),
+        "{}",
+        run.stderr
     );
     assert!(!run.stderr.contains(SECRET), "{}", run.stderr);
 }

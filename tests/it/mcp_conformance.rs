@@ -5,7 +5,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::common::servers::conformance;
+use crate::common::servers::{conformance, conformance_next};
 use crate::common::{bin, repo_root};
 
 /// Scenarios aimcp passes. `sse-retry` passes too, but it checks the reconnection delay within
@@ -15,6 +15,8 @@ use crate::common::{bin, repo_root};
 const SCENARIOS: &[&str] = &[
     "initialize",
     "tools_call",
+    // Not yet: `elicitation-sep1034-client-defaults` (0.1.16) times out: the suite's server
+    // reports "Connection closed" for its elicitation request over the call's stream.
     "auth/metadata-default",
     "auth/metadata-var1",
     "auth/metadata-var2",
@@ -75,6 +77,69 @@ fn conformance_client_scenarios_pass() {
             out.status.success() && text.contains("OVERALL: PASSED"),
             "scenario `{scenario}` failed:\n{text}"
         );
+    }
+}
+
+/// The 2026-07-28 client scenarios of 0.2.0-alpha.12 that aimcp passes (`--requirements
+/// 2026-07-28` runs them all; its `auth/*` ones under that revision are not all passed yet).
+const SCENARIOS_2026: &[&str] = &[
+    "tools_call",
+    "request-metadata",
+    "sep-2322-client-request-state",
+    "http-standard-headers",
+    "http-custom-headers",
+    "http-invalid-tool-headers",
+    "json-schema-ref-no-deref",
+    "auth/basic-cimd",
+    "auth/pre-registration",
+    "auth/resource-mismatch",
+    "auth/offline-access-scope",
+];
+
+#[test]
+fn conformance_2026_07_28_client_requirements() {
+    let (node, entry) = match conformance_next() {
+        Ok(paths) => paths,
+        Err(reason) => {
+            let ci = on_ci(std::env::var("CI").ok().as_deref());
+            match unavailable(&reason, ci) {
+                Ok(skipped) => {
+                    eprintln!("{skipped}");
+                    return;
+                }
+                Err(failure) => panic!("{failure}"),
+            }
+        }
+    };
+    let client = repo_root().join("tests/conformance/client.sh");
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(&node)
+        .arg(&entry)
+        .args([
+            "client",
+            "--requirements",
+            "2026-07-28",
+            "--timeout",
+            "60000",
+        ])
+        .arg("--command")
+        .arg(&client)
+        .env("AIMCP", bin())
+        .env("HOME", home.path())
+        .env("NO_COLOR", "1")
+        .current_dir(home.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let summary = text
+        .split("=== SUITE SUMMARY ===")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no summary:\n{text}"));
+    eprintln!("{summary}");
+    for scenario in SCENARIOS_2026 {
+        let line = format!("✓ {scenario}: ");
+        assert!(summary.contains(&line), "`{scenario}` failed:\n{summary}");
     }
 }
 

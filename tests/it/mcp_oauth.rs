@@ -362,3 +362,38 @@ fn the_gateway_uses_the_stored_tokens() {
     assert!(call.stdout.contains("signed in"), "{}", call.stdout);
     assert_eq!(server.grants(), ["authorization_code", "refresh_token"]);
 }
+
+#[test]
+fn on_ci_no_sign_in_starts_on_its_own_and_no_browser_opens_even_with_browser_set() {
+    let server = OAuthServer::start();
+    let env = TestEnv::new();
+    run(
+        &env,
+        &["mcp", "add", "oauth", &server.url("/mcp")],
+        false,
+        None,
+    )
+    .assert_code(0);
+    // A `$BROWSER` that would sign in (it follows the redirect), and `CI=true`.
+    let out = Run::from(
+        env.cmd()
+            .env("BROWSER", browser())
+            .env("CI", "true")
+            .args(["mcp", "call", "oauth", "whoami"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("aimcp mcp login oauth"),
+        "{}",
+        out.stderr
+    );
+    // No authorization code was ever asked for: the browser was not opened.
+    assert!(server.grants().is_empty(), "{:?}", server.grants());
+    assert!(
+        !env.home
+            .join(".local/share/aimcp/credentials.json")
+            .exists()
+    );
+}

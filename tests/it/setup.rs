@@ -25,7 +25,36 @@ fn catalog_lists_every_entry_as_text_and_json() {
         .iter()
         .map(|v| v["id"].as_str().unwrap())
         .collect();
-    assert_eq!(variants, ["remote", "docker"]);
+    assert_eq!(variants, ["remote", "remote-oauth", "docker"]);
+    // Each variant says how it signs in; the hosted servers of the catalog sign in with OAuth.
+    let auth = |entry: &serde_json::Value, variant: &str| {
+        entry["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == variant)
+            .map(|v| v["auth"].clone())
+            .unwrap()
+    };
+    assert_eq!(auth(github, "remote"), "pat");
+    assert_eq!(auth(github, "remote-oauth"), "oauth");
+    assert_eq!(auth(github, "docker"), "none");
+    for (id, url) in [
+        ("linear", "https://mcp.linear.app/mcp"),
+        ("notion", "https://mcp.notion.com/mcp"),
+        ("sentry", "https://mcp.sentry.dev/mcp"),
+        ("atlassian", "https://mcp.atlassian.com/v1/mcp"),
+        ("stripe", "https://mcp.stripe.com"),
+    ] {
+        let e = entries.iter().find(|e| e["id"] == id).unwrap();
+        assert_eq!(e["variants"][0]["url"], url, "{id}");
+        assert_eq!(auth(e, "remote"), "oauth", "{id}");
+        let line = run.stdout.lines().find(|l| l.contains(id)).unwrap();
+        assert!(line.contains("oauth"), "{line}");
+    }
+    let line = run.stdout.lines().find(|l| l.contains("github")).unwrap();
+    assert!(line.contains("pat | oauth | none"), "{line}");
+    assert!(run.stdout.contains("SIGN-IN"), "{}", run.stdout);
     assert!(
         !doc.to_string()
             .contains("@modelcontextprotocol/server-github\"")

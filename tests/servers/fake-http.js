@@ -1,11 +1,84 @@
 #!/usr/bin/env node
 // A small Streamable HTTP MCP server that misbehaves on purpose, for aimcp's tests.
-// Usage: node fake-http.js   (listens on a free loopback port and prints it on stdout)
+// Usage: node fake-http.js [modern]   (listens on a free loopback port and prints it on stdout)
 // Tools:
 //   flood   answers on an event stream: 20000 `notifications/message` first, then the result
 //   echo    answers with JSON at once, with the text of its `tag` argument
+// With `modern` it speaks only MCP 2026-07-28: no `initialize` (400 with the versions it speaks),
+// `server/discover`, `_meta` and the `Mcp-Method`/`Mcp-Name` headers checked on every request
+// (400 and -32020 otherwise), `resultType`, `ttlMs`/`cacheScope` on lists, and the tools
+//   headers  answers with the MCP headers it received (JSON text)
+//   ask      answers `input_required` (an elicitation with a default, and `requestState`); the
+//            retry's `inputResponses` and `requestState` come back as JSON text
+//   schema   a JSON Schema 2020-12 input schema (`$schema`, `$defs`, `$ref`)
+//   broken   an invalid `x-mcp-header` (on an object): a client leaves it out
 "use strict";
 const http = require("http");
+const MODERN = process.argv[2] === "modern";
+const V = "2026-07-28";
+
+const MODERN_TOOLS = [
+  { name: "headers", inputSchema: { type: "object", properties: {
+    region: { type: "string", "x-mcp-header": "Region" },
+    count: { type: "integer", "x-mcp-header": "Count" },
+    note: { type: "string" } } } },
+  { name: "ask", inputSchema: { type: "object", properties: {} } },
+  { name: "schema", inputSchema: {
+    $schema: "https://json-schema.org/draft/2020-12/schema", type: "object",
+    $defs: { id: { type: "string", pattern: "^[a-z]+$" } },
+    properties: { id: { $ref: "#/$defs/id" } }, required: ["id"] } },
+  { name: "broken", inputSchema: { type: "object", properties: {
+    data: { type: "object", "x-mcp-header": "Data" } } } },
+];
+
+function json(res, status, body) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function modern(req, res, msg) {
+  const { id, method, params } = msg;
+  const meta = (params && params._meta) || {};
+  const refuse = (code, message, data) =>
+    json(res, 400, { jsonrpc: "2.0", id, error: { code, message, data } });
+  if (method === "initialize") {
+    return refuse(-32022, `this server speaks only ${V}`, { supported: [V], requested: params.protocolVersion });
+  }
+  if (meta["io.modelcontextprotocol/protocolVersion"] !== V || !meta["io.modelcontextprotocol/clientCapabilities"]) {
+    return refuse(-32602, "a request carries the protocol version and client capabilities in `_meta`");
+  }
+  if (req.headers["mcp-protocol-version"] !== V || req.headers["mcp-method"] !== method) {
+    return refuse(-32020, "header mismatch: MCP-Protocol-Version or Mcp-Method");
+  }
+  if (method === "tools/call" && req.headers["mcp-name"] !== params.name) {
+    return refuse(-32020, "header mismatch: Mcp-Name");
+  }
+  const ok = (result) => json(res, 200, { jsonrpc: "2.0", id, result: { resultType: "complete", ...result } });
+  if (method === "server/discover") {
+    return ok({ supportedVersions: [V], capabilities: { tools: {} },
+      _meta: { "io.modelcontextprotocol/serverInfo": { name: "fake-modern", version: "2.0.0" } },
+      ttlMs: 0, cacheScope: "private" });
+  }
+  if (method === "tools/list") return ok({ tools: MODERN_TOOLS, ttlMs: 60000, cacheScope: "public" });
+  if (method === "tools/call" && params.name === "headers") {
+    const seen = {};
+    for (const [k, v] of Object.entries(req.headers)) if (k.startsWith("mcp-")) seen[k] = v;
+    return ok({ content: [{ type: "text", text: JSON.stringify(seen) }] });
+  }
+  if (method === "tools/call" && params.name === "ask") {
+    if (!params.inputResponses) {
+      return ok({ resultType: "input_required", requestState: "opaque-state-1", inputRequests: {
+        who: { method: "elicitation/create", params: { mode: "form", message: "Who are you?",
+          requestedSchema: { type: "object", properties: {
+            name: { type: "string", title: "Name", default: "octocat" },
+            admin: { type: "boolean", title: "Admin", default: false } }, required: ["name"] } } } } });
+    }
+    return ok({ content: [{ type: "text", text: JSON.stringify({
+      inputResponses: params.inputResponses, requestState: params.requestState, id }) }] });
+  }
+  if (method === "tools/call") return ok({ content: [{ type: "text", text: `called ${params.name}` }] });
+  json(res, 404, { jsonrpc: "2.0", id, error: { code: -32601, message: "Method not found" } });
+}
 
 const FLOOD = 20000;
 
@@ -32,6 +105,7 @@ const server = http.createServer((req, res) => {
       res.writeHead(202);
       return res.end();
     }
+    if (MODERN) return modern(req, res, msg);
     const { id, method, params } = msg;
     if (method === "initialize") {
       return rpc(res, id, {

@@ -41,12 +41,20 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         &targets,
         super::SignIn::automatic(globals, printer),
     );
+    let spinner = printer.spinner(format!("calling `{tool}` on `{}`", target.name));
+    // The server may ask the user for input (elicitation): at a terminal they are asked.
+    let asks = printer.is_interactive() && !globals.no_input;
+    let defaults = std::env::var("AIMCP_ELICIT_DEFAULTS").is_ok_and(|v| v == "1");
+    let elicitor = super::elicit::Elicitor::new(printer, &target.name, asks)
+        .with_spinner(spinner.clone())
+        .with_defaults_without_terminal(defaults);
     let opts = targets
         .options(timeout)
         .with_trace(printer.mcp_trace())
-        .with_auth(auth.map(|a| a as Arc<dyn mcp::auth::Authorizer>));
+        .with_auth(auth.map(|a| a as Arc<dyn mcp::auth::Authorizer>))
+        .with_client_capabilities(super::elicit::capabilities())
+        .with_handler(Arc::new(elicitor));
     let resolver = targets.resolver.clone();
-    let spinner = printer.spinner(format!("calling `{tool}` on `{}`", target.name));
     let outcome = mcp::block_on(async {
         let session = mcp::connect(&target, &resolver, &opts)
             .await

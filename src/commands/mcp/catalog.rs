@@ -12,7 +12,13 @@ pub fn run(_globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         return printer.json(&json!({ "entries": catalog.entries }));
     }
     let mut table = printer.table();
-    table.set_header(vec!["ID", "RUNS WITH", "SETTINGS", "DESCRIPTION"]);
+    table.set_header(vec![
+        "ID",
+        "RUNS WITH",
+        "SIGN-IN",
+        "SETTINGS",
+        "DESCRIPTION",
+    ]);
     for e in &catalog.entries {
         let runs: Vec<String> = match e.variants.as_slice() {
             [one] => vec![
@@ -26,6 +32,12 @@ pub fn run(_globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
             ],
             many => many.iter().map(|v| v.id.clone()).collect(),
         };
+        let mut auth: Vec<&str> = Vec::new();
+        for v in &e.variants {
+            if !auth.contains(&v.auth.as_str()) {
+                auth.push(v.auth.as_str());
+            }
+        }
         let settings: Vec<String> = e
             .settings
             .iter()
@@ -35,6 +47,7 @@ pub fn run(_globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
         table.add_row(vec![
             e.id.clone(),
             runs.join(" | "),
+            auth.join(" | "),
             if settings.is_empty() {
                 "-".to_string()
             } else {

@@ -85,6 +85,16 @@ pub(crate) async fn discover_one(
         .await;
         let protocol_version = session.protocol_version.clone();
         let server_info = session.server_info.clone();
+        // 2026-07-28's caching hints of each list, as the server sent them.
+        let cache: serde_json::Map<String, serde_json::Value> = [
+            "tools/list",
+            "prompts/list",
+            "resources/list",
+            "resources/templates/list",
+        ]
+        .into_iter()
+        .filter_map(|m| session.cache_hints(m).map(|h| (m.to_string(), h)))
+        .collect();
         bar.set_message("closing");
         session.shutdown().await;
         let (tools, prompts, resources, templates) = listed?;
@@ -101,7 +111,7 @@ pub(crate) async fn discover_one(
                 .unwrap_or(0)
             }
         };
-        let found = Found {
+        let mut found = Found {
             tools: tools.len(),
             prompts: prompts.len(),
             resources: resources.len(),
@@ -120,6 +130,9 @@ pub(crate) async fn discover_one(
                 "token_footprint": tokens,
             }),
         };
+        if !cache.is_empty() {
+            found.entry["cache"] = serde_json::Value::Object(cache);
+        }
         Ok::<_, McpError>(found)
     }
     .await;

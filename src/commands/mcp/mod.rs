@@ -7,6 +7,7 @@ pub mod call;
 pub mod catalog;
 pub mod discover;
 pub(crate) mod discovery;
+mod elicit;
 pub mod get;
 pub mod import;
 pub mod list;
@@ -137,8 +138,11 @@ impl SignIn {
     /// (a browser can be opened without one), never with `--no-input`.
     pub(crate) fn automatic(globals: &Globals, printer: &Printer) -> SignIn {
         let browser = std::env::var("BROWSER").is_ok_and(|b| !b.trim().is_empty());
+        // On CI nobody is there to sign in: a server that needs it is an error naming
+        // `aimcp mcp login`, whatever `$BROWSER` says.
         SignIn {
-            allowed: printer.is_interactive() || (browser && !globals.no_input),
+            allowed: !printer.is_ci()
+                && (printer.is_interactive() || (browser && !globals.no_input)),
             ..SignIn::default()
         }
     }
@@ -163,8 +167,9 @@ pub(crate) fn oauth(
         })
         .collect();
     let browser = std::env::var("BROWSER").ok();
+    // CLI.md: with `CI=true` the URL is printed, never opened.
     let opener = mcp::auth::Opener::choose(
-        sign_in.no_browser,
+        sign_in.no_browser || printer.is_ci(),
         browser.as_deref(),
         printer.is_interactive(),
     );

@@ -71,13 +71,35 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
     u.query().unwrap_or_default().to_string()
 }
 
+/// How a secret shows in `{:?}`: whether there is one, never what it is.
+pub(crate) fn redacted(secret: &Option<String>) -> &'static str {
+    if secret.is_some() {
+        "Some(****)"
+    } else {
+        "None"
+    }
+}
+
 /// The client aimcp signs in as.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientCreds {
     pub client_id: String,
     pub client_secret: Option<String>,
     /// `client_secret_basic`, `client_secret_post` or `none`.
     pub auth_method: String,
+}
+
+impl std::fmt::Debug for ClientCreds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCreds")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &format_args!("{}", redacted(&self.client_secret)),
+            )
+            .field("auth_method", &self.auth_method)
+            .finish()
+    }
 }
 
 /// How to authenticate at the token endpoint: what registration said, else the first the
@@ -167,12 +189,63 @@ pub fn oauth_error(v: &Value) -> String {
 }
 
 /// What the token endpoint gave.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Tokens {
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_in: Option<i64>,
     pub scope: Option<String>,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &format_args!("****"))
+            .field(
+                "refresh_token",
+                &format_args!("{}", redacted(&self.refresh_token)),
+            )
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_a_secret_or_a_token() {
+        let tokens = Tokens {
+            access_token: "at-secret-123".into(),
+            refresh_token: Some("rt-secret-456".into()),
+            expires_in: Some(60),
+            scope: Some("read".into()),
+        };
+        let creds = ClientCreds {
+            client_id: "client-1".into(),
+            client_secret: Some("cs-secret-789".into()),
+            auth_method: "client_secret_basic".into(),
+        };
+        let pre = crate::mcp::auth::PreRegistered {
+            client_id: "client-2".into(),
+            client_secret: Some("cs-secret-000".into()),
+        };
+        let text = format!("{tokens:?} {creds:?} {pre:?} {tokens:#?} {creds:#?}");
+        for secret in [
+            "at-secret-123",
+            "rt-secret-456",
+            "cs-secret-789",
+            "cs-secret-000",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert!(
+            text.contains("client-1") && text.contains("Some(****)"),
+            "{text}"
+        );
+    }
 }
 
 /// A token request that the authorization server refused, with its `error` code.

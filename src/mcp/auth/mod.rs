@@ -73,10 +73,22 @@ impl Opener {
 }
 
 /// A pre-registered client (`mcp login --client-id`, the secret from an env var).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PreRegistered {
     pub client_id: String,
     pub client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for PreRegistered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreRegistered")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &format_args!("{}", flow::redacted(&self.client_secret)),
+            )
+            .finish()
+    }
 }
 
 /// The settings of one command's sign-ins.

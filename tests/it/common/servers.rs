@@ -203,6 +203,21 @@ pub fn assert_all_dead(pid_file: &Path, min: usize) {
     }
 }
 
+/// The conformance suite 0.2.0-alpha.12 (installed beside 0.1.16 as `conformance-next`):
+/// `(node 22, its entry script)`, or why it cannot be installed.
+pub fn conformance_next() -> Result<(PathBuf, PathBuf), String> {
+    let (node, entry) = conformance()?;
+    let next = entry
+        .ancestors()
+        .nth(4)
+        .map(|m| m.join("conformance-next/dist/index.js"))
+        .ok_or("no node_modules")?;
+    if !next.exists() {
+        return Err(format!("`{}` is missing after npm install", next.display()));
+    }
+    Ok((node, next))
+}
+
 /// The conformance suite: `(node 22, the suite's entry script)`, or why it cannot be installed.
 pub fn conformance() -> Result<(PathBuf, PathBuf), String> {
     static DONE: OnceLock<Result<(PathBuf, PathBuf), String>> = OnceLock::new();

@@ -624,6 +624,22 @@ pub enum TokensCommand {
 
     /// Print every recorded request in a window, as CSV or JSON lines
     Export(TokensExportArgs),
+
+    /// A report to share: trend, forecast, models, cache, anomalies and advice
+    ///
+    /// Trend against the previous window, a month-end forecast, model comparison, cache
+    /// economics, anomalies and recommendations, as text, Markdown, HTML or JSON. In CI, `aimcp tokens report --format markdown >> "$GITHUB_STEP_SUMMARY"` puts it on the
+    /// job's summary page. `--format html` writes one self-contained file with SVG charts.
+    Report(TokensReportArgs),
+
+    /// Claude's 5-hour usage windows, with the active one's burn rate and projection
+    Blocks(TokensBlocksArgs),
+
+    /// One line for Claude Code's `statusLine` hook (its JSON on stdin)
+    ///
+    /// Today's cost, the active 5-hour block and this session's cost. Imports what changed in Claude Code's logs first. It never fails inside Claude Code: on
+    /// an error it prints `aimcp: ` and the error's first line, and exits 0.
+    Statusline,
 }
 
 #[derive(Debug, Args)]
@@ -863,6 +879,68 @@ pub struct TokensExportArgs {
     /// Up to this date, included
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportByArg {
+    Provider,
+    Model,
+    User,
+    Project,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Tables and a sparkline
+    Text,
+    /// GitHub-flavoured Markdown (a job summary, a pull request)
+    Markdown,
+    /// One self-contained HTML file with SVG charts
+    Html,
+    /// Every number of the report
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensReportArgs {
+    /// The last N days, today included [default: 7]
+    #[arg(long, value_name = "N", conflicts_with = "since")]
+    pub days: Option<u32>,
+
+    /// From this date (YYYY-MM-DD or RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Up to this date, included
+    #[arg(long, value_name = "DATE", requires = "since")]
+    pub until: Option<String>,
+
+    /// What the breakdown table groups by
+    #[arg(long, value_enum, default_value_t = ReportByArg::Model)]
+    pub by: ReportByArg,
+
+    /// Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]
+    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
+    pub tz: Option<String>,
+
+    /// The format [default: from `--output`'s extension, else json with `--json`, else text]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormatArg>,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensBlocksArgs {
+    /// The last N days, today included [default: 7]
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+
+    /// Only the active block (exit 1 when there is none)
+    #[arg(long)]
+    pub active: bool,
 }
 
 // ---- completions ----------------------------------------------------------------------------

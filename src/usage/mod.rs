@@ -14,6 +14,7 @@ mod ids;
 pub mod import;
 pub mod ingest;
 pub mod jsonl;
+pub mod report;
 pub mod store;
 
 pub use store::{Store, default_path};

@@ -1,11 +1,14 @@
 //! `aimcp tokens ...`
 
+pub mod blocks;
 pub mod budget;
 pub mod check;
 pub mod export;
 pub mod import;
 pub mod prices;
 pub mod record;
+pub mod report;
+pub mod statusline;
 pub mod summary;
 
 use comfy_table::{Cell, CellAlignment};
@@ -27,6 +30,29 @@ fn store_path(globals: &Globals) -> anyhow::Result<std::path::PathBuf> {
         Some(p) => Ok(p.clone()),
         None => usage::default_path(),
     }
+}
+
+/// Where Claude Code keeps its logs: each folder of `CLAUDE_CONFIG_DIR` (comma-separated),
+/// else its defaults (`~/.config/claude`, `~/.claude`), each with `projects` inside.
+pub(crate) fn claude_log_roots() -> Vec<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let mut out = Vec::new();
+    if let Ok(dirs) = std::env::var("CLAUDE_CONFIG_DIR")
+        && !dirs.trim().is_empty()
+    {
+        for d in dirs.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+            out.push(PathBuf::from(d).join("projects"));
+        }
+    } else {
+        if let Some(c) = dirs::config_dir() {
+            out.push(c.join("claude").join("projects"));
+        }
+        if let Some(h) = dirs::home_dir() {
+            out.push(h.join(".config").join("claude").join("projects"));
+            out.push(h.join(".claude").join("projects"));
+        }
+    }
+    out
 }
 
 /// Opens the store for a command that writes, creating it on first use.

@@ -20,4 +20,5 @@ mod tokens_budget;
 mod tokens_export;
 mod tokens_import;
 mod tokens_record;
+mod tokens_report;
 mod tokens_summary;

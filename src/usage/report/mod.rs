@@ -187,7 +187,15 @@ impl<'b> Pass<'b> {
             && !r.unpriced
             && let Some(cheaper) = &priced.cheaper
         {
-            let other = cheaper.cost(&r.tokens).min(i64::MAX as i128) as i64;
+            // the request's cost (given or computed) scaled by the two models' prices for its
+            // tokens, so a given cost is compared like for like
+            let own = priced
+                .price
+                .as_ref()
+                .map_or(0, |p| p.cost(&r.tokens))
+                .max(1);
+            let other = (r.cost_nanos as i128 * cheaper.cost(&r.tokens) / own)
+                .clamp(0, i64::MAX as i128) as i64;
             let s = self.short.entry(self.key.clone()).or_insert_with(|| Short {
                 provider: r.provider.to_string(),
                 model: r.model.to_string(),
@@ -934,9 +942,9 @@ pub fn build(input: Input<'_>) -> Report {
         recs.push(Recommendation {
             kind: "cheaper-model",
             message: format!(
-                "{} requests to `{}` had at most {SHORT_OUTPUT} output tokens; at `{}` prices \
-                 ({}'s cheaper model) they would have cost {} instead of {}",
-                thousands(s.requests),
+                "{} to `{}` had at most {SHORT_OUTPUT} output tokens; at `{}` prices ({}'s \
+                 cheaper model) they would have cost {} instead of {}",
+                plural(s.requests, "request"),
                 s.model,
                 s.cheaper,
                 s.provider,
@@ -951,11 +959,11 @@ pub fn build(input: Input<'_>) -> Report {
         recs.push(Recommendation {
             kind: "unread-cache",
             message: format!(
-                "{} cache writes ({} tokens in {} sessions) expired without being read: cache \
-                 only prompts that are sent again within the cache's lifetime",
-                thousands(facts.unread.writes),
+                "{} ({} tokens in {}) expired without being read: cache only prompts that \
+                 are sent again within the cache's lifetime",
+                plural(facts.unread.writes, "cache write"),
                 thousands(facts.unread.tokens),
-                thousands(facts.unread.sessions)
+                plural(facts.unread.sessions, "session")
             ),
             saving_usd: Some(Usd(facts.unread.nanos)),
             rows: facts.unread.writes,
@@ -971,9 +979,10 @@ pub fn build(input: Input<'_>) -> Report {
         recs.push(Recommendation {
             kind: "unpriced-model",
             message: format!(
-                "{} requests to `{m}` have no price and are not in the costs: add its price with \
+                "{} to `{m}` without a price {} not in the costs: add its price with \
                  `--pricing FILE` (LiteLLM's format)",
-                thousands(t.unpriced)
+                plural(t.unpriced, "request"),
+                if t.unpriced == 1 { "is" } else { "are" }
             ),
             saving_usd: None,
             rows: t.unpriced,
@@ -1055,9 +1064,9 @@ pub fn build(input: Input<'_>) -> Report {
         recs.push(Recommendation {
             kind: "unused-tools",
             message: format!(
-                "{} tools were never called through the gateway in the window ({}{}): disabling \
-                 them shrinks every context",
-                never.len(),
+                "{} never called through the gateway in the window ({}{}): disabling them \
+                 shrinks every context",
+                plural(never.len() as i64, "tool was"),
                 shown.join(", "),
                 if never.len() > 5 { ", ..." } else { "" }
             ),
@@ -1097,6 +1106,17 @@ fn ms_text(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.to_string())
         .unwrap_or_default()
+}
+
+/// `1 request`, `2 requests` (`tool was` -> `tools were`).
+pub fn plural(n: i64, word: &str) -> String {
+    if n == 1 {
+        return format!("1 {word}");
+    }
+    match word.strip_suffix(" was") {
+        Some(w) => format!("{} {w}s were", thousands(n)),
+        None => format!("{} {word}s", thousands(n)),
+    }
 }
 
 /// `1234567` -> `1,234,567`.

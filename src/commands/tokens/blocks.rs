@@ -5,11 +5,12 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use super::{money, read_store, thousands, window, zone};
+use super::{money, read_store, thousands};
 use crate::error::no;
 use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::report::blocks::{self, BlockJson, Blocks};
+use crate::window::{Span, window, zone};
 
 /// The provider whose requests the 5-hour windows count.
 pub const PROVIDER: &str = "anthropic";
@@ -45,16 +46,11 @@ pub(crate) fn duration(minutes: i64) -> String {
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
     let tz = zone(None)?;
     let now = globals.now.as_millisecond();
-    let w = window(Some(s.days), None, None, &tz, globals.now)?;
+    let w = window(Span::Days(s.days), &tz, globals.now)?;
     let store = read_store(globals)?;
     // a block open at the window's start began up to 5 hours before it
     let mut b = Blocks::default();
-    for p in crate::usage::report::sqlite::points(
-        store.conn(),
-        w.start - blocks::BLOCK_MS,
-        w.end.max(now + 1),
-        PROVIDER,
-    )? {
+    for p in store.block_points(w.start - blocks::BLOCK_MS, w.end.max(now + 1), PROVIDER)? {
         b.add(p);
     }
     b.blocks.retain(|x| x.end_ms > w.start);

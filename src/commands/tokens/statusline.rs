@@ -13,10 +13,10 @@ use super::blocks::{PROVIDER, duration};
 use super::{claude_log_roots, money, open_store, price_book};
 use crate::printer::Printer;
 use crate::settings::Globals;
+use crate::usage::Scope;
 use crate::usage::budget::Calendar;
 use crate::usage::import::{self, Agent, Defaults};
 use crate::usage::report::blocks::{self, Blocks};
-use crate::usage::{self, Scope};
 
 /// What aimcp reads of the hook's JSON (Claude Code sends more).
 #[derive(Debug, Default, Deserialize)]
@@ -73,7 +73,7 @@ pub fn status(globals: &Globals, input: &str) -> anyhow::Result<String> {
         };
         let root_of = |p: &std::path::Path| roots.iter().find(|r| p.starts_with(r)).cloned();
         import::import(
-            &mut store,
+            &mut *store,
             Agent::ClaudeCode,
             &root_of,
             &files,
@@ -82,13 +82,13 @@ pub fn status(globals: &Globals, input: &str) -> anyhow::Result<String> {
             |_, _| {},
         )?;
     }
-    let conn = store.conn();
-    let tz = super::zone(None)?;
+    let conn = &*store;
+    let tz = crate::window::zone(None)?;
     let now = globals.now.as_millisecond();
     let cal = Calendar::at(globals.now, &tz)?;
-    let today = usage::total(conn, cal.day_start, cal.day_end, &Scope::Global)?;
+    let today = conn.total(cal.day_start, cal.day_end, &Scope::Global)?;
     let mut b = Blocks::default();
-    for p in usage::report::sqlite::points(conn, now - 2 * blocks::BLOCK_MS, now + 1, PROVIDER)? {
+    for p in conn.block_points(now - 2 * blocks::BLOCK_MS, now + 1, PROVIDER)? {
         b.add(p);
     }
     let mut parts = Vec::new();
@@ -119,8 +119,7 @@ pub fn status(globals: &Globals, input: &str) -> anyhow::Result<String> {
             _,
         ) if c.is_finite() && *c >= 0.0 => Some((c * 1e9).round() as i64),
         (_, Some(id)) => {
-            let (n, cost) =
-                usage::report::sqlite::session_cost(conn, now - 7 * 86_400_000, now + 1, id)?;
+            let (n, cost) = conn.session_cost(now - 7 * 86_400_000, now + 1, id)?;
             (n > 0).then_some(cost)
         }
         _ => None,

@@ -15,7 +15,6 @@ use super::budget::{Budget, Period};
 use crate::pricing::{ModelPrice, PriceBook, Tokens, Usd};
 
 pub mod blocks;
-pub mod sqlite;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -306,6 +305,90 @@ pub struct McpInput {
     pub footprints: Vec<(String, u64)>,
     /// `SERVER__TOOL` names never called in the window, when the gateway recorded calls.
     pub never_called: Option<Vec<String>>,
+}
+
+// ---- what the ledger gives: the defaults of the `Ledger` methods, through `each_request`
+// (correct for any store; the SQLite store answers from its rollups instead) -----------------
+
+/// [`super::Ledger::report_cells`] from every request of the window.
+pub fn cells_from_requests(
+    ledger: &(impl super::Ledger + ?Sized),
+    start: i64,
+    end: i64,
+    tz: &jiff::tz::TimeZone,
+) -> anyhow::Result<Vec<Cell>> {
+    let mut out: HashMap<(Date, String, String, String, String), Totals> = HashMap::new();
+    ledger.each_request(start, end, &mut |r| {
+        let day = jiff::Timestamp::from_millisecond(r.ts_ms)?
+            .to_zoned(tz.clone())
+            .date();
+        let t = out
+            .entry((
+                day,
+                r.provider.clone(),
+                r.model.clone(),
+                r.user.clone(),
+                r.project.clone(),
+            ))
+            .or_default();
+        let n = |v: u64| v.min(i64::MAX as u64) as i64;
+        t.add(&Totals {
+            requests: 1,
+            input: n(r.tokens.input),
+            output: n(r.tokens.output),
+            cache_read: n(r.tokens.cache_read),
+            cache_write_5m: n(r.tokens.cache_write_5m),
+            cache_write_1h: n(r.tokens.cache_write_1h),
+            reasoning: n(r.reasoning),
+            cost_nanos: r.cost_nanos,
+            unpriced: i64::from(r.cost_source == super::CostSource::Unpriced),
+        });
+        Ok(())
+    })?;
+    let mut v: Vec<Cell> = out
+        .into_iter()
+        .map(|((day, provider, model, user, project), totals)| Cell {
+            day,
+            provider,
+            model,
+            user,
+            project,
+            totals,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        (a.day, &a.provider, &a.model, &a.user, &a.project).cmp(&(
+            b.day,
+            &b.provider,
+            &b.model,
+            &b.user,
+            &b.project,
+        ))
+    });
+    Ok(v)
+}
+
+/// [`super::Ledger::report_pass`] from every request of the window.
+pub fn pass_from_requests(
+    ledger: &(impl super::Ledger + ?Sized),
+    start: i64,
+    end: i64,
+    f: &mut dyn FnMut(&PassRow<'_>),
+) -> anyhow::Result<()> {
+    ledger.each_request(start, end, &mut |r| {
+        f(&PassRow {
+            ts_ms: r.ts_ms,
+            provider: &r.provider,
+            model: &r.model,
+            session: r.session.as_deref(),
+            tokens: r.tokens,
+            cost_nanos: r.cost_nanos,
+            unpriced: r.cost_source == super::CostSource::Unpriced,
+            latency_ms: r.latency_ms,
+            success: r.success,
+        });
+        Ok(())
+    })
 }
 
 /// What [`build`] needs.

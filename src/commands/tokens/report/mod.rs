@@ -12,12 +12,13 @@ use std::path::PathBuf;
 use jiff::ToSpan;
 use jiff::tz::TimeZone;
 
-use super::{price_book, read_store, whole_hour_zone, window, zone_name};
+use super::{price_book, read_store};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::budget::{self, Calendar};
+use crate::usage::budget::Calendar;
 use crate::usage::report::{self, Input, McpInput, Pass, Report};
-use crate::usage::{self, Dim, Key, Scope, Totals};
+use crate::usage::{Dim, Key, Ledger, Scope, Totals};
+use crate::window::{WindowSpec, whole_hour_zone, zone_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -57,11 +58,8 @@ impl By {
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub days: Option<u32>,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    pub window: WindowSpec,
     pub by: By,
-    pub tz: TimeZone,
     /// `None`: from `--output`'s extension (`.html`, `.md`, `.json`), else JSON with `--json`,
     /// else text.
     pub format: Option<Format>,
@@ -128,12 +126,12 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
 
 /// Reads everything the report needs and builds it.
 pub fn gather(globals: &Globals, s: &Settings) -> anyhow::Result<Report> {
-    let tz = &s.tz;
+    let tz = &s.window.tz;
     let now = globals.now;
     let now_ms = now.as_millisecond();
-    let w = window(s.days, s.since.as_deref(), s.until.as_deref(), tz, now)?;
+    let w = s.window.resolve(now)?;
     let store = read_store(globals)?;
-    let conn = store.conn();
+    let conn: &dyn Ledger = &*store;
     let book = price_book(globals)?;
     let cal = Calendar::at(now, tz)?;
     let today = now.to_zoned(tz.clone()).date();
@@ -152,19 +150,12 @@ pub fn gather(globals: &Globals, s: &Settings) -> anyhow::Result<Report> {
     .min()
     .unwrap_or(w.start);
     let hi = w.end.max(cal.month_end);
-    let cells = report::sqlite::cells(conn, lo, hi, tz, whole_hour_zone(tz, lo, hi))?;
+    let cells = conn.report_cells(lo, hi, tz, whole_hour_zone(tz, lo, hi))?;
     let len = w.end - w.start;
-    let previous = usage::total(conn, w.start - len, w.start, &Scope::Global)?;
+    let previous = conn.total(w.start - len, w.start, &Scope::Global)?;
     let hours = whole_hour_zone(tz, w.start - len, w.end);
-    let now_groups = usage::aggregate(conn, w.start, w.end, s.by.dim(), &Scope::Global, hours)?;
-    let before = usage::aggregate(
-        conn,
-        w.start - len,
-        w.start,
-        s.by.dim(),
-        &Scope::Global,
-        hours,
-    )?;
+    let now_groups = conn.aggregate(w.start, w.end, s.by.dim(), &Scope::Global, hours)?;
+    let before = conn.aggregate(w.start - len, w.start, s.by.dim(), &Scope::Global, hours)?;
     let mut breakdown: Vec<(String, Totals, Totals)> = Vec::new();
     for (k, t) in now_groups {
         if let Key::Name(n) = k {
@@ -177,7 +168,7 @@ pub fn gather(globals: &Globals, s: &Settings) -> anyhow::Result<Report> {
         }
     }
     let mut pass = Pass::new(&book, w.end.min(now_ms));
-    report::sqlite::each_pass_row(conn, w.start, w.end, &mut |r| pass.add(r))?;
+    conn.report_pass(w.start, w.end, &mut |r| pass.add(r))?;
     let facts = pass.finish();
     let mut days = Vec::new();
     let mut d = w.first_day;
@@ -199,7 +190,7 @@ pub fn gather(globals: &Globals, s: &Settings) -> anyhow::Result<Report> {
         month_first: today.first_of_month(),
         month_last: today.last_of_month(),
         month_left_ms: (cal.month_end - now_ms).max(0),
-        budgets: budget::list(conn)?,
+        budgets: conn.budgets()?,
         facts,
         book: &book,
         mcp,
@@ -210,7 +201,7 @@ pub fn gather(globals: &Globals, s: &Settings) -> anyhow::Result<Report> {
 /// when the gateway recorded calls. Without `.mcp.json` (or with an unreadable one), nothing.
 fn mcp_input(
     globals: &Globals,
-    conn: &rusqlite::Connection,
+    conn: &dyn Ledger,
     start: i64,
     end: i64,
     tz: &TimeZone,
@@ -239,8 +230,7 @@ fn mcp_input(
             }
         }
     }
-    let never_called = match usage::calls::stats(conn, start, end, usage::calls::StatsBy::Tool, tz)
-    {
+    let never_called = match conn.call_stats(start, end, crate::usage::calls::StatsBy::Tool, tz) {
         Ok(stats) if stats.totals.calls > 0 => {
             let called: HashSet<&str> = stats.rows.iter().map(|(k, _)| k.as_str()).collect();
             let mut never: Vec<String> = tools

@@ -7,10 +7,22 @@ use jiff::tz::TimeZone;
 use rusqlite::{Connection, params};
 use rustc_hash::FxHashMap;
 
-use super::blocks::Point;
-use super::{Cell, PassRow};
+use super::read::read_totals;
 use crate::pricing::Tokens;
-use crate::usage::{HOUR_MS, SUMS, Totals, ceil_to, floor_to, read_totals};
+use crate::usage::report::blocks::Point;
+use crate::usage::report::{Cell, PassRow};
+use crate::usage::{HOUR_MS, Totals};
+
+const SUMS: &str = "sum(input), sum(output), sum(cache_read), sum(cache_write_5m), \
+    sum(cache_write_1h), sum(reasoning), sum(cost_nanos)";
+
+fn floor_to(ms: i64, unit: i64) -> i64 {
+    ms.div_euclid(unit) * unit
+}
+
+fn ceil_to(ms: i64, unit: i64) -> i64 {
+    -(-ms).div_euclid(unit) * unit
+}
 
 /// The sums by hour (minute for zones off whole hours), provider, model, user and project,
 /// in `[start, end)`: whole hours from the hourly rollup, the edges from the requests.

@@ -35,7 +35,7 @@ p.sub, p.note { color: var(--muted); margin: 4px 0 12px; }
 .card .k { color: var(--muted); font-size: 12px; }
 .card .v { font-size: 20px; font-weight: 600; }
 .card .c { font-size: 12px; color: var(--muted); }
-table { border-collapse: collapse; width: 100%; margin: 8px 0; font-variant-numeric: tabular-nums; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 th { color: var(--muted); font-weight: 600; font-size: 12px; }
@@ -303,7 +303,7 @@ fn models_chart(r: &Report) -> String {
         r#"<svg data-chart="models" viewBox="0 0 {W} {}" role="img" aria-label="Cost by model">"#,
         h + 8.0
     );
-    let span = W - label_w - 160.0;
+    let span = W - label_w - 300.0;
     for (i, m) in r.models.iter().enumerate() {
         let y = 4.0 + i as f64 * row_h;
         let w = (m.cost_usd.0 as f64 / max as f64) * span;

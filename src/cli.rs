@@ -680,6 +680,22 @@ pub enum TokensCommand {
     /// twice, from two machines that imported the same logs, or again after it was killed, adds
     /// nothing twice. Rows keep the machine that recorded them (`summary --by machine`).
     Sync(TokensSyncArgs),
+
+    /// A report to share: trend, forecast, models, cache, anomalies and advice
+    ///
+    /// Trend against the previous window, a month-end forecast, model comparison, cache
+    /// economics, anomalies and recommendations, as text, Markdown, HTML or JSON. In CI, `aimcp tokens report --format markdown >> "$GITHUB_STEP_SUMMARY"` puts it on the
+    /// job's summary page. `--format html` writes one self-contained file with SVG charts.
+    Report(TokensReportArgs),
+
+    /// Claude's 5-hour usage windows, with the active one's burn rate and projection
+    Blocks(TokensBlocksArgs),
+
+    /// One line for Claude Code's `statusLine` hook (its JSON on stdin)
+    ///
+    /// Today's cost, the active 5-hour block and this session's cost. Imports what changed in Claude Code's logs first. It never fails inside Claude Code: on
+    /// an error it prints `aimcp: ` and the error's first line, and exits 0.
+    Statusline,
 }
 
 #[derive(Debug, Args)]
@@ -920,6 +936,55 @@ pub struct TokensSyncArgs {
     /// not sent later either
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportByArg {
+    Provider,
+    Model,
+    User,
+    Project,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Tables and a sparkline
+    Text,
+    /// GitHub-flavoured Markdown (a job summary, a pull request)
+    Markdown,
+    /// One self-contained HTML file with SVG charts
+    Html,
+    /// Every number of the report
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensReportArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    /// What the breakdown table groups by
+    #[arg(long, value_enum, default_value_t = ReportByArg::Model)]
+    pub by: ReportByArg,
+
+    /// The format [default: from `--output`'s extension, else json with `--json`, else text]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormatArg>,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensBlocksArgs {
+    /// The last N days, today included [default: 7]
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+
+    /// Only the active block (exit 1 when there is none)
+    #[arg(long)]
+    pub active: bool,
 }
 
 // ---- completions ----------------------------------------------------------------------------

@@ -117,6 +117,13 @@ fn dispatch(command: Command, g: &Globals, p: &Printer) -> anyhow::Result<()> {
             TokensCommand::Prices(a) => tokens::prices::run(g, settings::tokens_prices(a)?, p),
             TokensCommand::Export(a) => tokens::export::run(g, settings::tokens_export(a)?, p),
             TokensCommand::Sync(a) => tokens::sync::run(g, settings::tokens_sync(a)?, p),
+            TokensCommand::Report(a) => tokens::report::run(g, settings::tokens_report(a)?, p),
+            TokensCommand::Blocks(a) => tokens::blocks::run(g, settings::tokens_blocks(a)?, p),
+            TokensCommand::Statusline => {
+                let mut input = String::new();
+                let _ = std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input);
+                tokens::statusline::run(g, &input, p)
+            }
         },
         Command::Run(a) => run::run(g, settings::run(a)?, p),
         Command::Completions(a) => completions::completions(a.shell, p),

@@ -635,6 +635,43 @@ pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summa
     })
 }
 
+pub fn tokens_report(a: cli::TokensReportArgs) -> anyhow::Result<tokens::report::Settings> {
+    let cli::TokensReportArgs {
+        window,
+        by,
+        format,
+        output,
+    } = a;
+    use tokens::report::{By, Format};
+    Ok(tokens::report::Settings {
+        window: window_spec(window)?,
+        by: match by {
+            cli::ReportByArg::Provider => By::Provider,
+            cli::ReportByArg::Model => By::Model,
+            cli::ReportByArg::User => By::User,
+            cli::ReportByArg::Project => By::Project,
+        },
+        format: format.map(|f| match f {
+            cli::ReportFormatArg::Text => Format::Text,
+            cli::ReportFormatArg::Markdown => Format::Markdown,
+            cli::ReportFormatArg::Html => Format::Html,
+            cli::ReportFormatArg::Json => Format::Json,
+        }),
+        output,
+    })
+}
+
+pub fn tokens_blocks(a: cli::TokensBlocksArgs) -> anyhow::Result<tokens::blocks::Settings> {
+    let cli::TokensBlocksArgs { days, active } = a;
+    if days == Some(0) {
+        return Err(usage("invalid `--days 0`: expected 1 or more").into());
+    }
+    Ok(tokens::blocks::Settings {
+        days: days.unwrap_or(7),
+        active,
+    })
+}
+
 pub fn tokens_budget_set(
     a: cli::TokensBudgetSetArgs,
 ) -> anyhow::Result<tokens::budget::SetSettings> {

@@ -280,6 +280,68 @@ pub trait Ledger: Send {
     /// How many requests it holds.
     fn count(&self) -> anyhow::Result<i64>;
 
+    // ---- the report (`tokens report`, `tokens blocks`, `tokens statusline`) ----------------
+    // The defaults read every request of the window (correct for any store); the SQLite store
+    // answers from its rollups and narrow range scans.
+
+    /// The sums in `[start, end)` by day in `tz`, provider, model, user and project.
+    /// `hour_buckets`: as for [`Ledger::aggregate`].
+    fn report_cells(
+        &self,
+        start: i64,
+        end: i64,
+        tz: &TimeZone,
+        hour_buckets: bool,
+    ) -> anyhow::Result<Vec<super::report::Cell>> {
+        let _ = hour_buckets;
+        super::report::cells_from_requests(self, start, end, tz)
+    }
+
+    /// Calls `f` for each request in `[start, end)`, oldest first, with what the report's
+    /// pass needs.
+    fn report_pass(
+        &self,
+        start: i64,
+        end: i64,
+        f: &mut dyn FnMut(&super::report::PassRow<'_>),
+    ) -> anyhow::Result<()> {
+        super::report::pass_from_requests(self, start, end, f)
+    }
+
+    /// The requests of `provider` in `[start, end)`, oldest first: time, tokens, cost.
+    fn block_points(
+        &self,
+        start: i64,
+        end: i64,
+        provider: &str,
+    ) -> anyhow::Result<Vec<super::report::blocks::Point>> {
+        let mut out = Vec::new();
+        self.each_request(start, end, &mut |r| {
+            if r.provider == provider {
+                out.push(super::report::blocks::Point {
+                    ts_ms: r.ts_ms,
+                    tokens: r.tokens.prompt().saturating_add(r.tokens.output) as i64,
+                    cost_nanos: r.cost_nanos,
+                });
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The requests and cost of one session in `[start, end)`.
+    fn session_cost(&self, start: i64, end: i64, session: &str) -> anyhow::Result<(i64, i64)> {
+        let (mut n, mut cost) = (0i64, 0i64);
+        self.each_request(start, end, &mut |r| {
+            if r.session.as_deref() == Some(session) {
+                n += 1;
+                cost = cost.saturating_add(r.cost_nanos);
+            }
+            Ok(())
+        })?;
+        Ok((n, cost))
+    }
+
     // ---- budgets -------------------------------------------------------------------------
 
     /// Adds a budget; returns its id.

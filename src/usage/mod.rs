@@ -15,6 +15,7 @@ pub mod jsonl;
 pub mod ledger;
 pub mod machine;
 pub mod postgres;
+pub mod report;
 pub mod sqlite;
 pub mod sync;
 

@@ -125,15 +125,18 @@ fn help_lists_every_command_and_groups_the_global_options() {
         Usage: aimcp tokens [OPTIONS] <COMMAND>
 
         Commands:
-          record   Record one request's usage, or many from JSON lines
-          import   Import the usage logs a coding agent already writes
-          summary  Usage and cost per day (or per provider, model, user, project, week, month)
-          budget   Set, list, remove and check spending budgets
-          check    Exit 1 when any budget is (or, with `--estimate`, would be) exceeded: a CI gate
-          prices   Show the prices used, and where they come from
-          export   Print every recorded request in a window, as CSV or JSON lines
-          sync     Send this machine's requests to a shared ledger (another SQLite file or PostgreSQL)
-          help     Print this message or the help of the given subcommand(s)
+          record      Record one request's usage, or many from JSON lines
+          import      Import the usage logs a coding agent already writes
+          summary     Usage and cost per day (or per provider, model, user, project, week, month)
+          budget      Set, list, remove and check spending budgets
+          check       Exit 1 when any budget is (or, with `--estimate`, would be) exceeded: a CI gate
+          prices      Show the prices used, and where they come from
+          export      Print every recorded request in a window, as CSV or JSON lines
+          sync        Send this machine's requests to a shared ledger (another SQLite file or PostgreSQL)
+          report      A report to share: trend, forecast, models, cache, anomalies and advice
+          blocks      Claude's 5-hour usage windows, with the active one's burn rate and projection
+          statusline  One line for Claude Code's `statusLine` hook (its JSON on stdin)
+          help        Print this message or the help of the given subcommand(s)
 
         Options:
           -h, --help     Print help

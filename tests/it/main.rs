@@ -22,5 +22,6 @@ mod tokens_budget;
 mod tokens_export;
 mod tokens_import;
 mod tokens_record;
+mod tokens_report;
 mod tokens_summary;
 mod tokens_sync;

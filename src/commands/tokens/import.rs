@@ -46,23 +46,7 @@ fn roots(source: Source, path: Option<&Path>) -> anyhow::Result<Vec<PathBuf>> {
     }
     let mut out = Vec::new();
     match source {
-        Source::ClaudeCode => {
-            if let Ok(dirs) = std::env::var("CLAUDE_CONFIG_DIR")
-                && !dirs.trim().is_empty()
-            {
-                for d in dirs.split(',').map(str::trim).filter(|d| !d.is_empty()) {
-                    out.push(PathBuf::from(d).join("projects"));
-                }
-            } else {
-                if let Some(c) = dirs::config_dir() {
-                    out.push(c.join("claude").join("projects"));
-                }
-                if let Some(h) = home() {
-                    out.push(h.join(".config").join("claude").join("projects"));
-                    out.push(h.join(".claude").join("projects"));
-                }
-            }
-        }
+        Source::ClaudeCode => out = super::claude_log_roots(),
         Source::Codex => match std::env::var("CODEX_HOME") {
             Ok(d) if !d.trim().is_empty() => out.push(PathBuf::from(d).join("sessions")),
             _ => {

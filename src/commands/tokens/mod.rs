@@ -1,11 +1,14 @@
 //! `aimcp tokens ...`
 
+pub mod blocks;
 pub mod budget;
 pub mod check;
 pub mod export;
 pub mod import;
 pub mod prices;
 pub mod record;
+pub mod report;
+pub mod statusline;
 pub mod summary;
 pub mod sync;
 
@@ -19,6 +22,29 @@ use crate::printer::{Annotation, Printer};
 use crate::settings::Globals;
 use crate::usage::budget::{self as budgets, Level, Status};
 use crate::usage::{self, Ledger, OpenMode, Scope};
+
+/// Where Claude Code keeps its logs: each folder of `CLAUDE_CONFIG_DIR` (comma-separated),
+/// else its defaults (`~/.config/claude`, `~/.claude`), each with `projects` inside.
+pub(crate) fn claude_log_roots() -> Vec<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let mut out = Vec::new();
+    if let Ok(dirs) = std::env::var("CLAUDE_CONFIG_DIR")
+        && !dirs.trim().is_empty()
+    {
+        for d in dirs.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+            out.push(PathBuf::from(d).join("projects"));
+        }
+    } else {
+        if let Some(c) = dirs::config_dir() {
+            out.push(c.join("claude").join("projects"));
+        }
+        if let Some(h) = dirs::home_dir() {
+            out.push(h.join(".config").join("claude").join("projects"));
+            out.push(h.join(".claude").join("projects"));
+        }
+    }
+    out
+}
 
 /// Opens the store for a command that writes, creating it on first use.
 pub(crate) fn open_store(globals: &Globals) -> anyhow::Result<Box<dyn Ledger>> {

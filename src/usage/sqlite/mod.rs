@@ -5,6 +5,7 @@
 mod calls;
 pub(crate) mod ids;
 mod read;
+mod report;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -777,6 +778,38 @@ impl SqliteStore {
 }
 
 impl Ledger for SqliteStore {
+    fn report_cells(
+        &self,
+        start: i64,
+        end: i64,
+        tz: &TimeZone,
+        hour_buckets: bool,
+    ) -> anyhow::Result<Vec<crate::usage::report::Cell>> {
+        report::cells(&self.conn, start, end, tz, hour_buckets)
+    }
+
+    fn report_pass(
+        &self,
+        start: i64,
+        end: i64,
+        f: &mut dyn FnMut(&crate::usage::report::PassRow<'_>),
+    ) -> anyhow::Result<()> {
+        report::each_pass_row(&self.conn, start, end, f)
+    }
+
+    fn block_points(
+        &self,
+        start: i64,
+        end: i64,
+        provider: &str,
+    ) -> anyhow::Result<Vec<crate::usage::report::blocks::Point>> {
+        report::points(&self.conn, start, end, provider)
+    }
+
+    fn session_cost(&self, start: i64, end: i64, session: &str) -> anyhow::Result<(i64, i64)> {
+        report::session_cost(&self.conn, start, end, session)
+    }
+
     fn describe(&self) -> String {
         self.path.display().to_string()
     }

@@ -27,7 +27,10 @@ fn main() -> anyhow::Result<()> {
     let now = jiff::Timestamp::now();
     let span_us = days * 86_400_000_000;
     let start = now - jiff::SignedDuration::from_micros(span_us as i64);
-    let recorder = CallRecorder::start(std::path::Path::new(db))?;
+    let recorder = CallRecorder::start(&aimcp::usage::Db::with_machine(
+        aimcp::usage::DbLocation::Sqlite(db.into()),
+        "bench",
+    ))?;
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = || {
         x ^= x << 13;

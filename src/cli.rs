@@ -539,8 +539,10 @@ pub enum StatsByArg {
     Day,
 }
 
+/// `--days N | --since DATE [--until DATE]` and `--tz ZONE`, for every command that reads a
+/// window of the ledger.
 #[derive(Debug, Args)]
-pub struct McpStatsArgs {
+pub struct WindowArgs {
     /// The last N days, today included [default: 7]
     #[arg(long, value_name = "N", conflicts_with = "since")]
     pub days: Option<u32>,
@@ -553,13 +555,19 @@ pub struct McpStatsArgs {
     #[arg(long, value_name = "DATE", requires = "since")]
     pub until: Option<String>,
 
-    /// How to group rows (`tool`: SERVER__TOOL, as the gateway names tools)
-    #[arg(long, value_enum, default_value_t = StatsByArg::Server)]
-    pub by: StatsByArg,
-
     /// Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]
     #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
     pub tz: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct McpStatsArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
+
+    /// How to group rows (`tool`: SERVER__TOOL, as the gateway names tools)
+    #[arg(long, value_enum, default_value_t = StatsByArg::Server)]
+    pub by: StatsByArg,
 
     /// CSV on stdout
     #[arg(long, conflicts_with = "json")]
@@ -755,17 +763,8 @@ pub enum GroupByArg {
 
 #[derive(Debug, Args)]
 pub struct TokensSummaryArgs {
-    /// The last N days, today included [default: 7]
-    #[arg(long, value_name = "N", conflicts_with = "since")]
-    pub days: Option<u32>,
-
-    /// From this date (YYYY-MM-DD or RFC 3339)
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-
-    /// Up to this date, included
-    #[arg(long, value_name = "DATE", requires = "since")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub window: WindowArgs,
 
     /// How to group rows
     #[arg(long, value_enum, default_value_t = GroupByArg::Day)]
@@ -774,10 +773,6 @@ pub struct TokensSummaryArgs {
     /// Check a one-off budget (USD) for the shown window
     #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub budget: Option<String>,
-
-    /// Time zone for days: an IANA name or an offset such as `+05:30` [default: the local zone]
-    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
-    pub tz: Option<String>,
 
     /// CSV on stdout
     #[arg(long, conflicts_with = "json")]

@@ -15,6 +15,7 @@ pub mod printer;
 pub mod prompt;
 pub mod settings;
 pub mod usage;
+pub mod window;
 
 use std::process::ExitCode;
 

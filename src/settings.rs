@@ -12,6 +12,7 @@ use crate::config::{Server, Transport, valid_name};
 use crate::error::usage;
 use crate::printer::{ColorChoice, PrinterOptions};
 use crate::usage::budget::Period;
+use crate::window::{Bound, WindowSpec};
 
 /// Options every command sees.
 #[derive(Debug, Clone)]
@@ -26,7 +27,10 @@ pub struct Globals {
     pub no_input: bool,
     pub color: ColorChoice,
     pub pricing: Option<PathBuf>,
-    pub db: Option<PathBuf>,
+    /// `--db` / `AIMCP_DB`: a SQLite path (relative to the working folder) or a PostgreSQL URL.
+    pub db: Option<crate::usage::DbLocation>,
+    /// `AIMCP_MACHINE`: this machine's id in the ledger, over the one kept in the data folder.
+    pub machine: Option<String>,
     /// The clock: the time this run started, read once here. `AIMCP_NOW` (an RFC 3339 time)
     /// pins it, for tests; it is not a user setting and an unreadable value is ignored.
     pub now: Timestamp,
@@ -41,6 +45,20 @@ fn clock() -> Timestamp {
 }
 
 impl Globals {
+    /// The ledger named by `--db`/`AIMCP_DB`, else the default SQLite file
+    /// (`<data dir>/aimcp/usage.db`).
+    pub fn ledger(&self) -> anyhow::Result<crate::usage::Db> {
+        let location = match &self.db {
+            Some(l) => l.clone(),
+            None => crate::usage::DbLocation::Sqlite(crate::usage::default_path()?),
+        };
+        Ok(crate::usage::Db {
+            location,
+            machine: self.machine.clone(),
+            data_dir: crate::usage::machine::default_dir(),
+        })
+    }
+
     pub fn from_args(args: &GlobalArgs) -> Self {
         let GlobalArgs {
             project_dir,
@@ -71,7 +89,12 @@ impl Globals {
                 ColorArg::Never => ColorChoice::Never,
             },
             pricing: pricing.as_ref().map(|p| cwd.join(p)),
-            db: db.as_ref().map(|p| cwd.join(p)),
+            db: db
+                .as_ref()
+                .map(|p| crate::usage::DbLocation::parse(p.as_os_str(), &cwd)),
+            machine: std::env::var("AIMCP_MACHINE")
+                .ok()
+                .filter(|m| !m.trim().is_empty()),
             now: clock(),
         }
     }
@@ -551,43 +574,39 @@ pub fn tokens_import(a: cli::TokensImportArgs) -> anyhow::Result<tokens::import:
     })
 }
 
-pub fn mcp_stats(a: cli::McpStatsArgs) -> anyhow::Result<mcp::stats::Settings> {
-    let cli::McpStatsArgs {
+/// `--days`/`--since`/`--until`/`--tz`, checked once.
+fn window_spec(a: cli::WindowArgs) -> anyhow::Result<WindowSpec> {
+    let cli::WindowArgs {
         days,
         since,
         until,
-        by,
         tz,
-        csv,
     } = a;
+    WindowSpec::parse(days, since.as_deref(), until.as_deref(), tz.as_deref())
+}
+
+pub fn mcp_stats(a: cli::McpStatsArgs) -> anyhow::Result<mcp::stats::Settings> {
+    let cli::McpStatsArgs { window, by, csv } = a;
     Ok(mcp::stats::Settings {
-        days,
-        since,
-        until,
+        window: window_spec(window)?,
         by: match by {
             cli::StatsByArg::Server => crate::usage::calls::StatsBy::Server,
             cli::StatsByArg::Tool => crate::usage::calls::StatsBy::Tool,
             cli::StatsByArg::Day => crate::usage::calls::StatsBy::Day,
         },
-        tz: tokens::zone(tz.as_deref())?,
         csv,
     })
 }
 
 pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summary::Settings> {
     let cli::TokensSummaryArgs {
-        days,
-        since,
-        until,
+        window,
         by,
         budget,
-        tz,
         csv,
     } = a;
     Ok(tokens::summary::Settings {
-        days,
-        since,
-        until,
+        window: window_spec(window)?,
         by: match by {
             cli::GroupByArg::Day => tokens::summary::GroupBy::Day,
             cli::GroupByArg::Week => tokens::summary::GroupBy::Week,
@@ -598,7 +617,6 @@ pub fn tokens_summary(a: cli::TokensSummaryArgs) -> anyhow::Result<tokens::summa
             cli::GroupByArg::Project => tokens::summary::GroupBy::Project,
         },
         budget: usd("--budget", budget)?,
-        tz: tokens::zone(tz.as_deref())?,
         csv,
     })
 }
@@ -656,8 +674,8 @@ pub fn tokens_export(a: cli::TokensExportArgs) -> anyhow::Result<tokens::export:
         } else {
             tokens::export::Format::Csv
         },
-        since,
-        until,
+        since: since.map(|t| Bound::parse("--since", &t)).transpose()?,
+        until: until.map(|t| Bound::parse("--until", &t)).transpose()?,
     })
 }
 

@@ -125,7 +125,7 @@ fn gateway_args(
         serve.extend(["-C".into(), globals.project_dir.display().to_string()]);
     }
     if let Some(db) = &globals.db {
-        serve.extend(["--db".into(), db.display().to_string()]);
+        serve.extend(["--db".into(), db.as_arg()]);
     }
     if let Some(pricing) = &globals.pricing {
         serve.extend(["--pricing".into(), pricing.display().to_string()]);

@@ -11,6 +11,7 @@ pub mod dotenv;
 pub mod env;
 mod fsutil;
 pub mod locate;
+pub mod o200k;
 pub mod secret;
 mod spans;
 pub mod tools;

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::document::{json_error, render_json};
+use super::o200k::O200k;
 use super::fsutil::{lock_dir, write_atomic};
 use crate::error::usage;
 
@@ -204,16 +205,17 @@ fn check_duplicate_servers(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-static BPE: OnceLock<Option<tiktoken_rs::CoreBPE>> = OnceLock::new();
+static BPE: OnceLock<Option<O200k>> = OnceLock::new();
 
-/// The o200k_base tokenizer, loaded once (call it on a thread of its own to overlap other work).
-pub fn tokenizer() -> &'static Option<tiktoken_rs::CoreBPE> {
-    BPE.get_or_init(|| tiktoken_rs::o200k_base().ok())
+/// The o200k_base token counter, loaded once (call it on a thread of its own to overlap other
+/// work).
+pub fn tokenizer() -> &'static Option<O200k> {
+    BPE.get_or_init(|| O200k::load().ok())
 }
 
 /// The tokenizer if it is loaded already, without waiting for it (loading takes from a tenth of
 /// a second to seconds on a busy machine).
-pub fn loaded_tokenizer() -> Option<&'static tiktoken_rs::CoreBPE> {
+pub fn loaded_tokenizer() -> Option<&'static O200k> {
     BPE.get().and_then(Option::as_ref)
 }
 
@@ -223,7 +225,7 @@ pub fn loaded_tokenizer() -> Option<&'static tiktoken_rs::CoreBPE> {
 pub fn token_footprint(tools: &[Value]) -> usize {
     let text = canonical_json(tools);
     match tokenizer() {
-        Some(bpe) => bpe.encode_ordinary(&text).len(),
+        Some(bpe) => bpe.count(&text),
         None => text.len().div_ceil(4),
     }
 }

@@ -6,12 +6,12 @@
 //! - `aimcp__tool_stats` (`by`: server | tool, `days`): the table of `aimcp mcp stats`.
 //!
 //! Each has an `inputSchema` and an `outputSchema`; a result holds `structuredContent` and a text
-//! block with the same JSON (whose money is exact to the nano-dollar, as in the ledger's JSON;
-//! `cost_nanos` holds it exactly in `structuredContent` too). A bad argument is a tool error
+//! block with the same JSON. Money (`*_usd`) is a decimal string of dollars, exact to the
+//! nano-dollar (`"1.500000003"`): a JSON number would go through an `f64` on the way (in a
+//! `serde_json::Value` here, and in most clients), which drops digits of large amounts;
+//! `cost_nanos` has it as an integer too. A bad argument is a tool error
 //! (`isError`) naming it, so that the model can correct itself. Synchronous (SQLite): call them
 //! from `spawn_blocking`.
-
-use std::path::PathBuf;
 
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -19,10 +19,37 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::mcp::RpcFailure;
-use crate::pricing::Usd;
+use crate::pricing::decimal::format_scaled;
 use crate::usage::budget::{self, Calendar, Level};
-use crate::usage::calls::{self, StatsBy};
-use crate::usage::{self, Dim, Key, Scope, Store, Totals};
+use crate::usage::calls::StatsBy;
+use crate::usage::{self, Db, Dim, Key, Ledger, OpenMode, Scope, Totals};
+use crate::window::zone_name;
+
+/// Nano-dollars as an exact decimal string of dollars (`"0.039207"`, `"12.0"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Usd(i64);
+
+impl Usd {
+    fn known(nanos: i64, known: bool) -> Option<Usd> {
+        known.then_some(Usd(nanos))
+    }
+}
+
+impl Serialize for Usd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_scaled(self.0, 9, 1))
+    }
+}
+
+/// The JSON Schema of a [`Usd`].
+fn usd_schema(nullable: bool) -> Value {
+    let kind = if nullable {
+        json!(["string", "null"])
+    } else {
+        json!("string")
+    };
+    json!({"type": kind, "description": "US dollars, exact, as decimal text (\"1.500000003\")"})
+}
 
 /// JSON-RPC's "invalid params": `arguments` is not an object.
 const INVALID_PARAMS: i64 = -32602;
@@ -36,7 +63,7 @@ pub const TOOL_STATS: &str = "aimcp__tool_stats";
 pub struct LedgerCtx {
     /// The usage store (`--db`, `AIMCP_DB` or the default); a missing one reads as empty and is
     /// not created.
-    pub db: PathBuf,
+    pub db: Db,
     pub now: Timestamp,
     pub tz: TimeZone,
 }
@@ -188,22 +215,8 @@ fn choice<'a>(
     }
 }
 
-fn open(ctx: &LedgerCtx) -> Result<Store, String> {
-    Store::open_for_reading(&ctx.db).map_err(|e| format!("{e:#}"))
-}
-
-/// A zone as the ledger's JSON names it: its IANA name, else its offset, else `local`.
-fn zone_name(tz: &TimeZone) -> String {
-    match (tz.iana_name(), tz.to_fixed_offset()) {
-        (Some(name), _) => name.to_string(),
-        (None, Ok(offset)) => {
-            let secs = offset.seconds();
-            let sign = if secs < 0 { '-' } else { '+' };
-            let secs = secs.unsigned_abs();
-            format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
-        }
-        (None, Err(_)) => "local".to_string(),
-    }
+fn open(ctx: &LedgerCtx) -> Result<Box<dyn Ledger>, String> {
+    usage::open(&ctx.db, OpenMode::Read).map_err(|e| format!("{e:#}"))
 }
 
 /// The start (ms) of the day `back` days before today, in the zone.
@@ -293,7 +306,8 @@ fn token_analytics(args: &Map<String, Value>, ctx: &LedgerCtx) -> Result<Value, 
         _ => ALL,
     };
     let store = open(ctx)?;
-    let groups = usage::aggregate(store.conn(), start, end, Dim::Model, &Scope::Global, true)
+    let groups = store
+        .aggregate(start, end, Dim::Model, &Scope::Global, true)
         .map_err(|e| format!("cannot read the usage store: {e}"))?;
     drop(store);
     let mut totals = Totals::default();
@@ -337,7 +351,7 @@ fn figures_schema() -> Map<String, Value> {
     ] {
         p.insert(k.into(), int.clone());
     }
-    p.insert("cost_usd".into(), json!({"type": ["number", "null"]}));
+    p.insert("cost_usd".into(), usd_schema(true));
     p.insert("cost_nanos".into(), json!({"type": "integer"}));
     p.insert(
         "average_tokens_per_request".into(),
@@ -396,7 +410,7 @@ struct Budgets {
 fn budget_status(args: &Map<String, Value>, ctx: &LedgerCtx) -> Result<Value, String> {
     only(args, &[])?;
     let store = open(ctx)?;
-    let statuses = budget::current(store.conn(), ctx.now, &ctx.tz, None, 0, None)
+    let statuses = budget::current(&*store, ctx.now, &ctx.tz, None, 0, None)
         .map_err(|e| format!("cannot read the budgets: {e:#}"))?;
     drop(store);
     let doc = Budgets {
@@ -429,8 +443,8 @@ fn budget_schema() -> Value {
                     "id": {"type": "integer"},
                     "scope": {"type": "string"},
                     "period": {"type": "string", "enum": ["daily", "monthly", "per-request"]},
-                    "limit_usd": {"type": "number", "minimum": 0},
-                    "spent_usd": {"type": "number", "minimum": 0},
+                    "limit_usd": usd_schema(false),
+                    "spent_usd": usd_schema(false),
                     "percent": {"type": "number", "minimum": 0},
                     "level": {"type": "string", "enum": ["ok", "warning", "critical", "exceeded"]},
                     "unpriced_requests": {"type": "integer", "minimum": 0}
@@ -466,7 +480,8 @@ fn tool_stats(args: &Map<String, Value>, ctx: &LedgerCtx) -> Result<Value, Strin
     };
     let (start, end) = (days_back(ctx, days - 1)?, days_back(ctx, -1)?);
     let store = open(ctx)?;
-    let report = calls::stats(store.conn(), start, end, by, &ctx.tz)
+    let report = store
+        .call_stats(start, end, by, &ctx.tz)
         .map_err(|e| format!("cannot read the call ledger: {e:#}"))?;
     drop(store);
     let doc = report
@@ -647,50 +662,36 @@ mod tests {
     /// A store on 2026-03-15 (UTC): requests today, earlier this week, earlier this month and
     /// in January; a daily and a monthly budget; tool calls today and 10 days ago.
     fn seeded(dir: &std::path::Path) -> LedgerCtx {
-        let db = dir.join("usage.db");
+        let db = Db::with_machine(usage::DbLocation::Sqlite(dir.join("usage.db")), "m");
         let now: Timestamp = "2026-03-15T12:00:00Z".parse().unwrap();
-        let mut store = Store::open(&db).unwrap();
+        let mut store = usage::open(&db, OpenMode::Write).unwrap();
         store
-            .write(|tx| {
-                let mut w = usage::Writer::new(tx, false)?;
-                w.write(&request(
-                    "2026-03-15T08:00:00Z",
-                    "sonnet",
-                    90,
-                    Some(1_500_000_001),
-                ))?;
-                w.write(&request("2026-03-15T09:00:00Z", "haiku", 40, Some(2)))?;
-                w.write(&request(
-                    "2026-03-11T09:00:00Z",
-                    "sonnet",
-                    100,
-                    Some(1_000_000_000),
-                ))?;
-                w.write(&request("2026-03-02T09:00:00Z", "local", 1_000, None))?;
-                w.write(&request("2026-01-10T09:00:00Z", "sonnet", 5, Some(7)))?;
-                w.finish()?;
-                Ok(())
-            })
+            .record(&[
+                request("2026-03-15T08:00:00Z", "sonnet", 90, Some(1_500_000_001)),
+                request("2026-03-15T09:00:00Z", "haiku", 40, Some(2)),
+                request("2026-03-11T09:00:00Z", "sonnet", 100, Some(1_000_000_000)),
+                request("2026-03-02T09:00:00Z", "local", 1_000, None),
+                request("2026-01-10T09:00:00Z", "sonnet", 5, Some(7)),
+            ])
             .unwrap();
-        let conn = store.conn();
-        budget::add(
-            conn,
-            budget::Period::Daily,
-            1_000_000_000,
-            &Scope::Global,
-            [80, 90, 100],
-            now,
-        )
-        .unwrap();
-        budget::add(
-            conn,
-            budget::Period::Monthly,
-            100_000_000_000,
-            &Scope::Project("p".into()),
-            [80, 90, 100],
-            now,
-        )
-        .unwrap();
+        for (period, limit_nanos, scope) in [
+            (budget::Period::Daily, 1_000_000_000, Scope::Global),
+            (
+                budget::Period::Monthly,
+                100_000_000_000,
+                Scope::Project("p".into()),
+            ),
+        ] {
+            store
+                .add_budget(&budget::NewBudget {
+                    period,
+                    limit_nanos,
+                    scope,
+                    thresholds: [80, 90, 100],
+                    created_ms: now.as_millisecond(),
+                })
+                .unwrap();
+        }
         drop(store);
         let recorder = CallRecorder::start(&db).unwrap();
         for (at, server, latency, o) in [
@@ -752,7 +753,10 @@ mod tests {
             assert!(t["description"].as_str().unwrap().len() > 40);
         }
         let ctx = LedgerCtx {
-            db: PathBuf::from("/nonexistent/usage.db"),
+            db: Db::with_machine(
+                usage::DbLocation::Sqlite("/nonexistent/usage.db".into()),
+                "m",
+            ),
             now: Timestamp::UNIX_EPOCH,
             tz: TimeZone::UTC,
         };
@@ -768,7 +772,7 @@ mod tests {
         assert_eq!(today["input_tokens"], 130);
         assert_eq!(today["total_tokens"], 150);
         assert_eq!(today["cost_nanos"], 1_500_000_003);
-        assert_eq!(today["cost_usd"].as_f64(), Some(1.500000003));
+        assert_eq!(today["cost_usd"], "1.500000003");
         assert_eq!(today["average_tokens_per_request"].as_f64(), Some(75.0));
         assert_eq!(today["since"], "2026-03-15T00:00:00Z");
         assert_eq!(today["until"], "2026-03-16T00:00:00Z");
@@ -784,7 +788,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let text = r["content"][0]["text"].as_str().unwrap();
-        assert!(text.contains("\"cost_usd\":1.500000003,"), "{text}");
+        assert!(text.contains("\"cost_usd\":\"1.500000003\","), "{text}");
         // no period: today
         assert_eq!(ok(TOKEN_ANALYTICS, json!({}), &ctx)["requests"], 2);
         assert_eq!(ok(TOKEN_ANALYTICS, Value::Null, &ctx)["requests"], 2);
@@ -813,6 +817,25 @@ mod tests {
         );
     }
 
+    /// Money of more digits than an `f64` holds comes out exact, in structured content too.
+    #[test]
+    fn money_is_exact_in_structured_content() {
+        #[derive(Serialize)]
+        struct Doc {
+            cost_usd: Usd,
+            none: Option<Usd>,
+        }
+        let r = result(&Doc {
+            cost_usd: Usd(12_345_678_123_456_789),
+            none: None,
+        })
+        .unwrap();
+        assert_eq!(r["structuredContent"]["cost_usd"], "12345678.123456789");
+        assert_eq!(r["structuredContent"]["none"], Value::Null);
+        let text: Value = serde_json::from_str(r["content"][0]["text"].as_str().unwrap()).unwrap();
+        assert_eq!(text, r["structuredContent"]);
+    }
+
     #[test]
     fn budget_status_as_tokens_check_has_it() {
         let dir = tempfile::tempdir().unwrap();
@@ -821,14 +844,14 @@ mod tests {
         // today's spend $1.500000003 against $1: exceeded
         assert_eq!(b["ok"], false);
         assert_eq!(b["budgets"][0]["level"], "exceeded");
-        assert_eq!(b["budgets"][0]["spent_usd"].as_f64(), Some(1.500000003));
+        assert_eq!(b["budgets"][0]["spent_usd"], "1.500000003");
         assert_eq!(b["budgets"][0]["percent"].as_f64(), Some(150.0));
         assert_eq!(b["budgets"][1]["scope"], "project:p");
         assert_eq!(b["budgets"][1]["level"], "ok");
         assert_eq!(b["budgets"][1]["unpriced_requests"], 1);
         // no budgets at all
         let empty = LedgerCtx {
-            db: dir.path().join("none.db"),
+            db: Db::with_machine(usage::DbLocation::Sqlite(dir.path().join("none.db")), "m"),
             ..ctx.clone()
         };
         assert_eq!(
@@ -890,7 +913,7 @@ mod tests {
         let db = dir.path().join("usage.db");
         std::fs::write(&db, "not a database".repeat(100)).unwrap();
         let ctx = LedgerCtx {
-            db,
+            db: Db::with_machine(usage::DbLocation::Sqlite(db), "m"),
             now: Timestamp::UNIX_EPOCH,
             tz: TimeZone::UTC,
         };

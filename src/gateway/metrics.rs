@@ -22,7 +22,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
@@ -92,11 +91,14 @@ impl Metrics {
     /// The Prometheus text (format 0.0.4): the call metrics, then the ledger's token, cost and
     /// request counters read from `db` (left out when `db` is `None` or no store is there; a
     /// store that cannot be read is said in a comment).
-    pub fn render(&self, db: Option<&Path>) -> String {
+    pub fn render(&self, db: Option<&crate::usage::Db>) -> String {
         let mut out = String::new();
         self.render_calls(&mut out);
         if let Some(db) = db
-            && matches!(db.try_exists(), Ok(true))
+            && match &db.location {
+                crate::usage::DbLocation::Sqlite(path) => matches!(path.try_exists(), Ok(true)),
+                crate::usage::DbLocation::Postgres(_) => true,
+            }
             && let Err(e) = render_ledger(&mut out, db)
         {
             let why = format!("{e:#}").replace('\n', " ");
@@ -175,9 +177,9 @@ impl Metrics {
 }
 
 /// The ledger's counters, summed from its rollups by provider and model.
-fn render_ledger(out: &mut String, db: &Path) -> anyhow::Result<()> {
-    let store = crate::usage::Store::open_for_reading(db)?;
-    let groups = crate::usage::totals_by_model(store.conn())?;
+fn render_ledger(out: &mut String, db: &crate::usage::Db) -> anyhow::Result<()> {
+    let store = crate::usage::open(db, crate::usage::OpenMode::Read)?;
+    let groups = store.totals_by_model()?;
     let mut text = String::new();
     header(
         &mut text,
@@ -544,22 +546,17 @@ mod tests {
     #[test]
     fn the_ledger_counters_are_read_from_the_store() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("usage.db");
-        let mut store = crate::usage::Store::open(&db).unwrap();
+        let sqlite = |p: std::path::PathBuf| {
+            crate::usage::Db::with_machine(crate::usage::DbLocation::Sqlite(p), "m")
+        };
+        let db = sqlite(dir.path().join("usage.db"));
+        let mut store = crate::usage::open(&db, crate::usage::OpenMode::Write).unwrap();
         store
-            .write(|tx| {
-                let mut w = crate::usage::Writer::new(tx, false)?;
-                w.write(&request(
-                    "anthropic",
-                    "claude-sonnet-4-5",
-                    10,
-                    Some(1_234_567_891),
-                ))?;
-                w.write(&request("anthropic", "claude-sonnet-4-5", 5, Some(1)))?;
-                w.write(&request("acme", "my \"model\"", 1, None))?;
-                w.finish()?;
-                Ok(())
-            })
+            .record(&[
+                request("anthropic", "claude-sonnet-4-5", 10, Some(1_234_567_891)),
+                request("anthropic", "claude-sonnet-4-5", 5, Some(1)),
+                request("acme", "my \"model\"", 1, None),
+            ])
             .unwrap();
         drop(store);
         let m = Metrics::new();
@@ -589,7 +586,7 @@ mod tests {
         check_text(&text).unwrap();
         promtool(&text);
         // a missing store: the call metrics only, and nothing created
-        let missing = dir.path().join("none").join("usage.db");
+        let missing = sqlite(dir.path().join("none").join("usage.db"));
         let text = m.render(Some(&missing));
         assert!(!text.contains("gen_ai"), "{text}");
         assert!(!dir.path().join("none").exists());
@@ -601,7 +598,7 @@ mod tests {
             "not a database, but long enough to be read as one".repeat(50),
         )
         .unwrap();
-        let text = m.render(Some(&garbage));
+        let text = m.render(Some(&sqlite(garbage)));
         assert!(
             text.contains("\n# the usage ledger could not be read: "),
             "{text}"

@@ -17,7 +17,6 @@
 //!   call ledger ([`CallRecorder`]) after its answer is sent.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
 use std::time::{Duration, Instant};
@@ -92,7 +91,7 @@ pub struct Options {
     /// Where calls are recorded (None: `--no-record`).
     pub recorder: Option<CallRecorder>,
     /// The usage store, for `/metrics`' ledger counters.
-    pub db: Option<PathBuf>,
+    pub db: Option<crate::usage::Db>,
     pub own: Arc<dyn OwnTools>,
     /// The clock (the ledger's times).
     pub clock: Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>,
@@ -142,7 +141,7 @@ struct Inner {
     /// Rows still being counted (their result's tokens) before they reach the recorder.
     pending: tokio::sync::watch::Sender<usize>,
     metrics: Metrics,
-    db: Option<PathBuf>,
+    db: Option<crate::usage::Db>,
     own: Arc<dyn OwnTools>,
     own_tools: Vec<Value>,
     clock: Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>,
@@ -837,13 +836,13 @@ fn result_tokens(text: &str) -> u64 {
         return text.len().div_ceil(4) as u64;
     };
     if text.len() <= TOKENS_EXACT_UP_TO {
-        return bpe.encode_ordinary(text).len() as u64;
+        return bpe.count(text) as u64;
     }
     let mut cut = TOKENS_EXACT_UP_TO;
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let part = bpe.encode_ordinary(&text[..cut]).len() as f64;
+    let part = bpe.count(&text[..cut]) as f64;
     (part * text.len() as f64 / cut as f64).round() as u64
 }
 
@@ -984,7 +983,7 @@ impl Service for Router {
     }
 
     fn metrics(&self) -> String {
-        self.inner.metrics.render(self.inner.db.as_deref())
+        self.inner.metrics.render(self.inner.db.as_ref())
     }
 
     fn health(&self) -> (u16, Value) {

@@ -6,7 +6,8 @@
 //! core's doing). An upstream whose link ends (crash, EOF, HTTP failure) is marked down; the next
 //! use starts it again at once, and a start that fails is retried on later uses only after a
 //! backoff that doubles from 250 ms to 30 s, so a server in a crash loop costs little and the
-//! others keep serving. Each upstream keeps its last lists (tools, prompts, resources, templates)
+//! others keep serving. A run shorter than [`SHORT_RUN`] counts as a failed start: a server
+//! that dies right after each start backs off too. Each upstream keeps its last lists (tools, prompts, resources, templates)
 //! while it is down, so its tools stay listed and a call to one of them restarts it.
 //! [`Pool::shutdown`] ends every session (and so every process group).
 
@@ -23,6 +24,15 @@ use crate::mcp::{self, ConnectOptions, Handler, McpError, Session};
 /// The first wait after a failed start; doubled for each failure in a row.
 const BACKOFF_FIRST: Duration = Duration::from_millis(250);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// A link that ends sooner than this after its start is a failure of that start (for the
+/// backoff), not the end of a good run.
+pub const SHORT_RUN: Duration = Duration::from_secs(5);
+
+fn backoff(failures: u32) -> Duration {
+    BACKOFF_FIRST
+        .saturating_mul(1 << failures.saturating_sub(1).min(8))
+        .min(BACKOFF_MAX)
+}
 
 /// What an upstream offers, as it sent it (names not yet prefixed).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -39,11 +49,12 @@ enum State {
     /// Never started yet.
     Idle,
     Starting,
-    /// The session, and which start made it.
-    Up(Session, u64),
+    /// The session, which start made it, when, and the failed starts before it.
+    Up(Session, u64, Instant, u32),
     Down {
         error: McpError,
-        /// Failed starts in a row (0: it was up and its link ended).
+        /// Failed starts in a row, a run shorter than [`SHORT_RUN`] counted as one (0: it was
+        /// up for a good while and its link ended).
         failures: u32,
         retry_at: Instant,
     },
@@ -86,7 +97,7 @@ impl Upstream {
     }
 
     pub fn is_up(&self) -> bool {
-        matches!(&*self.state.lock().unwrap(), State::Up(s, _) if !s.is_closed())
+        matches!(&*self.state.lock().unwrap(), State::Up(s, ..) if !s.is_closed())
     }
 
     /// Still starting (or not yet started).
@@ -97,7 +108,7 @@ impl Upstream {
     /// The process group of a stdio upstream that is up.
     pub fn process_group(&self) -> Option<i32> {
         match &*self.state.lock().unwrap() {
-            State::Up(s, _) => s.process_group(),
+            State::Up(s, ..) => s.process_group(),
             _ => None,
         }
     }
@@ -110,18 +121,13 @@ impl Upstream {
         }
     }
 
-    fn set(&self, state: State) {
-        *self.state.lock().unwrap() = state;
-        self.tick.send_modify(|t| *t += 1);
-    }
-
     /// Begins a start in the background unless one is under way or the upstream is up.
     pub fn start(self: &Arc<Self>) {
         let failures = {
             let mut state = self.state.lock().unwrap();
             let failures = match &*state {
                 State::Starting | State::Stopped => return,
-                State::Up(s, _) if !s.is_closed() => return,
+                State::Up(s, ..) if !s.is_closed() => return,
                 State::Down { failures, .. } => *failures,
                 _ => 0,
             };
@@ -158,7 +164,21 @@ impl Upstream {
                 // `Up`, and must find this server's tools in the view (the other order let it
                 // read the view before the rebuild and miss them).
                 self.events.changed(self.name(), true);
-                self.set(State::Up(session.clone(), epoch));
+                // A stop while the view was rebuilt wins: checked and set under one lock.
+                let stopped = {
+                    let mut state = self.state.lock().unwrap();
+                    if matches!(&*state, State::Stopped) {
+                        true
+                    } else {
+                        *state = State::Up(session.clone(), epoch, Instant::now(), failures);
+                        false
+                    }
+                };
+                if stopped {
+                    session.shutdown().await;
+                    return;
+                }
+                self.tick.send_modify(|t| *t += 1);
                 let me = self.clone();
                 let closed = session.closed();
                 tokio::spawn(async move {
@@ -168,32 +188,52 @@ impl Upstream {
             }
             Err(error) => {
                 let failures = failures + 1;
-                let wait = BACKOFF_FIRST
-                    .saturating_mul(1 << (failures - 1).min(8))
-                    .min(BACKOFF_MAX);
-                let stopped = matches!(&*self.state.lock().unwrap(), State::Stopped);
-                if !stopped {
-                    self.set(State::Down {
-                        error,
-                        failures,
-                        retry_at: Instant::now() + wait,
-                    });
+                let down = {
+                    let mut state = self.state.lock().unwrap();
+                    let down = !matches!(&*state, State::Stopped);
+                    if down {
+                        *state = State::Down {
+                            error,
+                            failures,
+                            retry_at: Instant::now() + backoff(failures),
+                        };
+                    }
+                    down
+                };
+                if down {
+                    self.tick.send_modify(|t| *t += 1);
                     self.events.changed(self.name(), false);
                 }
             }
         }
     }
 
-    /// The link of `session` ended: down, to be started again on the next use.
+    /// The link of `session` ended: down, to be started again on the next use (at once after a
+    /// good run; after a backoff when it ended within [`SHORT_RUN`] of its start).
     fn link_ended(&self, epoch: u64, error: McpError) {
         let mut state = self.state.lock().unwrap();
         // Only when the state still holds this session (not a newer one, not stopped).
-        let same = matches!(&*state, State::Up(_, e) if *e == epoch);
-        if same {
+        let run = match &*state {
+            State::Up(_, e, since, failures) if *e == epoch => Some((since.elapsed(), *failures)),
+            _ => None,
+        };
+        if let Some((ran, before)) = run {
+            // The first short run restarts at once (a crash mid-call is followed by a restart
+            // on the next call); the ones after it in a row wait as failed starts do.
+            let (failures, retry_at) = if ran < SHORT_RUN {
+                let wait = if before == 0 {
+                    Duration::ZERO
+                } else {
+                    backoff(before)
+                };
+                (before + 1, Instant::now() + wait)
+            } else {
+                (0, Instant::now())
+            };
             *state = State::Down {
                 error,
-                failures: 0,
-                retry_at: Instant::now(),
+                failures,
+                retry_at,
             };
             drop(state);
             self.tick.send_modify(|t| *t += 1);
@@ -209,7 +249,7 @@ impl Upstream {
         loop {
             let state = self.state.lock().unwrap().clone();
             match state {
-                State::Up(s, _) if !s.is_closed() => return Ok(s),
+                State::Up(s, ..) if !s.is_closed() => return Ok(s),
                 State::Up(..) | State::Idle => self.start(),
                 State::Starting => {}
                 State::Down {
@@ -264,7 +304,7 @@ impl Upstream {
     /// Reads its lists again (after a `list_changed`); true when they changed.
     pub async fn refresh(self: &Arc<Self>) -> bool {
         let Some(session) = (match &*self.state.lock().unwrap() {
-            State::Up(s, _) => Some(s.clone()),
+            State::Up(s, ..) => Some(s.clone()),
             _ => None,
         }) else {
             return false;
@@ -285,7 +325,7 @@ impl Upstream {
     async fn stop(&self) {
         let old = std::mem::replace(&mut *self.state.lock().unwrap(), State::Stopped);
         self.tick.send_modify(|t| *t += 1);
-        if let State::Up(session, _) = old {
+        if let State::Up(session, ..) = old {
             session.shutdown().await;
         }
     }
@@ -406,4 +446,70 @@ async fn futures_join_all<F: std::future::Future<Output = ()>>(futs: impl IntoIt
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+
+    struct NoHandler;
+    impl Handler for NoHandler {}
+
+    /// Stops the upstream from inside `changed(up)`, the moment between a start's end and
+    /// `Up`: a `stop` there used to be overwritten by `Up`, leaving a live session (and its
+    /// process) after the pool's shutdown.
+    struct StopWhenUp(OnceLock<Arc<Upstream>>);
+
+    impl Events for StopWhenUp {
+        fn changed(&self, _server: &str, up: bool) {
+            if let (true, Some(u)) = (up, self.0.get()) {
+                let u = u.clone();
+                let rt = tokio::runtime::Handle::current();
+                std::thread::spawn(move || rt.block_on(u.stop()))
+                    .join()
+                    .unwrap();
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_stop_during_the_end_of_a_start_wins() {
+        let fake = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/servers/fake.js");
+        let server = Server::stdio("fake", "node", vec![fake.to_string(), "ok".to_string()]);
+        let events = Arc::new(StopWhenUp(OnceLock::new()));
+        let opts = ConnectOptions::new(std::env::temp_dir(), Duration::from_secs(30));
+        let pool = Pool::new(
+            vec![server],
+            Arc::new(EnvResolver::environment_only()),
+            opts,
+            |_| Arc::new(NoHandler) as Arc<dyn Handler>,
+            events.clone(),
+        );
+        let u = pool.get("fake").unwrap().clone();
+        let _ = events.0.set(u.clone());
+        u.start();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while u.lists().is_none() {
+            assert!(tokio::time::Instant::now() < deadline, "never started");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Let the start finish what it does after the view's rebuild.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            matches!(&*u.state.lock().unwrap(), State::Stopped),
+            "a stopped upstream is up again"
+        );
+        assert!(u.process_group().is_none());
+        assert!(u.session().await.is_err());
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        assert_eq!(backoff(1), BACKOFF_FIRST);
+        assert_eq!(backoff(2), BACKOFF_FIRST * 2);
+        assert_eq!(backoff(3), BACKOFF_FIRST * 4);
+        assert_eq!(backoff(40), BACKOFF_MAX);
+    }
 }

@@ -33,6 +33,14 @@ pub(crate) fn group_alive(pgid: i32) -> bool {
     signal_group(pgid, 0)
 }
 
+/// Sends `signal` to every registered group at once, leaving them registered.
+pub fn signal_all(signal: i32) {
+    let groups = LIVE.lock().map(|l| l.clone()).unwrap_or_default();
+    for pgid in groups {
+        signal_group(pgid, signal);
+    }
+}
+
 /// Kills every registered group at once (SIGKILL); used on Ctrl-C and as a last safety net.
 pub fn kill_all() {
     let groups = LIVE.lock().map(|l| l.clone()).unwrap_or_default();

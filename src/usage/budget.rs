@@ -1,10 +1,8 @@
 //! Budgets: limits per day, month or request, for a scope, and how far each one is spent.
 
+use super::{Ledger, Scope};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use rusqlite::{Connection, params};
-
-use super::{Scope, max_request_cost, total};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -22,7 +20,8 @@ impl Period {
         }
     }
 
-    fn parse(s: &str) -> Period {
+    /// The stored name back (an unknown one is per-request).
+    pub fn parse(s: &str) -> Period {
         match s {
             "daily" => Period::Daily,
             "monthly" => Period::Monthly,
@@ -101,50 +100,16 @@ pub fn level(spent: i64, limit: i64, thresholds: [i64; 3]) -> (i64, Level) {
     (bp, level)
 }
 
-pub fn add(
-    conn: &Connection,
-    period: Period,
-    limit_nanos: i64,
-    scope: &Scope,
-    thresholds: [i64; 3],
-    now: Timestamp,
-) -> rusqlite::Result<i64> {
-    conn.execute(
-        "INSERT INTO budgets (period, limit_nanos, scope, warn_percent, critical_percent, \
-         exceeded_percent, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            period.as_str(),
-            limit_nanos,
-            scope.to_string(),
-            thresholds[0],
-            thresholds[1],
-            thresholds[2],
-            now.as_millisecond()
-        ],
-    )?;
-    Ok(conn.last_insert_rowid())
-}
-
-pub fn remove(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
-    Ok(conn.execute("DELETE FROM budgets WHERE id = ?1", [id])? > 0)
-}
-
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Budget>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, period, limit_nanos, scope, warn_percent, critical_percent, exceeded_percent \
-         FROM budgets ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let scope: String = r.get(3)?;
-        Ok(Budget {
-            id: r.get(0)?,
-            period: Period::parse(&r.get::<_, String>(1)?),
-            limit_nanos: r.get(2)?,
-            scope: Scope::parse(&scope).unwrap_or(Scope::Global),
-            thresholds: [r.get(4)?, r.get(5)?, r.get(6)?],
-        })
-    })?;
-    rows.collect()
+/// A budget to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBudget {
+    pub period: Period,
+    pub limit_nanos: i64,
+    pub scope: Scope,
+    /// Warning, critical and exceeded levels, in percent of the limit.
+    pub thresholds: [i64; 3],
+    /// When it was set (ms).
+    pub created_ms: i64,
 }
 
 /// The start of today and of this month, and the start of tomorrow, in a zone (ms).
@@ -175,14 +140,14 @@ impl Calendar {
 /// and months in `tz`: what `check`, `budget status`, `summary` and the warnings after a
 /// write all show. `add` and `request` are as for [`status`]. No budgets: no calendar is built.
 pub fn current(
-    conn: &Connection,
+    ledger: &dyn Ledger,
     now: Timestamp,
     tz: &TimeZone,
     scope: Option<&Scope>,
     add: i64,
     request: Option<i64>,
 ) -> anyhow::Result<Vec<Status>> {
-    let mut budgets = list(conn)?;
+    let mut budgets = ledger.budgets()?;
     if let Some(scope) = scope {
         budgets.retain(|b| b.scope == *scope);
     }
@@ -190,35 +155,35 @@ pub fn current(
         return Ok(Vec::new());
     }
     let cal = Calendar::at(now, tz)?;
-    Ok(status(conn, &budgets, &cal, add, request)?)
+    status(ledger, &budgets, &cal, add, request)
 }
 
 /// How far each budget is spent, with `add` nano-dollars added to daily and monthly spend (an
 /// estimate for `check`). Per-request budgets look at `request` when given, else at the
 /// costliest request of today. Requests without a price are left out of the spend, and counted.
 fn status(
-    conn: &Connection,
+    ledger: &dyn Ledger,
     budgets: &[Budget],
     cal: &Calendar,
     add: i64,
     request: Option<i64>,
-) -> rusqlite::Result<Vec<Status>> {
+) -> anyhow::Result<Vec<Status>> {
     let mut out = Vec::new();
     for b in budgets {
         let (spent, unpriced) = match b.period {
             Period::Daily => {
-                let t = total(conn, cal.day_start, cal.day_end, &b.scope)?;
+                let t = ledger.total(cal.day_start, cal.day_end, &b.scope)?;
                 (t.cost_nanos.saturating_add(add), t.unpriced)
             }
             Period::Monthly => {
-                let t = total(conn, cal.month_start, cal.month_end, &b.scope)?;
+                let t = ledger.total(cal.month_start, cal.month_end, &b.scope)?;
                 (t.cost_nanos.saturating_add(add), t.unpriced)
             }
             Period::PerRequest => match request {
                 Some(e) => (e, 0),
                 None => (
-                    max_request_cost(conn, cal.day_start, cal.day_end, &b.scope)?,
-                    total(conn, cal.day_start, cal.day_end, &b.scope)?.unpriced,
+                    ledger.max_request_cost(cal.day_start, cal.day_end, &b.scope)?,
+                    ledger.total(cal.day_start, cal.day_end, &b.scope)?.unpriced,
                 ),
             },
         };
@@ -256,35 +221,32 @@ mod tests {
     #[test]
     fn current_spends_budgets_at_the_given_time() {
         use crate::usage::tests::request;
-        use crate::usage::{CostSource, Store, Writer};
+        use crate::usage::{CostSource, Db, DbLocation, OpenMode};
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("usage.db")).unwrap();
+        let db = Db::with_machine(DbLocation::Sqlite(dir.path().join("usage.db")), "m");
+        let mut store = crate::usage::open(&db, OpenMode::Write).unwrap();
         // an hour after the test request's time (2026-02-02T02:40Z)
         let now = Timestamp::from_millisecond(1_770_000_000_000 + 3_600_000).unwrap();
         let t = [80, 90, 100];
+        let budget = |period, scope| NewBudget {
+            period,
+            limit_nanos: 1_000_000,
+            scope,
+            thresholds: t,
+            created_ms: now.as_millisecond(),
+        };
         store
-            .write(|tx| {
-                add(tx, Period::Daily, 1_000_000, &Scope::Global, t, now)?;
-                add(
-                    tx,
-                    Period::Monthly,
-                    1_000_000,
-                    &Scope::User("v".into()),
-                    t,
-                    now,
-                )?;
-                let mut w = Writer::new(tx, false)?;
-                let mut priced = request("a", 1);
-                priced.cost_nanos = 900_000;
-                w.write(&priced)?;
-                let mut unpriced = request("b", 1);
-                unpriced.cost_source = CostSource::Unpriced;
-                w.write(&unpriced)?;
-                w.finish()?;
-                Ok(())
-            })
+            .add_budget(&budget(Period::Daily, Scope::Global))
             .unwrap();
-        let conn = store.conn();
+        store
+            .add_budget(&budget(Period::Monthly, Scope::User("v".into())))
+            .unwrap();
+        let mut priced = request("a", 1);
+        priced.cost_nanos = 900_000;
+        let mut unpriced = request("b", 1);
+        unpriced.cost_source = CostSource::Unpriced;
+        store.record(&[priced, unpriced]).unwrap();
+        let conn = &*store;
         let s = current(conn, now, &TimeZone::UTC, None, 0, None).unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(

@@ -11,7 +11,6 @@
 //! queue is full (the store is busy for a long time), calls are dropped and counted.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
@@ -19,10 +18,9 @@ use std::thread::JoinHandle;
 
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
-use super::Store;
+use super::{Db, Ledger, OpenMode};
 
 /// How a call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,24 +86,10 @@ pub struct ToolCall {
 }
 
 /// How many calls the queue holds before [`CallRecorder::record`] drops them.
-const QUEUE: usize = 16_384;
+pub(crate) const QUEUE: usize = 16_384;
 
 /// The most calls written in one transaction.
-const BATCH: usize = 4_096;
-
-const INSERT: &str = "INSERT INTO tool_calls (ts, tool, client, latency_us, outcome, bytes_in, \
-    bytes_out, result_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-
-/// The number of a (server, tool) in `tool_names`, given it on first use.
-const TOOL_ID: &str = "INSERT INTO tool_names (server, tool) VALUES (?1, ?2) \
-    ON CONFLICT (server, tool) DO UPDATE SET id = id RETURNING id";
-
-/// What `mcp stats` reads of the calls in a window (`?1` to `?2`, in ms).
-pub(crate) const STATS_SQL: &str = "SELECT ts, tool, outcome, latency_us, bytes_in, bytes_out, \
-    result_tokens FROM tool_calls WHERE ts >= ?1 AND ts < ?2";
-
-/// The numbers of the (server, tool) pairs already in `tool_names`, by server then tool.
-type ToolIds = HashMap<String, HashMap<String, i64>>;
+pub(crate) const BATCH: usize = 4_096;
 
 #[derive(Default)]
 struct Counts {
@@ -124,8 +108,8 @@ pub struct CallRecorder {
 impl CallRecorder {
     /// Opens the store (creating it on first use, migrating it) and starts the writer thread.
     /// An unusable store is an error here, before any call is taken.
-    pub fn start(db: &Path) -> anyhow::Result<CallRecorder> {
-        let store = Store::open(db)?;
+    pub fn start(db: &Db) -> anyhow::Result<CallRecorder> {
+        let store = super::open(db, OpenMode::Write)?;
         let (queue, calls) = std::sync::mpsc::sync_channel(QUEUE);
         let counts = Arc::new(Counts::default());
         let c = Arc::clone(&counts);
@@ -181,10 +165,9 @@ impl Drop for CallRecorder {
 }
 
 /// The writer thread: waits for a call, takes whatever else is queued (up to [`BATCH`]), and
-/// writes them in one transaction ([`Store::write`] waits out a busy store); until the
-/// recorder is finished and the queue is empty.
-fn write_all(mut store: Store, calls: Receiver<ToolCall>, counts: &Counts) {
-    let mut ids = ToolIds::new();
+/// writes them in one transaction (the store waits out a busy store); until the recorder is
+/// finished and the queue is empty.
+fn write_all(mut store: Box<dyn Ledger>, calls: Receiver<ToolCall>, counts: &Counts) {
     let mut batch = Vec::with_capacity(BATCH);
     while let Ok(first) = calls.recv() {
         batch.push(first);
@@ -195,60 +178,12 @@ fn write_all(mut store: Store, calls: Receiver<ToolCall>, counts: &Counts) {
             }
         }
         let n = batch.len() as u64;
-        match write_with(&mut store, &batch, &mut ids) {
+        match store.record_calls(&batch) {
             Ok(()) => counts.written.fetch_add(n, Ordering::Relaxed),
             Err(_) => counts.dropped.fetch_add(n, Ordering::Relaxed),
         };
         batch.clear();
     }
-}
-
-/// Writes calls in one transaction.
-pub fn write(store: &mut Store, calls: &[ToolCall]) -> anyhow::Result<()> {
-    write_with(store, calls, &mut ToolIds::new())
-}
-
-/// Writes calls in one transaction, with the tool numbers known so far (to which it adds the
-/// new ones once the transaction has committed: a transaction run again must not trust them).
-fn write_with(store: &mut Store, calls: &[ToolCall], ids: &mut ToolIds) -> anyhow::Result<()> {
-    let added = store.write(|tx| {
-        let mut insert = tx.prepare_cached(INSERT)?;
-        let mut new: ToolIds = ToolIds::new();
-        for c in calls {
-            let known = |m: &ToolIds| m.get(&c.server).and_then(|t| t.get(&c.tool)).copied();
-            let tool = match known(ids).or_else(|| known(&new)) {
-                Some(id) => id,
-                None => {
-                    let id: i64 = tx
-                        .prepare_cached(TOOL_ID)?
-                        .query_row(params![c.server, c.tool], |r| r.get(0))?;
-                    new.entry(c.server.clone())
-                        .or_default()
-                        .insert(c.tool.clone(), id);
-                    id
-                }
-            };
-            insert.execute(params![
-                c.at.as_millisecond(),
-                tool,
-                c.client,
-                i(c.latency_us),
-                c.outcome.index() as i64,
-                i(c.bytes_in),
-                i(c.bytes_out),
-                i(c.result_tokens),
-            ])?;
-        }
-        Ok(new)
-    })?;
-    for (server, tools) in added {
-        ids.entry(server).or_default().extend(tools);
-    }
-    Ok(())
-}
-
-fn i(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 // ---- reading --------------------------------------------------------------------------------
@@ -455,151 +390,125 @@ fn days(start: i64, end: i64, tz: &TimeZone) -> anyhow::Result<Vec<(i64, String)
     Ok(out)
 }
 
-/// Stats of the calls in `[start, end)` (ms), grouped; days are those of `tz`. Rows by server
-/// or tool come most calls first (then by name), days in order.
-pub fn stats(
-    conn: &Connection,
-    start: i64,
-    end: i64,
+/// Builds [`StatsReport`]s from a store's rows: the store gives its tool names, then each call
+/// of the window (in any order), and gets the report. Rows by server or tool come most calls
+/// first (then by name), days in order (every day of the window has a row).
+pub struct StatsBuilder {
     by: StatsBy,
-    tz: &TimeZone,
-) -> anyhow::Result<StatsReport> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut names: Vec<String> = Vec::new();
-    let day_list = if by == StatsBy::Day && start < end {
-        days(start, end, tz)?
-    } else {
-        Vec::new()
-    };
-    // the group of each tool number (by server or tool); days are found by their start
-    let mut group_of: rustc_hash::FxHashMap<i64, usize> = Default::default();
-    if by == StatsBy::Day {
-        for (_, name) in &day_list {
-            names.push(name.clone());
-            groups.push(Group::default());
-        }
-    } else {
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut stmt = conn.prepare_cached("SELECT id, server, tool FROM tool_names")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let (id, server, tool): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
-            let key = match by {
-                StatsBy::Tool => format!("{server}__{tool}"),
-                _ => server,
-            };
-            let g = *index.entry(key.clone()).or_insert_with(|| {
-                names.push(key);
-                groups.push(Group::default());
-                groups.len() - 1
-            });
-            group_of.insert(id, g);
-        }
-    }
-    let mut all = Group::default();
-    let mut stmt = conn.prepare_cached(STATS_SQL)?;
-    let mut rows = stmt.query(params![start, end])?;
-    while let Some(row) = rows.next()? {
-        let u = |i: usize| -> rusqlite::Result<u64> { Ok(row.get::<_, i64>(i)?.max(0) as u64) };
-        let g = match by {
-            StatsBy::Day => {
-                let ts: i64 = row.get(0)?;
-                Some(
-                    day_list
-                        .partition_point(|(s, _)| *s <= ts)
-                        .saturating_sub(1),
-                )
-            }
-            StatsBy::Server | StatsBy::Tool => group_of.get(&row.get::<_, i64>(1)?).copied(),
-        };
-        let Some(group) = g.and_then(|g| groups.get_mut(g)) else {
-            continue; // a row whose tool is not in `tool_names` (edited by hand)
-        };
-        let outcome = usize::try_from(row.get::<_, i64>(2)?)
-            .ok()
-            .and_then(|o| CallOutcome::ALL.get(o).copied());
-        let latency = u(3)?;
-        let sizes = [u(4)?, u(5)?, u(6)?];
-        group.add(outcome, latency, sizes);
-        all.add(outcome, latency, sizes);
-    }
-    // tools without calls in the window
-    let (names, groups): (Vec<String>, Vec<Group>) = if by == StatsBy::Day {
-        (names, groups)
-    } else {
-        names
-            .into_iter()
-            .zip(groups)
-            .filter(|(_, g)| g.stats.calls > 0)
-            .unzip()
-    };
-    let mut out: Vec<(String, CallStats)> = names
-        .into_iter()
-        .zip(groups)
-        .map(|(n, g)| (n, g.finish()))
-        .collect();
-    if by != StatsBy::Day {
-        out.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then_with(|| a.0.cmp(&b.0)));
-    }
-    Ok(StatsReport {
-        rows: out,
-        totals: all.finish(),
-    })
+    groups: Vec<Group>,
+    names: Vec<String>,
+    day_list: Vec<(i64, String)>,
+    /// The group of each tool number (by server or tool); days are found by their start.
+    group_of: rustc_hash::FxHashMap<i64, usize>,
+    index: HashMap<String, usize>,
+    all: Group,
 }
 
-/// Every call recorded in `[start, end)` (ms), oldest first, as it was recorded (to the
-/// millisecond).
-pub fn recorded(conn: &Connection, start: i64, end: i64) -> anyhow::Result<Vec<ToolCall>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.ts, t.server, t.tool, c.client, c.latency_us, c.outcome, c.bytes_in, \
-         c.bytes_out, c.result_tokens FROM tool_calls c JOIN tool_names t ON t.id = c.tool \
-         WHERE c.ts >= ?1 AND c.ts < ?2 ORDER BY c.ts, c.id",
-    )?;
-    let mut rows = stmt.query(params![start, end])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let u = |i: usize| -> rusqlite::Result<u64> { Ok(row.get::<_, i64>(i)?.max(0) as u64) };
-        out.push(ToolCall {
-            at: Timestamp::from_millisecond(row.get(0)?)?,
-            server: row.get(1)?,
-            tool: row.get(2)?,
-            client: row.get(3)?,
-            latency_us: u(4)?,
-            outcome: usize::try_from(row.get::<_, i64>(5)?)
-                .ok()
-                .and_then(|o| CallOutcome::ALL.get(o).copied())
-                .unwrap_or(CallOutcome::ProtocolError),
-            bytes_in: u(6)?,
-            bytes_out: u(7)?,
-            result_tokens: u(8)?,
-        });
+impl StatsBuilder {
+    /// For the calls of `[start, end)` (ms), grouped by `by`, with days in `tz`.
+    pub fn new(start: i64, end: i64, by: StatsBy, tz: &TimeZone) -> anyhow::Result<Self> {
+        let day_list = if by == StatsBy::Day && start < end {
+            days(start, end, tz)?
+        } else {
+            Vec::new()
+        };
+        let mut b = StatsBuilder {
+            by,
+            groups: Vec::new(),
+            names: Vec::new(),
+            day_list,
+            group_of: Default::default(),
+            index: HashMap::new(),
+            all: Group::default(),
+        };
+        if by == StatsBy::Day {
+            for (_, name) in &b.day_list {
+                b.names.push(name.clone());
+                b.groups.push(Group::default());
+            }
+        }
+        Ok(b)
     }
-    Ok(out)
+
+    /// A tool's number in the store, and its names.
+    pub fn tool(&mut self, id: i64, server: String, tool: &str) {
+        if self.by == StatsBy::Day {
+            return;
+        }
+        let key = match self.by {
+            StatsBy::Tool => format!("{server}__{tool}"),
+            _ => server,
+        };
+        let g = match self.index.get(&key) {
+            Some(&g) => g,
+            None => {
+                self.names.push(key.clone());
+                self.groups.push(Group::default());
+                self.index.insert(key, self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        self.group_of.insert(id, g);
+    }
+
+    /// A call: its time, tool number, outcome number ([`CallOutcome::index`]), latency (µs)
+    /// and sizes (bytes in, bytes out, result tokens). A call whose tool number the store did
+    /// not give is left out (a store edited by hand).
+    pub fn call(&mut self, ts: i64, tool: i64, outcome: i64, latency_us: u64, sizes: [u64; 3]) {
+        let g = match self.by {
+            StatsBy::Day => Some(
+                self.day_list
+                    .partition_point(|(s, _)| *s <= ts)
+                    .saturating_sub(1),
+            ),
+            StatsBy::Server | StatsBy::Tool => self.group_of.get(&tool).copied(),
+        };
+        let Some(group) = g.and_then(|g| self.groups.get_mut(g)) else {
+            return;
+        };
+        let outcome = usize::try_from(outcome)
+            .ok()
+            .and_then(|o| CallOutcome::ALL.get(o).copied());
+        group.add(outcome, latency_us, sizes);
+        self.all.add(outcome, latency_us, sizes);
+    }
+
+    pub fn finish(self) -> StatsReport {
+        let StatsBuilder {
+            by,
+            groups,
+            names,
+            all,
+            ..
+        } = self;
+        // tools without calls in the window
+        let (names, groups): (Vec<String>, Vec<Group>) = if by == StatsBy::Day {
+            (names, groups)
+        } else {
+            names
+                .into_iter()
+                .zip(groups)
+                .filter(|(_, g)| g.stats.calls > 0)
+                .unzip()
+        };
+        let mut out: Vec<(String, CallStats)> = names
+            .into_iter()
+            .zip(groups)
+            .map(|(n, g)| (n, g.finish()))
+            .collect();
+        if by != StatsBy::Day {
+            out.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then_with(|| a.0.cmp(&b.0)));
+        }
+        StatsReport {
+            rows: out,
+            totals: all.finish(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    pub(crate) fn call(
-        at: &str,
-        server: &str,
-        tool: &str,
-        latency_us: u64,
-        o: CallOutcome,
-    ) -> ToolCall {
-        ToolCall {
-            at: at.parse().unwrap(),
-            server: server.into(),
-            tool: tool.into(),
-            client: Some("claude-code".into()),
-            latency_us,
-            outcome: o,
-            bytes_in: 100,
-            bytes_out: 1_000,
-            result_tokens: 250,
-        }
-    }
 
     #[test]
     fn nearest_rank_percentiles() {
@@ -634,215 +543,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    /// Calls recorded from many threads at once all reach the store when the recorder is
-    /// finished, and are read back grouped by server, tool and day.
-    #[test]
-    fn recorded_calls_are_written_and_summed() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("sub").join("usage.db");
-        let recorder = Arc::new(CallRecorder::start(&db).unwrap());
-        let threads: Vec<_> = (0..4)
-            .map(|t| {
-                let r = Arc::clone(&recorder);
-                std::thread::spawn(move || {
-                    for n in 0..250u64 {
-                        let o = if n % 10 == 0 {
-                            CallOutcome::ToolError
-                        } else {
-                            CallOutcome::Ok
-                        };
-                        let at = if t == 0 {
-                            "2026-03-01T10:00:00Z"
-                        } else {
-                            "2026-03-02T10:00:00Z"
-                        };
-                        r.record(call(at, &format!("s{}", t % 2), "echo", n + 1, o));
-                    }
-                })
-            })
-            .collect();
-        for t in threads {
-            t.join().unwrap();
-        }
-        let recorder = Arc::into_inner(recorder).unwrap();
-        assert_eq!(recorder.dropped(), 0);
-        recorder.finish();
-        let store = Store::open_for_reading(&db).unwrap();
-        let (start, end) = (
-            "2026-03-01T00:00:00Z"
-                .parse::<Timestamp>()
-                .unwrap()
-                .as_millisecond(),
-            "2026-03-04T00:00:00Z"
-                .parse::<Timestamp>()
-                .unwrap()
-                .as_millisecond(),
-        );
-        let r = stats(store.conn(), start, end, StatsBy::Server, &TimeZone::UTC).unwrap();
-        assert_eq!(r.totals.calls, 1000);
-        assert_eq!(r.totals.errors, 100);
-        assert_eq!(r.totals.tool_errors, 100);
-        assert_eq!(r.totals.p50_us, Some(125));
-        assert_eq!(r.totals.max_us, Some(250));
-        assert_eq!(r.totals.bytes_out, 1_000_000);
-        let keys: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
-        assert_eq!(keys, [("s0", 500), ("s1", 500)]);
-        let r = stats(store.conn(), start, end, StatsBy::Tool, &TimeZone::UTC).unwrap();
-        assert_eq!(r.rows[0].0, "s0__echo");
-        let r = stats(store.conn(), start, end, StatsBy::Day, &TimeZone::UTC).unwrap();
-        let days: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
-        assert_eq!(
-            days,
-            [("2026-03-01", 250), ("2026-03-02", 750), ("2026-03-03", 0)]
-        );
-        assert_eq!(r.rows[2].1.p50_us, None);
-    }
-
-    /// Two recorders on one store (two gateways) name each tool by the same number.
-    #[test]
-    fn two_recorders_share_the_tool_numbers() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("usage.db");
-        let (a, b) = (
-            CallRecorder::start(&db).unwrap(),
-            CallRecorder::start(&db).unwrap(),
-        );
-        for k in 0..300 {
-            let r = if k % 2 == 0 { &a } else { &b };
-            let tool = ["x", "y", "z"][k % 3];
-            r.record(call(
-                "2026-03-01T10:00:00Z",
-                "s",
-                tool,
-                k as u64,
-                CallOutcome::Ok,
-            ));
-        }
-        a.finish();
-        b.finish();
-        let store = Store::open_for_reading(&db).unwrap();
-        let names: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM tool_names", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(names, 3);
-        let (start, end) = (0, i64::from(i32::MAX) * 1_000_000);
-        let r = stats(store.conn(), start, end, StatsBy::Tool, &TimeZone::UTC).unwrap();
-        let rows: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
-        assert_eq!(rows, [("s__x", 100), ("s__y", 100), ("s__z", 100)]);
-    }
-
-    /// A store edited by hand: a tool with a huge number is read as any other, and a call whose
-    /// tool is not in `tool_names` is left out (no vector sized by a stored number).
-    #[test]
-    fn hand_edited_tool_numbers_are_read_safely() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("usage.db");
-        let mut store = Store::open(&db).unwrap();
-        write(
-            &mut store,
-            &[call("2026-03-01T10:00:00Z", "s", "t", 5, CallOutcome::Ok)],
-        )
-        .unwrap();
-        store
-            .conn()
-            .execute_batch(
-                "INSERT INTO tool_names VALUES (1000000000000000, 'big', 'x');
-                 INSERT INTO tool_calls (ts, tool, latency_us, outcome, bytes_in, bytes_out,
-                     result_tokens) SELECT ts, 1000000000000000, 7, 0, 0, 0, 0 FROM tool_calls;
-                 INSERT INTO tool_calls (ts, tool, latency_us, outcome, bytes_in, bytes_out,
-                     result_tokens) SELECT ts, 99, 9, 0, 0, 0, 0 FROM tool_calls LIMIT 1;",
-            )
-            .unwrap();
-        let r = stats(
-            store.conn(),
-            0,
-            i64::from(i32::MAX) * 1_000_000,
-            StatsBy::Server,
-            &TimeZone::UTC,
-        )
-        .unwrap();
-        let rows: Vec<(&str, u64)> = r.rows.iter().map(|(k, s)| (k.as_str(), s.calls)).collect();
-        assert_eq!(rows, [("big", 1), ("s", 1)]);
-        assert_eq!(r.totals.calls, 2);
-    }
-
-    /// Every field of a call comes back as it was recorded.
-    #[test]
-    fn a_call_is_read_back_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("usage.db");
-        let recorder = CallRecorder::start(&db).unwrap();
-        let mut calls = Vec::new();
-        for (k, o) in CallOutcome::ALL.into_iter().enumerate() {
-            let mut c = call("2026-03-01T10:00:00.123Z", "srv", "tool", 10 + k as u64, o);
-            c.client = (k != 2).then(|| format!("client-{k}"));
-            c.bytes_in = 1 + k as u64;
-            c.bytes_out = u64::MAX;
-            c.result_tokens = 7 * k as u64;
-            calls.push(c);
-        }
-        for c in &calls {
-            recorder.record(c.clone());
-        }
-        recorder.finish();
-        let store = Store::open_for_reading(&db).unwrap();
-        let back = recorded(store.conn(), 0, i64::from(i32::MAX) * 1_000_000).unwrap();
-        // (a size past i64::MAX is kept as i64::MAX)
-        for c in &mut calls {
-            c.bytes_out = i64::MAX as u64;
-        }
-        assert_eq!(back, calls);
-    }
-
-    /// Dropping the recorder (without `finish`) writes what is queued too.
-    #[test]
-    fn dropping_the_recorder_flushes() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("usage.db");
-        let recorder = CallRecorder::start(&db).unwrap();
-        for k in 0..500 {
-            recorder.record(call("2026-03-01T10:00:00Z", "s", "t", k, CallOutcome::Ok));
-        }
-        drop(recorder);
-        let store = Store::open_for_reading(&db).unwrap();
-        let stored: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM tool_calls", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(stored, 500);
-    }
-
-    /// A full queue drops calls and counts them; `record` returns at once meanwhile.
-    #[test]
-    fn a_full_queue_drops_and_counts() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("usage.db");
-        let recorder = CallRecorder::start(&db).unwrap();
-        // hold the store's write lock so that the writer cannot empty the queue
-        let blocker = Connection::open(&db).unwrap();
-        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
-        let n = QUEUE as u64 + BATCH as u64 + 1_000;
-        let t = std::time::Instant::now();
-        for k in 0..n {
-            recorder.record(call("2026-03-01T10:00:00Z", "s", "t", k, CallOutcome::Ok));
-        }
-        assert!(
-            t.elapsed() < std::time::Duration::from_secs(2),
-            "{:?}",
-            t.elapsed()
-        );
-        assert!(recorder.dropped() >= 1_000, "{}", recorder.dropped());
-        blocker.execute_batch("COMMIT").unwrap();
-        let dropped = recorder.dropped();
-        recorder.finish();
-        let store = Store::open_for_reading(&db).unwrap();
-        let stored: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM tool_calls", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(stored as u64 + dropped, n);
     }
 }

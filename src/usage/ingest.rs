@@ -1,15 +1,16 @@
 //! One pipeline for writing many requests, used by `record --jsonl` and by imports: one thread
 //! reads, parses and prices them, works out their request ids' hashes and their sums for the
-//! rollups ([`Feed`]), while the calling thread writes them ([`run`]). The reading side ends each
-//! batch with [`Feed::commit`]: its rows, and whatever else the batch carries (an import's file
-//! offsets), are written in one transaction.
+//! rollups ([`Feed`]), while the calling thread writes them through the ledger ([`run`], and
+//! [`Ledger::write_batch`]). The reading side ends each batch with [`Feed::commit`]: its rows,
+//! and the import progress the batch carries (an import's file offsets), are written in one
+//! transaction.
 
 use std::sync::mpsc;
 
-use rusqlite::Transaction;
 use rustc_hash::FxHashMap;
 
-use super::{Batched, Change, Request, Rollups, Store, Writer, Written, rid_slot};
+use super::ledger::{BatchSource, FileProgress, Piece};
+use super::{Batched, Change, Ledger, Request, Rollups, Written, rid_slot};
 
 /// Rows travel from the reading thread to the writing one in chunks of this many.
 const CHUNK: usize = 2048;
@@ -19,8 +20,8 @@ type Row = (Batched, Request);
 
 enum Msg<M> {
     Rows(Vec<Row>),
-    /// The end of a batch, with its rows' sums.
-    Commit(M, Rollups),
+    /// The end of a batch, with its rows' sums and its import progress.
+    Commit(M, Rollups, Vec<FileProgress>),
     Failed(anyhow::Error),
 }
 
@@ -84,14 +85,20 @@ impl<M> Feed<M> {
         self.send.send(Msg::Rows(full)).map_err(|_| Stopped)
     }
 
-    /// Ends a batch: its requests and `meta` are written in one transaction.
+    /// Ends a batch: its requests are written in one transaction (`meta` goes to the
+    /// [`Sink`] once it has committed).
     pub fn commit(&mut self, meta: M) -> Result<(), Stopped> {
+        self.commit_with(meta, Vec::new())
+    }
+
+    /// Ends a batch, with the import progress to commit in the same transaction.
+    pub fn commit_with(&mut self, meta: M, progress: Vec<FileProgress>) -> Result<(), Stopped> {
         self.flush()?;
         self.seen.clear();
         self.sent = 0;
         let rollups = std::mem::take(&mut self.rollups);
         self.send
-            .send(Msg::Commit(meta, rollups))
+            .send(Msg::Commit(meta, rollups, progress))
             .map_err(|_| Stopped)
     }
 }
@@ -100,9 +107,8 @@ impl<M> Feed<M> {
 pub trait Sink<M> {
     /// A request was written.
     fn written(&mut self, r: &Request, written: Written);
-    /// A batch is about to commit, having made `change` to the store's totals: write what else
-    /// it carries in the same transaction.
-    fn commit(&mut self, tx: &Transaction<'_>, meta: M, change: Change) -> anyhow::Result<()>;
+    /// A batch has committed, having made `change` to the store's totals.
+    fn commit(&mut self, meta: M, change: Change) -> anyhow::Result<()>;
 }
 
 /// Runs `produce` on a thread of its own, feeding requests in, while this thread writes them,
@@ -111,7 +117,7 @@ pub trait Sink<M> {
 /// When `produce` fails, or a write does, nothing of the batch under way is kept (batches
 /// committed before it are), and that error is returned.
 pub fn run<M: Send>(
-    store: &mut Store,
+    store: &mut dyn Ledger,
     keep_largest: bool,
     produce: impl FnOnce(&mut Feed<M>) -> anyhow::Result<()> + Send,
     sink: &mut dyn Sink<M>,
@@ -150,53 +156,71 @@ pub fn run<M: Send>(
     })
 }
 
+/// The writing side's view of the channel, as the ledger asks for it.
+struct Channel<'a, M> {
+    recv: &'a mpsc::Receiver<Msg<M>>,
+    give_back: &'a mpsc::Sender<Vec<Row>>,
+    sink: &'a mut dyn Sink<M>,
+    /// The `meta` of the batch that just ended, for the sink once it has committed.
+    ended: Option<M>,
+    /// Is a batch under way?
+    open: bool,
+}
+
+impl<M> BatchSource for Channel<'_, M> {
+    fn next(&mut self) -> anyhow::Result<Option<Piece>> {
+        let msg = match self.recv.recv() {
+            Ok(msg) => msg,
+            Err(_) if !self.open => return Ok(None),
+            Err(_) => anyhow::bail!("the thread reading the requests stopped"),
+        };
+        match msg {
+            Msg::Rows(rows) => {
+                self.open = true;
+                Ok(Some(Piece::Rows(rows)))
+            }
+            Msg::Commit(meta, rollups, progress) => {
+                self.open = false;
+                self.ended = Some(meta);
+                Ok(Some(Piece::End { rollups, progress }))
+            }
+            Msg::Failed(e) => Err(e),
+        }
+    }
+
+    fn written(&mut self, r: &Request, written: Written) {
+        self.sink.written(r, written);
+    }
+
+    fn give_back(&mut self, rows: Vec<Row>) {
+        let _ = self.give_back.send(rows);
+    }
+}
+
 fn write_batches<M>(
-    store: &mut Store,
+    store: &mut dyn Ledger,
     keep_largest: bool,
     recv: &mpsc::Receiver<Msg<M>>,
     give_back: &mpsc::Sender<Vec<Row>>,
     sink: &mut dyn Sink<M>,
 ) -> anyhow::Result<()> {
-    // the transaction begins with the batch's first message
-    while let Ok(mut msg) = recv.recv() {
-        if let Msg::Failed(e) = msg {
-            return Err(e);
+    let mut channel = Channel {
+        recv,
+        give_back,
+        sink,
+        ended: None,
+        open: false,
+    };
+    while let Some(change) = store.write_batch(keep_largest, &mut channel)? {
+        if let Some(meta) = channel.ended.take() {
+            channel.sink.commit(meta, change)?;
         }
-        let tx = store.begin()?;
-        let mut w = Writer::new(&tx, keep_largest)?;
-        loop {
-            match msg {
-                Msg::Rows(rows) => {
-                    for (b, r) in &rows {
-                        let written = w.write_batched(r, b)?;
-                        sink.written(r, written);
-                    }
-                    let _ = give_back.send(rows);
-                }
-                Msg::Commit(meta, counted) => {
-                    w.absorb(counted);
-                    let change = w.finish()?;
-                    sink.commit(&tx, meta, change)?;
-                    tx.commit()?;
-                    break;
-                }
-                Msg::Failed(e) => return Err(e),
-            }
-            msg = recv
-                .recv()
-                .map_err(|_| anyhow::anyhow!("the thread reading the requests stopped"))?;
-        }
-        store.trim_wal();
     }
     Ok(())
 }
 
-/// Writes one request in a transaction of its own (see [`Writer::write`]).
-pub fn one(store: &mut Store, r: &Request) -> anyhow::Result<Written> {
-    store.write(|tx| {
-        let mut w = Writer::new(tx, false)?;
-        let written = w.write(r)?;
-        w.finish()?;
-        Ok(written)
-    })
+/// Writes one request in a transaction of its own.
+pub fn one(store: &mut dyn Ledger, r: &Request) -> anyhow::Result<Written> {
+    let (written, _) = store.record(std::slice::from_ref(r))?;
+    Ok(written.first().copied().unwrap_or(Written::Added))
 }

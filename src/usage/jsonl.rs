@@ -7,7 +7,7 @@ use std::io::BufRead;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{CostSource, OverLimit, Pricer, Request, Store, Written, ingest};
+use super::{CostSource, Ledger, OverLimit, Pricer, Request, Written, ingest};
 use crate::pricing::{PriceBook, Tokens};
 
 /// One line: the flags' names in snake_case.
@@ -260,12 +260,7 @@ impl ingest::Sink<()> for Tally {
         }
     }
 
-    fn commit(
-        &mut self,
-        _tx: &rusqlite::Transaction<'_>,
-        _meta: (),
-        change: super::Change,
-    ) -> anyhow::Result<()> {
+    fn commit(&mut self, _meta: (), change: super::Change) -> anyhow::Result<()> {
         self.cost += i128::from(change.cost_nanos);
         Ok(())
     }
@@ -274,7 +269,7 @@ impl ingest::Sink<()> for Tally {
 /// Records every line of `reader` (named `name` in errors) in one transaction: all or nothing.
 /// Lines are read, checked and priced on a thread of their own (see [`ingest`]).
 pub fn record(
-    store: &mut Store,
+    store: &mut dyn Ledger,
     reader: impl BufRead + Send,
     name: &str,
     defaults: &Defaults,

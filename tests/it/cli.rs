@@ -170,11 +170,11 @@ fn help_shows_the_defaults() {
               --days <N>      The last N days, today included [default: 7]
               --since <DATE>  From this date (YYYY-MM-DD or RFC 3339)
               --until <DATE>  Up to this date, included
+              --tz <ZONE>     Time zone for days: an IANA name or an offset such as `+05:30` [default: the
+                              local zone]
               --by <BY>       How to group rows [default: day] [possible values: day, week, month, provider,
                               model, user, project]
               --budget <USD>  Check a one-off budget (USD) for the shown window
-              --tz <ZONE>     Time zone for days: an IANA name or an offset such as `+05:30` [default: the
-                              local zone]
               --csv           CSV on stdout
           -h, --help          Print help
           -V, --version       Print version

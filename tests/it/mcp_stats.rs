@@ -23,7 +23,11 @@ fn call(at: &str, server: &str, tool: &str, latency_us: u64, outcome: CallOutcom
 
 /// Records calls into the test's store, as the gateway would.
 fn record(env: &TestEnv, calls: Vec<ToolCall>) {
-    let recorder = CallRecorder::start(&env.db()).unwrap();
+    let recorder = CallRecorder::start(&aimcp::usage::Db::with_machine(
+        aimcp::usage::DbLocation::Sqlite(env.db()),
+        "test",
+    ))
+    .unwrap();
     for c in calls {
         recorder.record(c);
     }

@@ -19,6 +19,9 @@ use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::calls::CallRecorder;
 
+/// After SIGINT/SIGTERM/SIGHUP, how long the upstreams may take to stop before SIGKILL.
+const SIGNAL_GRACE: Duration = Duration::from_millis(1500);
+
 /// Items in one page of a merged list (`tools/list` ...).
 pub const PAGE_SIZE: usize = 500;
 
@@ -95,10 +98,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             filter.disable(&s.name, config.disabled_tools(&s.name)?);
         }
     }
-    let db = match &globals.db {
-        Some(db) => db.clone(),
-        None => crate::usage::store::default_path()?,
-    };
+    let db = globals.ledger()?;
     let recorder = if record {
         Some(CallRecorder::start(&db)?)
     } else {
@@ -159,14 +159,21 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             r = serve(service, http, &printer) => r.map(|()| false),
             () = signalled() => Ok(true),
         };
-        // After a signal the client (Claude Code: SIGINT, then SIGTERM 100 ms later, then
-        // SIGKILL) waits little: the ledger is flushed, the upstreams get a short grace and
-        // then `procs::kill_all`. At stdin's end there is time for a clean shutdown.
-        let grace = match served {
-            Ok(true) => Duration::from_millis(350),
-            _ => Duration::from_secs(5),
-        };
-        let _ = tokio::time::timeout(grace, router.shutdown()).await;
+        // After a signal every upstream's group gets SIGTERM at once, and then the ledger is
+        // flushed and the upstreams are ended as after stdin's end, for up to SIGNAL_GRACE
+        // (an upstream that takes a while to stop cleanly gets that while); a second signal
+        // (Claude Code: SIGINT, then SIGTERM 100 ms later, then SIGKILL) ends the wait, and
+        // `procs::kill_all` ends what is left. At stdin's end there is time for a clean
+        // shutdown.
+        if let Ok(true) = served {
+            procs::signal_all(libc::SIGTERM);
+            tokio::select! {
+                _ = tokio::time::timeout(SIGNAL_GRACE, router.shutdown()) => {}
+                () = signalled() => {}
+            }
+        } else {
+            let _ = tokio::time::timeout(Duration::from_secs(5), router.shutdown()).await;
+        }
         served
     });
     // Not a long wait: after a signal, tokio's stdin thread is still blocked in a read.
@@ -180,7 +187,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
 
 /// The usage ledger as the gateway's own tools.
 struct Ledger {
-    db: std::path::PathBuf,
+    db: crate::usage::Db,
     tz: jiff::tz::TimeZone,
 }
 

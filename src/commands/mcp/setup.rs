@@ -1088,6 +1088,7 @@ mod tests {
                 color: crate::printer::ColorChoice::Never,
                 pricing: None,
                 db: None,
+                machine: None,
                 now: jiff::Timestamp::now(),
             }
         }

@@ -1,39 +1,31 @@
 //! `aimcp mcp stats`: the call ledger by server, tool or day.
 
 use comfy_table::{Cell, CellAlignment};
-use jiff::tz::TimeZone;
 
-use crate::commands::tokens::{read_store, refuse_with_json, thousands, window, zone_name};
+use crate::commands::tokens::{read_store, refuse_with_json, thousands};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::calls::{self, CallStats, StatsBy, StatsReport};
+use crate::usage::calls::{CallStats, StatsBy, StatsReport};
+use crate::window::{WindowSpec, zone_name};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub days: Option<u32>,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    /// The window, in the zone whose days the window and rows follow.
+    pub window: WindowSpec,
     pub by: StatsBy,
-    /// The zone whose days the window and rows follow.
-    pub tz: TimeZone,
     pub csv: bool,
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
     refuse_with_json(globals, "--csv", s.csv)?;
-    let w = window(
-        s.days,
-        s.since.as_deref(),
-        s.until.as_deref(),
-        &s.tz,
-        globals.now,
-    )?;
+    let w = s.window.resolve(globals.now)?;
+    let tz = &s.window.tz;
     let store = read_store(globals)?;
-    let report = calls::stats(store.conn(), w.start, w.end, s.by, &s.tz)?;
+    let report = store.call_stats(w.start, w.end, s.by, tz)?;
     drop(store);
     let empty = report.totals.calls == 0;
     if printer.is_json() {
-        printer.json(&report.document(s.by, w.start, w.end, &zone_name(&s.tz))?)?;
+        printer.json(&report.document(s.by, w.start, w.end, &zone_name(tz))?)?;
     } else if s.csv {
         printer.write(&csv(&report, s.by))?;
     } else if !empty {

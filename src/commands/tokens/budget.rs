@@ -47,15 +47,12 @@ pub fn set(globals: &Globals, s: SetSettings, printer: &Printer) -> anyhow::Resu
         thresholds,
     } = s;
     let mut store = open_store(globals)?;
-    let id = store.write(|tx| {
-        Ok(budgets::add(
-            tx,
-            period,
-            limit,
-            &scope,
-            thresholds,
-            globals.now,
-        )?)
+    let id = store.add_budget(&budgets::NewBudget {
+        period,
+        limit_nanos: limit,
+        scope: scope.clone(),
+        thresholds,
+        created_ms: globals.now.as_millisecond(),
     })?;
     if printer.is_json() {
         printer.json(&BudgetJson {
@@ -94,7 +91,7 @@ struct Budgets<T: Serialize> {
 
 pub fn list(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
     let store = read_store(globals)?;
-    let list = budgets::list(store.conn())?;
+    let list = store.budgets()?;
     if printer.is_json() {
         let budgets: Vec<BudgetJson> = list
             .iter()
@@ -140,7 +137,7 @@ pub fn remove(globals: &Globals, id: &str, printer: &Printer) -> anyhow::Result<
     };
     // with no store there is no budget to remove, and no store is made to say so
     let mut store = read_store(globals)?;
-    let removed = store.write(|tx| Ok(budgets::remove(tx, n)?))?;
+    let removed = store.remove_budget(n)?;
     if !removed {
         return Err(no(format!("budget `{id}` not found"))
             .hint("see `aimcp tokens budget list`")
@@ -156,7 +153,7 @@ pub fn remove(globals: &Globals, id: &str, printer: &Printer) -> anyhow::Result<
 
 pub fn status(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
     let store = read_store(globals)?;
-    let statuses = budget_statuses(&store, globals.now, None, 0, None)?;
+    let statuses = budget_statuses(&*store, globals.now, None, 0, None)?;
     if printer.is_json() {
         printer.json(&Budgets {
             budgets: statuses.iter().map(status_json).collect::<Vec<_>>(),

@@ -26,7 +26,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let Settings { estimate, scope } = s;
     let store = read_store(globals)?;
     let statuses = budget_statuses(
-        &store,
+        &*store,
         globals.now,
         scope.as_ref(),
         estimate.unwrap_or(0),

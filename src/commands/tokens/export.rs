@@ -6,9 +6,11 @@ use serde::Serialize;
 use crate::pricing::{Usd, format_usd};
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::{self, CostSource, Request};
+use crate::usage::{CostSource, Request};
 
-use super::{read_store, refuse_with_json, window, zone};
+use super::{read_store, refuse_with_json};
+use crate::error::usage;
+use crate::window::{Bound, zone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -19,8 +21,8 @@ pub enum Format {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub format: Format,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    pub since: Option<Bound>,
+    pub until: Option<Bound>,
 }
 
 const HEADER: &str = "time,provider,model,user,project,org,session,source,request_id,input_tokens,\
@@ -134,25 +136,21 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         Format::Jsonl => "--jsonl",
     };
     refuse_with_json(globals, flag, true)?;
-    let (start, end) = match (&s.since, &s.until) {
-        (None, None) => (i64::MIN, i64::MAX),
-        (None, Some(u)) => {
-            let tz = zone(None)?;
-            let w = window(None, Some("1970-01-01"), Some(u), &tz, globals.now)?;
-            (i64::MIN, w.end)
-        }
-        (Some(since), until) => {
-            let tz = zone(None)?;
-            let w = window(None, Some(since), until.as_deref(), &tz, globals.now)?;
-            (w.start, if until.is_some() { w.end } else { i64::MAX })
-        }
-    };
+    let tz = zone(None)?;
+    let start = s.since.map(|b| b.start_ms(&tz)).transpose()?;
+    let end = s.until.map(|b| b.end_ms(&tz)).transpose()?;
+    if let (Some(start), Some(end)) = (start, end)
+        && end <= start
+    {
+        return Err(usage("`--until` is before `--since`").into());
+    }
+    let (start, end) = (start.unwrap_or(i64::MIN), end.unwrap_or(i64::MAX));
     let store = read_store(globals)?;
     let mut buf = String::with_capacity(1 << 16);
     if s.format == Format::Csv {
         buf.push_str(HEADER);
     }
-    usage::each_request(store.conn(), start, end, |r| {
+    store.each_request(start, end, &mut |r| {
         match s.format {
             Format::Csv => csv_row(r, &mut buf),
             Format::Jsonl => jsonl_row(r, &mut buf)?,

@@ -105,7 +105,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let root_of = |p: &Path| roots.iter().find(|r| p.starts_with(r)).cloned();
     let mut bar: Option<indicatif::ProgressBar> = None;
     let stats = import::import(
-        &mut store,
+        &mut *store,
         agent,
         &root_of,
         &files,
@@ -151,7 +151,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         ));
     }
     if stats.requests_added > 0 {
-        check_budgets_after(&store, printer, globals.now, None)?;
+        check_budgets_after(&*store, printer, globals.now, None)?;
     }
     Ok(())
 }

@@ -9,9 +9,7 @@ pub mod record;
 pub mod summary;
 
 use comfy_table::{Cell, CellAlignment};
-use jiff::civil::Date;
-use jiff::tz::{Offset, TimeZone};
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::error::usage;
@@ -19,19 +17,11 @@ use crate::pricing::Usd;
 use crate::printer::{Annotation, Printer};
 use crate::settings::Globals;
 use crate::usage::budget::{self as budgets, Level, Status};
-use crate::usage::{self, Scope, Store};
-
-/// The path of the store named by `--db`/`AIMCP_DB`, else of the default one.
-fn store_path(globals: &Globals) -> anyhow::Result<std::path::PathBuf> {
-    match &globals.db {
-        Some(p) => Ok(p.clone()),
-        None => usage::default_path(),
-    }
-}
+use crate::usage::{self, Ledger, OpenMode, Scope};
 
 /// Opens the store for a command that writes, creating it on first use.
-pub(crate) fn open_store(globals: &Globals) -> anyhow::Result<Store> {
-    Store::open(&store_path(globals)?)
+pub(crate) fn open_store(globals: &Globals) -> anyhow::Result<Box<dyn Ledger>> {
+    usage::open(&globals.ledger()?, OpenMode::Write)
 }
 
 /// `--csv` (or `--jsonl`) with `--json`: two documents cannot both be stdout. clap refuses the
@@ -47,80 +37,14 @@ pub(crate) fn refuse_with_json(globals: &Globals, flag: &str, given: bool) -> an
 }
 
 /// Opens the store for a command that only reads: with no store, an empty ledger, and nothing
-/// created (see [`Store::open_for_reading`]).
-pub(crate) fn read_store(globals: &Globals) -> anyhow::Result<Store> {
-    Store::open_for_reading(&store_path(globals)?)
+/// created (see [`OpenMode::Read`]).
+pub(crate) fn read_store(globals: &Globals) -> anyhow::Result<Box<dyn Ledger>> {
+    usage::open(&globals.ledger()?, OpenMode::Read)
 }
 
 /// The built-in prices with `--pricing`/`AIMCP_PRICING` over them.
 pub(crate) fn price_book(globals: &Globals) -> anyhow::Result<crate::pricing::PriceBook> {
     crate::pricing::PriceBook::load(globals.pricing.as_deref())
-}
-
-/// `--tz ZONE`: an IANA name or a fixed offset (`+05:30`, `-0800`, `UTC+2`, `Z`); else the
-/// local zone.
-pub(crate) fn zone(tz: Option<&str>) -> anyhow::Result<TimeZone> {
-    match tz {
-        Some(name) => match TimeZone::get(name) {
-            Ok(tz) => Ok(tz),
-            Err(_) => fixed_offset(name).map(TimeZone::fixed).ok_or_else(|| {
-                usage(format!("unknown time zone `{name}`"))
-                    .hint(
-                        "use an IANA name such as `UTC`, `Europe/Paris` or `America/New_York`, \
-                         or an offset such as `+05:30`",
-                    )
-                    .into()
-            }),
-        },
-        None => Ok(TimeZone::try_system().unwrap_or(TimeZone::UTC)),
-    }
-}
-
-/// `Z`, `+05:30`, `-0800`, `+05`, with `UTC` or `GMT` before it or not (`UTC+2`), up to 18 hours.
-fn fixed_offset(text: &str) -> Option<Offset> {
-    let t = text.trim();
-    if t.eq_ignore_ascii_case("z") {
-        return Some(Offset::UTC);
-    }
-    let rest = match t.get(..3) {
-        Some(p) if p.eq_ignore_ascii_case("utc") || p.eq_ignore_ascii_case("gmt") => &t[3..],
-        _ => t,
-    };
-    let sign = match rest.chars().next()? {
-        '+' => 1,
-        '-' => -1,
-        _ => return None,
-    };
-    let digits = &rest[1..];
-    let number = |s: &str| -> Option<i32> {
-        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    let (h, m) = match digits.split_once(':') {
-        Some((h, m)) if m.len() == 2 => (number(h)?, number(m)?),
-        Some(_) => return None,
-        None if digits.len() == 4 => (number(&digits[..2])?, number(&digits[2..])?),
-        None => (number(digits)?, 0),
-    };
-    if h > 18 || m > 59 {
-        return None;
-    }
-    Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
-}
-
-/// A zone as `summary --json` names it: its IANA name, else its offset (`+05:30`), else `local`.
-pub(crate) fn zone_name(tz: &TimeZone) -> String {
-    match (tz.iana_name(), tz.to_fixed_offset()) {
-        (Some(name), _) => name.to_string(),
-        (None, Ok(offset)) => {
-            let secs = offset.seconds();
-            let sign = if secs < 0 { '-' } else { '+' };
-            let secs = secs.unsigned_abs();
-            format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
-        }
-        (None, Err(_)) => "local".to_string(),
-    }
 }
 
 /// A USD amount from a flag, in nano-dollars (exact to the ninth decimal, rounded half to even
@@ -138,99 +62,6 @@ pub(crate) fn parse_usd_flag(flag: &str, text: &str) -> anyhow::Result<i64> {
         ))
         .into()),
     }
-}
-
-/// A time window `[start, end)` in ms, with the dates it covers in its zone.
-pub(crate) struct Window {
-    pub start: i64,
-    pub end: i64,
-    pub first_day: Date,
-    pub last_day: Date,
-}
-
-fn day_start(d: Date, tz: &TimeZone) -> anyhow::Result<i64> {
-    Ok(d.to_zoned(tz.clone())?.timestamp().as_millisecond())
-}
-
-/// `YYYY-MM-DD` (a day in the zone) or an RFC 3339 instant. `end`: a date means the end of it.
-fn parse_bound(flag: &str, text: &str, tz: &TimeZone, end: bool) -> anyhow::Result<i64> {
-    if let Ok(d) = text.trim().parse::<Date>()
-        && text.trim().len() == 10
-    {
-        let d = if end { d.checked_add(1.day())? } else { d };
-        return day_start(d, tz);
-    }
-    match text.trim().parse::<Timestamp>() {
-        Ok(t) => Ok(t.as_millisecond() + i64::from(end)),
-        Err(_) => Err(usage(format!(
-            "invalid `{flag} {text}`: expected a date `YYYY-MM-DD` or an RFC 3339 time"
-        ))
-        .into()),
-    }
-}
-
-/// The window from `--days`/`--since`/`--until` (default: the last 7 days, today included).
-pub(crate) fn window(
-    days: Option<u32>,
-    since: Option<&str>,
-    until: Option<&str>,
-    tz: &TimeZone,
-    now: Timestamp,
-) -> anyhow::Result<Window> {
-    let today = now.to_zoned(tz.clone()).date();
-    let tomorrow = today.checked_add(1.day())?;
-    let (start, end) = match since {
-        Some(s) => {
-            let start = parse_bound("--since", s, tz, false)?;
-            let end = match until {
-                Some(u) => parse_bound("--until", u, tz, true)?,
-                None => day_start(tomorrow, tz)?,
-            };
-            if end <= start {
-                return Err(usage("`--until` is before `--since`").into());
-            }
-            (start, end)
-        }
-        None => {
-            if until.is_some() {
-                return Err(usage("`--until` needs `--since`").into());
-            }
-            let n = days.unwrap_or(7);
-            if n == 0 {
-                return Err(usage("invalid `--days 0`: expected 1 or more").into());
-            }
-            // (jiff panics on a span past its range: check the number first)
-            let first = jiff::Span::new()
-                .try_days(i64::from(n - 1))
-                .ok()
-                .and_then(|span| today.checked_sub(span).ok())
-                .ok_or_else(|| {
-                    usage(format!(
-                        "invalid `--days {n}`: it reaches before the calendar's first day"
-                    ))
-                    .hint("use `--since DATE` for a long window")
-                })?;
-            (day_start(first, tz)?, day_start(tomorrow, tz)?)
-        }
-    };
-    let date = |ms: i64| -> anyhow::Result<Date> {
-        Ok(Timestamp::from_millisecond(ms)?.to_zoned(tz.clone()).date())
-    };
-    Ok(Window {
-        start,
-        end,
-        first_day: date(start)?,
-        last_day: date(end - 1)?,
-    })
-}
-
-/// Whole hours of the rollup line up with this zone's days between these instants.
-pub(crate) fn whole_hour_zone(tz: &TimeZone, start: i64, end: i64) -> bool {
-    [start, end - 1].iter().all(|ms| {
-        Timestamp::from_millisecond(*ms)
-            .map(|t| tz.to_offset(t).seconds() % 3600 == 0)
-            .unwrap_or(false)
-    })
 }
 
 /// `1234567` -> `1,234,567`.
@@ -437,25 +268,25 @@ pub(crate) fn note_unpriced(statuses: &[Status], printer: &Printer) {
 
 /// Every budget's status now, in the local zone (of `scope` only, when given).
 pub(crate) fn budget_statuses(
-    store: &Store,
+    store: &dyn Ledger,
     now: Timestamp,
     scope: Option<&Scope>,
     add: i64,
     request: Option<i64>,
 ) -> anyhow::Result<Vec<Status>> {
-    budgets::current(store.conn(), now, &zone(None)?, scope, add, request)
+    budgets::current(store, now, &crate::window::zone(None)?, scope, add, request)
 }
 
 /// Checks every budget after new spending and warns about those past a threshold.
 /// `request`: the costliest request just recorded, for per-request budgets.
 pub(crate) fn check_budgets_after(
-    store: &Store,
+    store: &dyn Ledger,
     printer: &Printer,
     now: Timestamp,
     request: Option<i64>,
 ) -> anyhow::Result<()> {
     // most stores have no budgets: then not even the local zone is read
-    if !usage::has_budgets(store.conn())? {
+    if !store.has_budgets()? {
         return Ok(());
     }
     warn_budgets(&budget_statuses(store, now, None, 0, request)?, printer);
@@ -465,38 +296,6 @@ pub(crate) fn check_budgets_after(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn windows_cover_whole_days_in_the_zone() {
-        let tz = TimeZone::get("America/New_York").unwrap();
-        let now: Timestamp = "2026-03-09T15:00:00Z".parse().unwrap();
-        let w = window(Some(7), None, None, &tz, now).unwrap();
-        assert_eq!(w.first_day.to_string(), "2026-03-03");
-        assert_eq!(w.last_day.to_string(), "2026-03-09");
-        // 2026-03-03 00:00 EST = 05:00Z; 2026-03-10 00:00 EDT = 04:00Z (DST began on the 8th)
-        assert_eq!(
-            Timestamp::from_millisecond(w.start).unwrap().to_string(),
-            "2026-03-03T05:00:00Z"
-        );
-        assert_eq!(
-            Timestamp::from_millisecond(w.end).unwrap().to_string(),
-            "2026-03-10T04:00:00Z"
-        );
-        let w = window(
-            None,
-            Some("2026-01-01"),
-            Some("2026-01-31"),
-            &TimeZone::UTC,
-            now,
-        )
-        .unwrap();
-        assert_eq!(w.last_day.to_string(), "2026-01-31");
-        assert!(window(Some(0), None, None, &tz, now).is_err());
-        assert!(window(None, Some("yesterday"), None, &tz, now).is_err());
-        assert!(whole_hour_zone(&tz, w.start, w.end));
-        let kolkata = TimeZone::get("Asia/Kolkata").unwrap();
-        assert!(!whole_hour_zone(&kolkata, w.start, w.end));
-    }
 
     #[test]
     fn numbers_read_well() {
@@ -526,26 +325,6 @@ mod tests {
         assert_eq!(
             unpriced_message(2, ("is not in the costs", "are not in the costs"), &[]),
             "2 requests have no price and are not in the costs"
-        );
-    }
-
-    #[test]
-    fn offsets_are_zones() {
-        let secs = |t: &str| fixed_offset(t).map(|o| o.seconds());
-        assert_eq!(secs("+05:30"), Some(19_800));
-        assert_eq!(secs("-0800"), Some(-28_800));
-        assert_eq!(secs("UTC+2"), Some(7_200));
-        assert_eq!(secs("gmt-03:00"), Some(-10_800));
-        assert_eq!(secs("Z"), Some(0));
-        for bad in [
-            "+19", "+05:60", "5:30", "UTC+", "+5:3", "+123", "UTC+2x", "",
-        ] {
-            assert_eq!(secs(bad), None, "{bad}");
-        }
-        assert_eq!(zone_name(&zone(Some("+05:30")).unwrap()), "+05:30");
-        assert_eq!(
-            zone_name(&zone(Some("Europe/Paris")).unwrap()),
-            "Europe/Paris"
         );
     }
 }

@@ -160,7 +160,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         Pricer::new(&book).price(&mut r).map_err(over)?;
     }
     let mut store = open_store(globals)?;
-    let written = ingest::one(&mut store, &r)?;
+    let written = ingest::one(&mut *store, &r)?;
     let unpriced = r.cost_source == CostSource::Unpriced;
     if printer.is_json() {
         printer.json(&Recorded {
@@ -201,7 +201,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         ));
         printer.hint("give its cost with `--cost USD`, or its price with `--pricing FILE`");
     }
-    check_budgets_after(&store, printer, globals.now, Some(r.cost_nanos))
+    check_budgets_after(&*store, printer, globals.now, Some(r.cost_nanos))
 }
 
 fn run_jsonl(
@@ -237,7 +237,7 @@ fn run_jsonl(
         now: globals.now.as_millisecond(),
     };
     let mut store = open_store(globals)?;
-    let report = jsonl::record(&mut store, reader, &name, &defaults, &book)?;
+    let report = jsonl::record(&mut *store, reader, &name, &defaults, &book)?;
     let recorded = report.added + report.updated;
     let priced = recorded - report.unpriced;
     if printer.is_json() {
@@ -274,5 +274,5 @@ fn run_jsonl(
             &report.unpriced_models.into_iter().collect::<Vec<_>>(),
         ));
     }
-    check_budgets_after(&store, printer, globals.now, Some(report.max_cost_nanos))
+    check_budgets_after(&*store, printer, globals.now, Some(report.max_cost_nanos))
 }

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use comfy_table::{Cell, CellAlignment};
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 
@@ -13,12 +12,13 @@ use crate::pricing::{Usd, format_usd};
 use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::budget::{self as budgets, Calendar, Level};
-use crate::usage::{self, Dim, Key, Scope, Totals};
+use crate::usage::{Dim, Key, Scope, Totals};
 
 use super::{
     StatusJson, agree, budget_alert, budget_statuses, money, plural, read_store, refuse_with_json,
-    status_json, thousands, unpriced_message, warn_budgets, whole_hour_zone, window, zone_name,
+    status_json, thousands, unpriced_message, warn_budgets,
 };
+use crate::window::{WindowSpec, whole_hour_zone, zone_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -51,14 +51,11 @@ impl GroupBy {
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub days: Option<u32>,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    /// The window, in the zone whose days the window and rows follow.
+    pub window: WindowSpec,
     pub by: GroupBy,
     /// A one-off budget for the window, in nano-dollars.
     pub budget: Option<i64>,
-    /// The zone whose days the window and rows follow.
-    pub tz: TimeZone,
     pub csv: bool,
 }
 
@@ -164,18 +161,18 @@ fn csv_field(s: &str) -> String {
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
     refuse_with_json(globals, "--csv", s.csv)?;
-    let tz = s.tz.clone();
+    let tz = s.window.tz.clone();
     let now = globals.now;
-    let w = window(s.days, s.since.as_deref(), s.until.as_deref(), &tz, now)?;
+    let w = s.window.resolve(now)?;
     let one_off = s.budget;
     let store = read_store(globals)?;
-    let conn = store.conn();
+    let conn = &*store;
     let hours_ok = whole_hour_zone(&tz, w.start, w.end);
 
     // the rows
     let mut rows: Vec<(String, Totals)> = Vec::new();
     if s.by.is_time() {
-        let groups = usage::aggregate(conn, w.start, w.end, Dim::Time, &Scope::Global, hours_ok)?;
+        let groups = conn.aggregate(w.start, w.end, Dim::Time, &Scope::Global, hours_ok)?;
         let mut by_key: HashMap<String, Totals> = HashMap::new();
         let mut date_of: HashMap<i64, Date> = HashMap::new();
         for (key, t) in groups {
@@ -206,7 +203,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
             GroupBy::User => Dim::User,
             _ => Dim::Project,
         };
-        for (key, t) in usage::aggregate(conn, w.start, w.end, dim, &Scope::Global, true)? {
+        for (key, t) in conn.aggregate(w.start, w.end, dim, &Scope::Global, true)? {
             if let Key::Name(n) = key {
                 rows.push((n, t));
             }
@@ -228,7 +225,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         names.sort();
         names
     } else if totals.unpriced > 0 {
-        usage::aggregate(conn, w.start, w.end, Dim::Model, &Scope::Global, true)?
+        conn.aggregate(w.start, w.end, Dim::Model, &Scope::Global, true)?
             .into_iter()
             .filter(|(_, t)| t.unpriced > 0)
             .filter_map(|(k, _)| match k {
@@ -242,15 +239,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
 
     // the previous period of the same length, month to date and the projection
     let len = w.end - w.start;
-    let previous = usage::total(conn, w.start - len, w.start, &Scope::Global)?;
+    let previous = conn.total(w.start - len, w.start, &Scope::Global)?;
     let change = (previous.cost_nanos > 0).then(|| {
         (totals.cost_nanos - previous.cost_nanos) as f64 * 100.0 / previous.cost_nanos as f64
     });
     let cal = Calendar::at(now, &tz)?;
-    let mtd = usage::total(conn, cal.month_start, cal.month_end, &Scope::Global)?;
+    let mtd = conn.total(cal.month_start, cal.month_end, &Scope::Global)?;
     let now_ms = now.as_millisecond();
     let week_ms = 7 * 86_400_000i64;
-    let recent = usage::total(conn, now_ms - week_ms, now_ms + 1, &Scope::Global)?;
+    let recent = conn.total(now_ms - week_ms, now_ms + 1, &Scope::Global)?;
     let remaining = (cal.month_end - now_ms).max(0);
     // nothing priced this month nor in the last 7 days: nothing to project from
     let projected = (known_cost(&mtd).is_some() || known_cost(&recent).is_some()).then(|| {
@@ -260,7 +257,7 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     });
 
     // budgets
-    let statuses = budget_statuses(&store, now, None, 0, None)?;
+    let statuses = budget_statuses(conn, now, None, 0, None)?;
     let one_off_status = one_off.map(|limit| {
         let (bp, level) = budgets::level(totals.cost_nanos, limit, [80, 90, 100]);
         (limit, bp, level)

@@ -413,6 +413,12 @@ impl Conn {
                 (s.client, log, None)
             }
             None => match method.as_str() {
+                // One `initialize` a session, and nothing but `ping` before it (the lifecycle
+                // of 2025-11-25; a 2026-07-28 client says who it is in each request's `_meta`).
+                "initialize" if self.session.read().expect("lock").is_some() => {
+                    let f = failure(INVALID_REQUEST, "the session is already initialized");
+                    return Prepared::Now(error_message(id, &f));
+                }
                 "initialize" => {
                     let (result, client) = protocol::initialize(service, &params);
                     *self.session.write().expect("lock") = Some(client);
@@ -422,6 +428,17 @@ impl Conn {
                 "ping" => return Prepared::Now(answer_message(id, Ok(json!({})))),
                 "server/discover" => {
                     return Prepared::Now(answer_message(id, Ok(protocol::discover(service))));
+                }
+                _ if self.session.read().expect("lock").is_none() => {
+                    let f = failure(
+                        INVALID_REQUEST,
+                        format!(
+                            "`{method}` before `initialize`: send `initialize` first, or say \
+                             who you are in `_meta` (MCP {})",
+                            protocol::MODERN_VERSION
+                        ),
+                    );
+                    return Prepared::Now(error_message(id, &f));
                 }
                 _ => (
                     self.session_client(),

@@ -1,17 +1,17 @@
 //! Importing the logs coding agents write: Claude Code and Codex.
 //!
 //! Imports are incremental: each file's size, mtime and byte offset (whole lines read so far) are
-//! kept in `import_files`, committed in the same transaction as the rows read from it, so a killed
-//! import leaves a consistent store and the next one carries on where the last commit stopped.
+//! kept by the ledger ([`FileProgress`]), committed in the same transaction as the rows read
+//! from it, so a killed import leaves a consistent store and the next one carries on where the
+//! last commit stopped.
 
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use rusqlite::params;
-
 use super::ingest::Feed;
-use super::{Pricer, Request, Store, Written};
+use super::ledger::FileProgress;
+use super::{Ledger, Pricer, Request, Written};
 use crate::pricing::PriceBook;
 
 pub mod claude;
@@ -112,7 +112,7 @@ pub struct Defaults {
 /// Reads what is new in each file and writes its requests.
 /// `progress` is called with the bytes read so far and the total to read.
 pub fn import(
-    store: &mut Store,
+    store: &mut dyn Ledger,
     agent: Agent,
     root_of: &(dyn Fn(&Path) -> Option<PathBuf> + Sync),
     files: &[PathBuf],
@@ -127,23 +127,16 @@ pub fn import(
     let mut total = 0u64;
     {
         let mut known: HashMap<String, Remembered> = HashMap::new();
-        let mut stmt = store.conn().prepare(
-            "SELECT path, size, mtime_ns, offset, state FROM import_files WHERE source = ?1",
-        )?;
-        let rows = stmt.query_map([source], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
+        for f in store.import_progress(source)? {
+            known.insert(
+                f.path,
                 Remembered {
-                    size: r.get::<_, i64>(1)? as u64,
-                    mtime: r.get(2)?,
-                    offset: r.get::<_, i64>(3)? as u64,
-                    state: r.get(4)?,
+                    size: f.size,
+                    mtime: f.mtime_ns,
+                    offset: f.offset,
+                    state: f.state,
                 },
-            ))
-        })?;
-        for row in rows {
-            let (p, r) = row?;
-            known.insert(p, r);
+            );
         }
         for path in files {
             let Ok((size, mtime)) = stat(path) else {
@@ -281,12 +274,22 @@ pub fn import(
                     read: p.read,
                 });
             }
-            feed.commit(Group { files })?;
+            let progress = files
+                .iter()
+                .map(|f| FileProgress {
+                    source: source.to_string(),
+                    path: f.key.clone(),
+                    size: f.size,
+                    mtime_ns: f.mtime,
+                    offset: f.offset,
+                    state: f.state.clone(),
+                })
+                .collect();
+            feed.commit_with(Group { files }, progress)?;
         }
         Ok(())
     };
     let mut tally = Tally {
-        source,
         stats,
         done: 0,
         total,
@@ -316,9 +319,8 @@ struct Group {
     files: Vec<FileDone>,
 }
 
-/// The import's side of the pipeline: counts, and the files' new offsets.
+/// The import's side of the pipeline: counts and progress.
 struct Tally<'p> {
-    source: &'static str,
     stats: Stats,
     done: u64,
     total: u64,
@@ -338,27 +340,8 @@ impl super::ingest::Sink<Group> for Tally<'_> {
         }
     }
 
-    fn commit(
-        &mut self,
-        tx: &rusqlite::Transaction<'_>,
-        group: Group,
-        _change: super::Change,
-    ) -> anyhow::Result<()> {
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO import_files (source, path, size, mtime_ns, offset, state) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-             ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, \
-             mtime_ns = excluded.mtime_ns, offset = excluded.offset, state = excluded.state",
-        )?;
+    fn commit(&mut self, group: Group, _change: super::Change) -> anyhow::Result<()> {
         for f in &group.files {
-            stmt.execute(params![
-                self.source,
-                f.key,
-                f.size as i64,
-                f.mtime,
-                f.offset as i64,
-                f.state
-            ])?;
             if f.complete > 0 {
                 self.stats.files_read += 1;
             } else {

@@ -1,10 +1,23 @@
-//! The SQLite file: opening, schema and migrations, and retries when another process holds the
-//! write lock.
+//! The SQLite ledger, one file per machine (the default): opening, schema and migrations,
+//! retries when another process holds the write lock, and the [`Ledger`] over it. The only
+//! code, with its submodules, that knows the ledger is SQLite.
+
+mod calls;
+pub(crate) mod ids;
+mod read;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use jiff::tz::TimeZone;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::usage::budget::{Budget, NewBudget};
+use crate::usage::calls::{StatsBy, StatsReport, ToolCall};
+use crate::usage::ledger::{Absorbed, BatchSource, FileProgress, Ledger, OpenMode, Piece, SyncRow};
+use crate::usage::{Change, Dim, Key, Request, Scope, Totals, Written};
+pub(crate) use writer::Writer;
 
 /// Version 1 of the schema: requests, hourly rollups, budgets, import progress. (Version 1
 /// also had triggers that kept the rollups right on updates and deletes; version 2 drops them.)
@@ -99,7 +112,7 @@ const SCHEMA_1: &str = r#"
 ///   keeps all three rollups itself. Every process that opens the store parses the whole
 ///   schema, and the triggers' nine upserts were 40% of it (about 0.4 ms a run).
 /// - A request id is found by `rid`, a 64-bit hash of its source and id (see
-///   [`super::rid_slot`]), instead of an index on the two texts: real request ids are random,
+///   [`crate::usage::rid_slot`]), instead of an index on the two texts: real request ids are random,
 ///   and the text index, three times larger, cost a batch of 5 million rows four times as much.
 ///   [`fill_rids`] fills it for the rows of an existing store. (Stores made by builds of version
 ///   2 also have a unique index on `rid`; version 3 replaces it, so it is no longer made.)
@@ -146,7 +159,7 @@ fn fill_rids(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         while let Some(row) = q.next()? {
             let (id, source, request_id): (i64, String, String) =
                 (row.get(0)?, row.get(1)?, row.get(2)?);
-            let mut slot = super::rid_slot(&source, &request_id);
+            let mut slot = crate::usage::rid_slot(&source, &request_id);
             while !taken.insert(slot) {
                 slot = slot.wrapping_add(1);
             }
@@ -160,8 +173,8 @@ fn fill_rids(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Version 3: a request id's row is found through the index of [`super::ids`] (a log-structured
-/// merge tree with Bloom filters), filled from the `rid`s by [`super::ids::fill`], instead of the
+/// Version 3: a request id's row is found through the index of [`ids`] (a log-structured
+/// merge tree with Bloom filters), filled from the `rid`s by [`ids::fill`], instead of the
 /// unique index on `rid`: with random ids, that index cost a large batch a third of its time.
 const SCHEMA_3: &str = r#"
     CREATE TABLE rid_recent (
@@ -211,7 +224,7 @@ const SCHEMA_4: &str = r#"
     "#;
 
 /// Version 5: the call ledger, one row per MCP `tools/call` that went through `aimcp mcp serve`
-/// (see [`super::calls`]). A call's arguments and result are never stored (they can hold
+/// (see [`crate::usage::calls`]). A call's arguments and result are never stored (they can hold
 /// secrets): only when, which tool, for whom, how long, how it ended and how large it was.
 /// A row names its tool by a number (`tool_names`), and its outcome too, so that `mcp stats` reads
 /// only integers; the index holds every column it reads, so a window is read from the index
@@ -239,7 +252,7 @@ const SCHEMA_5: &str = r#"
     "#;
 
 /// A version-3 store that version 4 cannot take as it is: rows (or budgets) whose numbers an
-/// older build let through (a count past [`super::MAX_TOKENS`], an amount that ×1,000 would not
+/// older build let through (a count past [`crate::usage::MAX_TOKENS`], an amount that ×1,000 would not
 /// fit in an `i64`, a value SQLite holds as a float) or whose sums cannot be held. The migration
 /// stops before it changes anything, and says which rows to remove.
 #[derive(Debug)]
@@ -258,7 +271,7 @@ impl std::error::Error for Unmigratable {}
 
 /// Checks, before [`SCHEMA_4`], that every number of a version-3 store fits version 4.
 fn check_v3_numbers(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    let max_tokens = super::MAX_TOKENS as i64;
+    let max_tokens = crate::usage::MAX_TOKENS as i64;
     let max_micros = i64::MAX / 1000;
     let counts = [
         "input",
@@ -313,7 +326,7 @@ fn check_v3_numbers(tx: &Transaction<'_>) -> rusqlite::Result<()> {
                 "requests with ids {} hold numbers past what a request may have \
                  (at most {} tokens of each kind and $1,000,000,000)",
                 list(&ids),
-                super::MAX_TOKENS
+                crate::usage::MAX_TOKENS
             ),
             format!(
                 "an older aimcp recorded them; remove them and run again: `sqlite3 STORE \
@@ -430,10 +443,26 @@ fn reprice(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 enum Step {
     Sql(&'static str),
     Rust(fn(&Transaction<'_>) -> rusqlite::Result<()>),
+    /// The rows of an older store were all recorded on this machine: they get its id.
+    StampMachine,
 }
 
+/// Version 6: where each row came from, for `tokens sync` and `summary --by machine`. A row
+/// recorded here has this machine's id and no `origin`; a row synced from another machine
+/// keeps that machine's id and its row id there (`origin`), by which it is found again when it
+/// has no request id. `sync_marks` holds, per target, the last row id sent to it.
+const SCHEMA_6: &str = r#"
+    ALTER TABLE requests ADD COLUMN machine TEXT NOT NULL DEFAULT '';
+    ALTER TABLE requests ADD COLUMN origin INTEGER;
+    CREATE INDEX requests_origin ON requests (machine, origin) WHERE origin IS NOT NULL;
+    CREATE TABLE sync_marks (
+        target          TEXT    PRIMARY KEY,       -- a path, or a URL without its password
+        row             INTEGER NOT NULL           -- the last requests.id sent to it
+    ) WITHOUT ROWID;
+    "#;
+
 /// Adds an upserted row's sums to a rollup row: the `DO UPDATE SET` of every rollup write in
-/// [`super::Writer`].
+/// [`Writer`].
 pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
     input = input + excluded.input, output = output + excluded.output, \
     cache_read = cache_read + excluded.cache_read, \
@@ -448,7 +477,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(SCHEMA_2), Step::Rust(fill_rids)],
     &[
         Step::Sql(SCHEMA_3),
-        Step::Rust(|tx| super::ids::fill(tx)),
+        Step::Rust(|tx| ids::fill(tx)),
         Step::Sql("DROP INDEX IF EXISTS requests_rid;"),
     ],
     &[
@@ -458,6 +487,7 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Sql(REBUILD_ROLLUPS),
     ],
     &[Step::Sql(SCHEMA_5)],
+    &[Step::Sql(SCHEMA_6), Step::StampMachine],
 ];
 
 /// Per-connection settings: WAL's durable-enough sync, and a page cache and memory map large
@@ -479,10 +509,14 @@ const WAL_HUGE: u64 = 64 << 20;
 /// How long SQLite waits for another process's lock before [`retry`] takes over.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The usage store.
-pub struct Store {
+/// The usage store in one SQLite file.
+pub struct SqliteStore {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// This machine's id, stamped on the rows written here.
+    machine: String,
+    /// The tool numbers of the call ledger known so far (see [`calls::write`]).
+    tool_ids: calls::ToolIds,
 }
 
 /// The default path: `<data dir>/aimcp/usage.db`.
@@ -538,9 +572,32 @@ fn migrate_error(path: &Path, e: rusqlite::Error) -> anyhow::Error {
     anyhow::anyhow!("cannot prepare the usage store `{}`: {e}", path.display())
 }
 
-impl Store {
+impl SqliteStore {
+    /// Opens the store at `path` for `mode`, stamping `machine` on the rows written through it.
+    pub fn open_with(path: &Path, mode: OpenMode, machine: &str) -> anyhow::Result<SqliteStore> {
+        let mut store = match mode {
+            OpenMode::Write => SqliteStore::create(path, machine)?,
+            OpenMode::Read => SqliteStore::open_for_reading_as(path, machine)?,
+        };
+        store.machine = machine.to_string();
+        Ok(store)
+    }
+
+    /// Opens (creating it and its folder on first use) and migrates the store (rows written
+    /// through it have no machine id: for tests).
+    #[cfg(test)]
+    pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
+        SqliteStore::create(path, "")
+    }
+
+    /// [`SqliteStore::open_for_reading_as`], without a machine id: for tests.
+    #[cfg(test)]
+    pub fn open_for_reading(path: &Path) -> anyhow::Result<SqliteStore> {
+        SqliteStore::open_for_reading_as(path, "")
+    }
+
     /// Opens (creating it and its folder on first use) and migrates the store.
-    pub fn open(path: &Path) -> anyhow::Result<Store> {
+    fn create(path: &Path, machine: &str) -> anyhow::Result<SqliteStore> {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
@@ -551,27 +608,29 @@ impl Store {
                 )
             })?;
         }
-        Store::connect(path, OpenFlags::SQLITE_OPEN_CREATE)
+        SqliteStore::connect(path, OpenFlags::SQLITE_OPEN_CREATE, machine)
     }
 
     /// Opens the store for a command that only reads, creating nothing: when there is no store
     /// (nor its folder), the command reads an empty ledger held in memory, so that it answers
     /// as for a store with nothing in it. A store of an older schema version is migrated, as
-    /// [`Store::open`] does: its tables cannot be read as they were.
-    pub fn open_for_reading(path: &Path) -> anyhow::Result<Store> {
+    /// [`OpenMode::Write`] does: its tables cannot be read as they were.
+    fn open_for_reading_as(path: &Path, machine: &str) -> anyhow::Result<SqliteStore> {
         if matches!(path.try_exists(), Ok(false)) {
-            let mut store = Store {
+            let mut store = SqliteStore {
                 conn: Connection::open_in_memory()?,
                 path: path.to_path_buf(),
+                machine: machine.to_string(),
+                tool_ids: Default::default(),
             };
             store.migrate()?;
             return Ok(store);
         }
-        Store::connect(path, OpenFlags::empty())
+        SqliteStore::connect(path, OpenFlags::empty(), machine)
     }
 
     /// Opens the file (with `create`: creating it) and migrates it.
-    fn connect(path: &Path, create: OpenFlags) -> anyhow::Result<Store> {
+    fn connect(path: &Path, create: OpenFlags, machine: &str) -> anyhow::Result<SqliteStore> {
         let open = || -> rusqlite::Result<Connection> {
             let conn = Connection::open_with_flags(
                 path,
@@ -589,9 +648,11 @@ impl Store {
         let conn = retry(open).map_err(|e| {
             anyhow::anyhow!("cannot open the usage store `{}`: {e}", path.display())
         })?;
-        let mut store = Store {
+        let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
+            machine: machine.to_string(),
+            tool_ids: Default::default(),
         };
         store.migrate().map_err(|e| migrate_error(path, e))?;
         store.trim_wal();
@@ -627,6 +688,7 @@ impl Store {
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
+        let machine = self.machine.clone();
         let version: i64 = retry(|| self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
         if version as usize >= MIGRATIONS.len() {
             return retry(|| self.conn.execute_batch(SESSION_PRAGMAS));
@@ -652,6 +714,12 @@ impl Store {
                     match step {
                         Step::Sql(sql) => tx.execute_batch(sql)?,
                         Step::Rust(f) => f(&tx)?,
+                        Step::StampMachine => {
+                            tx.execute(
+                                "UPDATE requests SET machine = ?1 WHERE machine = ''",
+                                [&machine],
+                            )?;
+                        }
                     }
                 }
                 tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
@@ -662,7 +730,7 @@ impl Store {
 
     /// Runs `f` in a write transaction (taken at once, so writers queue instead of deadlocking),
     /// retrying the whole transaction when the store stays busy.
-    pub fn write<T>(
+    pub(crate) fn write<T>(
         &mut self,
         mut f: impl FnMut(&Transaction<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
@@ -708,6 +776,196 @@ impl Store {
     }
 }
 
+impl Ledger for SqliteStore {
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn machine(&self) -> &str {
+        &self.machine
+    }
+
+    fn record(&mut self, requests: &[Request]) -> anyhow::Result<(Vec<Written>, Change)> {
+        let machine = self.machine.clone();
+        self.write(|tx| {
+            let mut w = Writer::new(tx, false, &machine)?;
+            let mut out = Vec::with_capacity(requests.len());
+            for r in requests {
+                out.push(w.write(r)?);
+            }
+            let change = w.finish()?;
+            Ok((out, change))
+        })
+    }
+
+    fn write_batch(
+        &mut self,
+        keep_largest: bool,
+        source: &mut dyn BatchSource,
+    ) -> anyhow::Result<Option<Change>> {
+        // the transaction begins with the batch's first piece
+        let Some(mut piece) = source.next()? else {
+            return Ok(None);
+        };
+        let tx = self.begin()?;
+        let mut w = Writer::new(&tx, keep_largest, &self.machine)?;
+        let change = loop {
+            match piece {
+                Piece::Rows(rows) => {
+                    for (b, r) in &rows {
+                        let written = w.write_batched(r, b)?;
+                        source.written(r, written);
+                    }
+                    source.give_back(rows);
+                }
+                Piece::End { rollups, progress } => {
+                    w.absorb(rollups);
+                    let change = w.finish()?;
+                    read::set_import_progress(&tx, &progress)?;
+                    tx.commit()?;
+                    break change;
+                }
+            }
+            piece = source
+                .next()?
+                .ok_or_else(|| anyhow::anyhow!("the thread reading the requests stopped"))?;
+        };
+        self.trim_wal();
+        Ok(Some(change))
+    }
+
+    fn import_progress(&self, source: &str) -> anyhow::Result<Vec<FileProgress>> {
+        Ok(read::import_progress(&self.conn, source)?)
+    }
+
+    fn aggregate(
+        &self,
+        start: i64,
+        end: i64,
+        dim: Dim,
+        scope: &Scope,
+        hour_buckets: bool,
+    ) -> anyhow::Result<Vec<(Key, Totals)>> {
+        Ok(read::aggregate(
+            &self.conn,
+            start,
+            end,
+            dim,
+            scope,
+            hour_buckets,
+        )?)
+    }
+
+    fn total(&self, start: i64, end: i64, scope: &Scope) -> anyhow::Result<Totals> {
+        Ok(read::total(&self.conn, start, end, scope)?)
+    }
+
+    fn totals_by_model(&self) -> anyhow::Result<Vec<(String, String, Totals)>> {
+        Ok(read::totals_by_model(&self.conn)?)
+    }
+
+    fn max_request_cost(&self, start: i64, end: i64, scope: &Scope) -> anyhow::Result<i64> {
+        Ok(read::max_request_cost(&self.conn, start, end, scope)?)
+    }
+
+    fn each_request(
+        &self,
+        start: i64,
+        end: i64,
+        f: &mut dyn FnMut(&Request) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        read::each_request(&self.conn, start, end, f)
+    }
+
+    fn count(&self) -> anyhow::Result<i64> {
+        Ok(read::count(&self.conn)?)
+    }
+
+    fn add_budget(&mut self, b: &NewBudget) -> anyhow::Result<i64> {
+        self.write(|tx| Ok(read::add_budget(tx, b)?))
+    }
+
+    fn remove_budget(&mut self, id: i64) -> anyhow::Result<bool> {
+        self.write(|tx| Ok(read::remove_budget(tx, id)?))
+    }
+
+    fn budgets(&self) -> anyhow::Result<Vec<Budget>> {
+        Ok(read::budgets(&self.conn)?)
+    }
+
+    fn has_budgets(&self) -> anyhow::Result<bool> {
+        Ok(read::has_budgets(&self.conn)?)
+    }
+
+    fn record_calls(&mut self, list: &[ToolCall]) -> anyhow::Result<()> {
+        let known = std::mem::take(&mut self.tool_ids);
+        let added = self.write(|tx| calls::write(tx, list, &known));
+        self.tool_ids = known;
+        // the new numbers are trusted once their transaction has committed
+        for (server, tools) in added? {
+            self.tool_ids.entry(server).or_default().extend(tools);
+        }
+        Ok(())
+    }
+
+    fn call_stats(
+        &self,
+        start: i64,
+        end: i64,
+        by: StatsBy,
+        tz: &TimeZone,
+    ) -> anyhow::Result<StatsReport> {
+        calls::stats(&self.conn, start, end, by, tz)
+    }
+
+    fn recorded_calls(&self, start: i64, end: i64) -> anyhow::Result<Vec<ToolCall>> {
+        calls::recorded(&self.conn, start, end)
+    }
+
+    fn count_calls(&self) -> anyhow::Result<i64> {
+        Ok(calls::count(&self.conn)?)
+    }
+
+    fn rows_since(
+        &self,
+        after: i64,
+        since: i64,
+        limit: usize,
+    ) -> anyhow::Result<Vec<(i64, SyncRow)>> {
+        Ok(read::rows_since(
+            &self.conn,
+            after,
+            since,
+            limit,
+            &self.machine,
+        )?)
+    }
+
+    fn absorb(&mut self, rows: &[SyncRow]) -> anyhow::Result<Absorbed> {
+        let machine = self.machine.clone();
+        self.write(|tx| {
+            let mut w = Writer::new(tx, true, &machine)?;
+            let mut done = Absorbed::default();
+            for row in rows {
+                match w.write_synced(row)? {
+                    Written::Added => done.added += 1,
+                    Written::Existing => done.existing += 1,
+                }
+            }
+            w.finish()?;
+            Ok(done)
+        })
+    }
+
+    fn sync_mark(&self, target: &str) -> anyhow::Result<i64> {
+        Ok(read::sync_mark(&self.conn, target)?)
+    }
+
+    fn set_sync_mark(&mut self, target: &str, row: i64) -> anyhow::Result<()> {
+        self.write(|tx| Ok(read::set_sync_mark(tx, target, row)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -740,7 +998,7 @@ mod tests {
             )
             .unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         let conn = store.conn();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -769,19 +1027,19 @@ mod tests {
             .unwrap()
             .map(|r| r.unwrap())
             .collect();
-        assert_eq!(rids, [None, Some(super::super::rid_slot("jsonl", "req-1"))]);
+        assert_eq!(rids, [None, Some(crate::usage::rid_slot("jsonl", "req-1"))]);
         // the id index holds it: recording it again updates its row
         let mut store = store;
-        let again = super::super::tests::request("req-1", 4);
+        let again = crate::usage::tests::request("req-1", 4);
         let written = store
             .write(|tx| {
-                let mut w = crate::usage::Writer::new(tx, false)?;
+                let mut w = Writer::new(tx, false, "")?;
                 let written = w.write(&again)?;
                 w.finish()?;
                 Ok(written)
             })
             .unwrap();
-        assert_eq!(written, crate::usage::Written::Existing);
+        assert_eq!(written, Written::Existing);
         let conn = store.conn();
         let rows: i64 = conn
             .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
@@ -819,22 +1077,22 @@ mod tests {
                      cost_micros, cost_source, success, rid)
                  VALUES (90000000, 'p', 'm', 'u', 'j', 'jsonl', 'req-1', 1, 0, 0, 0, 0, 0, 0,
                      'given', 1, ?1)",
-                [super::super::rid_slot("jsonl", "req-1")],
+                [crate::usage::rid_slot("jsonl", "req-1")],
             )
             .unwrap();
             tx.execute_batch("PRAGMA user_version = 2;").unwrap();
             tx.commit().unwrap();
         }
-        let mut store = Store::open(&path).unwrap();
+        let mut store = SqliteStore::open(&path).unwrap();
         let written = store
             .write(|tx| {
-                let mut w = crate::usage::Writer::new(tx, false)?;
-                let written = w.write(&super::super::tests::request("req-1", 4))?;
+                let mut w = Writer::new(tx, false, "")?;
+                let written = w.write(&crate::usage::tests::request("req-1", 4))?;
                 w.finish()?;
                 Ok(written)
             })
             .unwrap();
-        assert_eq!(written, crate::usage::Written::Existing);
+        assert_eq!(written, Written::Existing);
         let count = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(count("SELECT count(*) FROM requests"), 1);
         assert_eq!(
@@ -858,6 +1116,7 @@ mod tests {
                     match step {
                         Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
                         Step::Rust(f) => f(&tx).unwrap(),
+                        Step::StampMachine => {}
                     }
                 }
             }
@@ -875,7 +1134,7 @@ mod tests {
             tx.execute_batch("PRAGMA user_version = 3;").unwrap();
             tx.commit().unwrap();
         }
-        let err = Store::open(&path)
+        let err = SqliteStore::open(&path)
             .err()
             .expect("the migration must refuse the store");
         assert_eq!(crate::error::exit_code(&err), 2, "{err:#}");
@@ -901,7 +1160,7 @@ mod tests {
         let delete = hint.split('"').nth(1).unwrap().to_string();
         conn.execute_batch(&delete).unwrap();
         drop(conn);
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         let cost: i64 = store
             .conn()
             .query_row("SELECT cost_nanos FROM requests WHERE id = 1", [], |r| {
@@ -928,6 +1187,7 @@ mod tests {
                     match step {
                         Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
                         Step::Rust(f) => f(&tx).unwrap(),
+                        Step::StampMachine => {}
                     }
                 }
             }
@@ -975,7 +1235,7 @@ mod tests {
             .unwrap();
             tx.commit().unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         let conn = store.conn();
         let costs: Vec<(String, i64)> = conn
             .prepare("SELECT model, cost_nanos FROM requests ORDER BY id")
@@ -1004,7 +1264,7 @@ mod tests {
         assert_eq!(one("SELECT requests FROM rollup_all"), 5);
         assert_eq!(one("SELECT unpriced FROM rollup_all"), 1);
         assert_eq!(one("SELECT limit_nanos FROM budgets"), 5_000_000_000);
-        let t = super::super::total(conn, 0, i64::MAX, &super::super::Scope::Global).unwrap();
+        let t = read::total(conn, 0, i64::MAX, &crate::usage::Scope::Global).unwrap();
         assert_eq!(
             (t.requests, t.cost_nanos, t.unpriced, t.cache_read),
             (5, exact, 1, 7)
@@ -1030,6 +1290,7 @@ mod v5_tests {
                     match step {
                         Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
                         Step::Rust(f) => f(&tx).unwrap(),
+                        Step::StampMachine => {}
                     }
                 }
             }
@@ -1043,20 +1304,145 @@ mod v5_tests {
             .unwrap();
             tx.commit().unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
         let conn = store.conn();
         let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(one("PRAGMA user_version"), 5);
+        assert_eq!(one("PRAGMA user_version"), MIGRATIONS.len() as i64);
         assert_eq!(one("SELECT count(*) FROM requests"), 1);
         assert_eq!(one("SELECT count(*) FROM tool_calls"), 0);
         let plan: String = conn
             .query_row(
-                &format!("EXPLAIN QUERY PLAN {}", super::super::calls::STATS_SQL),
+                &format!("EXPLAIN QUERY PLAN {}", calls::STATS_SQL),
                 [1, 2],
                 |r| r.get(3),
             )
             .unwrap();
         assert!(plan.contains("COVERING INDEX tool_calls_ts"), "{plan}");
+    }
+}
+
+#[cfg(test)]
+mod v6_tests {
+    use super::*;
+    use crate::usage::ledger::SyncRow;
+
+    /// A store of version 5 gains provenance: its rows were recorded on this machine, and get
+    /// its id; a sync target's mark starts at 0.
+    #[test]
+    fn a_version_5_store_gets_this_machines_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for steps in &MIGRATIONS[..5] {
+                for step in *steps {
+                    match step {
+                        Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
+                        Step::Rust(f) => f(&tx).unwrap(),
+                        Step::StampMachine => {}
+                    }
+                }
+            }
+            tx.execute_batch(
+                "INSERT INTO requests (ts, provider, model, user, project, source, input, output,
+                     cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos,
+                     cost_source, success)
+                 VALUES (90000000, 'p', 'm', 'u', 'j', 'manual', 5, 1, 0, 0, 0, 0, 3000, 'given', 1);
+                 PRAGMA user_version = 5;",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = SqliteStore::open_with(&path, OpenMode::Write, "laptop-1").unwrap();
+        let one = |sql: &str| -> String {
+            store
+                .conn()
+                .query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0))
+                .map(|v| format!("{v:?}"))
+                .unwrap()
+        };
+        assert_eq!(one("PRAGMA user_version"), "Integer(6)");
+        assert_eq!(one("SELECT machine FROM requests"), "Text(\"laptop-1\")");
+        assert_eq!(one("SELECT origin FROM requests"), "Null");
+        assert_eq!(store.sync_mark("x").unwrap(), 0);
+        let rows = store.rows_since(0, i64::MIN, 10).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].1.machine.as_str(), rows[0].1.origin),
+            ("laptop-1", rows[0].0)
+        );
+    }
+
+    /// Synced rows are found again: by request id, else by machine and origin row, and a row
+    /// of this machine sent back by its own row id.
+    #[test]
+    fn absorbed_rows_are_not_taken_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store =
+            SqliteStore::open_with(&dir.path().join("t.db"), OpenMode::Write, "team").unwrap();
+        let mut with_id = crate::usage::tests::request("r-1", 10);
+        with_id.source = "claude-code".into();
+        let mut no_id = crate::usage::tests::request("x", 7);
+        no_id.request_id = None;
+        let rows = vec![
+            SyncRow {
+                machine: "a".into(),
+                origin: 1,
+                request: with_id.clone(),
+            },
+            SyncRow {
+                machine: "a".into(),
+                origin: 2,
+                request: no_id.clone(),
+            },
+            // the same log imported on another machine
+            SyncRow {
+                machine: "b".into(),
+                origin: 1,
+                request: with_id,
+            },
+            // another machine's row 2 without an id: a different request
+            SyncRow {
+                machine: "b".into(),
+                origin: 2,
+                request: no_id,
+            },
+        ];
+        let a = store.absorb(&rows).unwrap();
+        assert_eq!((a.added, a.existing), (3, 1));
+        let again = store.absorb(&rows).unwrap();
+        assert_eq!((again.added, again.existing), (0, 4));
+        let t = store.total(0, i64::MAX, &Scope::Global).unwrap();
+        assert_eq!((t.requests, t.input), (3, 10 + 7 + 7));
+        // a row of this ledger itself, sent back to it
+        store
+            .record(&[{
+                let mut r = crate::usage::tests::request("y", 1);
+                r.request_id = None;
+                r
+            }])
+            .unwrap();
+        let own = store.rows_since(3, i64::MIN, 10).unwrap();
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0].1.machine, "team");
+        let back = store.absorb(&[own[0].1.clone()]).unwrap();
+        assert_eq!((back.added, back.existing), (0, 1));
+        let by_machine = store
+            .aggregate(0, i64::MAX, Dim::Machine, &Scope::Global, true)
+            .unwrap();
+        let keys: Vec<(Key, i64)> = by_machine
+            .into_iter()
+            .map(|(k, t)| (k, t.requests))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (Key::Name("a".into()), 2),
+                (Key::Name("b".into()), 1),
+                (Key::Name("team".into()), 1)
+            ]
+        );
     }
 }
 
@@ -1069,7 +1455,7 @@ mod reading_tests {
     fn reading_a_missing_store_creates_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join("usage.db");
-        let store = Store::open_for_reading(&path).unwrap();
+        let store = SqliteStore::open_for_reading(&path).unwrap();
         let n: i64 = store
             .conn()
             .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
@@ -1098,7 +1484,7 @@ mod reading_tests {
             )
             .unwrap();
         }
-        let store = Store::open_for_reading(&path).unwrap();
+        let store = SqliteStore::open_for_reading(&path).unwrap();
         let version: i64 = store
             .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))

@@ -935,8 +935,7 @@ fn a_sync_cut_by_a_server_restart_completes_on_a_rerun() {
             cluster.restart().unwrap();
         }
     })
-    .err()
-    .expect("the batch after the restart must fail");
+    .expect_err("the batch after the restart must fail");
     let text = format!("{err:#}");
     assert!(text.contains("lost the connection to the ledger"), "{text}");
     assert!(

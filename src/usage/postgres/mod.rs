@@ -1012,17 +1012,17 @@ impl Ledger for PostgresStore {
     fn count(&self) -> anyhow::Result<i64> {
         // the rollups are exact: their sum is the count, without reading every row
         self.read(|c| {
-            Ok(c.query_one(
+            c.query_one(
                 "SELECT coalesce(sum(requests), 0)::bigint FROM rollup_hour",
                 &[],
             )?
-            .try_get(0)?)
+            .try_get(0)
         })
     }
 
     fn add_budget(&mut self, b: &NewBudget) -> anyhow::Result<i64> {
         self.read(|c| {
-            Ok(c.query_one(
+            c.query_one(
                 "INSERT INTO budgets (period, limit_nanos, scope, warn_percent, critical_percent, \
                  exceeded_percent, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 &[
@@ -1035,7 +1035,7 @@ impl Ledger for PostgresStore {
                     &b.created_ms,
                 ],
             )?
-            .try_get(0)?)
+            .try_get(0)
         })
     }
 
@@ -1194,8 +1194,8 @@ impl Ledger for PostgresStore {
 
     fn count_calls(&self) -> anyhow::Result<i64> {
         self.read(|c| {
-            Ok(c.query_one("SELECT count(*) FROM tool_calls", &[])?
-                .try_get(0)?)
+            c.query_one("SELECT count(*) FROM tool_calls", &[])?
+                .try_get(0)
         })
     }
 

@@ -1426,3 +1426,44 @@ fn a_real_prometheus_scrapes_the_gateways_metrics() {
     let count = query("sum by (tool) (mcp_tool_duration_seconds_count)").unwrap();
     assert_eq!(count.len(), 2, "{count:?}");
 }
+
+/// `/metrics` of a gateway whose ledger is on PostgreSQL: the ledger's counters are read (off
+/// the async threads: the driver's own runtime cannot start on one of the gateway's, and
+/// before that fix this request panicked the connection's task and got no answer).
+#[test]
+fn over_http_metrics_read_a_postgresql_ledger() {
+    let Some(db) = crate::common::pg::db() else {
+        return;
+    };
+    let mut gw = Gw::new(
+        json!({"fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({}),
+        &[],
+    );
+    gw.db = PathBuf::from(db.url());
+    let run = Run::from(
+        gw.env
+            .cmd()
+            .args([
+                "--db",
+                &db.url(),
+                "tokens",
+                "record",
+                "--provider",
+                "openai",
+            ])
+            .args(["--model", "gpt-5", "--input", "1000", "--output", "7"])
+            .output()
+            .unwrap(),
+    );
+    run.assert_code(0);
+    let http = HttpGw::start(&gw, None);
+    let (status, metrics) = http.get("/metrics");
+    assert_eq!(status, 200, "{metrics}");
+    assert!(
+        metrics.contains(
+            r#"gen_ai_client_token_usage_total{gen_ai_provider_name="openai",gen_ai_request_model="gpt-5",gen_ai_token_type="input"} 1000"#
+        ),
+        "{metrics}"
+    );
+}

@@ -21,6 +21,7 @@ mod setup_pty;
 mod tokens_budget;
 mod tokens_export;
 mod tokens_import;
+mod tokens_pg;
 mod tokens_record;
 mod tokens_report;
 mod tokens_summary;

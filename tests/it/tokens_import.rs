@@ -74,7 +74,7 @@ const CWD: &str = "/home/alice/src/web";
 
 /// A project with one session that streams a request three times, a synthetic message, a
 /// subagent log, and a second project without `cwd` in its lines.
-fn claude_logs(env: &TestEnv) -> std::path::PathBuf {
+pub(crate) fn claude_logs(env: &TestEnv) -> std::path::PathBuf {
     let projects = env.home.join(".claude/projects");
     let main = projects
         .join("-home-alice-src-web")

@@ -329,11 +329,19 @@ impl Front {
                     &body,
                 )
             }
-            ("/metrics", &Method::GET) => response(
-                StatusCode::OK,
-                "text/plain; version=0.0.4; charset=utf-8",
-                self.service.metrics(),
-            ),
+            ("/metrics", &Method::GET) => {
+                // the ledger's counters are read off the async threads: a PostgreSQL ledger's
+                // driver runs a runtime of its own, which cannot start on one of ours
+                let service = self.service.clone();
+                match tokio::task::spawn_blocking(move || service.metrics()).await {
+                    Ok(text) => response(
+                        StatusCode::OK,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        text,
+                    ),
+                    Err(_) => empty(StatusCode::INTERNAL_SERVER_ERROR),
+                }
+            }
             (MCP_PATH, &Method::POST) => self.post(req).await,
             (MCP_PATH, &Method::GET) => self.get(&req),
             (MCP_PATH, &Method::DELETE) => self.delete(&req),

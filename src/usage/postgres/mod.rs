@@ -1,14 +1,1273 @@
-//! The PostgreSQL ledger, for a team (`--db postgres://...`). A placeholder until
-//! `PostgresStore` lands: opening one is an error that says so.
+//! The ledger on a shared PostgreSQL server (`--db postgres://...`): the same [`Ledger`] as
+//! the SQLite file, for a team.
+//!
+//! - Writes go in bulk: the batch is sent with one binary `COPY` into a temporary table, then
+//!   one `INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING` adds the rows that are new.
+//!   The unique indexes find repeats (request ids per source, synced rows per machine and
+//!   origin row), so two machines sending the same rows at once cannot both add them.
+//! - A repeated request id that replaces its row (or, for imports and syncs, is larger) locks
+//!   the old row (`FOR UPDATE`) before it takes its sums out of the rollups.
+//! - The rollups (by hour and group, by day and group, by hour) are kept with
+//!   `INSERT ... ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x` from what was written: exact
+//!   under any number of concurrent writers, never a read-modify-write.
+//! - A transaction that loses a deadlock or a serialization race is run again.
+//!
+//! The driver (`postgres`) runs a runtime of its own: it must not be called on a thread that
+//! drives async tasks (the gateway calls the ledger from `spawn_blocking`).
 
-use super::ledger::{Ledger, OpenMode, redact_url};
+pub mod connect;
+mod schema;
 
-/// Opens the PostgreSQL ledger at `url`.
-pub fn open(url: &str, _mode: OpenMode, _machine: &str) -> anyhow::Result<Box<dyn Ledger>> {
-    Err(crate::error::usage(format!(
-        "cannot open the usage store `{}`: this build has no PostgreSQL support yet",
-        redact_url(url)
-    ))
-    .hint("give a SQLite file with `--db FILE`")
-    .into())
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use postgres::error::SqlState;
+use postgres::types::{ToSql, Type};
+use rustc_hash::FxHashMap;
+
+use super::budget::{Budget, NewBudget, Period};
+use super::calls::{CallOutcome, StatsBuilder, StatsBy, StatsReport, ToolCall};
+use super::ledger::{
+    Absorbed, BatchSource, FileProgress, Ledger, OpenMode, Piece, SyncRow, redact_url,
+};
+use super::{Change, CostSource, Dim, Key, Request, Scope, Totals, Written};
+use crate::pricing::Tokens;
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// A PostgreSQL ledger.
+pub struct PostgresStore {
+    client: RefCell<postgres::Client>,
+    /// The URL without its password.
+    shown: String,
+    machine: String,
+    /// The connection's temporary table for incoming rows is made.
+    incoming: bool,
+}
+
+/// Opens the ledger at a `postgres://` URL (its schema made or migrated on first use).
+pub fn open(url: &str, mode: OpenMode, machine: &str) -> anyhow::Result<Box<dyn Ledger>> {
+    Ok(Box::new(PostgresStore::open(
+        url,
+        mode,
+        machine,
+        &connect::PgEnv::from_process(),
+    )?))
+}
+
+impl PostgresStore {
+    pub fn open(
+        url: &str,
+        mode: OpenMode,
+        machine: &str,
+        env: &connect::PgEnv,
+    ) -> anyhow::Result<PostgresStore> {
+        let target = connect::parse(url, env)?;
+        let shown = redact_url(url);
+        let mut client = connect::connect(&target)?;
+        match schema::migrate(&mut client) {
+            Ok(schema::Migrated::Current) => {}
+            Ok(schema::Migrated::Newer(v)) => {
+                return Err(crate::error::no(format!(
+                    "the ledger at `{shown}` has schema version {v}, newer than this aimcp's ({})",
+                    schema::current()
+                ))
+                .hint("upgrade aimcp on this machine")
+                .into());
+            }
+            Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
+                let what = match mode {
+                    OpenMode::Read => "read",
+                    OpenMode::Write => "write",
+                };
+                return Err(crate::error::no(format!(
+                    "the database at `{shown}` has no aimcp ledger yet, and this role may not \
+                     create its tables: {}",
+                    connect::describe(&e)
+                ))
+                .hint(format!(
+                    "run any `aimcp tokens` command once as a role that may create tables in \
+                     it (the owner), then {what} as this one"
+                ))
+                .into());
+            }
+            Err(e) => return Err(failed(&shown, e)),
+        }
+        Ok(PostgresStore {
+            client: RefCell::new(client),
+            shown,
+            machine: machine.to_string(),
+            incoming: false,
+        })
+    }
+
+    /// Runs `f` on the connection, mapping its error.
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> anyhow::Result<T> {
+        f(&mut self.client.borrow_mut()).map_err(|e| failed(&self.shown, e))
+    }
+
+    /// Runs `f` in a transaction, again when it lost a deadlock or a serialization race (the
+    /// transaction was rolled back: nothing of it stays).
+    fn write<T>(
+        &mut self,
+        mut f: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T, WriteError>,
+    ) -> anyhow::Result<T> {
+        if !self.incoming {
+            self.client
+                .get_mut()
+                .batch_execute(INCOMING)
+                .map_err(|e| failed(&self.shown, e))?;
+            self.incoming = true;
+        }
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let client = self.client.get_mut();
+            let result = (|| {
+                let mut tx = client.transaction()?;
+                let v = f(&mut tx)?;
+                tx.commit()?;
+                Ok(v)
+            })();
+            match result {
+                Ok(v) => return Ok(v),
+                Err(WriteError::Db(e))
+                    if tries < 8
+                        && matches!(
+                            e.code(),
+                            Some(&SqlState::T_R_DEADLOCK_DETECTED)
+                                | Some(&SqlState::T_R_SERIALIZATION_FAILURE)
+                        ) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(5 * tries));
+                }
+                Err(WriteError::Db(e)) => return Err(failed(&self.shown, e)),
+                Err(WriteError::Other(e)) => return Err(e),
+            }
+        }
+    }
+}
+
+/// An error inside a write: the database's (maybe worth a retry), or ours.
+enum WriteError {
+    Db(postgres::Error),
+    Other(anyhow::Error),
+}
+
+impl From<postgres::Error> for WriteError {
+    fn from(e: postgres::Error) -> Self {
+        WriteError::Db(e)
+    }
+}
+
+/// A database error as a user sees it: the URL without its password, what the server said,
+/// and what to do.
+fn failed(shown: &str, e: postgres::Error) -> anyhow::Error {
+    let why = connect::describe(&e);
+    if e.code() == Some(&SqlState::NUMERIC_VALUE_OUT_OF_RANGE) {
+        return crate::error::usage(format!(
+            "cannot record these requests: a sum of the ledger at `{shown}` would pass what a \
+             64-bit integer holds ({why})"
+        ))
+        .hint("nothing was recorded")
+        .into();
+    }
+    let lost = e.is_closed()
+        || e.code()
+            .is_some_and(|c| c.code().starts_with("57P") || c.code().starts_with("08"))
+        || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+    if lost {
+        return crate::error::no(format!(
+            "lost the connection to the ledger at `{shown}`: {why}"
+        ))
+        .hint("what was not committed was rolled back; run the command again")
+        .into();
+    }
+    anyhow::anyhow!("the ledger at `{shown}`: {why}")
+}
+
+/// The temporary table a batch is copied into (one per connection, emptied at each commit).
+const INCOMING: &str = "CREATE TEMP TABLE IF NOT EXISTS incoming (
+        seq bigint, ts bigint, provider text, model text, username text, project text,
+        org text, session text, source text, request_id text, machine text, origin bigint,
+        input bigint, output bigint, cache_read bigint, cache_write_5m bigint,
+        cache_write_1h bigint, reasoning bigint, cost_nanos bigint, cost_source text,
+        price_version text, latency_ms bigint, success boolean
+    ) ON COMMIT DELETE ROWS";
+
+const COPY_INCOMING: &str = "COPY incoming (seq, ts, provider, model, username, project, org, \
+    session, source, request_id, machine, origin, input, output, cache_read, cache_write_5m, \
+    cache_write_1h, reasoning, cost_nanos, cost_source, price_version, latency_ms, success) \
+    FROM STDIN (FORMAT binary)";
+
+const INCOMING_TYPES: [Type; 23] = [
+    Type::INT8,
+    Type::INT8,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+    Type::BOOL,
+];
+
+const REQUEST_COLUMNS: &str = "ts, provider, model, username, project, org, session, source, \
+    request_id, machine, origin, input, output, cache_read, cache_write_5m, cache_write_1h, \
+    reasoning, cost_nanos, cost_source, price_version, latency_ms, success";
+
+/// What a repeat of a request id does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// The new row replaces the old one (`tokens record`).
+    Replace,
+    /// Whichever has more tokens stays (imports of streamed logs, syncs).
+    KeepLargest,
+}
+
+/// A row on its way in.
+struct Incoming<'a> {
+    r: &'a Request,
+    machine: &'a str,
+    /// Its row on the machine that recorded it (synced rows).
+    origin: Option<i64>,
+}
+
+/// A row's identity for repeats: its request id, else its origin.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    Request(String, String),
+    Origin(String, i64),
+    None(usize),
+}
+
+fn identity(i: usize, row: &Incoming<'_>) -> Identity {
+    match (&row.r.request_id, row.origin) {
+        (Some(id), _) => Identity::Request(row.r.source.clone(), id.clone()),
+        (None, Some(o)) => Identity::Origin(row.machine.to_string(), o),
+        (None, None) => Identity::None(i),
+    }
+}
+
+/// Sums in memory: wide enough that no batch overflows them (a row taken out is negative).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Sums([i128; 9]);
+
+impl Sums {
+    fn of(r: &Request) -> Sums {
+        Sums([
+            1,
+            i128::from(r.tokens.input),
+            i128::from(r.tokens.output),
+            i128::from(r.tokens.cache_read),
+            i128::from(r.tokens.cache_write_5m),
+            i128::from(r.tokens.cache_write_1h),
+            i128::from(r.reasoning),
+            i128::from(r.cost_nanos),
+            i128::from(r.cost_source == CostSource::Unpriced),
+        ])
+    }
+
+    fn add(&mut self, o: &Sums, sign: i128) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a += sign * b;
+        }
+    }
+
+    fn tokens(&self) -> i128 {
+        self.0[1] + self.0[2] + self.0[3] + self.0[4] + self.0[5]
+    }
+
+    fn columns(&self) -> Result<[i64; 9], WriteError> {
+        let mut out = [0i64; 9];
+        for (o, v) in out.iter_mut().zip(self.0) {
+            *o = i64::try_from(v).map_err(|_| {
+                WriteError::Other(
+                    crate::error::usage(
+                        "cannot record these requests: a sum would pass what a 64-bit integer \
+                         holds",
+                    )
+                    .hint("nothing was recorded")
+                    .into(),
+                )
+            })?;
+        }
+        Ok(out)
+    }
+}
+
+/// The group a row's sums go to: provider, model, user, project, org, machine.
+type Group = [String; 6];
+
+#[derive(Default)]
+struct Deltas {
+    by_group: FxHashMap<(i64, Group), Sums>,
+    all: Sums,
+}
+
+impl Deltas {
+    fn add(&mut self, ts: i64, group: &Group, s: &Sums, sign: i128) {
+        let hour = ts.div_euclid(HOUR_MS);
+        match self.by_group.get_mut(&(hour, group.clone())) {
+            Some(v) => v.add(s, sign),
+            None => {
+                let mut v = Sums::default();
+                v.add(s, sign);
+                self.by_group.insert((hour, group.clone()), v);
+            }
+        }
+        self.all.add(s, sign);
+    }
+
+    /// Adds the sums to the three rollups, in key order (so that concurrent writers take the
+    /// rows' locks in the same order).
+    fn write(&self, tx: &mut postgres::Transaction<'_>) -> Result<(), WriteError> {
+        let mut by_day: FxHashMap<(i64, &Group), Sums> = FxHashMap::default();
+        let mut by_hour: FxHashMap<i64, Sums> = FxHashMap::default();
+        for ((hour, g), s) in &self.by_group {
+            by_day
+                .entry((hour.div_euclid(24), g))
+                .or_default()
+                .add(s, 1);
+            by_hour.entry(*hour).or_default().add(s, 1);
+        }
+        let mut groups: Vec<(i64, &Group, &Sums)> =
+            self.by_group.iter().map(|((h, g), s)| (*h, g, s)).collect();
+        groups.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut days: Vec<(i64, &Group, &Sums)> =
+            by_day.iter().map(|((d, g), s)| (*d, *g, s)).collect();
+        days.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let sets = "requests = t.requests + EXCLUDED.requests, input = t.input + EXCLUDED.input, \
+            output = t.output + EXCLUDED.output, cache_read = t.cache_read + EXCLUDED.cache_read, \
+            cache_write_5m = t.cache_write_5m + EXCLUDED.cache_write_5m, \
+            cache_write_1h = t.cache_write_1h + EXCLUDED.cache_write_1h, \
+            reasoning = t.reasoning + EXCLUDED.reasoning, \
+            cost_nanos = t.cost_nanos + EXCLUDED.cost_nanos, unpriced = t.unpriced + EXCLUDED.unpriced";
+        for (table, unit, rows) in [("rollup", "hour", &groups), ("rollup_day", "day", &days)] {
+            if rows.is_empty() {
+                continue;
+            }
+            let at: Vec<i64> = rows.iter().map(|r| r.0).collect();
+            let names: Vec<Vec<&str>> = (0..6)
+                .map(|i| rows.iter().map(|r| r.1[i].as_str()).collect())
+                .collect();
+            let sums = columns(rows.iter().map(|r| r.2))?;
+            let sql = format!(
+                "INSERT INTO {table} AS t SELECT * FROM unnest($1::bigint[], $2::text[], \
+                 $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], \
+                 $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], \
+                 $14::bigint[], $15::bigint[], $16::bigint[]) \
+                 ON CONFLICT ({unit}, provider, model, username, project, org, machine) \
+                 DO UPDATE SET {sets}"
+            );
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&at];
+            params.extend(names.iter().map(|n| n as &(dyn ToSql + Sync)));
+            params.extend(sums.iter().map(|s| s as &(dyn ToSql + Sync)));
+            tx.execute(&sql, &params)?;
+        }
+        let mut hours: Vec<(i64, Sums)> = by_hour.into_iter().collect();
+        hours.sort_by_key(|h| h.0);
+        if !hours.is_empty() {
+            let at: Vec<i64> = hours.iter().map(|h| h.0).collect();
+            let sums = columns(hours.iter().map(|h| &h.1))?;
+            let sql = format!(
+                "INSERT INTO rollup_hour AS t SELECT * FROM unnest($1::bigint[], $2::bigint[], \
+                 $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], \
+                 $8::bigint[], $9::bigint[], $10::bigint[]) ON CONFLICT (hour) DO UPDATE SET {sets}"
+            );
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&at];
+            params.extend(sums.iter().map(|s| s as &(dyn ToSql + Sync)));
+            tx.execute(&sql, &params)?;
+        }
+        Ok(())
+    }
+
+    fn change(&self) -> Change {
+        let c = |i: usize| i64::try_from(self.all.0[i]).unwrap_or(i64::MAX);
+        Change {
+            requests: c(0),
+            cost_nanos: c(7),
+            unpriced: c(8),
+        }
+    }
+}
+
+/// The nine sums' columns of some groups, as arrays.
+fn columns<'a>(sums: impl Iterator<Item = &'a Sums>) -> Result<Vec<Vec<i64>>, WriteError> {
+    let mut out = vec![Vec::new(); 9];
+    for s in sums {
+        for (col, v) in out.iter_mut().zip(s.columns()?) {
+            col.push(v);
+        }
+    }
+    Ok(out)
+}
+
+fn group(r: &Request, machine: &str) -> Group {
+    [
+        r.provider.clone(),
+        r.model.clone(),
+        r.user.clone(),
+        r.project.clone(),
+        r.org.clone(),
+        machine.to_string(),
+    ]
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// What writing a batch did: for each row, whether it was new; and the change in the totals.
+struct Outcome {
+    written: Vec<Written>,
+    change: Change,
+}
+
+/// Writes rows in the transaction (see the module's notes).
+fn write_rows(
+    tx: &mut postgres::Transaction<'_>,
+    rows: &[Incoming<'_>],
+    repeat: Repeat,
+) -> Result<Outcome, WriteError> {
+    for row in rows {
+        row.r.check().map_err(|e| {
+            WriteError::Other(
+                crate::error::usage(format!("cannot record a request: {e}"))
+                    .hint("nothing was recorded")
+                    .into(),
+            )
+        })?;
+    }
+    // repeats inside the batch: one row per identity goes to the database (the last for
+    // Replace, the first of the most tokens for KeepLargest), as writing them one by one would
+    let mut winner: HashMap<Identity, usize> = HashMap::new();
+    let mut first_of: Vec<usize> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let id = identity(i, row);
+        match winner.get_mut(&id) {
+            None => {
+                winner.insert(id, i);
+                first_of.push(i);
+            }
+            Some(w) => {
+                let better = match repeat {
+                    Repeat::Replace => true,
+                    Repeat::KeepLargest => Sums::of(row.r).tokens() > Sums::of(rows[*w].r).tokens(),
+                };
+                if better {
+                    *w = i;
+                }
+                first_of.push(usize::MAX);
+            }
+        }
+    }
+    let mut sent: Vec<usize> = winner.values().copied().collect();
+    sent.sort_unstable();
+    {
+        let writer = tx.copy_in(COPY_INCOMING)?;
+        let mut w = postgres::binary_copy::BinaryCopyInWriter::new(writer, &INCOMING_TYPES);
+        for (seq, &i) in sent.iter().enumerate() {
+            let row = &rows[i];
+            let r = row.r;
+            let t = &r.tokens;
+            let nums = [
+                to_i64(t.input),
+                to_i64(t.output),
+                to_i64(t.cache_read),
+                to_i64(t.cache_write_5m),
+                to_i64(t.cache_write_1h),
+                to_i64(r.reasoning),
+            ];
+            let latency = r.latency_ms.map(to_i64);
+            w.write(&[
+                &(seq as i64),
+                &r.ts_ms,
+                &r.provider,
+                &r.model,
+                &r.user,
+                &r.project,
+                &r.org,
+                &r.session,
+                &r.source,
+                &r.request_id,
+                &row.machine,
+                &row.origin,
+                &nums[0],
+                &nums[1],
+                &nums[2],
+                &nums[3],
+                &nums[4],
+                &nums[5],
+                &r.cost_nanos,
+                &r.cost_source.as_str(),
+                &r.price_version,
+                &latency,
+                &r.success,
+            ])?;
+        }
+        w.finish()?;
+    }
+    let inserted = tx.query(
+        &format!(
+            "INSERT INTO requests ({REQUEST_COLUMNS}) SELECT {REQUEST_COLUMNS} FROM incoming \
+             ORDER BY source, request_id, machine, origin ON CONFLICT DO NOTHING \
+             RETURNING source, request_id, machine, origin"
+        ),
+        &[],
+    )?;
+    let mut new_ids: HashSet<(String, String)> = HashSet::new();
+    let mut new_origins: HashSet<(String, i64)> = HashSet::new();
+    for row in &inserted {
+        let source: String = row.get(0);
+        if let Some(id) = row.get::<_, Option<String>>(1) {
+            new_ids.insert((source, id));
+        } else if let Some(o) = row.get::<_, Option<i64>>(3) {
+            new_origins.insert((row.get(2), o));
+        }
+    }
+    let mut deltas = Deltas::default();
+    let mut added: HashSet<usize> = HashSet::new();
+    let mut repeats: Vec<(i64, usize)> = Vec::new(); // (seq, row) of request ids already there
+    for (seq, &i) in sent.iter().enumerate() {
+        let row = &rows[i];
+        let new = match (&row.r.request_id, row.origin) {
+            (Some(id), _) => new_ids.contains(&(row.r.source.clone(), id.clone())),
+            (None, Some(o)) => new_origins.contains(&(row.machine.to_string(), o)),
+            (None, None) => true,
+        };
+        if new {
+            deltas.add(row.r.ts_ms, &group(row.r, row.machine), &Sums::of(row.r), 1);
+            added.insert(i);
+        } else if row.r.request_id.is_some() {
+            repeats.push((seq as i64, i));
+        }
+    }
+    if !repeats.is_empty() {
+        // the rows of those ids, locked until the commit: no one changes them between the
+        // read of their sums and their update
+        let seqs: Vec<i64> = repeats.iter().map(|r| r.0).collect();
+        let old = tx.query(
+            "SELECT r.id, i.seq, r.ts, r.provider, r.model, r.username, r.project, r.org, \
+             r.machine, r.input, r.output, r.cache_read, r.cache_write_5m, r.cache_write_1h, \
+             r.reasoning, r.cost_nanos, r.cost_source FROM incoming i JOIN requests r \
+             ON r.source = i.source AND r.request_id = i.request_id \
+             WHERE i.seq = ANY($1) ORDER BY r.id FOR UPDATE OF r",
+            &[&seqs],
+        )?;
+        let row_of: HashMap<i64, usize> = repeats.iter().copied().collect();
+        let (mut ids, mut with) = (Vec::new(), Vec::new());
+        for o in &old {
+            let seq: i64 = o.get(1);
+            let Some(&i) = row_of.get(&seq) else { continue };
+            let old_request = request_from(o, 2, None)?;
+            let machine: String = o.get(8);
+            let old_sums = Sums::of(&old_request);
+            let new = &rows[i];
+            let new_sums = Sums::of(new.r);
+            if repeat == Repeat::KeepLargest && new_sums.tokens() <= old_sums.tokens() {
+                continue;
+            }
+            deltas.add(
+                old_request.ts_ms,
+                &group(&old_request, &machine),
+                &old_sums,
+                -1,
+            );
+            // the row keeps its machine and origin: the new sums go to its group
+            deltas.add(new.r.ts_ms, &group(new.r, &machine), &new_sums, 1);
+            ids.push(o.get::<_, i64>(0));
+            with.push(seq);
+        }
+        if !ids.is_empty() {
+            tx.execute(
+                "UPDATE requests r SET ts = i.ts, provider = i.provider, model = i.model, \
+                 username = i.username, project = i.project, org = i.org, session = i.session, \
+                 input = i.input, output = i.output, cache_read = i.cache_read, \
+                 cache_write_5m = i.cache_write_5m, cache_write_1h = i.cache_write_1h, \
+                 reasoning = i.reasoning, cost_nanos = i.cost_nanos, cost_source = i.cost_source, \
+                 price_version = i.price_version, latency_ms = i.latency_ms, success = i.success \
+                 FROM unnest($1::bigint[], $2::bigint[]) AS m(id, seq) \
+                 JOIN incoming i ON i.seq = m.seq WHERE r.id = m.id",
+                &[&ids, &with],
+            )?;
+        }
+    }
+    deltas.write(tx)?;
+    let written = first_of
+        .iter()
+        .enumerate()
+        .map(|(i, &first)| {
+            // a row is Added when it is the first of its identity and its identity's row was
+            // new (whichever row of the batch won)
+            if first == i
+                && winner
+                    .get(&identity(i, &rows[i]))
+                    .is_some_and(|w| added.contains(w))
+            {
+                Written::Added
+            } else {
+                Written::Existing
+            }
+        })
+        .collect();
+    Ok(Outcome {
+        written,
+        change: deltas.change(),
+    })
+}
+
+/// A request from a row's columns from `at`: ts, provider, model, user, project, org,
+/// machine (skipped), input ... reasoning, cost_nanos, cost_source; then, when `rest` says
+/// where, session, source, request_id, price_version, latency_ms, success.
+fn request_from(
+    row: &postgres::Row,
+    at: usize,
+    rest: Option<usize>,
+) -> Result<Request, postgres::Error> {
+    let u = |i: usize| -> Result<u64, postgres::Error> {
+        Ok(row.try_get::<_, i64>(at + i)?.max(0) as u64)
+    };
+    let mut r = Request {
+        ts_ms: row.try_get(at)?,
+        provider: row.try_get(at + 1)?,
+        model: row.try_get(at + 2)?,
+        user: row.try_get(at + 3)?,
+        project: row.try_get(at + 4)?,
+        org: row.try_get(at + 5)?,
+        session: None,
+        source: String::new(),
+        request_id: None,
+        tokens: Tokens {
+            input: u(7)?,
+            output: u(8)?,
+            cache_read: u(9)?,
+            cache_write_5m: u(10)?,
+            cache_write_1h: u(11)?,
+        },
+        reasoning: u(12)?,
+        cost_nanos: row.try_get(at + 13)?,
+        cost_source: match row.try_get::<_, &str>(at + 14)? {
+            "given" => CostSource::Given,
+            "computed" => CostSource::Computed,
+            _ => CostSource::Unpriced,
+        },
+        price_version: None,
+        latency_ms: None,
+        success: true,
+    };
+    if let Some(b) = rest {
+        r.session = row.try_get(b)?;
+        r.source = row.try_get(b + 1)?;
+        r.request_id = row.try_get(b + 2)?;
+        r.price_version = row.try_get(b + 3)?;
+        r.latency_ms = row
+            .try_get::<_, Option<i64>>(b + 4)?
+            .map(|v| v.max(0) as u64);
+        r.success = row.try_get(b + 5)?;
+    }
+    Ok(r)
+}
+
+/// The columns [`request_from`] reads, with `rest`: 0..=14, then 15..=20; then 21: id,
+/// 22: origin.
+const READ_COLUMNS: &str = "ts, provider, model, username, project, org, machine, input, output, \
+    cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos, cost_source, session, \
+    source, request_id, price_version, latency_ms, success, id, origin";
+
+fn floor_to(ms: i64, unit: i64) -> i64 {
+    ms.div_euclid(unit) * unit
+}
+
+fn ceil_to(ms: i64, unit: i64) -> i64 {
+    -(-ms).div_euclid(unit) * unit
+}
+
+fn dim_column(dim: Dim) -> &'static str {
+    match dim {
+        Dim::Time => "",
+        Dim::Provider => "provider",
+        Dim::Model => "model",
+        Dim::User => "username",
+        Dim::Project => "project",
+        Dim::Org => "org",
+        Dim::Machine => "machine",
+    }
+}
+
+fn scope_filter(scope: &Scope) -> (&'static str, Option<&str>) {
+    match scope {
+        Scope::Global => ("", None),
+        Scope::User(n) => (" AND username = $3", Some(n)),
+        Scope::Project(n) => (" AND project = $3", Some(n)),
+        Scope::Org(n) => (" AND org = $3", Some(n)),
+    }
+}
+
+/// The sums' columns of a query, from `requests` (or `count(*)`) on.
+const SUMS: &str = "sum(input)::bigint, sum(output)::bigint, sum(cache_read)::bigint, \
+    sum(cache_write_5m)::bigint, sum(cache_write_1h)::bigint, sum(reasoning)::bigint, \
+    sum(cost_nanos)::bigint";
+
+fn totals_at(row: &postgres::Row, at: usize) -> Result<Totals, postgres::Error> {
+    let g = |i: usize| -> Result<i64, postgres::Error> {
+        Ok(row.try_get::<_, Option<i64>>(at + i)?.unwrap_or(0))
+    };
+    Ok(Totals {
+        requests: g(0)?,
+        unpriced: g(1)?,
+        input: g(2)?,
+        output: g(3)?,
+        cache_read: g(4)?,
+        cache_write_5m: g(5)?,
+        cache_write_1h: g(6)?,
+        reasoning: g(7)?,
+        cost_nanos: g(8)?,
+    })
+}
+
+impl Ledger for PostgresStore {
+    fn describe(&self) -> String {
+        self.shown.clone()
+    }
+
+    fn machine(&self) -> &str {
+        &self.machine
+    }
+
+    fn record(&mut self, requests: &[Request]) -> anyhow::Result<(Vec<Written>, Change)> {
+        let machine = self.machine.clone();
+        let rows: Vec<Incoming<'_>> = requests
+            .iter()
+            .map(|r| Incoming {
+                r,
+                machine: &machine,
+                origin: None,
+            })
+            .collect();
+        let out = self.write(|tx| write_rows(tx, &rows, Repeat::Replace))?;
+        Ok((out.written, out.change))
+    }
+
+    fn write_batch(
+        &mut self,
+        keep_largest: bool,
+        source: &mut dyn BatchSource,
+    ) -> anyhow::Result<Option<Change>> {
+        let mut chunks = Vec::new();
+        let progress = loop {
+            match source.next()? {
+                None if chunks.is_empty() => return Ok(None),
+                None => anyhow::bail!("a batch of requests ended without its end"),
+                Some(Piece::Rows(rows)) => chunks.push(rows),
+                Some(Piece::End { progress, .. }) => break progress,
+            }
+        };
+        let machine = self.machine.clone();
+        let rows: Vec<Incoming<'_>> = chunks
+            .iter()
+            .flatten()
+            .map(|(_, r)| Incoming {
+                r,
+                machine: &machine,
+                origin: None,
+            })
+            .collect();
+        let repeat = if keep_largest {
+            Repeat::KeepLargest
+        } else {
+            Repeat::Replace
+        };
+        let out = self.write(|tx| {
+            let out = write_rows(tx, &rows, repeat)?;
+            for p in &progress {
+                tx.execute(
+                    "INSERT INTO import_files (source, path, size, mtime_ns, \"offset\", state) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, path) DO UPDATE SET \
+                     size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns, \
+                     \"offset\" = EXCLUDED.\"offset\", state = EXCLUDED.state",
+                    &[
+                        &p.source,
+                        &p.path,
+                        &to_i64(p.size),
+                        &p.mtime_ns,
+                        &to_i64(p.offset),
+                        &p.state,
+                    ],
+                )?;
+            }
+            Ok(out)
+        })?;
+        drop(rows);
+        let mut written = out.written.iter();
+        for chunk in chunks {
+            for (_, r) in &chunk {
+                if let Some(w) = written.next() {
+                    source.written(r, *w);
+                }
+            }
+            source.give_back(chunk);
+        }
+        Ok(Some(out.change))
+    }
+
+    fn import_progress(&self, source: &str) -> anyhow::Result<Vec<FileProgress>> {
+        self.read(|c| {
+            let rows = c.query(
+                "SELECT source, path, size, mtime_ns, \"offset\", state FROM import_files \
+                 WHERE source = $1 ORDER BY path",
+                &[&source],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| FileProgress {
+                    source: r.get(0),
+                    path: r.get(1),
+                    size: r.get::<_, i64>(2).max(0) as u64,
+                    mtime_ns: r.get(3),
+                    offset: r.get::<_, i64>(4).max(0) as u64,
+                    state: r.get(5),
+                })
+                .collect())
+        })
+    }
+
+    fn aggregate(
+        &self,
+        start: i64,
+        end: i64,
+        dim: Dim,
+        scope: &Scope,
+        hour_buckets: bool,
+    ) -> anyhow::Result<Vec<(Key, Totals)>> {
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        let mut out: HashMap<Key, Totals> = HashMap::new();
+        let (inner_start, inner_end) = (ceil_to(start, HOUR_MS), floor_to(end, HOUR_MS));
+        let use_rollup = (dim != Dim::Time || hour_buckets) && inner_start < inner_end;
+        let (filter, value) = scope_filter(scope);
+        let raw_key = match dim {
+            Dim::Time if hour_buckets => "ts / 3600000 * 3600000",
+            Dim::Time => "ts / 60000 * 60000",
+            d => dim_column(d),
+        };
+        let raw = format!(
+            "SELECT {raw_key}, count(*), sum((cost_source = 'unpriced')::int)::bigint, {SUMS} \
+             FROM requests WHERE ts >= $1 AND ts < $2{filter} GROUP BY 1"
+        );
+        let rollup = |table: &str, unit: &str, unit_ms: i64| {
+            let key = match dim {
+                Dim::Time => format!("{unit} * {unit_ms}"),
+                d => dim_column(d).to_string(),
+            };
+            format!(
+                "SELECT {key}, sum(requests)::bigint, sum(unpriced)::bigint, {SUMS} FROM {table} \
+                 WHERE {unit} >= $1::bigint / {unit_ms} AND {unit} < $2::bigint / {unit_ms}{filter} \
+                 GROUP BY 1"
+            )
+        };
+        let mut queries: Vec<(String, i64, i64)> = Vec::new();
+        if use_rollup {
+            queries.push((raw.clone(), start, inner_start));
+            if dim == Dim::Time {
+                let table = if *scope == Scope::Global {
+                    "rollup_hour"
+                } else {
+                    "rollup"
+                };
+                queries.push((rollup(table, "hour", HOUR_MS), inner_start, inner_end));
+            } else {
+                let hours = rollup("rollup", "hour", HOUR_MS);
+                let (day_start, day_end) =
+                    (ceil_to(inner_start, DAY_MS), floor_to(inner_end, DAY_MS));
+                if day_start < day_end {
+                    queries.push((hours.clone(), inner_start, day_start));
+                    queries.push((rollup("rollup_day", "day", DAY_MS), day_start, day_end));
+                    queries.push((hours, day_end, inner_end));
+                } else {
+                    queries.push((hours, inner_start, inner_end));
+                }
+            }
+            queries.push((raw, inner_end, end));
+        } else {
+            queries.push((raw, start, end));
+        }
+        self.read(|c| {
+            for (sql, s, e) in &queries {
+                if s >= e {
+                    continue;
+                }
+                let rows = match value {
+                    Some(v) => c.query(sql.as_str(), &[s, e, &v])?,
+                    None => c.query(sql.as_str(), &[s, e])?,
+                };
+                for row in rows {
+                    let t = totals_at(&row, 1)?;
+                    if t.requests == 0 {
+                        continue; // a group whose rows were all replaced by others
+                    }
+                    let key = if dim == Dim::Time {
+                        Key::Time(row.try_get(0)?)
+                    } else {
+                        Key::Name(row.try_get(0)?)
+                    };
+                    out.entry(key).or_default().add(&t);
+                }
+            }
+            Ok(())
+        })?;
+        let mut v: Vec<(Key, Totals)> = out.into_iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(v)
+    }
+
+    fn totals_by_model(&self) -> anyhow::Result<Vec<(String, String, Totals)>> {
+        self.read(|c| {
+            let rows = c.query(
+                &format!(
+                    "SELECT provider, model, sum(requests)::bigint, sum(unpriced)::bigint, {SUMS} \
+                     FROM rollup_day GROUP BY 1, 2 ORDER BY 1, 2"
+                ),
+                &[],
+            )?;
+            let mut out = Vec::new();
+            for row in rows {
+                let t = totals_at(&row, 2)?;
+                if t.requests != 0 {
+                    out.push((row.try_get(0)?, row.try_get(1)?, t));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn max_request_cost(&self, start: i64, end: i64, scope: &Scope) -> anyhow::Result<i64> {
+        let (filter, value) = scope_filter(scope);
+        let sql =
+            format!("SELECT max(cost_nanos) FROM requests WHERE ts >= $1 AND ts < $2{filter}");
+        self.read(|c| {
+            let row = match value {
+                Some(v) => c.query_one(sql.as_str(), &[&start, &end, &v])?,
+                None => c.query_one(sql.as_str(), &[&start, &end])?,
+            };
+            Ok(row.try_get::<_, Option<i64>>(0)?.unwrap_or(0))
+        })
+    }
+
+    fn each_request(
+        &self,
+        start: i64,
+        end: i64,
+        f: &mut dyn FnMut(&Request) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut client = self.client.borrow_mut();
+        let shown = &self.shown;
+        // a cursor in a read-only transaction: rows come as they are read, not all at once
+        let mut tx = client
+            .build_transaction()
+            .read_only(true)
+            .start()
+            .map_err(|e| failed(shown, e))?;
+        tx.batch_execute(&format!(
+            "DECLARE export NO SCROLL CURSOR FOR SELECT {READ_COLUMNS} FROM requests \
+             WHERE ts >= {start} AND ts < {end} ORDER BY ts, id"
+        ))
+        .map_err(|e| failed(shown, e))?;
+        loop {
+            let rows = tx
+                .query("FETCH 10000 FROM export", &[])
+                .map_err(|e| failed(shown, e))?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                let r = request_from(row, 0, Some(15)).map_err(|e| failed(shown, e))?;
+                f(&r)?;
+            }
+        }
+        tx.commit().map_err(|e| failed(shown, e))
+    }
+
+    fn count(&self) -> anyhow::Result<i64> {
+        // the rollups are exact: their sum is the count, without reading every row
+        self.read(|c| {
+            c.query_one(
+                "SELECT coalesce(sum(requests), 0)::bigint FROM rollup_hour",
+                &[],
+            )?
+            .try_get(0)
+        })
+    }
+
+    fn add_budget(&mut self, b: &NewBudget) -> anyhow::Result<i64> {
+        self.read(|c| {
+            c.query_one(
+                "INSERT INTO budgets (period, limit_nanos, scope, warn_percent, critical_percent, \
+                 exceeded_percent, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &b.period.as_str(),
+                    &b.limit_nanos,
+                    &b.scope.to_string(),
+                    &b.thresholds[0],
+                    &b.thresholds[1],
+                    &b.thresholds[2],
+                    &b.created_ms,
+                ],
+            )?
+            .try_get(0)
+        })
+    }
+
+    fn remove_budget(&mut self, id: i64) -> anyhow::Result<bool> {
+        self.read(|c| Ok(c.execute("DELETE FROM budgets WHERE id = $1", &[&id])? > 0))
+    }
+
+    fn budgets(&self) -> anyhow::Result<Vec<Budget>> {
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT id, period, limit_nanos, scope, warn_percent, critical_percent, \
+                 exceeded_percent FROM budgets ORDER BY id",
+                &[],
+            )
+        })?;
+        let mut out = Vec::new();
+        for r in rows {
+            let scope: String = r.get(3);
+            out.push(Budget {
+                id: r.get(0),
+                period: Period::parse(r.get(1)),
+                limit_nanos: r.get(2),
+                scope: Scope::parse(&scope).unwrap_or(Scope::Global),
+                thresholds: [r.get(4), r.get(5), r.get(6)],
+            });
+        }
+        Ok(out)
+    }
+
+    fn has_budgets(&self) -> anyhow::Result<bool> {
+        self.read(|c| Ok(c.query_opt("SELECT 1 FROM budgets LIMIT 1", &[])?.is_some()))
+    }
+
+    fn record_calls(&mut self, calls: &[ToolCall]) -> anyhow::Result<()> {
+        if calls.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| {
+            let mut names: Vec<(&str, &str)> = calls
+                .iter()
+                .map(|c| (c.server.as_str(), c.tool.as_str()))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            let servers: Vec<&str> = names.iter().map(|n| n.0).collect();
+            let tools: Vec<&str> = names.iter().map(|n| n.1).collect();
+            let rows = tx.query(
+                "INSERT INTO tool_names (server, tool) SELECT * FROM unnest($1::text[], $2::text[]) \
+                 ON CONFLICT (server, tool) DO UPDATE SET server = EXCLUDED.server \
+                 RETURNING id, server, tool",
+                &[&servers, &tools],
+            )?;
+            let ids: HashMap<(String, String), i64> = rows
+                .iter()
+                .map(|r| ((r.get(1), r.get(2)), r.get(0)))
+                .collect();
+            let mut cols: [Vec<i64>; 7] = Default::default();
+            let mut clients: Vec<Option<&str>> = Vec::new();
+            for c in calls {
+                let tool = ids
+                    .get(&(c.server.clone(), c.tool.clone()))
+                    .copied()
+                    .unwrap_or_default();
+                for (col, v) in cols.iter_mut().zip([
+                    c.at.as_millisecond(),
+                    tool,
+                    to_i64(c.latency_us),
+                    c.outcome.index() as i64,
+                    to_i64(c.bytes_in),
+                    to_i64(c.bytes_out),
+                    to_i64(c.result_tokens),
+                ]) {
+                    col.push(v);
+                }
+                clients.push(c.client.as_deref());
+            }
+            tx.execute(
+                "INSERT INTO tool_calls (ts, tool, client, latency_us, outcome, bytes_in, \
+                 bytes_out, result_tokens) SELECT * FROM unnest($1::bigint[], $2::bigint[], \
+                 $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])",
+                &[
+                    &cols[0], &cols[1], &clients, &cols[2], &cols[3], &cols[4], &cols[5],
+                    &cols[6],
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn call_stats(
+        &self,
+        start: i64,
+        end: i64,
+        by: StatsBy,
+        tz: &TimeZone,
+    ) -> anyhow::Result<StatsReport> {
+        let mut b = StatsBuilder::new(start, end, by, tz)?;
+        let (tools, calls) = self.read(|c| {
+            let tools = if by != StatsBy::Day {
+                c.query("SELECT id, server, tool FROM tool_names", &[])?
+            } else {
+                Vec::new()
+            };
+            let calls = c.query(
+                "SELECT ts, tool, outcome, latency_us, bytes_in, bytes_out, result_tokens \
+                 FROM tool_calls WHERE ts >= $1 AND ts < $2",
+                &[&start, &end],
+            )?;
+            Ok((tools, calls))
+        })?;
+        for t in &tools {
+            b.tool(t.get(0), t.get(1), t.get(2));
+        }
+        let u = |r: &postgres::Row, i: usize| r.get::<_, i64>(i).max(0) as u64;
+        for r in &calls {
+            b.call(
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                u(r, 3),
+                [u(r, 4), u(r, 5), u(r, 6)],
+            );
+        }
+        Ok(b.finish())
+    }
+
+    fn recorded_calls(&self, start: i64, end: i64) -> anyhow::Result<Vec<ToolCall>> {
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT c.ts, t.server, t.tool, c.client, c.latency_us, c.outcome, c.bytes_in, \
+                 c.bytes_out, c.result_tokens FROM tool_calls c JOIN tool_names t ON t.id = c.tool \
+                 WHERE c.ts >= $1 AND c.ts < $2 ORDER BY c.ts, c.id",
+                &[&start, &end],
+            )
+        })?;
+        let u = |r: &postgres::Row, i: usize| r.get::<_, i64>(i).max(0) as u64;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(ToolCall {
+                at: Timestamp::from_millisecond(r.get(0))?,
+                server: r.get(1),
+                tool: r.get(2),
+                client: r.get(3),
+                latency_us: u(r, 4),
+                outcome: CallOutcome::ALL
+                    .get(r.get::<_, i64>(5).clamp(0, 3) as usize)
+                    .copied()
+                    .unwrap_or(CallOutcome::ProtocolError),
+                bytes_in: u(r, 6),
+                bytes_out: u(r, 7),
+                result_tokens: u(r, 8),
+            });
+        }
+        Ok(out)
+    }
+
+    fn count_calls(&self) -> anyhow::Result<i64> {
+        self.read(|c| {
+            c.query_one("SELECT count(*) FROM tool_calls", &[])?
+                .try_get(0)
+        })
+    }
+
+    fn rows_since(
+        &self,
+        after: i64,
+        since: i64,
+        limit: usize,
+    ) -> anyhow::Result<Vec<(i64, SyncRow)>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.read(|c| {
+            c.query(
+                &format!(
+                    "SELECT {READ_COLUMNS} FROM requests WHERE id > $1 AND ts >= $2 \
+                     ORDER BY id LIMIT $3"
+                ),
+                &[&after, &since, &limit],
+            )
+        })?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.get(21);
+            let origin: Option<i64> = row.get(22);
+            out.push((
+                id,
+                SyncRow {
+                    machine: row.get(6),
+                    // a row recorded here is known by its own id (negative, so that it
+                    // cannot be taken for a row of that machine's own SQLite file)
+                    origin: origin.unwrap_or(-id),
+                    request: request_from(row, 0, Some(15)).map_err(|e| failed(&self.shown, e))?,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    fn absorb(&mut self, rows: &[SyncRow]) -> anyhow::Result<Absorbed> {
+        let incoming: Vec<Incoming<'_>> = rows
+            .iter()
+            .map(|s| Incoming {
+                r: &s.request,
+                machine: &s.machine,
+                origin: Some(s.origin),
+            })
+            .collect();
+        let out = self.write(|tx| write_rows(tx, &incoming, Repeat::KeepLargest))?;
+        let added = out.written.iter().filter(|w| **w == Written::Added).count() as u64;
+        Ok(Absorbed {
+            added,
+            existing: rows.len() as u64 - added,
+        })
+    }
+
+    fn sync_mark(&self, target: &str) -> anyhow::Result<i64> {
+        self.read(|c| {
+            Ok(c.query_opt(
+                "SELECT last_row FROM sync_marks WHERE target = $1",
+                &[&target],
+            )?
+            .map_or(0, |r| r.get(0)))
+        })
+    }
+
+    fn set_sync_mark(&mut self, target: &str, row: i64) -> anyhow::Result<()> {
+        self.read(|c| {
+            c.execute(
+                "INSERT INTO sync_marks (target, last_row) VALUES ($1, $2) \
+                 ON CONFLICT (target) DO UPDATE SET last_row = EXCLUDED.last_row",
+                &[&target, &row],
+            )?;
+            Ok(())
+        })
+    }
 }

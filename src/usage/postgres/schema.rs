@@ -1,0 +1,210 @@
+//! The PostgreSQL ledger's schema and its migrations, applied under an advisory lock so that
+//! several processes starting at once on an empty database are safe.
+//!
+//! Money and tokens are the same exact integers as in SQLite (`bigint`, nano-dollars). Request
+//! ids are unique per source, synced rows per (machine, origin row), by unique indexes: a repeat
+//! is found by the database, not by a read before the write.
+
+/// The advisory lock key of aimcp's migrations (any fixed number: "aimcp" in ASCII).
+const LOCK: i64 = 0x61_69_6d_63_70;
+
+/// Version 1.
+const V1: &str = r#"
+    CREATE TABLE requests (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        ts              bigint  NOT NULL,          -- milliseconds since the Unix epoch, UTC
+        provider        text    NOT NULL,
+        model           text    NOT NULL,
+        username        text    NOT NULL,
+        project         text    NOT NULL,
+        org             text    NOT NULL,
+        session         text,
+        source          text    NOT NULL,          -- manual, jsonl, claude-code, codex ...
+        request_id      text,
+        machine         text    NOT NULL,          -- the machine that recorded it
+        origin          bigint,                    -- its row there (synced rows only)
+        input           bigint  NOT NULL,
+        output          bigint  NOT NULL,
+        cache_read      bigint  NOT NULL,
+        cache_write_5m  bigint  NOT NULL,
+        cache_write_1h  bigint  NOT NULL,
+        reasoning       bigint  NOT NULL,
+        cost_nanos      bigint  NOT NULL,          -- nano-dollars; 0 when unpriced
+        cost_source     text    NOT NULL,          -- given | computed | unpriced
+        price_version   text,
+        latency_ms      bigint,
+        success         boolean NOT NULL
+    );
+    -- (NULLs are distinct: rows without a request id, or recorded here, are never repeats)
+    CREATE UNIQUE INDEX requests_request_id ON requests (source, request_id);
+    CREATE UNIQUE INDEX requests_origin ON requests (machine, origin);
+    CREATE INDEX requests_ts ON requests (ts);
+
+    CREATE TABLE rollup (
+        hour            bigint  NOT NULL,          -- ts / 3,600,000
+        provider        text    NOT NULL,
+        model           text    NOT NULL,
+        username        text    NOT NULL,
+        project         text    NOT NULL,
+        org             text    NOT NULL,
+        machine         text    NOT NULL,
+        requests        bigint  NOT NULL,
+        input           bigint  NOT NULL,
+        output          bigint  NOT NULL,
+        cache_read      bigint  NOT NULL,
+        cache_write_5m  bigint  NOT NULL,
+        cache_write_1h  bigint  NOT NULL,
+        reasoning       bigint  NOT NULL,
+        cost_nanos      bigint  NOT NULL,
+        unpriced        bigint  NOT NULL,
+        PRIMARY KEY (hour, provider, model, username, project, org, machine)
+    );
+    CREATE TABLE rollup_day (
+        day             bigint  NOT NULL,          -- ts / 86,400,000 (UTC days)
+        provider        text    NOT NULL,
+        model           text    NOT NULL,
+        username        text    NOT NULL,
+        project         text    NOT NULL,
+        org             text    NOT NULL,
+        machine         text    NOT NULL,
+        requests        bigint  NOT NULL,
+        input           bigint  NOT NULL,
+        output          bigint  NOT NULL,
+        cache_read      bigint  NOT NULL,
+        cache_write_5m  bigint  NOT NULL,
+        cache_write_1h  bigint  NOT NULL,
+        reasoning       bigint  NOT NULL,
+        cost_nanos      bigint  NOT NULL,
+        unpriced        bigint  NOT NULL,
+        PRIMARY KEY (day, provider, model, username, project, org, machine)
+    );
+    -- the same sums per hour only, for summaries of everything
+    CREATE TABLE rollup_hour (
+        hour            bigint  PRIMARY KEY,
+        requests        bigint  NOT NULL,
+        input           bigint  NOT NULL,
+        output          bigint  NOT NULL,
+        cache_read      bigint  NOT NULL,
+        cache_write_5m  bigint  NOT NULL,
+        cache_write_1h  bigint  NOT NULL,
+        reasoning       bigint  NOT NULL,
+        cost_nanos      bigint  NOT NULL,
+        unpriced        bigint  NOT NULL
+    );
+
+    CREATE TABLE budgets (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        period          text    NOT NULL,          -- daily | monthly | per-request
+        limit_nanos     bigint  NOT NULL,
+        scope           text    NOT NULL,          -- global | user:NAME | project:NAME | org:NAME
+        warn_percent    bigint  NOT NULL,
+        critical_percent bigint NOT NULL,
+        exceeded_percent bigint NOT NULL,
+        created_ms      bigint  NOT NULL
+    );
+
+    CREATE TABLE import_files (
+        source          text    NOT NULL,
+        path            text    NOT NULL,
+        size            bigint  NOT NULL,
+        mtime_ns        bigint  NOT NULL,
+        "offset"        bigint  NOT NULL,          -- bytes read so far (whole lines)
+        state           text,                      -- per-file parser state (JSON)
+        PRIMARY KEY (source, path)
+    );
+
+    CREATE TABLE tool_names (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        server          text    NOT NULL,
+        tool            text    NOT NULL,
+        UNIQUE (server, tool)
+    );
+    CREATE TABLE tool_calls (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        ts              bigint  NOT NULL,          -- milliseconds since the Unix epoch, UTC
+        tool            bigint  NOT NULL REFERENCES tool_names (id),
+        client          text,
+        latency_us      bigint  NOT NULL,
+        outcome         bigint  NOT NULL,          -- 0 ok, 1 tool error, 2 protocol error, 3 timeout
+        bytes_in        bigint  NOT NULL,
+        bytes_out       bigint  NOT NULL,
+        result_tokens   bigint  NOT NULL
+    );
+    CREATE INDEX tool_calls_ts ON tool_calls (ts);
+
+    -- the last local row sent to each target by `tokens sync` from this ledger
+    CREATE TABLE sync_marks (
+        target          text    PRIMARY KEY,
+        last_row        bigint  NOT NULL
+    );
+    "#;
+
+/// Every version's statements, in order: the database is at version `n` once the first `n`
+/// have run.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema's version: `aimcp_schema`'s one row, 0 without it.
+fn version(client: &mut postgres::Client) -> Result<i32, postgres::Error> {
+    let row = client.query_one(
+        "SELECT CASE WHEN to_regclass('aimcp_schema') IS NULL THEN -1 ELSE 0 END",
+        &[],
+    )?;
+    if row.get::<_, i32>(0) < 0 {
+        return Ok(0);
+    }
+    let row = client.query_opt("SELECT version FROM aimcp_schema", &[])?;
+    Ok(row.map_or(0, |r| r.get(0)))
+}
+
+/// What [`migrate`] found.
+pub enum Migrated {
+    /// The schema is this build's.
+    Current,
+    /// A newer aimcp made it: this build may not write it.
+    Newer(i32),
+}
+
+/// Brings the schema to this build's version. Cheap when it is there already (one query);
+/// else under `pg_advisory_lock`, each version in a transaction of its own, so that processes
+/// starting at once wait for the first one's migration and then find it done.
+pub fn migrate(client: &mut postgres::Client) -> Result<Migrated, postgres::Error> {
+    let target = MIGRATIONS.len() as i32;
+    let v = version(client)?;
+    if v == target {
+        return Ok(Migrated::Current);
+    }
+    if v > target {
+        return Ok(Migrated::Newer(v));
+    }
+    client.execute("SELECT pg_advisory_lock($1)", &[&LOCK])?;
+    let result = (|| {
+        let mut v = version(client)?;
+        while v < target {
+            let mut tx = client.transaction()?;
+            if v == 0 {
+                tx.batch_execute(
+                    "CREATE TABLE IF NOT EXISTS aimcp_schema (version integer NOT NULL)",
+                )?;
+            }
+            tx.batch_execute(MIGRATIONS[v as usize])?;
+            tx.execute("DELETE FROM aimcp_schema", &[])?;
+            tx.execute("INSERT INTO aimcp_schema VALUES ($1)", &[&(v + 1)])?;
+            tx.commit()?;
+            v += 1;
+        }
+        Ok(if v > target {
+            Migrated::Newer(v)
+        } else {
+            Migrated::Current
+        })
+    })();
+    let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK]);
+    let migrated = result?;
+    unlocked?;
+    Ok(migrated)
+}
+
+/// The schema version this build writes.
+pub fn current() -> i32 {
+    MIGRATIONS.len() as i32
+}

@@ -103,11 +103,23 @@ pub fn visible(text: &str, max: usize) -> String {
         }
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            c if char_rule(c).is_some() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if char_rule(c).is_some() || c.is_control() => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+/// A finding's message as a terminal may show it: its lines kept, every other control
+/// character and invisible code point written out (`\u{1b}`), so a poisoned text cannot
+/// move the cursor or hide a line.
+pub fn escape_controls(text: &str) -> String {
+    text.split('\n')
+        .map(|line| visible(line, usize::MAX))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Every text of a tool a model reads, with where it is: the description and title, and each
@@ -730,6 +742,36 @@ mod tests {
             "{f:#?}"
         );
         assert!(f.iter().any(|f| f.kind == "prompt-injection"), "{f:#?}");
+    }
+
+    #[test]
+    fn smuggling_code_points_are_found_and_controls_are_written_out() {
+        for c in [
+            '\u{FE00}',
+            '\u{FE0F}',
+            '\u{E0100}',
+            '\u{E01EF}',
+            '\u{00AD}',
+            '\u{180E}',
+            '\u{3164}',
+        ] {
+            let s = surface(
+                "x",
+                json!([{"name": "a", "description": format!("Adds{c}.")}]),
+            );
+            let f = scan_surfaces(&[s]);
+            assert!(
+                f.iter().any(|f| f.kind == "hidden-unicode"),
+                "U+{:04X}: {f:#?}",
+                c as u32
+            );
+            assert!(!visible(&format!("a{c}b"), 10).contains(c));
+        }
+        assert_eq!(visible("a\u{1b}[2Kb\u{7f}", 20), "a\\u{1b}[2Kb\\u{7f}");
+        assert_eq!(
+            escape_controls("before: x\u{1b}[1A\nnow: \u{9b}y"),
+            "before: x\\u{1b}[1A\nnow: \\u{9b}y"
+        );
     }
 
     #[test]

@@ -185,6 +185,27 @@ pub const CHAR_RULES: &[CharRule] = &[
         severity: Severity::Low,
         name: "soft hyphen",
     },
+    CharRule {
+        first: '\u{FE00}',
+        last: '\u{FE0F}',
+        kind: "hidden-unicode",
+        severity: Severity::Low,
+        name: "variation selector",
+    },
+    CharRule {
+        first: '\u{180E}',
+        last: '\u{180E}',
+        kind: "hidden-unicode",
+        severity: Severity::Medium,
+        name: "Mongolian vowel separator",
+    },
+    CharRule {
+        first: '\u{3164}',
+        last: '\u{3164}',
+        kind: "hidden-unicode",
+        severity: Severity::Medium,
+        name: "Hangul filler",
+    },
 ];
 
 /// The token shapes live with the rest of what makes a value secret (one table).

@@ -115,11 +115,26 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             Some(Err(e)) => {
                 printer.warn(format!(
                     "server `{}` could not be reached ({}); checking the tools `.mcp.tools.json` holds",
-                    s.name, e.message
+                    s.name,
+                    scan::visible(&e.message, 200)
                 ));
                 match &pinned {
                     Some(p) => p.clone(),
-                    None => continue,
+                    None => {
+                        // A scan that checked nothing must not pass as clean.
+                        findings.push(Finding {
+                            server: Some(s.name.clone()),
+                            tool: None,
+                            kind: "unscanned".into(),
+                            severity: Severity::Medium,
+                            message: format!(
+                                "could not be reached ({}) and was never discovered: its tools were not checked; fix the server, or run `aimcp mcp discover {}` where it runs",
+                                scan::visible(&e.message, 200),
+                                s.name
+                            ),
+                        });
+                        continue;
+                    }
                 }
             }
             None => match &pinned {
@@ -220,10 +235,14 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         for f in &findings {
             table.add_row([
                 f.severity.as_str().to_string(),
-                f.server.clone().unwrap_or_else(|| "-".into()),
-                f.tool.clone().unwrap_or_else(|| "-".into()),
+                f.server
+                    .as_deref()
+                    .map_or_else(|| "-".into(), |t| scan::visible(t, 80)),
+                f.tool
+                    .as_deref()
+                    .map_or_else(|| "-".into(), |t| scan::visible(t, 80)),
                 f.kind.clone(),
-                f.message.clone(),
+                scan::escape_controls(&f.message),
             ]);
         }
         printer.print_table(&table)?;

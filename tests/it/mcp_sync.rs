@@ -822,6 +822,35 @@ fn vscode_inputs_and_workspace_folder_are_imported_as_mcp_json_understands_them(
         mcp.contains("\"GITHUB_TOKEN\": \"${GITHUB_TOKEN}\""),
         "{mcp}"
     );
+
+    // The round trip: `import` then `sync` gives back the same file.
+    let env = TestEnv::new();
+    let vscode = r#"{
+  "servers": {
+    "fs": {
+      "type": "stdio",
+      "command": "npx",
+      "args": ["-y", "fs-mcp", "${workspaceFolder}/src", "${workspaceFolder}"]
+    }
+  }
+}
+"#;
+    env.write(".vscode/mcp.json", vscode);
+    env.run(&["mcp", "import", "--from", "vscode", "--yes"])
+        .assert_code(0);
+    let run = sync(&env, &["--check", "--client", "vscode"]);
+    run.assert_code(0);
+    sync(&env, &["--client", "vscode"]).assert_code(0);
+    let v: serde_json::Value = json_of(&env.read(".vscode/mcp.json"));
+    assert_eq!(
+        v["servers"]["fs"]["args"],
+        serde_json::json!([
+            "-y",
+            "fs-mcp",
+            "${workspaceFolder}/src",
+            "${workspaceFolder}"
+        ])
+    );
 }
 
 // ---- enable / disable -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::common::servers::{npm_bin, time_bin};
-use crate::common::{TestEnv, repo_root};
+use crate::common::{Run, TestEnv, repo_root};
 
 #[derive(Debug, Deserialize, PartialEq, Eq, Clone, PartialOrd, Ord)]
 struct Finding {
@@ -415,4 +415,34 @@ fn the_table_writes_out_control_characters_of_names_and_descriptions() {
         run.stdout
     );
     assert!(run.stdout.contains("\\u{1b}"), "{}", run.stdout);
+}
+
+#[test]
+fn a_tracked_mcp_json_in_a_parent_folder_is_checked() {
+    let env = TestEnv::new();
+    let token = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";
+    env.write(
+        ".mcp.json",
+        &json!({"mcpServers": {"gh": {"command": "npx", "args": ["gh-mcp", token]}}}).to_string(),
+    );
+    std::fs::create_dir_all(env.path("sub")).unwrap();
+    git(&env.project, &["init", "-q"]);
+    git(&env.project, &["add", ".mcp.json"]);
+    let run = Run::from(
+        env.cmd()
+            .current_dir(env.path("sub"))
+            .args(["--json", "mcp", "scan", "--offline"])
+            .output()
+            .unwrap(),
+    );
+    run.assert_code(1);
+    let report: Report = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.kind == "secret" && f.severity == "high"),
+        "{report:#?}"
+    );
+    assert!(!run.stdout.contains(token) && !run.stderr.contains(token));
 }

@@ -177,9 +177,30 @@ const SECRET_LAST_WORDS: &[&str] = &[
     "CREDENTIALS",
 ];
 
-/// Words that, before a last `KEY`, make a secret name: `--api-key`, `PRIVATE_KEY=`,
-/// `AWS_SECRET_ACCESS_KEY=` (but not `--sort-key`, `--primary-key`).
-const KEY_QUALIFIERS: &[&str] = &["API", "ACCESS", "SECRET", "PRIVATE", "AUTH", "LICENSE"];
+/// Words that, before a last `KEY`, name something other than a secret: `--sort-key`,
+/// `--primary-key`, `PUBLIC_KEY=`. Any other `..._KEY` (`--api-key`, `OPENAI_KEY=`) is a secret.
+const PLAIN_KEYS: &[&str] = &[
+    "SORT",
+    "PRIMARY",
+    "PARTITION",
+    "FOREIGN",
+    "CACHE",
+    "GROUP",
+    "ROUTING",
+    "SHARD",
+    "HASH",
+    "INDEX",
+    "LOOKUP",
+    "MAP",
+    "OBJECT",
+    "BUCKET",
+    "PUBLIC",
+    "UNIQUE",
+    "COMPOSITE",
+    "JOIN",
+    "ORDER",
+    "RANGE",
+];
 
 /// True when a flag (without dashes) or a `KEY` of `KEY=VALUE` names a secret by its last word.
 fn names_secret(name: &str) -> bool {
@@ -190,7 +211,7 @@ fn names_secret(name: &str) -> bool {
         .collect();
     match parts.as_slice() {
         [] => false,
-        [.., before, "KEY"] => KEY_QUALIFIERS.contains(before),
+        [.., before, "KEY"] => !PLAIN_KEYS.contains(before),
         ["KEY"] => true,
         [.., last] => SECRET_LAST_WORDS.contains(last),
     }
@@ -237,6 +258,17 @@ pub fn arg_secrets(args: &[String]) -> Vec<ArgSecret> {
                     at: flag.len() + 1,
                 });
             }
+            continue;
+        }
+        // `FOO=ghp_...`: a token of a well-known format after any name.
+        if let Some((flag, value)) = a.split_once('=')
+            && looks_like_token(value)
+        {
+            out.push(ArgSecret {
+                index: i,
+                flag: None,
+                at: flag.len() + 1,
+            });
             continue;
         }
         let after_flag = i
@@ -408,10 +440,30 @@ mod tests {
             "--token",
             "true",
             "--key-dir=keys",
+            "--public-key",
+            "abcdefgh",
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
         assert_eq!(arg_secrets(&args), []);
+        let args: Vec<String> = [
+            "-e",
+            "OPENAI_KEY=q8Zk2LxP",
+            "--license-key",
+            "ABCD-1234",
+            "--url=https://x.test/?a=b",
+            "X=ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            arg_secrets(&args)
+                .iter()
+                .map(|f| (f.index, f.at))
+                .collect::<Vec<_>>(),
+            [(1, 11), (3, 0), (5, 2)]
+        );
     }
 }

@@ -101,15 +101,21 @@ impl Server {
         }
     }
 
-    /// The command line or URL, for display.
+    /// The command line or URL, for display: literal secrets are `****`.
     pub fn target(&self) -> String {
         match self.transport {
             Transport::Stdio => {
                 let mut parts = vec![shell_quote(self.command.as_deref().unwrap_or(""))];
-                parts.extend(self.args.iter().map(|a| shell_quote(a)));
+                parts.extend(
+                    secret::masked_args(&self.args)
+                        .iter()
+                        .map(|a| shell_quote(a)),
+                );
                 parts.join(" ")
             }
-            Transport::Http | Transport::Sse => self.url.clone().unwrap_or_default(),
+            Transport::Http | Transport::Sse => {
+                secret::masked_url(self.url.as_deref().unwrap_or_default())
+            }
         }
     }
 }

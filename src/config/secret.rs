@@ -65,36 +65,89 @@ pub fn display_value(name: &str, value: &str) -> String {
     }
 }
 
-/// Prefixes of well-known token formats (GitHub, OpenAI, Anthropic, Slack, AWS, GitLab, npm,
-/// Google): a value that starts with one and is long enough is a secret wherever it sits.
-const TOKEN_PREFIXES: &[&str] = &[
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "sk-",
-    "xoxb-",
-    "xoxp-",
-    "xoxa-",
-    "xoxs-",
-    "xoxr-",
-    "xoxo-",
-    "AKIA",
-    "ASIA",
-    "glpat-",
-    "npm_",
-    "AIza",
+/// A token shape.
+pub struct SecretRule {
+    pub name: &'static str,
+    /// A regular expression (case-sensitive).
+    pub pattern: &'static str,
+}
+
+pub const SECRET_RULES: &[SecretRule] = &[
+    SecretRule {
+        name: "GitHub token",
+        pattern: r"\bgh[pousr]_[A-Za-z0-9]{30,}",
+    },
+    SecretRule {
+        name: "GitHub fine-grained token",
+        pattern: r"\bgithub_pat_[A-Za-z0-9_]{20,}",
+    },
+    SecretRule {
+        name: "Anthropic API key",
+        pattern: r"\bsk-ant-[A-Za-z0-9_-]{20,}",
+    },
+    SecretRule {
+        name: "OpenAI-style API key",
+        pattern: r"\bsk-(proj-|live-|test-)?[A-Za-z0-9_-]{20,}",
+    },
+    SecretRule {
+        name: "Slack token",
+        pattern: r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
+    },
+    SecretRule {
+        name: "AWS access key id",
+        pattern: r"\b(AKIA|ASIA)[0-9A-Z]{16}\b",
+    },
+    SecretRule {
+        name: "GitLab token",
+        pattern: r"\bglpat-[A-Za-z0-9_-]{20,}",
+    },
+    SecretRule {
+        name: "Google API key",
+        pattern: r"\bAIza[0-9A-Za-z_-]{35}",
+    },
+    SecretRule {
+        name: "npm token",
+        pattern: r"\bnpm_[A-Za-z0-9]{36}",
+    },
+    SecretRule {
+        name: "Stripe key",
+        pattern: r"\b[rs]k_live_[A-Za-z0-9]{20,}",
+    },
+    SecretRule {
+        name: "private key",
+        pattern: r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
+    },
+    SecretRule {
+        name: "bearer token",
+        pattern: r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{16,}",
+    },
+    SecretRule {
+        name: "secret in a URL",
+        pattern: r"(?i)[?&](api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|secret|password|key)=[^&$\s'\x22#]{8,}",
+    },
 ];
 
-/// True when `value` is a token of a well-known format (`ghp_...`, `sk-...`, `AKIA...`).
+/// [`SECRET_RULES`], compiled.
+pub fn token_rules() -> &'static [(&'static str, regex::Regex)] {
+    static RULES: std::sync::OnceLock<Vec<(&'static str, regex::Regex)>> =
+        std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        SECRET_RULES
+            .iter()
+            .filter_map(|r| Some((r.name, regex::Regex::new(r.pattern).ok()?)))
+            .collect()
+    })
+}
+
+/// True when `value` is a token of a well-known format ([`SECRET_RULES`]: `ghp_...`,
+/// `sk-...`, `AKIA...`), from its first character.
 pub fn looks_like_token(value: &str) -> bool {
     let v = value.trim();
-    v.len() >= 20
-        && !v.contains(char::is_whitespace)
+    !v.contains(char::is_whitespace)
         && !v.contains("${")
-        && TOKEN_PREFIXES.iter().any(|p| v.starts_with(p))
+        && token_rules()
+            .iter()
+            .any(|(_, re)| re.find(v).is_some_and(|m| m.start() == 0))
 }
 
 /// A literal secret in a command line, found in `args[index]` (the whole argument or the part
@@ -108,15 +161,78 @@ pub struct ArgSecret {
     pub at: usize,
 }
 
+/// Last words of a flag or `KEY=` name that hold a secret: `--token`, `--api-key`,
+/// `GITHUB_TOKEN=`, `DB_PASSWORD=`. Only the last part counts, so `--token-file PATH`,
+/// `--auth-mode oauth` and `AUTH_MODE=none` are ordinary arguments.
+const SECRET_LAST_WORDS: &[&str] = &[
+    "TOKEN",
+    "APIKEY",
+    "ACCESSTOKEN",
+    "AUTHTOKEN",
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "PAT",
+    "CREDENTIAL",
+    "CREDENTIALS",
+];
+
+/// Words that, before a last `KEY`, name something other than a secret: `--sort-key`,
+/// `--primary-key`, `PUBLIC_KEY=`. Any other `..._KEY` (`--api-key`, `OPENAI_KEY=`) is a secret.
+const PLAIN_KEYS: &[&str] = &[
+    "SORT",
+    "PRIMARY",
+    "PARTITION",
+    "FOREIGN",
+    "CACHE",
+    "GROUP",
+    "ROUTING",
+    "SHARD",
+    "HASH",
+    "INDEX",
+    "LOOKUP",
+    "MAP",
+    "OBJECT",
+    "BUCKET",
+    "PUBLIC",
+    "UNIQUE",
+    "COMPOSITE",
+    "JOIN",
+    "ORDER",
+    "RANGE",
+];
+
+/// True when a flag (without dashes) or a `KEY` of `KEY=VALUE` names a secret by its last word.
+fn names_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let parts: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [] => false,
+        [.., before, "KEY"] => !PLAIN_KEYS.contains(before),
+        ["KEY"] => true,
+        [.., last] => SECRET_LAST_WORDS.contains(last),
+    }
+}
+
+/// True when a value given to a secret flag can be a secret: not a switch word
+/// (`true`, `none`), not a path (`/`, `.`, `~`), not a reference.
+fn can_be_secret(value: &str) -> bool {
+    let lower = value.trim().to_ascii_lowercase();
+    !lower.is_empty()
+        && !["true", "false", "none", "null", "yes", "no", "on", "off"].contains(&lower.as_str())
+        && !lower.starts_with(['/', '.', '~'])
+        && has_literal(value)
+}
+
 /// The literal secrets of a command line.
 pub fn arg_secrets(args: &[String]) -> Vec<ArgSecret> {
     let mut out = Vec::new();
     let flag_name = |a: &str| -> Option<String> {
         let f = a.strip_prefix("--").or_else(|| a.strip_prefix('-'))?;
-        let lower = f.to_ascii_lowercase();
-        // `--key-file PATH`, `--token-path PATH` name where the secret is, not the secret.
-        let names_a_place = ["file", "path", "dir"].iter().any(|w| lower.contains(w));
-        (!f.is_empty() && looks_secret(f) && !names_a_place).then(|| f.to_string())
+        (!f.is_empty() && names_secret(f)).then(|| f.to_string())
     };
     for (i, a) in args.iter().enumerate() {
         // `--api-key=VALUE`, or `KEY=VALUE` (docker's `-e GITHUB_TOKEN=...`).
@@ -124,7 +240,7 @@ pub fn arg_secrets(args: &[String]) -> Vec<ArgSecret> {
             !k.is_empty()
                 && k.chars()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-                && looks_secret(k)
+                && names_secret(k)
         };
         if let Some((flag, value)) = a.split_once('=')
             && let Some(name) = if flag.starts_with('-') {
@@ -135,13 +251,24 @@ pub fn arg_secrets(args: &[String]) -> Vec<ArgSecret> {
                 None
             }
         {
-            if has_literal(value) && !value.is_empty() {
+            if can_be_secret(value) {
                 out.push(ArgSecret {
                     index: i,
                     flag: Some(name),
                     at: flag.len() + 1,
                 });
             }
+            continue;
+        }
+        // `FOO=ghp_...`: a token of a well-known format after any name.
+        if let Some((flag, value)) = a.split_once('=')
+            && looks_like_token(value)
+        {
+            out.push(ArgSecret {
+                index: i,
+                flag: None,
+                at: flag.len() + 1,
+            });
             continue;
         }
         let after_flag = i
@@ -151,7 +278,7 @@ pub fn arg_secrets(args: &[String]) -> Vec<ArgSecret> {
             .and_then(|p| flag_name(p));
         if let Some(name) = after_flag
             && !a.starts_with('-')
-            && has_literal(a)
+            && can_be_secret(a)
         {
             out.push(ArgSecret {
                 index: i,
@@ -167,6 +294,26 @@ pub fn arg_secrets(args: &[String]) -> Vec<ArgSecret> {
                 at: 0,
             });
         }
+    }
+    out
+}
+
+/// The arguments as they should be shown: each literal secret replaced by `****`.
+pub fn masked_args(args: &[String]) -> Vec<String> {
+    let mut out = args.to_vec();
+    for found in arg_secrets(args) {
+        let a = &mut out[found.index];
+        a.truncate(found.at);
+        a.push_str("****");
+    }
+    out
+}
+
+/// The URL as it should be shown: each literal secret query value replaced by `****`.
+pub fn masked_url(url: &str) -> String {
+    let mut out = url.to_string();
+    for (_, range) in url_secrets(url).into_iter().rev() {
+        out.replace_range(range, "****");
     }
     out
 }
@@ -242,7 +389,7 @@ mod tests {
             "--token",
             "abc123",
             "--api-key=xyz",
-            "ghp_0123456789abcdefghij",
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
             "--token",
             "${T}",
             "--verbose",
@@ -264,5 +411,59 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(&url[s[0].1.clone()], "s3cret");
         assert!(url_secrets("https://x.test/mcp").is_empty());
+        assert_eq!(
+            masked_url(url),
+            "https://x.test/mcp?api_key=****&mode=fast&token=${T}#k"
+        );
+        assert_eq!(masked_args(&args)[3..6], ["****", "--api-key=****", "****"]);
+    }
+
+    #[test]
+    fn ordinary_flags_are_not_secrets() {
+        let args: Vec<String> = [
+            "--auth-mode",
+            "oauth",
+            "--no-auth",
+            "/data",
+            "--sort-key",
+            "name",
+            "--primary-key",
+            "id",
+            "--signature-version",
+            "v4",
+            "--private",
+            "./repo",
+            "-e",
+            "AUTH_MODE=none",
+            "--token-file",
+            "/run/token",
+            "--token",
+            "true",
+            "--key-dir=keys",
+            "--public-key",
+            "abcdefgh",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(arg_secrets(&args), []);
+        let args: Vec<String> = [
+            "-e",
+            "OPENAI_KEY=q8Zk2LxP",
+            "--license-key",
+            "ABCD-1234",
+            "--url=https://x.test/?a=b",
+            "X=ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            arg_secrets(&args)
+                .iter()
+                .map(|f| (f.index, f.at))
+                .collect::<Vec<_>>(),
+            [(1, 11), (3, 0), (5, 2)]
+        );
     }
 }

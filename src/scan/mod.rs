@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::secret;
-use rules::{CHAR_RULES, CharRule, SECRET_RULES, TEXT_RULES, TextRule};
+use rules::{CHAR_RULES, CharRule, TEXT_RULES, TextRule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -85,13 +85,7 @@ fn text_rules() -> &'static [(&'static TextRule, Regex)] {
 }
 
 fn secret_rules() -> &'static [(&'static str, Regex)] {
-    static RULES: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        SECRET_RULES
-            .iter()
-            .filter_map(|r| Some((r.name, Regex::new(r.pattern).ok()?)))
-            .collect()
-    })
+    secret::token_rules()
 }
 
 fn char_rule(c: char) -> Option<&'static CharRule> {
@@ -109,11 +103,23 @@ pub fn visible(text: &str, max: usize) -> String {
         }
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            c if char_rule(c).is_some() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if char_rule(c).is_some() || c.is_control() => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+/// A finding's message as a terminal may show it: its lines kept, every other control
+/// character and invisible code point written out (`\u{1b}`), so a poisoned text cannot
+/// move the cursor or hide a line.
+pub fn escape_controls(text: &str) -> String {
+    text.split('\n')
+        .map(|line| visible(line, usize::MAX))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Every text of a tool a model reads, with where it is: the description and title, and each
@@ -516,6 +522,56 @@ pub fn scan_config_text(label: &str, text: &str) -> Vec<Finding> {
         let doc = text.parse::<toml_edit::DocumentMut>().ok()?;
         Some(toml_value(doc.as_item()))
     });
+    if let Some(v) = &parsed {
+        // The arguments and URLs `sync` refuses to copy (`--token VALUE`, `?api_key=...`).
+        for (server, entry) in server_entries(v) {
+            let args: Vec<String> = entry
+                .get("args")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut found: Vec<(String, String)> = secret::arg_secrets(&args)
+                .into_iter()
+                .map(|f| {
+                    let place = match &f.flag {
+                        Some(flag) => format!("argument `{flag}`"),
+                        None => format!("argument {}", f.index + 1),
+                    };
+                    (place, args[f.index][f.at..].to_string())
+                })
+                .collect();
+            if let Some(url) = entry.get("url").and_then(Value::as_str) {
+                found.extend(
+                    secret::url_secrets(url)
+                        .into_iter()
+                        .map(|(p, r)| (format!("URL parameter `{p}`"), url[r].to_string())),
+                );
+            }
+            for (place, value) in found {
+                if seen
+                    .iter()
+                    .any(|s| s.contains(&value) || value.contains(s.as_str()))
+                {
+                    continue;
+                }
+                seen.push(value.clone());
+                out.push(Finding::new(
+                    Some(&server),
+                    None,
+                    "secret",
+                    Severity::High,
+                    format!(
+                        "the {place} of `{server}` in `{label}` holds a literal secret (`{}`), and git tracks the file: move it to `.env` and reference it as `${{VAR}}`",
+                        masked(&value)
+                    ),
+                ));
+            }
+        }
+    }
     if let Some(v) = parsed {
         let mut pairs = Vec::new();
         keyed_strings(&v, &[], &mut pairs);
@@ -564,6 +620,20 @@ pub fn scan_config_text(label: &str, text: &str) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The server entries of a client's config (`mcpServers`, `servers`, `mcp_servers`, `mcp`), as
+/// (name, entry).
+fn server_entries(v: &Value) -> Vec<(String, &serde_json::Map<String, Value>)> {
+    let Some(root) = v.as_object() else {
+        return Vec::new();
+    };
+    ["mcpServers", "servers", "mcp_servers", "mcp"]
+        .iter()
+        .filter_map(|k| root.get(*k).and_then(Value::as_object))
+        .flat_map(|m| m.iter())
+        .filter_map(|(name, e)| Some((name.clone(), e.as_object()?)))
+        .collect()
 }
 
 /// The server a key path is under (`mcpServers.NAME...`, `servers.NAME...`, `mcp_servers.NAME...`).
@@ -650,7 +720,7 @@ mod tests {
     #[test]
     fn every_rule_compiles() {
         assert_eq!(text_rules().len(), TEXT_RULES.len());
-        assert_eq!(secret_rules().len(), SECRET_RULES.len());
+        assert_eq!(secret_rules().len(), rules::SECRET_RULES.len());
     }
 
     #[test]
@@ -672,6 +742,36 @@ mod tests {
             "{f:#?}"
         );
         assert!(f.iter().any(|f| f.kind == "prompt-injection"), "{f:#?}");
+    }
+
+    #[test]
+    fn smuggling_code_points_are_found_and_controls_are_written_out() {
+        for c in [
+            '\u{FE00}',
+            '\u{FE0F}',
+            '\u{E0100}',
+            '\u{E01EF}',
+            '\u{00AD}',
+            '\u{180E}',
+            '\u{3164}',
+        ] {
+            let s = surface(
+                "x",
+                json!([{"name": "a", "description": format!("Adds{c}.")}]),
+            );
+            let f = scan_surfaces(&[s]);
+            assert!(
+                f.iter().any(|f| f.kind == "hidden-unicode"),
+                "U+{:04X}: {f:#?}",
+                c as u32
+            );
+            assert!(!visible(&format!("a{c}b"), 10).contains(c));
+        }
+        assert_eq!(visible("a\u{1b}[2Kb\u{7f}", 20), "a\\u{1b}[2Kb\\u{7f}");
+        assert_eq!(
+            escape_controls("before: x\u{1b}[1A\nnow: \u{9b}y"),
+            "before: x\\u{1b}[1A\nnow: \\u{9b}y"
+        );
     }
 
     #[test]
@@ -703,6 +803,34 @@ mod tests {
         }
         assert_eq!(f[1].server.as_deref(), Some("gh"));
         assert!(scan_config_text("x", r#"{"env": {"API_KEY": "${API_KEY}"}}"#).is_empty());
+    }
+
+    #[test]
+    fn argument_and_url_secrets_are_found_as_sync_finds_them() {
+        let text = r#"{"mcpServers": {"gh": {"command": "npx", "args": ["gh-mcp", "--token", "q8Zk2LxP0vR7mN4tYw9s", "--auth-mode", "oauth"]},
+            "web": {"url": "https://x.test/mcp?key=${K}&client_secret=s3cr3t"}, "ok": {"command": "srv", "args": ["--token", "${T}"]}}}"#;
+        let f = scan_config_text(".mcp.json", text);
+        assert_eq!(
+            f.iter().map(|f| f.server.as_deref()).collect::<Vec<_>>(),
+            [Some("gh"), Some("web")],
+            "{f:#?}"
+        );
+        assert!(
+            f[0].message.contains("argument `token`"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[1].message.contains("URL parameter `client_secret`"));
+        for x in &f {
+            assert!(!x.message.contains("q8Zk2LxP0vR7"), "{}", x.message);
+            assert!(!x.message.contains("s3cr3t"), "{}", x.message);
+        }
+        // A token shape found by both tables is one finding.
+        let f = scan_config_text(
+            "x",
+            r#"{"servers": {"a": {"args": ["ghp_abcdefghijklmnopqrstuvwxyz0123456789"]}}}"#,
+        );
+        assert_eq!(f.len(), 1, "{f:#?}");
     }
 
     #[test]

@@ -185,66 +185,28 @@ pub const CHAR_RULES: &[CharRule] = &[
         severity: Severity::Low,
         name: "soft hyphen",
     },
-];
-
-/// A token shape.
-pub struct SecretRule {
-    pub name: &'static str,
-    /// A regular expression (case-sensitive).
-    pub pattern: &'static str,
-}
-
-pub const SECRET_RULES: &[SecretRule] = &[
-    SecretRule {
-        name: "GitHub token",
-        pattern: r"\bgh[pousr]_[A-Za-z0-9]{30,}",
+    CharRule {
+        first: '\u{FE00}',
+        last: '\u{FE0F}',
+        kind: "hidden-unicode",
+        severity: Severity::Low,
+        name: "variation selector",
     },
-    SecretRule {
-        name: "GitHub fine-grained token",
-        pattern: r"\bgithub_pat_[A-Za-z0-9_]{20,}",
+    CharRule {
+        first: '\u{180E}',
+        last: '\u{180E}',
+        kind: "hidden-unicode",
+        severity: Severity::Medium,
+        name: "Mongolian vowel separator",
     },
-    SecretRule {
-        name: "Anthropic API key",
-        pattern: r"\bsk-ant-[A-Za-z0-9_-]{20,}",
-    },
-    SecretRule {
-        name: "OpenAI-style API key",
-        pattern: r"\bsk-(proj-|live-|test-)?[A-Za-z0-9_-]{20,}",
-    },
-    SecretRule {
-        name: "Slack token",
-        pattern: r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
-    },
-    SecretRule {
-        name: "AWS access key id",
-        pattern: r"\b(AKIA|ASIA)[0-9A-Z]{16}\b",
-    },
-    SecretRule {
-        name: "GitLab token",
-        pattern: r"\bglpat-[A-Za-z0-9_-]{20,}",
-    },
-    SecretRule {
-        name: "Google API key",
-        pattern: r"\bAIza[0-9A-Za-z_-]{35}",
-    },
-    SecretRule {
-        name: "npm token",
-        pattern: r"\bnpm_[A-Za-z0-9]{36}",
-    },
-    SecretRule {
-        name: "Stripe key",
-        pattern: r"\b[rs]k_live_[A-Za-z0-9]{20,}",
-    },
-    SecretRule {
-        name: "private key",
-        pattern: r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-    },
-    SecretRule {
-        name: "bearer token",
-        pattern: r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{16,}",
-    },
-    SecretRule {
-        name: "secret in a URL",
-        pattern: r"(?i)[?&](api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|secret|password|key)=[^&$\s'\x22#]{8,}",
+    CharRule {
+        first: '\u{3164}',
+        last: '\u{3164}',
+        kind: "hidden-unicode",
+        severity: Severity::Medium,
+        name: "Hangul filler",
     },
 ];
+
+/// The token shapes live with the rest of what makes a value secret (one table).
+pub use crate::config::secret::{SECRET_RULES, SecretRule};

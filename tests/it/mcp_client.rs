@@ -233,6 +233,52 @@ fn discover_records_disabled_tools_marked_with_the_footprint_without_them() {
     assert_eq!(out["token_footprint"], json!(all));
     assert_eq!(out["token_footprint_enabled"], json!(on));
     assert_eq!(out["disabled_tools"], json!(["convert_time"]));
+    // The `--json` document has one typed shape.
+    let typed: DiscoverReport = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(typed.servers[0].disabled_tools, ["convert_time"]);
+    assert_eq!(typed.servers[0].token_footprint_enabled, on);
+
+    // Without a pattern, the entry gets neither key (an entry pinned before them stays as it is).
+    env.write(
+        ".mcp.json",
+        &serde_json::to_string_pretty(&json!({"mcpServers": {"time": {"command": time_bin()}}}))
+            .unwrap(),
+    );
+    std::fs::remove_file(env.path(".mcp.tools.json")).unwrap();
+    let run = env.run(&["--json", "mcp", "discover", "--timeout", "120"]);
+    run.assert_code(0);
+    let file: Value = serde_json::from_str(&env.read(".mcp.tools.json")).unwrap();
+    let entry = file["time"].as_object().unwrap();
+    assert!(
+        !entry.contains_key("disabled_tools") && !entry.contains_key("token_footprint_enabled"),
+        "{entry:?}"
+    );
+    let typed: DiscoverReport = serde_json::from_str(&run.stdout).unwrap();
+    let row = &typed.servers[0];
+    assert!(row.ok && row.disabled_tools.is_empty());
+    assert_eq!(row.token_footprint_enabled, row.token_footprint);
+}
+
+/// `mcp discover --json`, as a script reads it.
+#[derive(Debug, serde::Deserialize)]
+struct DiscoverReport {
+    servers: Vec<DiscoverRow>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct DiscoverRow {
+    name: String,
+    ok: bool,
+    tools: usize,
+    prompts: usize,
+    resources: usize,
+    token_footprint: u64,
+    token_footprint_enabled: u64,
+    disabled_tools: Vec<String>,
+    changed: bool,
+    error: Option<String>,
+    ms: u64,
 }
 
 #[test]

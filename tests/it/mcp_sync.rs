@@ -539,6 +539,113 @@ fn literal_secrets_in_arguments_and_urls_go_to_dotenv_and_never_into_a_client_fi
 }
 
 #[test]
+fn list_and_get_never_show_a_literal_secret_of_an_argument_or_url() {
+    let env = TestEnv::new();
+    let token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+    env.write(
+        ".mcp.json",
+        &format!(
+            r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["gh-mcp", "--token", "q8Zk2LxP0vR7mN4t", "{token}", "--api-key=k-s3cret-arg"]}},
+              "web": {{"type": "http", "url": "https://example.com/mcp?api_key=k-s3cret-url&region=eu"}}}}}}"#
+        ),
+    );
+    let secrets = ["q8Zk2LxP0vR7mN4t", token, "k-s3cret-arg", "k-s3cret-url"];
+    for args in [
+        &["mcp", "list", "--json"][..],
+        &["mcp", "list"],
+        &["mcp", "get", "gh"],
+        &["mcp", "get", "gh", "--json"],
+        &["mcp", "get", "web"],
+        &["mcp", "get", "web", "--json"],
+    ] {
+        let run = env.run(args);
+        run.assert_code(0);
+        for s in secrets {
+            assert!(
+                !run.stdout.contains(s) && !run.stderr.contains(s),
+                "{args:?} shows {s}:\n{}{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+    }
+    let run = env.run(&["mcp", "get", "gh", "--json"]);
+    let v: serde_json::Value = json_of(&run.stdout);
+    assert_eq!(
+        v["args"],
+        serde_json::json!(["gh-mcp", "--token", "****", "****", "--api-key=****"])
+    );
+    let run = env.run(&["mcp", "get", "web"]);
+    assert!(
+        run.stdout
+            .contains("https://example.com/mcp?api_key=****&region=eu"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn ordinary_flags_named_like_secrets_stay_arguments_and_are_synced() {
+    let env = TestEnv::new();
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "files",
+        "--",
+        "srv",
+        "--auth-mode",
+        "oauth",
+        "--no-auth",
+        "/data",
+        "-e",
+        "AUTH_MODE=none",
+    ]);
+    run.assert_code(0);
+    let mcp = env.read(".mcp.json");
+    assert!(
+        mcp.contains("\"oauth\"") && mcp.contains("\"/data\"") && mcp.contains("AUTH_MODE=none"),
+        "{mcp}"
+    );
+    assert!(!env.path(".env").exists() || !env.read(".env").contains("oauth"));
+    let run = sync(&env, &["--client", "cursor"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("literal secret"), "{}", run.stderr);
+    let cursor = env.read(".cursor/mcp.json");
+    assert!(
+        cursor.contains("\"files\"") && cursor.contains("\"oauth\""),
+        "{cursor}"
+    );
+}
+
+#[test]
+fn a_server_skipped_for_a_literal_secret_is_taken_out_of_client_files() {
+    let env = TestEnv::new();
+    let token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+    env.write(
+        ".mcp.json",
+        &format!(
+            r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["--token", "{token}"]}}, "ok": {{"command": "srv"}}}}}}"#
+        ),
+    );
+    // An older sync copied the literal into cursor's file.
+    env.write(
+        ".cursor/mcp.json",
+        &format!(
+            r#"{{"mcpServers": {{"mine": {{"command": "x"}}, "ok": {{"command": "srv"}}, "gh": {{"command": "npx", "args": ["--token", "{token}"]}}}}}}"#
+        ),
+    );
+    sync(&env, &["--check", "--client", "cursor"]).assert_code(1);
+    let run = sync(&env, &["--client", "cursor"]);
+    run.assert_code(0);
+    let cursor = env.read(".cursor/mcp.json");
+    assert!(!cursor.contains(token), "{cursor}");
+    let c: serde_json::Value = json_of(&cursor);
+    assert!(c["mcpServers"].get("gh").is_none(), "{cursor}");
+    assert!(c["mcpServers"].get("mine").is_some(), "{cursor}");
+    sync(&env, &["--check", "--client", "cursor"]).assert_code(0);
+}
+
+#[test]
 fn via_gateway_writes_the_one_serve_entry_and_plain_sync_takes_it_out() {
     let env = TestEnv::new();
     env.write(".mcp.json", MCP_JSON);
@@ -714,6 +821,35 @@ fn vscode_inputs_and_workspace_folder_are_imported_as_mcp_json_understands_them(
     assert!(
         mcp.contains("\"GITHUB_TOKEN\": \"${GITHUB_TOKEN}\""),
         "{mcp}"
+    );
+
+    // The round trip: `import` then `sync` gives back the same file.
+    let env = TestEnv::new();
+    let vscode = r#"{
+  "servers": {
+    "fs": {
+      "type": "stdio",
+      "command": "npx",
+      "args": ["-y", "fs-mcp", "${workspaceFolder}/src", "${workspaceFolder}"]
+    }
+  }
+}
+"#;
+    env.write(".vscode/mcp.json", vscode);
+    env.run(&["mcp", "import", "--from", "vscode", "--yes"])
+        .assert_code(0);
+    let run = sync(&env, &["--check", "--client", "vscode"]);
+    run.assert_code(0);
+    sync(&env, &["--client", "vscode"]).assert_code(0);
+    let v: serde_json::Value = json_of(&env.read(".vscode/mcp.json"));
+    assert_eq!(
+        v["servers"]["fs"]["args"],
+        serde_json::json!([
+            "-y",
+            "fs-mcp",
+            "${workspaceFolder}/src",
+            "${workspaceFolder}"
+        ])
     );
 }
 

@@ -6,6 +6,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
+use serde::Serialize;
+
 use super::discovery::{Outcome, discover_one};
 use super::{Targets, for_each_server, ms, report_failure};
 use crate::config::tools::{ToolsFile, edit_tools, entry_matches, rfc3339, tokenizer};
@@ -21,6 +23,35 @@ pub struct Settings {
     pub check: bool,
     pub timeout: Option<Duration>,
     pub concurrency: Option<usize>,
+}
+
+/// `--json`: `{"servers": [...]}`, one row a server.
+#[derive(Debug, Serialize)]
+pub struct DiscoverReport {
+    servers: Vec<DiscoverRow>,
+}
+
+/// One server's discovery: counts when it answered, `error` and `step` when it did not.
+#[derive(Debug, Serialize)]
+pub struct DiscoverRow {
+    name: String,
+    ok: bool,
+    tools: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prompts: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<usize>,
+    token_footprint: Option<usize>,
+    /// The footprint without the tools `disabledTools` switches off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_footprint_enabled: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disabled_tools: Option<Vec<String>>,
+    changed: bool,
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<&'static str>,
+    ms: u64,
 }
 
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
@@ -146,23 +177,55 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         .map(|o| o.name.as_str())
         .collect();
     if printer.is_json() {
-        let servers: Vec<Value> = outcomes
+        let servers: Vec<DiscoverRow> = outcomes
             .iter()
             .map(|o| match &o.result {
-                Ok(f) => json!({
-                    "name": o.name, "ok": true, "tools": f.tools, "prompts": f.prompts,
-                    "resources": f.resources, "token_footprint": f.tokens,
-                    "token_footprint_enabled": f.entry.get("token_footprint_enabled"),
-                    "disabled_tools": f.entry.get("disabled_tools"),
-                    "changed": changed(o), "error": null, "ms": o.ms,
-                }),
-                Err(e) => json!({
-                    "name": o.name, "ok": false, "tools": null, "token_footprint": null,
-                    "changed": false, "error": e.full(), "step": o.step, "ms": o.ms,
-                }),
+                Ok(f) => DiscoverRow {
+                    name: o.name.clone(),
+                    ok: true,
+                    tools: Some(f.tools),
+                    prompts: Some(f.prompts),
+                    resources: Some(f.resources),
+                    token_footprint: Some(f.tokens),
+                    token_footprint_enabled: Some(
+                        f.entry
+                            .get("token_footprint_enabled")
+                            .and_then(Value::as_u64)
+                            .map_or(f.tokens, |n| n as usize),
+                    ),
+                    disabled_tools: Some(
+                        f.entry
+                            .get("disabled_tools")
+                            .and_then(Value::as_array)
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(|n| n.as_str().map(str::to_string))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    ),
+                    changed: changed(o),
+                    error: None,
+                    step: None,
+                    ms: o.ms,
+                },
+                Err(e) => DiscoverRow {
+                    name: o.name.clone(),
+                    ok: false,
+                    tools: None,
+                    prompts: None,
+                    resources: None,
+                    token_footprint: None,
+                    token_footprint_enabled: None,
+                    disabled_tools: None,
+                    changed: false,
+                    error: Some(e.full()),
+                    step: Some(o.step),
+                    ms: o.ms,
+                },
             })
             .collect();
-        printer.json(&json!({"servers": servers}))?;
+        printer.json(&DiscoverReport { servers })?;
     } else {
         let mut table = printer.table();
         table.set_header(vec![
@@ -272,6 +335,10 @@ fn mark_disabled(found: &mut super::discovery::Found, patterns: &[String]) {
         let enabled: Vec<Value> = enabled.into_iter().cloned().collect();
         crate::config::tools::token_footprint(&enabled)
     };
+    // Only where a pattern applies: an entry discovered before these keys stays as it was.
+    if names.is_empty() {
+        return;
+    }
     if let Some(m) = found.entry.as_object_mut() {
         m.insert("disabled_tools".into(), Value::Array(names));
         m.insert("token_footprint_enabled".into(), json!(enabled_tokens));

@@ -74,11 +74,17 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 "command",
                 shell_quote(server.command.as_deref().unwrap_or("")),
             );
-            let args: Vec<String> = server.args.iter().map(|a| shell_quote(a)).collect();
+            let args: Vec<String> = secret::masked_args(&server.args)
+                .iter()
+                .map(|a| shell_quote(a))
+                .collect();
             field("args", args.join(" "));
         }
         Transport::Http | Transport::Sse => {
-            field("url", server.url.clone().unwrap_or_default());
+            field(
+                "url",
+                secret::masked_url(server.url.as_deref().unwrap_or_default()),
+            );
             if let Some(a) = &auth {
                 field(
                     "auth",

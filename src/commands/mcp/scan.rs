@@ -65,7 +65,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             list_live(globals, printer, &targets, timeout)
         };
     let pinned_in_git = if offline {
-        committed_tools(&project, &tools_file)
+        committed_tools(&tools_file)
     } else {
         None
     };
@@ -115,11 +115,26 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             Some(Err(e)) => {
                 printer.warn(format!(
                     "server `{}` could not be reached ({}); checking the tools `.mcp.tools.json` holds",
-                    s.name, e.message
+                    s.name,
+                    scan::visible(&e.message, 200)
                 ));
                 match &pinned {
                     Some(p) => p.clone(),
-                    None => continue,
+                    None => {
+                        // A scan that checked nothing must not pass as clean.
+                        findings.push(Finding {
+                            server: Some(s.name.clone()),
+                            tool: None,
+                            kind: "unscanned".into(),
+                            severity: Severity::Medium,
+                            message: format!(
+                                "could not be reached ({}) and was never discovered: its tools were not checked; fix the server, or run `aimcp mcp discover {}` where it runs",
+                                scan::visible(&e.message, 200),
+                                s.name
+                            ),
+                        });
+                        continue;
+                    }
                 }
             }
             None => match &pinned {
@@ -176,7 +191,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 (shown, p)
             })
             .collect();
-    let tracked = tracked_by_git(&project, &candidates);
+    let tracked = tracked_by_git(&candidates);
     let mut files = Vec::new();
     for (shown, path) in candidates {
         if !tracked.contains(&shown) {
@@ -220,10 +235,14 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         for f in &findings {
             table.add_row([
                 f.severity.as_str().to_string(),
-                f.server.clone().unwrap_or_else(|| "-".into()),
-                f.tool.clone().unwrap_or_else(|| "-".into()),
+                f.server
+                    .as_deref()
+                    .map_or_else(|| "-".into(), |t| scan::visible(t, 80)),
+                f.tool
+                    .as_deref()
+                    .map_or_else(|| "-".into(), |t| scan::visible(t, 80)),
                 f.kind.clone(),
-                f.message.clone(),
+                scan::escape_controls(&f.message),
             ]);
         }
         printer.print_table(&table)?;
@@ -281,38 +300,40 @@ fn list_live(
     results.into_iter().collect()
 }
 
-/// Which of `files` (shown relative to `project`) git tracks; none outside a repository or
-/// without git.
-fn tracked_by_git(project: &Path, files: &[(String, std::path::PathBuf)]) -> Vec<String> {
-    if files.is_empty() {
-        return Vec::new();
-    }
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(project)
-        .args(["ls-files", "-z", "--"])
-        .args(files.iter().map(|(s, _)| s.as_str()))
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    match out {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
-            .split('\0')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    }
+/// Which of `files` git tracks, asked in each file's own folder (so a `.mcp.json` found in a
+/// parent folder is checked too); none outside a repository or without git.
+fn tracked_by_git(files: &[(String, std::path::PathBuf)]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(_, path)| {
+            let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+                return false;
+            };
+            Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(["ls-files", "--error-unmatch", "--"])
+                .arg(name)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .map(|(shown, _)| shown.clone())
+        .collect()
 }
 
 /// `.mcp.tools.json` as its last commit has it, when git tracks it.
-fn committed_tools(project: &Path, tools_file: &Path) -> Option<serde_json::Map<String, Value>> {
-    let rel = tools_file.strip_prefix(project).ok()?;
+fn committed_tools(tools_file: &Path) -> Option<serde_json::Map<String, Value>> {
+    // Asked in the file's own folder: `HEAD:./NAME` is relative to it, wherever the project is.
+    let dir = tools_file.parent()?;
+    let name = tools_file.file_name()?;
     let out = Command::new("git")
         .arg("-C")
-        .arg(project)
+        .arg(dir)
         .arg("show")
-        .arg(format!("HEAD:./{}", rel.display()))
+        .arg(format!("HEAD:./{}", name.to_string_lossy()))
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()

@@ -182,6 +182,9 @@ fn shown(path: &Path, project: &Path) -> String {
 /// the discovered tools.
 struct Entries {
     list: Vec<Entry>,
+    /// Servers left out for a literal secret: an entry of that name in a client's file (an older
+    /// sync's copy, secret included) is taken out.
+    skipped: Vec<String>,
     notes: Vec<String>,
 }
 
@@ -191,6 +194,7 @@ fn entries(
 ) -> anyhow::Result<Entries> {
     let mut notes = Vec::new();
     let mut list = Vec::new();
+    let mut skipped = Vec::new();
     for s in config.servers() {
         let mut places: Vec<String> = crate::config::secret::arg_secrets(&s.args)
             .into_iter()
@@ -213,6 +217,7 @@ fn entries(
                 s.name,
                 places.join(", ")
             ));
+            skipped.push(s.name.clone());
             continue;
         }
         let patterns = config.disabled_tools(&s.name)?;
@@ -241,7 +246,11 @@ fn entries(
         }
         list.push(Entry::from_server(s, names));
     }
-    Ok(Entries { list, notes })
+    Ok(Entries {
+        list,
+        skipped,
+        notes,
+    })
 }
 
 /// One client's report, and the text its file gets when it changed (not written here).
@@ -288,6 +297,13 @@ fn sync_one(
     let mut doc = client.load(&path, text.as_deref())?;
     let mut notes = entries.notes.clone();
     let mut servers = Vec::new();
+    for name in &entries.skipped {
+        if doc.remove(name) {
+            notes.push(format!(
+                "server `{name}` is taken out of this file: `.mcp.json` gives it a literal secret"
+            ));
+        }
+    }
     if via_gateway {
         for e in &entries.list {
             doc.remove(&e.name);

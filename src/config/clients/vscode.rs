@@ -26,6 +26,18 @@ static FORMAT: Format = Format {
 };
 
 fn render(e: &Entry, notes: &mut Vec<String>) -> Option<Map<String, Value>> {
+    // A path from the project (`./src`, `.`) is VS Code's `${workspaceFolder}`, as it was read.
+    let mut e = e.clone();
+    let folder = |t: &mut Text| {
+        if let Some(Part::Lit(s)) = t.0.first_mut()
+            && (s == "." || s.starts_with("./"))
+        {
+            *s = format!("${{workspaceFolder}}{}", &s[1..]);
+        }
+    };
+    e.command.iter_mut().for_each(folder);
+    e.args.iter_mut().for_each(folder);
+    let e = &e;
     let mut m = Map::new();
     m.insert("type".into(), Value::String(e.transport.to_string()));
     match e.transport {

@@ -842,6 +842,26 @@ fn sigterm_ends_the_gateway_and_every_upstream_quickly() {
     servers::assert_all_dead(&gw.pids, 2);
 }
 
+/// A client that is ended closes the gateway's stdin as the signal comes: the signal decides
+/// the exit (130), whichever of the two the gateway sees first (it used to be either, at random).
+#[test]
+fn a_signal_with_stdins_end_is_still_exit_130() {
+    let gw = Gw::new(
+        json!({"fake": {"command": "node", "args": [servers::fake_js().display().to_string()]}}),
+        json!({}),
+        &[],
+    );
+    for round in 0..8 {
+        let mut d = gw.drive();
+        let id = d.call("fake__tool_1", json!({}));
+        d.text(id, Duration::from_secs(30));
+        // SAFETY: a plain kill(2) of the process this test started.
+        assert_eq!(unsafe { libc::kill(d.child.id() as i32, libc::SIGTERM) }, 0);
+        let status = d.close();
+        assert_eq!(status.code(), Some(130), "round {round}");
+    }
+}
+
 /// After SIGTERM the gateway tells every upstream at once and waits (bounded) for them: one
 /// that takes 500 ms to stop cleanly gets to (the grace used to be 350 ms, with SIGTERM only
 /// 300 ms into it), and no process is left.

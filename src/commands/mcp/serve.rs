@@ -156,9 +156,17 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             }
         ));
         let service: Arc<dyn Service> = router.clone();
+        let mut signals = Signals::new();
         let served = tokio::select! {
+            biased;
+            () = signals.next() => Ok(true),
             r = serve(service, http, &printer) => r.map(|()| false),
-            () = signalled() => Ok(true),
+        };
+        // A client that is ended often closes stdin as the signal comes: the signal still
+        // decides (exit 130), whichever of the two was seen first.
+        let served = match served {
+            Ok(false) if signals.came_within(Duration::from_millis(20)).await => Ok(true),
+            other => other,
         };
         // After a signal every upstream's group gets SIGTERM at once, and then the ledger is
         // flushed and the upstreams are ended as after stdin's end, for up to SIGNAL_GRACE
@@ -170,7 +178,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             procs::signal_all(libc::SIGTERM);
             tokio::select! {
                 _ = tokio::time::timeout(SIGNAL_GRACE, router.shutdown()) => {}
-                () = signalled() => {}
+                () = signals.next() => {}
             }
         } else {
             let _ = tokio::time::timeout(Duration::from_secs(5), router.shutdown()).await;
@@ -242,19 +250,39 @@ async fn serve(
     }
 }
 
-/// SIGINT, SIGTERM or SIGHUP.
-async fn signalled() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
-        _ = hup.recv() => {}
+/// SIGINT, SIGTERM and SIGHUP, listened to from the start (so that none is missed while the
+/// gateway is busy elsewhere).
+struct Signals(Option<[tokio::signal::unix::Signal; 3]>);
+
+impl Signals {
+    fn new() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(int), Ok(term), Ok(hup)) => Signals(Some([int, term, hup])),
+            _ => Signals(None),
+        }
+    }
+
+    /// The next signal (never, when they cannot be listened to).
+    async fn next(&mut self) {
+        match &mut self.0 {
+            Some([int, term, hup]) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                    _ = hup.recv() => {}
+                }
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Whether a signal came (or comes within `wait`).
+    async fn came_within(&mut self, wait: Duration) -> bool {
+        tokio::time::timeout(wait, self.next()).await.is_ok()
     }
 }

@@ -502,11 +502,18 @@ mod tests {
     /// Stops the upstream from inside `changed(up)`, the moment between a start's end and
     /// `Up`: a `stop` there used to be overwritten by `Up`, leaving a live session (and its
     /// process) after the pool's shutdown.
-    struct StopWhenUp(OnceLock<Arc<Upstream>>);
+    /// Also keeps the process groups of `fake.js` (only this test starts it) alive at that
+    /// moment, to check afterwards that they ended.
+    struct StopWhenUp(OnceLock<Arc<Upstream>>, std::sync::Mutex<Vec<i32>>);
 
     impl Events for StopWhenUp {
         fn changed(&self, _server: &str, up: bool) {
             if let (true, Some(u)) = (up, self.0.get()) {
+                let mine = crate::mcp::procs::live().into_iter().filter(|pgid| {
+                    std::fs::read(format!("/proc/{pgid}/cmdline"))
+                        .is_ok_and(|c| String::from_utf8_lossy(&c).contains("fake.js"))
+                });
+                self.1.lock().unwrap().extend(mine);
                 let u = u.clone();
                 let rt = tokio::runtime::Handle::current();
                 std::thread::spawn(move || rt.block_on(u.stop()))
@@ -520,7 +527,7 @@ mod tests {
     async fn a_stop_during_the_end_of_a_start_wins() {
         let fake = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/servers/fake.js");
         let server = Server::stdio("fake", "node", vec![fake.to_string(), "ok".to_string()]);
-        let events = Arc::new(StopWhenUp(OnceLock::new()));
+        let events = Arc::new(StopWhenUp(OnceLock::new(), Default::default()));
         let opts = ConnectOptions::new(std::env::temp_dir(), Duration::from_secs(30));
         let pool = Pool::new(
             vec![server],
@@ -545,6 +552,17 @@ mod tests {
         );
         assert!(u.process_group().is_none());
         assert!(u.session().await.is_err());
+        let groups = events.1.lock().unwrap().clone();
+        assert!(
+            !groups.is_empty(),
+            "the server's process group was not seen"
+        );
+        for pgid in groups {
+            assert!(
+                !crate::mcp::procs::group_alive(pgid),
+                "group {pgid} is left"
+            );
+        }
     }
 
     #[test]

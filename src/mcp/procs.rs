@@ -18,6 +18,12 @@ pub(crate) fn unregister(pgid: i32) {
     }
 }
 
+/// The groups registered now (for tests that check they end).
+#[cfg(test)]
+pub(crate) fn live() -> Vec<i32> {
+    LIVE.lock().map(|l| l.clone()).unwrap_or_default()
+}
+
 /// Sends `signal` to every process of group `pgid`; false when none is left.
 pub(crate) fn signal_group(pgid: i32, signal: i32) -> bool {
     if pgid <= 1 {

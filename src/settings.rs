@@ -49,7 +49,10 @@ impl Globals {
     /// (`<data dir>/aimcp/usage.db`).
     pub fn ledger(&self) -> anyhow::Result<crate::usage::Db> {
         let location = match &self.db {
-            Some(l) => l.clone(),
+            Some(l) => {
+                l.refuse_other_urls("--db")?;
+                l.clone()
+            }
             None => crate::usage::DbLocation::Sqlite(crate::usage::default_path()?),
         };
         Ok(crate::usage::Db {
@@ -737,6 +740,7 @@ pub fn tokens_sync(a: cli::TokensSyncArgs) -> anyhow::Result<tokens::sync::Setti
         Some(path) => crate::usage::DbLocation::Sqlite(cwd.join(path)),
         None => crate::usage::DbLocation::parse(&to, &cwd),
     };
+    to.refuse_other_urls("--to")?;
     Ok(tokens::sync::Settings {
         to,
         since: since.map(|t| Bound::parse("--since", &t)).transpose()?,

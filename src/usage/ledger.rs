@@ -35,6 +35,24 @@ impl DbLocation {
         DbLocation::Sqlite(cwd.join(text))
     }
 
+    /// A SQLite "path" that is a URL of another kind (`mysql://…`, a mistyped `postgre://…`) is
+    /// refused (exit 2) instead of becoming a file in a folder named after the scheme.
+    pub fn refuse_other_urls(&self, flag: &str) -> anyhow::Result<()> {
+        let DbLocation::Sqlite(path) = self else {
+            return Ok(());
+        };
+        let text = path.to_string_lossy();
+        let Some(at) = text.find("://") else {
+            return Ok(());
+        };
+        let scheme = text[..at].rsplit('/').next().unwrap_or("");
+        Err(crate::error::usage(format!(
+            "`{flag}` does not take `{scheme}://` URLs"
+        ))
+        .hint("give a SQLite file (a path, or `sqlite://PATH` for `tokens sync --to`) or a `postgres://` URL")
+        .into())
+    }
+
     /// As `--db` takes it again: the path, or the whole URL (with its password: never shown,
     /// never on a command line).
     pub fn as_arg(&self) -> String {
@@ -59,10 +77,10 @@ pub fn redact_url(url: &str) -> String {
     let mut out = url.to_string();
     if let Some(scheme_end) = out.find("://") {
         let rest_start = scheme_end + 3;
-        let authority_end = out[rest_start..]
-            .find(['/', '?', '#'])
-            .map_or(out.len(), |i| rest_start + i);
-        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+        // The driver takes a password with an unescaped `/`, `?` or `#` in it: the user part
+        // ends at the last `@` of the URL, not at the first `/` (one in a query parameter makes
+        // this hide more than the password, never less).
+        if let Some(at) = out[rest_start..].rfind('@') {
             let userinfo = &out[rest_start..rest_start + at];
             if let Some(colon) = userinfo.find(':') {
                 let from = rest_start + colon + 1;
@@ -399,6 +417,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn other_urls_are_refused() {
+        let cwd = std::path::Path::new("/work");
+        for bad in ["mysql://h/d", "postgre://u:p@h/d", "sqlite3://x.db"] {
+            let err = DbLocation::parse(bad.as_ref(), cwd)
+                .refuse_other_urls("--db")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("does not take"), "{bad}: {err}");
+            assert!(!err.contains(":p@"), "{err}");
+        }
+        for good in ["ledger.db", "/tmp/a b.db", "postgres://h/d"] {
+            assert!(
+                DbLocation::parse(good.as_ref(), cwd)
+                    .refuse_other_urls("--db")
+                    .is_ok(),
+                "{good}"
+            );
+        }
+    }
+
+    #[test]
     fn urls_lose_their_passwords() {
         assert_eq!(
             redact_url("postgres://ann:s3cret@db.example:5432/ledger?sslmode=require"),
@@ -410,6 +449,16 @@ mod tests {
         );
         assert_eq!(redact_url("postgres://db/ledger"), "postgres://db/ledger");
         assert_eq!(redact_url("postgres://a:b:c@h/d"), "postgres://a:***@h/d");
+        // the driver reads these as passwords too
+        for pw in ["pa/ss", "pa?ss", "pa#ss", "p@ss/w?d#x"] {
+            let shown = redact_url(&format!(
+                "postgres://ann:{pw}@db:5432/ledger?sslmode=require"
+            ));
+            assert_eq!(
+                shown, "postgres://ann:***@db:5432/ledger?sslmode=require",
+                "{pw}"
+            );
+        }
     }
 
     #[test]

@@ -300,3 +300,28 @@ fn since_limits_what_is_sent() {
     ]);
     run.assert_code(2);
 }
+
+/// A URL of another kind (`mysql://`, a mistyped `postgre://`) as the target or the ledger is
+/// exit 2, and no file or folder is made for it (it used to become a SQLite file in a folder
+/// named after the scheme), nor is the password shown.
+#[test]
+fn urls_of_other_kinds_are_refused_and_nothing_is_made() {
+    let m = Machine::new("laptop-1");
+    m.record(&lines("a", 0, 2, "2026-03-01"));
+    let before = std::fs::read_dir(&m.env.project).unwrap().count();
+    let run = m.run(&["tokens", "sync", "--to", "postgre://ann:s3cret@db/ledger"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("`postgre://`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
+    let run = Run::from(
+        m.env
+            .cmd()
+            .args(["--db", "mysql://h/d", "tokens", "summary"])
+            .output()
+            .unwrap(),
+    );
+    run.assert_code(2);
+    assert_eq!(std::fs::read_dir(&m.env.project).unwrap().count(), before);
+    assert!(!m.env.project.join("postgre:").exists());
+    assert!(!m.env.project.join("mysql:").exists());
+}

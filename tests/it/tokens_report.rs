@@ -154,6 +154,40 @@ fn the_json_report_pins_trend_forecast_savings_and_anomalies() {
     );
     again.assert_code(0);
     assert_eq!(again.json(), r);
+    // with `--output`, the file is written and stdout still holds the JSON report, once
+    let filed = at(
+        &env,
+        NOW,
+        &[
+            "--json", "tokens", "report", "--days", "7", "--tz", "UTC", "--output", "r.json",
+        ],
+        "",
+        &[],
+    );
+    filed.assert_code(0);
+    assert_eq!(filed.json(), r);
+    assert_eq!(
+        serde_json::from_str::<Value>(&env.read("r.json")).unwrap(),
+        r
+    );
+    // another format cannot share stdout with it: exit 2, nothing written
+    let clash = at(
+        &env,
+        NOW,
+        &["--json", "tokens", "report", "--format", "markdown"],
+        "",
+        &[],
+    );
+    clash.assert_code(2);
+    // (stdout holds the one JSON document: the error)
+    let error = clash.json();
+    assert_eq!(error["error"]["code"], 2);
+    assert!(
+        error["error"]["hints"][0]
+            .as_str()
+            .unwrap()
+            .contains("--output FILE")
+    );
 }
 
 #[test]

@@ -87,6 +87,23 @@ fn format_of(s: &Settings, json: bool) -> Format {
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
     let format = format_of(&s, printer.is_json());
+    // `--json`: stdout holds the JSON report, and nothing else (a file in another format needs
+    // `--output`)
+    if printer.is_json() && s.output.is_none() && format != Format::Json {
+        let name = match format {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Json => "json",
+        };
+        return Err(crate::error::usage(format!(
+            "`--json` prints the report as JSON on stdout: `--format {name}` cannot go there too"
+        ))
+        .hint(format!(
+            "add `--output FILE` to write the {name} report to a file"
+        ))
+        .into());
+    }
     let report = gather(globals, &s)?;
     let to_terminal = s.output.is_none() && printer.stdout_is_terminal();
     let text = match format {
@@ -102,10 +119,9 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     match &s.output {
         Some(path) => {
             let path = globals.project_dir.join(path);
-            std::fs::write(&path, text.as_bytes()).map_err(|e| {
-                anyhow::Error::new(e).context(format!("cannot write `{}`", path.display()))
-            })?;
-            if printer.is_json() && format != Format::Json {
+            crate::config::write_atomic(&path, text.as_bytes(), None)
+                .map_err(|e| e.context(format!("cannot write `{}`", path.display())))?;
+            if printer.is_json() {
                 printer.json(&report)?;
             } else {
                 printer.info(format!("wrote the report to `{}`", path.display()));

@@ -84,11 +84,7 @@ impl Handler for Elicitor {
         let spinner = self.spinner.clone();
         let defaults = self.defaults_without_terminal;
         Box::pin(async move {
-            let message = params
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let message = shown(params.get("message").and_then(Value::as_str).unwrap_or(""));
             let Some(prompter) = prompter else {
                 if defaults && let Some(content) = defaults_of(&params) {
                     printer.info(format!(
@@ -121,6 +117,12 @@ impl Handler for Elicitor {
     }
 }
 
+/// A server's text as the terminal may show it: control characters (escape sequences that
+/// could rewrite the screen or disguise a link) written out.
+fn shown(text: &str) -> String {
+    crate::scan::escape_controls(text)
+}
+
 /// A form's defaults, when every required field has one (none for a URL request).
 fn defaults_of(params: &Value) -> Option<Map<String, Value>> {
     if params.get("mode").and_then(Value::as_str) == Some("url") {
@@ -151,9 +153,9 @@ pub(crate) fn answer(
     server: &str,
     params: &Value,
 ) -> anyhow::Result<Value> {
-    let message = params.get("message").and_then(Value::as_str).unwrap_or("");
+    let message = shown(params.get("message").and_then(Value::as_str).unwrap_or(""));
     if params.get("mode").and_then(Value::as_str) == Some("url") {
-        let url = params.get("url").and_then(Value::as_str).unwrap_or("");
+        let url = shown(params.get("url").and_then(Value::as_str).unwrap_or(""));
         printer.notice(format!(
             "server `{server}` asks you to open {url}\n  {message}"
         ));
@@ -176,10 +178,10 @@ pub(crate) fn answer(
     let mut content = Map::new();
     if let Some(Value::Object(props)) = schema.get("properties") {
         for (name, prop) in props {
-            let title = prop.get("title").and_then(Value::as_str).unwrap_or(name);
+            let title = shown(prop.get("title").and_then(Value::as_str).unwrap_or(name));
             let label = match prop.get("description").and_then(Value::as_str) {
-                Some(d) => format!("{title} ({d})"),
-                None => title.to_string(),
+                Some(d) => format!("{title} ({})", shown(d)),
+                None => title,
             };
             if let Some(v) = field(p, &label, prop, required.contains(&name.as_str()))? {
                 content.insert(name.clone(), v);
@@ -213,7 +215,7 @@ fn field(
             .filter_map(|c| {
                 let v = c.get("const")?.as_str()?;
                 let t = c.get("title").and_then(Value::as_str).unwrap_or(v);
-                Some((v.to_string(), t.to_string()))
+                Some((v.to_string(), shown(t)))
             })
             .collect()
     } else {
@@ -309,6 +311,22 @@ mod tests {
             defaults_of(&json!({"mode": "url", "url": "https://x"})),
             None
         );
+    }
+
+    #[test]
+    fn a_servers_text_reaches_the_terminal_with_its_controls_written_out() {
+        let mut p = ScriptedPrompter::new([Answer::Yes, Answer::Type("x".into())]);
+        let params = json!({"message": "Hi\u{1b}[2K", "requestedSchema": {"type": "object",
+            "properties": {"n": {"type": "string", "title": "Na\u{1b}]8;;https://evil\u{7}me"}}}});
+        answer(&mut p, &printer(), "s", &params).unwrap();
+        assert!(
+            p.asked
+                .iter()
+                .all(|q| !q.contains('\u{1b}') && !q.contains('\u{7}')),
+            "{:?}",
+            p.asked
+        );
+        assert!(p.asked.iter().any(|q| q.contains("Na")), "{:?}", p.asked);
     }
 
     #[test]

@@ -20,6 +20,8 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines};
 #[derive(Default)]
 struct TestService {
     dropped: Arc<AtomicUsize>,
+    /// `slow` calls that have begun.
+    started: Arc<AtomicUsize>,
     notifications: Mutex<Vec<(String, Value)>>,
     clients: Mutex<Option<Arc<dyn Clients>>>,
 }
@@ -73,6 +75,7 @@ impl Service for TestService {
         params: Value,
     ) -> BoxFuture<'static, Answer> {
         let dropped = self.dropped.clone();
+        let started = self.started.clone();
         Box::pin(async move {
             match method.as_str() {
                 "tools/list" => Ok(json!({"tools": [
@@ -85,6 +88,7 @@ impl Service for TestService {
                         "echo" => text_result(args["text"].as_str().unwrap_or("")),
                         "slow" => {
                             let mut guard = CountDrop(dropped, false);
+                            started.fetch_add(1, Ordering::SeqCst);
                             let ms = args["ms"].as_u64().unwrap_or(100);
                             tokio::time::sleep(Duration::from_millis(ms)).await;
                             guard.1 = true;
@@ -748,6 +752,12 @@ async fn stdio_at_stdin_end_requests_in_flight_are_answered_then_it_returns() {
     let mut wire = Wire::start(service.clone());
     wire.initialize("2025-11-25", json!({})).await;
     wire.call(1, "slow", json!({"ms": 60_000})).await;
+    // (the call must be in flight, begun, when stdin ends: on a loaded machine it may not be yet)
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while service.started.load(Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < deadline, "the slow call never began");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let start = Instant::now();
     wire.close().await.unwrap();
     assert!(start.elapsed() < Duration::from_secs(4));

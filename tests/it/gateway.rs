@@ -1290,6 +1290,32 @@ fn a_call_made_through_aimcps_own_client_is_in_the_ledger() {
     );
     assert_eq!(calls[0].2.as_deref(), Some("aimcp"));
     assert_eq!(calls[0].3, "ok");
+    // and no process of this test's is left: `stubborn` and its grandchild were ended by the
+    // gateway before aimcp's client ended the gateway (they used to outlive both)
+    let home = format!("HOME={}", gw.env.home.display());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left: Vec<String> = std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+            .filter(|e| {
+                std::fs::read(e.path().join("environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == home.as_bytes()))
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "processes left: {left:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Debian's `prometheus` server (the package `.ci/run` installs for promtool): `None` when it is

@@ -203,7 +203,9 @@ impl StdioLink {
         let mut child = self.child.lock().await;
         let _ = tokio::time::timeout(Duration::from_millis(300), child.wait()).await;
         if procs::signal_group(self.pgid, libc::SIGTERM) {
-            let deadline = tokio::time::Instant::now() + Duration::from_millis(1000);
+            // 2 s: longer than `mcp serve`'s own grace for its upstreams after a signal (1.5 s),
+            // so a gateway started by this client ends its upstreams before it is SIGKILLed
+            let deadline = tokio::time::Instant::now() + Duration::from_millis(2000);
             loop {
                 // Reap the leader: a zombie still counts as a member of its group.
                 let _ = child.try_wait();

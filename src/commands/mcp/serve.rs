@@ -181,14 +181,15 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 () = signals.next() => {}
             }
         } else {
-            // A signal during that shutdown is a client that will not wait (aimcp's own: SIGTERM
-            // 300 ms after stdin's end, SIGKILL a second later): what is left gets SIGTERM now,
-            // a short while, and SIGKILL below, before the client's SIGKILL would leave it behind.
+            // A signal during that shutdown is a client that will not wait long (aimcp's own:
+            // SIGTERM 300 ms after stdin's end, SIGKILL 2 s later): as after a signal above, what
+            // is left gets SIGTERM now, SIGNAL_GRACE, and SIGKILL below, before the client's
+            // SIGKILL would leave it behind.
             tokio::select! {
                 _ = tokio::time::timeout(Duration::from_secs(5), router.shutdown()) => {}
                 () = signals.next() => {
                     procs::signal_all(libc::SIGTERM);
-                    let _ = tokio::time::timeout(Duration::from_millis(400), router.shutdown()).await;
+                    let _ = tokio::time::timeout(SIGNAL_GRACE, router.shutdown()).await;
                 }
             }
         }

@@ -999,6 +999,21 @@ impl Ledger for SqliteStore {
     }
 }
 
+/// For the migration tests: the schema of the first `version` migrations, as an older build
+/// made it (no machine id stamped).
+#[cfg(test)]
+fn migrate_to(tx: &Transaction<'_>, version: usize) {
+    for steps in &MIGRATIONS[..version] {
+        for step in *steps {
+            match step {
+                Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
+                Step::Rust(f) => f(tx).unwrap(),
+                Step::StampMachine => {}
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1144,15 +1159,7 @@ mod tests {
         {
             let mut conn = Connection::open(&path).unwrap();
             let tx = conn.transaction().unwrap();
-            for steps in &MIGRATIONS[..3] {
-                for step in *steps {
-                    match step {
-                        Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
-                        Step::Rust(f) => f(&tx).unwrap(),
-                        Step::StampMachine => {}
-                    }
-                }
-            }
+            migrate_to(&tx, 3);
             for (id, input, cost) in [(1, 10i64, 5i64), (2, i64::MAX, -4_611_686_018_427_387_904)] {
                 tx.execute(
                     "INSERT INTO requests (id, ts, provider, model, user, project, source, input,
@@ -1215,15 +1222,7 @@ mod tests {
         {
             let mut conn = Connection::open(&path).unwrap();
             let tx = conn.transaction().unwrap();
-            for steps in &MIGRATIONS[..3] {
-                for step in *steps {
-                    match step {
-                        Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
-                        Step::Rust(f) => f(&tx).unwrap(),
-                        Step::StampMachine => {}
-                    }
-                }
-            }
+            migrate_to(&tx, 3);
             let row = |model: &str, cache_read: i64, cost: i64, source: &str, v: Option<&str>| {
                 tx.execute(
                     "INSERT INTO requests (ts, provider, model, user, project, source, input,
@@ -1318,15 +1317,7 @@ mod v5_tests {
         {
             let mut conn = Connection::open(&path).unwrap();
             let tx = conn.transaction().unwrap();
-            for steps in &MIGRATIONS[..4] {
-                for step in *steps {
-                    match step {
-                        Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
-                        Step::Rust(f) => f(&tx).unwrap(),
-                        Step::StampMachine => {}
-                    }
-                }
-            }
+            migrate_to(&tx, 4);
             tx.execute_batch(
                 "INSERT INTO requests (ts, provider, model, user, project, source, input, output,
                      cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos,
@@ -1368,15 +1359,7 @@ mod v6_tests {
         {
             let mut conn = Connection::open(&path).unwrap();
             let tx = conn.transaction().unwrap();
-            for steps in &MIGRATIONS[..5] {
-                for step in *steps {
-                    match step {
-                        Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
-                        Step::Rust(f) => f(&tx).unwrap(),
-                        Step::StampMachine => {}
-                    }
-                }
-            }
+            migrate_to(&tx, 5);
             tx.execute_batch(
                 "INSERT INTO requests (ts, provider, model, user, project, source, input, output,
                      cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos,

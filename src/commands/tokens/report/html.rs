@@ -11,7 +11,7 @@
 
 use std::fmt::Write;
 
-use super::{pct, share};
+use super::{MODEL_COLUMNS, model_cells, pct, share};
 use crate::pricing::decimal::format_scaled;
 use crate::usage::report::{Report, money, thousands};
 
@@ -473,40 +473,8 @@ pub fn render(r: &Report) -> String {
     o.push_str(&models_chart(r));
     table(
         &mut o,
-        &[
-            "model",
-            "share",
-            "cost",
-            "per 1k output",
-            "per request",
-            "requests",
-            "avg input",
-            "avg output",
-            "avg cache read",
-            "avg cache write",
-            "failed",
-            "latency",
-        ],
-        r.models
-            .iter()
-            .map(|m| {
-                vec![
-                    m.model.clone(),
-                    share(m.share),
-                    money(m.cost_usd.0),
-                    opt(m.cost_per_1k_output_usd),
-                    opt(m.cost_per_request_usd),
-                    thousands(m.requests),
-                    thousands(m.avg_input_tokens),
-                    thousands(m.avg_output_tokens),
-                    thousands(m.avg_cache_read_tokens),
-                    thousands(m.avg_cache_write_tokens),
-                    m.failure_share.map_or_else(|| "-".into(), share),
-                    m.mean_latency_ms
-                        .map_or_else(|| "-".into(), |l| format!("{l:.0} ms")),
-                ]
-            })
-            .collect(),
+        &MODEL_COLUMNS,
+        r.models.iter().map(model_cells).collect(),
     );
     o.push_str("</section>");
 

@@ -2,7 +2,7 @@
 //! sparkline (GitHub's sanitizer drops inline SVG and `data:` images, so a chart there would not
 //! show; the table of days below the sparkline has the numbers).
 
-use super::{pct, share, sparkline};
+use super::{MODEL_COLUMNS, model_cells, pct, share, sparkline};
 use crate::usage::report::{Report, money, thousands};
 
 /// A table cell: `|` and line breaks would end the cell or the row.
@@ -166,42 +166,11 @@ pub fn render(r: &Report) -> String {
     }
 
     out.push_str("\n### Models\n\n");
-    header(
-        &mut out,
-        &[
-            "model",
-            "share",
-            "cost",
-            "per 1k output",
-            "per request",
-            "requests",
-            "avg input",
-            "avg output",
-            "avg cache read",
-            "avg cache write",
-            "failed",
-            "mean latency",
-        ],
-    );
+    header(&mut out, &MODEL_COLUMNS);
     for m in &r.models {
-        row(
-            &mut out,
-            &[
-                format!("`{}`", m.model),
-                share(m.share),
-                money(m.cost_usd.0),
-                opt(m.cost_per_1k_output_usd),
-                opt(m.cost_per_request_usd),
-                thousands(m.requests),
-                thousands(m.avg_input_tokens),
-                thousands(m.avg_output_tokens),
-                thousands(m.avg_cache_read_tokens),
-                thousands(m.avg_cache_write_tokens),
-                m.failure_share.map_or_else(|| "-".into(), share),
-                m.mean_latency_ms
-                    .map_or_else(|| "-".into(), |l| format!("{l:.0} ms")),
-            ],
-        );
+        let mut cells = model_cells(m);
+        cells[0] = format!("`{}`", cells[0]);
+        row(&mut out, &cells);
     }
 
     let c = &r.cache;

@@ -265,6 +265,43 @@ fn mcp_input(
 }
 
 /// A sparkline of values: one of eight bars per value, scaled to the largest.
+/// The columns of the model comparison table, in every format.
+pub(crate) const MODEL_COLUMNS: [&str; 12] = [
+    "model",
+    "share",
+    "cost",
+    "per 1k output",
+    "per request",
+    "requests",
+    "avg input",
+    "avg output",
+    "avg cache read",
+    "avg cache write",
+    "failed",
+    "mean latency",
+];
+
+/// One model's cells of that table (the model's name as it is: each format quotes it).
+pub(crate) fn model_cells(m: &crate::usage::report::ModelRow) -> Vec<String> {
+    use crate::usage::report::{money, thousands};
+    let usd = |u: Option<crate::pricing::Usd>| u.map_or_else(|| "-".to_string(), |u| money(u.0));
+    vec![
+        m.model.clone(),
+        share(m.share),
+        money(m.cost_usd.0),
+        usd(m.cost_per_1k_output_usd),
+        usd(m.cost_per_request_usd),
+        thousands(m.requests),
+        thousands(m.avg_input_tokens),
+        thousands(m.avg_output_tokens),
+        thousands(m.avg_cache_read_tokens),
+        thousands(m.avg_cache_write_tokens),
+        m.failure_share.map_or_else(|| "-".into(), share),
+        m.mean_latency_ms
+            .map_or_else(|| "-".into(), |l| format!("{l:.0} ms")),
+    ]
+}
+
 pub(crate) fn sparkline(values: &[i64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let max = values.iter().copied().max().unwrap_or(0);

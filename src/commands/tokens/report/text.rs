@@ -3,7 +3,7 @@
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 
-use super::{pct, share, sparkline};
+use super::{model_cells, pct, share, sparkline};
 use crate::usage::report::{Report, money, thousands};
 
 fn table(tty: bool) -> Table {
@@ -153,23 +153,13 @@ pub fn render(r: &Report, tty: bool) -> String {
         "latency",
     ]);
     for m in &r.models {
-        t.add_row(vec![
-            Cell::new(&m.model),
-            right(share(m.share)),
-            right(money(m.cost_usd.0)),
-            right(cpr(m.cost_per_1k_output_usd)),
-            right(cpr(m.cost_per_request_usd)),
-            right(thousands(m.requests)),
-            right(thousands(m.avg_input_tokens)),
-            right(thousands(m.avg_output_tokens)),
-            right(thousands(m.avg_cache_read_tokens)),
-            right(thousands(m.avg_cache_write_tokens)),
-            right(m.failure_share.map_or_else(|| "-".into(), share)),
-            right(
-                m.mean_latency_ms
-                    .map_or_else(|| "-".into(), |l| format!("{l:.0} ms")),
-            ),
-        ]);
+        let mut cells = model_cells(m).into_iter();
+        let name = Cell::new(cells.next().unwrap_or_default());
+        t.add_row(
+            std::iter::once(name)
+                .chain(cells.map(right))
+                .collect::<Vec<_>>(),
+        );
     }
     push_table(&mut out, &t, tty);
     out.push('\n');

@@ -13,6 +13,7 @@ pub mod mcp;
 pub mod pricing;
 pub mod printer;
 pub mod prompt;
+pub mod random;
 pub mod scan;
 pub mod settings;
 pub mod usage;

@@ -104,7 +104,8 @@ pub struct Options {
     pub warn: Arc<dyn Fn(String) + Send + Sync>,
     /// One client (stdio): the upstreams are told the sampling, elicitation and roots
     /// capabilities it has, and only those. Otherwise (HTTP: clients come and go) all three,
-    /// and each such request goes to a client that can take it, else -32601.
+    /// and each such request goes to the client of the call it came during (one outside any
+    /// call: the last client that can take it); a client without the capability refuses it.
     pub single_client: bool,
 }
 
@@ -566,7 +567,12 @@ impl Inner {
             ))
         })?;
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let mut opts = CallOptions::default();
+        let mut opts = CallOptions {
+            // A stateless client answers an upstream's own `input_required` itself.
+            keep_input_required: peer.client().protocol_version
+                == crate::mcp::modern::MODERN_VERSION,
+            ..CallOptions::default()
+        };
         let client_token = params
             .get("_meta")
             .and_then(|m| m.get("progressToken"))
@@ -982,9 +988,13 @@ impl Handler for UpstreamHandler {
                     .get(kind)
                     .is_some_and(|c| !c.is_null())
             };
-            self.peer_in_flight(inner)
-                .filter(can)
-                .or_else(|| inner.able.lock().unwrap().get(kind).cloned())
+            // A request during a call is that call's client's to answer (or to refuse): the
+            // question may carry what the call is about, so no other client sees it. Only a
+            // request outside any call goes to the last client that can take it.
+            match self.peer_in_flight(inner) {
+                Some(p) => Some(p),
+                None => inner.able.lock().unwrap().get(kind).cloned().filter(can),
+            }
         });
         Box::pin(async move {
             match peer {

@@ -47,4 +47,8 @@ pub struct CallOptions {
     /// Where the params of each `notifications/progress` whose `progressToken` is the one in
     /// this request's `params._meta.progressToken` go (instead of the handler).
     pub progress: Option<tokio::sync::mpsc::UnboundedSender<Value>>,
+    /// An `input_required` result (2026-07-28) is returned as it is, for the caller to pass on
+    /// (the gateway, whose stateless client answers it), instead of being answered through the
+    /// handler and the request retried.
+    pub keep_input_required: bool,
 }

@@ -755,7 +755,9 @@ impl Session {
                 .await
                 .map_err(|e| e.into_mcp(method).masked(&self.secrets))?;
             // A result without `resultType` is complete (2026-07-28).
-            if result.get("resultType").and_then(Value::as_str) != Some("input_required") {
+            if opts.keep_input_required
+                || result.get("resultType").and_then(Value::as_str) != Some("input_required")
+            {
                 return Ok(result);
             }
             let responses = self.answer_inputs(method, &result).await?;

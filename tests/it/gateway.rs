@@ -136,7 +136,21 @@ impl Driver {
     }
 
     /// Started, and initialized with these client `capabilities`.
-    fn start_with(mut cmd: Command, capabilities: Value) -> Driver {
+    fn start_with(cmd: Command, capabilities: Value) -> Driver {
+        let mut d = Driver::spawn(cmd);
+        let id = d.send(
+            "initialize",
+            json!({"protocolVersion": "2025-11-25", "capabilities": capabilities,
+                   "clientInfo": {"name": "driver", "version": "1"}}),
+        );
+        let init = d.wait(id, Duration::from_secs(30));
+        assert!(init.get("result").is_some(), "{init}");
+        d.notify("notifications/initialized", json!({}));
+        d
+    }
+
+    /// Started, for a 2026-07-28 client: no `initialize`, each request says who it is.
+    fn spawn(mut cmd: Command) -> Driver {
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -158,22 +172,34 @@ impl Driver {
                 line.clear();
             }
         });
-        let mut d = Driver {
+        Driver {
             child,
             stdin,
             rx,
             next: 0,
             seen: Vec::new(),
-        };
-        let id = d.send(
-            "initialize",
-            json!({"protocolVersion": "2025-11-25", "capabilities": capabilities,
-                   "clientInfo": {"name": "driver", "version": "1"}}),
-        );
-        let init = d.wait(id, Duration::from_secs(30));
-        assert!(init.get("result").is_some(), "{init}");
-        d.notify("notifications/initialized", json!({}));
-        d
+        }
+    }
+
+    /// A 2026-07-28 request (its `_meta` says the client can take `capabilities`) and its
+    /// answer: the `result`, or the `error` as `Err`.
+    fn stateless(
+        &mut self,
+        method: &str,
+        mut params: Value,
+        capabilities: &Value,
+    ) -> Result<Value, Value> {
+        params["_meta"] = json!({
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": capabilities,
+            "io.modelcontextprotocol/clientInfo": {"name": "stateless-driver", "version": "1"},
+        });
+        let id = self.send(method, params);
+        let m = self.wait(id, Duration::from_secs(30));
+        match m.get("result") {
+            Some(r) => Ok(r.clone()),
+            None => Err(m["error"].clone()),
+        }
     }
 
     fn write(&mut self, msg: &Value) {
@@ -1512,4 +1538,415 @@ fn over_http_metrics_read_a_postgresql_ledger() {
         ),
         "{metrics}"
     );
+}
+
+// ---- multi round-trip requests (2026-07-28) ------------------------------------------------
+
+fn asks_js() -> String {
+    repo_root()
+        .join("tests/servers/asks.js")
+        .display()
+        .to_string()
+}
+
+/// The one question of an `input_required` result: (key, method, params).
+fn only_question(r: &Value) -> (String, String, Value) {
+    assert_eq!(r["resultType"], "input_required", "{r}");
+    let asks = r["inputRequests"].as_object().unwrap();
+    assert_eq!(asks.len(), 1, "{r}");
+    let (k, a) = asks.iter().next().unwrap();
+    (
+        k.clone(),
+        a["method"].as_str().unwrap().to_string(),
+        a["params"].clone(),
+    )
+}
+
+fn retry(params: &Value, r: &Value, responses: Value) -> Value {
+    let mut p = params.clone();
+    p["inputResponses"] = responses;
+    if let Some(s) = r.get("requestState") {
+        p["requestState"] = s.clone();
+    }
+    p
+}
+
+fn first_text(r: &Value) -> String {
+    assert_ne!(r["resultType"], "input_required", "{r}");
+    r["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_stateless_client_answers_an_older_upstreams_questions_in_rounds() {
+    let gw = Gw::new(
+        json!({"asks": {"command": "node", "args": [asks_js()]}}),
+        json!({}),
+        &[],
+    );
+    let mut cmd = gw.env.cmd();
+    cmd.args(gw.serve_argv());
+    let mut d = Driver::spawn(cmd);
+    let all = json!({"elicitation": {}, "sampling": {}, "roots": {}});
+    let tool =
+        |t: &str| json!({"name": format!("asks__test_input_required_result_{t}"), "arguments": {}});
+
+    // One question: the upstream's `elicitation/create`, its params as sent.
+    let p = tool("elicitation");
+    let r = d.stateless("tools/call", p.clone(), &all).unwrap();
+    let (key, method, params) = only_question(&r);
+    assert_eq!(method, "elicitation/create");
+    assert_eq!(params["message"], "What is your name?");
+    let state = r["requestState"].as_str().unwrap();
+    assert!(state.starts_with("aimcp-gw."), "{r}");
+    // A retry that answers another key is asked again (not an error), with a new state.
+    let again = d
+        .stateless(
+            "tools/call",
+            retry(&p, &r, json!({"wrong_key": {"action": "accept"}})),
+            &all,
+        )
+        .unwrap();
+    let (key2, method2, _) = only_question(&again);
+    assert_eq!(
+        (key2.as_str(), method2.as_str()),
+        (key.as_str(), "elicitation/create")
+    );
+    assert_ne!(again["requestState"], r["requestState"]);
+    // A tampered state is refused; the real one still works after that.
+    let mut bad = retry(
+        &p,
+        &again,
+        json!({key.as_str(): {"action": "accept", "content": {"name": "Eve"}}}),
+    );
+    bad["requestState"] = json!(format!(
+        "{}-TAMPERED",
+        again["requestState"].as_str().unwrap()
+    ));
+    let e = d.stateless("tools/call", bad, &all).unwrap_err();
+    assert_eq!(e["code"], -32602, "{e}");
+    let done = d
+        .stateless(
+            "tools/call",
+            retry(
+                &p,
+                &again,
+                json!({key.as_str(): {"action": "accept", "content": {"name": "Alice"}}}),
+            ),
+            &all,
+        )
+        .unwrap();
+    assert_eq!(first_text(&done), "Hello, Alice!");
+    assert_eq!(done["resultType"], "complete");
+
+    // Three questions asked at once come in one result; the answers go to their own requests.
+    let p = tool("multiple_inputs");
+    let r = d.stateless("tools/call", p.clone(), &all).unwrap();
+    let asks = r["inputRequests"].as_object().unwrap();
+    let mut methods: Vec<&str> = asks
+        .values()
+        .map(|a| a["method"].as_str().unwrap())
+        .collect();
+    methods.sort();
+    assert_eq!(
+        methods,
+        ["elicitation/create", "roots/list", "sampling/createMessage"],
+        "{r}"
+    );
+    let mut answers = serde_json::Map::new();
+    for (k, a) in asks {
+        answers.insert(
+            k.clone(),
+            match a["method"].as_str().unwrap() {
+                "elicitation/create" => json!({"action": "accept", "content": {"name": "Bob"}}),
+                "sampling/createMessage" => json!({"role": "assistant", "model": "m",
+                    "content": {"type": "text", "text": "Howdy"}}),
+                _ => json!({"roots": [{"uri": "file:///work"}]}),
+            },
+        );
+    }
+    let done = d
+        .stateless("tools/call", retry(&p, &r, Value::Object(answers)), &all)
+        .unwrap();
+    assert_eq!(first_text(&done), "Howdy Bob (roots: file:///work)");
+
+    // Questions one after the other: a round each, each with its own state.
+    let p = tool("multi_round");
+    let r1 = d.stateless("tools/call", p.clone(), &all).unwrap();
+    let (k1, _, q1) = only_question(&r1);
+    assert!(q1["message"].as_str().unwrap().starts_with("Step 1"));
+    let r2 = d
+        .stateless(
+            "tools/call",
+            retry(
+                &p,
+                &r1,
+                json!({k1: {"action": "accept", "content": {"name": "Ann"}}}),
+            ),
+            &all,
+        )
+        .unwrap();
+    let (k2, _, q2) = only_question(&r2);
+    assert!(
+        q2["message"].as_str().unwrap().starts_with("Step 2"),
+        "{r2}"
+    );
+    assert_ne!(r1["requestState"], r2["requestState"]);
+    let r3 = d
+        .stateless(
+            "tools/call",
+            retry(
+                &p,
+                &r2,
+                json!({k2: {"action": "accept", "content": {"color": "blue"}}}),
+            ),
+            &all,
+        )
+        .unwrap();
+    assert_eq!(first_text(&r3), "Ann likes blue");
+
+    // A client that can take only sampling is asked only that; the upstream's elicitation is
+    // refused for it. (Its first request also told the upstream what the client can do.)
+    let p = tool("capabilities");
+    let only_sampling = json!({"sampling": {}});
+    let r = d
+        .stateless("tools/call", p.clone(), &only_sampling)
+        .unwrap();
+    let (k, m, _) = only_question(&r);
+    assert_eq!(m, "sampling/createMessage");
+    let done = d
+        .stateless(
+            "tools/call",
+            retry(&p, &r, json!({k: {"role": "assistant", "model": "m", "content": {"type": "text", "text": "hi"}}})),
+            &only_sampling,
+        )
+        .unwrap();
+    assert_eq!(first_text(&done), "fulfilled, rejected");
+
+    // prompts/get takes rounds too; lists never do.
+    let p = json!({"name": "asks__test_input_required_result_prompt"});
+    let r = d.stateless("prompts/get", p.clone(), &all).unwrap();
+    let (k, _, _) = only_question(&r);
+    let done = d
+        .stateless(
+            "prompts/get",
+            retry(
+                &p,
+                &r,
+                json!({k: {"action": "accept", "content": {"context": "ctx"}}}),
+            ),
+            &all,
+        )
+        .unwrap();
+    assert_eq!(
+        done["messages"][0]["content"]["text"], "Context: ctx",
+        "{done}"
+    );
+    for list in ["tools/list", "prompts/list"] {
+        let r = d.stateless(list, json!({}), &all).unwrap();
+        assert_eq!(r["resultType"], "complete", "{list}: {r}");
+    }
+    // A state used for another tool is refused.
+    let p = tool("tampered_state");
+    let r = d.stateless("tools/call", p.clone(), &all).unwrap();
+    let mut other = retry(&tool("elicitation"), &r, json!({}));
+    other["requestState"] = r["requestState"].clone();
+    let e = d.stateless("tools/call", other, &all).unwrap_err();
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("belongs to another request"),
+        "{e}"
+    );
+    assert_eq!(d.close().code(), Some(0));
+}
+
+#[test]
+fn a_stateless_client_gets_a_2026_upstreams_own_rounds_unchanged() {
+    let gw = Gw::new(
+        json!({"modern": {"command": "node", "args": [asks_js(), "--modern"]}}),
+        json!({}),
+        &[],
+    );
+    let mut cmd = gw.env.cmd();
+    cmd.args(gw.serve_argv());
+    let mut d = Driver::spawn(cmd);
+    let all = json!({"elicitation": {}, "sampling": {}, "roots": {}});
+    // The upstream's keys and state reach the client as they are, and the retry reaches it.
+    let p = json!({"name": "modern__test_input_required_result_multi_round", "arguments": {}});
+    let r1 = d.stateless("tools/call", p.clone(), &all).unwrap();
+    let (k1, _, _) = only_question(&r1);
+    assert_eq!(k1, "step1");
+    assert!(
+        r1["requestState"].as_str().unwrap().starts_with("step1."),
+        "{r1}"
+    );
+    let r2 = d
+        .stateless(
+            "tools/call",
+            retry(
+                &p,
+                &r1,
+                json!({"step1": {"action": "accept", "content": {"name": "A"}}}),
+            ),
+            &all,
+        )
+        .unwrap();
+    let (k2, _, _) = only_question(&r2);
+    assert_eq!(k2, "step2");
+    let r3 = d
+        .stateless(
+            "tools/call",
+            retry(
+                &p,
+                &r2,
+                json!({"step2": {"action": "accept", "content": {"color": "red"}}}),
+            ),
+            &all,
+        )
+        .unwrap();
+    assert_eq!(first_text(&r3), "done: red");
+    // The upstream's own integrity check still applies behind the gateway.
+    let mut bad = retry(
+        &p,
+        &r2,
+        json!({"step2": {"action": "accept", "content": {"color": "red"}}}),
+    );
+    bad["requestState"] = json!("step2.forged");
+    let e = d.stateless("tools/call", bad, &all).unwrap_err();
+    assert_eq!(e["code"], -32602, "{e}");
+    drop(d);
+
+    // A 2025-11-25 client of the gateway is asked in its own way: the gateway answers the
+    // upstream's rounds with the client's answers to its requests.
+    let mut d = Driver::start_with(
+        {
+            let mut c = gw.env.cmd();
+            c.args(gw.serve_argv());
+            c
+        },
+        json!({"elicitation": {}}),
+    );
+    let id = d.call(
+        "modern__test_input_required_result_request_state",
+        json!({}),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let ask = loop {
+        if let Some(i) = d
+            .seen
+            .iter()
+            .position(|m| m["method"] == "elicitation/create")
+        {
+            break d.seen.remove(i);
+        }
+        match d
+            .rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            Ok(m) => d.seen.push(m),
+            Err(_) => panic!("no elicitation/create reached the client: {:?}", d.seen),
+        }
+    };
+    assert_eq!(ask["params"]["message"], "Please confirm");
+    d.write(&json!({"jsonrpc": "2.0", "id": ask["id"], "result": {"action": "accept", "content": {"ok": true}}}));
+    assert_eq!(d.text(id, Duration::from_secs(30)), "state-ok: confirmed");
+}
+
+/// A session over HTTP (2025-11-25): `initialize` with `capabilities`, then posts.
+struct HttpSession {
+    http: reqwest::Client,
+    url: String,
+    id: String,
+}
+
+impl HttpSession {
+    async fn open(url: &str, capabilities: Value) -> HttpSession {
+        let http = reqwest::Client::new();
+        let resp = http
+            .post(url)
+            .header("accept", "application/json, text/event-stream")
+            .json(
+                &json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": capabilities,
+                "clientInfo": {"name": "session", "version": "1"}}}),
+            )
+            .send()
+            .await
+            .unwrap();
+        let id = resp.headers()["mcp-session-id"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let s = HttpSession {
+            http,
+            url: url.to_string(),
+            id,
+        };
+        s.post(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+            .await;
+        s
+    }
+
+    /// The whole body of the answer (JSON, or the SSE stream up to its end).
+    async fn post(&self, body: Value) -> String {
+        self.http
+            .post(&self.url)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-session-id", &self.id)
+            .header("mcp-protocol-version", "2025-11-25")
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
+#[test]
+fn an_upstreams_question_during_a_call_never_reaches_another_client() {
+    let gw = Gw::new(
+        json!({
+            "asks": {"command": "node", "args": [asks_js()]},
+            "faults": {"command": "node", "args": [faults_js()]},
+        }),
+        json!({}),
+        &["--no-record"],
+    );
+    let http = HttpGw::start(&gw, None);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        // B can answer sampling and has a call in flight (its stream is open).
+        let b = HttpSession::open(&http.url, json!({"sampling": {}})).await;
+        let a = HttpSession::open(&http.url, json!({})).await;
+        let b_call = tokio::spawn(async move {
+            b.post(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                          "params": {"name": "faults__slow", "arguments": {"ms": 3000}}}))
+                .await
+        });
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // A cannot: the question of A's call is refused for A, not sent to B.
+        let a_answer = tokio::time::timeout(
+            Duration::from_secs(20),
+            a.post(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                          "params": {"name": "asks__test_input_required_result_sampling", "arguments": {}}})),
+        )
+        .await
+        .expect("A's call is answered (not left waiting for another client)");
+        assert!(
+            a_answer.contains("did not declare the `sampling` capability"),
+            "{a_answer}"
+        );
+        let b_stream = b_call.await.unwrap();
+        assert!(b_stream.contains("slow done"), "{b_stream}");
+        assert!(
+            !b_stream.contains("sampling/createMessage"),
+            "A's question reached B: {b_stream}"
+        );
+    });
 }

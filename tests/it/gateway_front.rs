@@ -694,19 +694,65 @@ async fn stdio_stateless_requests_carry_meta_and_server_discover_answers() {
     wire.request(json!(9), "ping", json!({"_meta": modern_meta(json!({}))}))
         .await;
     assert_eq!(wire.recv().await["error"]["code"], -32601);
+    // A request to a stateless client becomes an `input_required` result, and the retry with
+    // `inputResponses` and the gateway's `requestState` completes the call (SEP-2322).
+    let caps = json!({"io.modelcontextprotocol/clientCapabilities": {"roots": {}}});
     wire.request(
         json!(10),
         "tools/call",
-        json!({"name": "roots", "_meta": modern_meta(json!({"io.modelcontextprotocol/clientCapabilities": {"roots": {}}}))}),
+        json!({"name": "roots", "arguments": {"tag": "t1"}, "_meta": modern_meta(caps.clone())}),
     )
     .await;
     let m = wire.recv().await;
     assert_eq!(m["id"], 10);
+    let r = &m["result"];
+    assert_eq!(r["resultType"], "input_required", "{m}");
+    let asks = r["inputRequests"].as_object().unwrap();
+    assert_eq!(asks.len(), 1, "{m}");
+    let (key, ask) = asks.iter().next().unwrap();
+    assert_eq!(ask["method"], "roots/list");
+    assert_eq!(ask["params"]["_meta"]["tag"], "t1");
+    let state = r["requestState"].as_str().unwrap().to_string();
+    wire.request(
+        json!(11),
+        "tools/call",
+        json!({"name": "roots", "arguments": {"tag": "t1"}, "_meta": modern_meta(caps.clone()),
+               "requestState": state, "inputResponses": {key.as_str(): {"roots": [{"uri": "file:///r"}]}}}),
+    )
+    .await;
+    let m = wire.recv().await;
+    assert_eq!(m["id"], 11);
+    assert_eq!(m["result"]["resultType"], "complete", "{m}");
+    assert!(
+        m["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("file:///r"),
+        "{m}"
+    );
+    // The state worked once: the same retry again is refused, as is one for another tool.
+    wire.request(
+        json!(12),
+        "tools/call",
+        json!({"name": "roots", "arguments": {}, "_meta": modern_meta(caps.clone()),
+               "requestState": state, "inputResponses": {key.as_str(): {"roots": []}}}),
+    )
+    .await;
+    let m = wire.recv().await;
+    assert_eq!(m["error"]["code"], -32602, "{m}");
+    // Without the capability, the client is never asked: the tool gets the refusal.
+    wire.request(
+        json!(13),
+        "tools/call",
+        json!({"name": "roots", "arguments": {}, "_meta": modern_meta(json!({}))}),
+    )
+    .await;
+    let m = wire.recv().await;
     assert!(
         m["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("no server-to-client requests"),
+            .contains("did not declare the `roots` capability"),
         "{m}"
     );
     wire.close().await.unwrap();

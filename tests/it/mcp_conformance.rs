@@ -294,3 +294,83 @@ fn conformance_server_scenarios_pass_through_the_gateway() {
         "failing through the gateway only, as they call a tool by its bare name: {renamed:?}"
     );
 }
+
+/// `tests/conformance/rounds.sh MODE`: (scenario, passed) for each `input-required-result-*`.
+fn rounds_results(mode: &str) -> Vec<(String, bool)> {
+    let out = Command::new("bash")
+        .arg(repo_root().join("tests/conformance/rounds.sh"))
+        .arg(mode)
+        .env("AIMCP", bin())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "rounds.sh {mode} failed:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("rounds.sh {mode}:\n{text}");
+    let results: Vec<(String, bool)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            match (words.next()?, words.next()?) {
+                ("pass", s) => Some((s.to_string(), true)),
+                ("FAIL", s) => Some((s.to_string(), false)),
+                _ => None,
+            }
+        })
+        .collect();
+    assert!(results.len() >= 10, "too few scenarios:\n{text}");
+    results
+}
+
+/// The suite's multi round-trip scenarios (SEP-2322) through the gateway, for a 2026-07-28
+/// client: fronting a 2025-11-25 upstream that asks with requests of its own, every one passes
+/// but `basic-elicitation`, which wants the key its reference tool picks (`user_name`; an older
+/// upstream's request has no key, the gateway names it `elicitation-1`); fronting a 2026-07-28
+/// upstream, whose rounds pass through, every one that asks.js implements passes.
+#[test]
+fn conformance_input_required_scenarios_pass_through_the_gateway() {
+    if let Err(reason) = conformance() {
+        let ci = on_ci(std::env::var("CI").ok().as_deref());
+        match unavailable(&reason, ci) {
+            Ok(skipped) => {
+                eprintln!("{skipped}");
+                return;
+            }
+            Err(failure) => panic!("{failure}"),
+        }
+    }
+    let modern = std::thread::spawn(|| rounds_results("modern"));
+    let classic = rounds_results("classic");
+    let failing = |r: &[(String, bool)]| -> Vec<String> {
+        r.iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(s, _)| s.clone())
+            .collect()
+    };
+    assert_eq!(
+        failing(&classic),
+        ["input-required-result-basic-elicitation"],
+        "fronting a 2025-11-25 upstream"
+    );
+    // asks.js --modern has no sampling, roots or multiple-input tools.
+    let not_in_modern = [
+        "basic-sampling",
+        "basic-list-roots",
+        "multiple-input-requests",
+        "capability-check",
+    ];
+    let modern = modern.join().unwrap();
+    let modern_failing: Vec<String> = failing(&modern)
+        .into_iter()
+        .filter(|s| !not_in_modern.iter().any(|n| s.ends_with(n)))
+        .collect();
+    assert!(
+        modern_failing.is_empty(),
+        "fronting a 2026-07-28 upstream: {modern_failing:?}"
+    );
+}

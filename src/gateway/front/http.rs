@@ -69,6 +69,8 @@ pub async fn serve_http(
     opts: HttpOptions,
 ) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
+    // A stateless client's request may need several rounds (see `rounds`).
+    let service: Arc<dyn Service> = Arc::new(super::rounds::Rounds::new(service));
     let front = Arc::new(Front {
         service: service.clone(),
         bearer: opts.bearer.as_deref().map(digest),

@@ -10,6 +10,7 @@
 mod http;
 mod peer;
 mod protocol;
+mod rounds;
 mod stdio;
 mod subscriptions;
 

@@ -90,7 +90,7 @@ impl FrontPeer {
 }
 
 /// The client capability a server-to-client request needs.
-fn capability_for(method: &str) -> Option<&'static str> {
+pub(crate) fn capability_for(method: &str) -> Option<&'static str> {
     match method {
         "sampling/createMessage" => Some("sampling"),
         "elicitation/create" => Some("elicitation"),

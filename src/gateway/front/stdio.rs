@@ -33,6 +33,8 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    // A stateless client's request may need several rounds (see `rounds`).
+    let service: Arc<dyn Service> = Arc::new(super::rounds::Rounds::new(service));
     let (out, rx) = mpsc::channel(OUT_QUEUE);
     let (stop, stopped) = oneshot::channel();
     let mut writer = tokio::spawn(write_lines(stdout, rx, stopped));

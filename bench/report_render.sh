@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the HTML report headless in Debian's Chromium to a PNG, so a person can look at what a
-# user sees. Not run in CI. Usage: bash bench/report_render.sh [OUT.png]
+# user sees (light, dark, and printed to PDF). Not run in CI. Usage: bash bench/report_render.sh [OUT.png]
 #   (installs chromium with apt-get when it is missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,5 +37,13 @@ export AIMCP_NOW=2026-11-09T15:00:00Z TZ=UTC
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
   --disable-component-update --disable-sync --no-first-run --user-data-dir="$tmp/profile" \
   --screenshot="$out" --window-size=1200,2400 "file://$tmp/report.html" 2>/dev/null
+# the same in dark mode (`prefers-color-scheme: dark`), and printed (the print stylesheet, to PDF)
+chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --disable-sync --no-first-run --user-data-dir="$tmp/profile" \
+  --force-dark-mode --screenshot="${out%.png}-dark.png" --window-size=1200,2400 \
+  "file://$tmp/report.html" 2>/dev/null
+chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --disable-sync --no-first-run --user-data-dir="$tmp/profile" \
+  --no-pdf-header-footer --print-to-pdf="${out%.png}.pdf" "file://$tmp/report.html" 2>/dev/null
 cp "$tmp/report.html" "${out%.png}.html"
 echo "wrote $out"

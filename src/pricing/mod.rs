@@ -532,6 +532,18 @@ impl PriceBook {
         }
     }
 
+    /// Every model the book prices: the user's file's entries, then the built-in ones it does
+    /// not price again (by id), each once.
+    pub fn models(&self) -> impl Iterator<Item = &ModelPrice> {
+        let user = self.user.as_ref();
+        user.map(|t| t.models.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .chain(self.builtin.models.iter().filter(move |m| {
+                user.is_none_or(|t| !t.exact.contains_key(&m.id.to_ascii_lowercase()))
+            }))
+    }
+
     /// Every built-in entry, in table order.
     pub fn builtin_models(&self) -> &[ModelPrice] {
         &self.builtin.models

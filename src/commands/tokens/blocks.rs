@@ -5,15 +5,12 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use super::{money, read_store, thousands};
+use super::{duration, money, read_store, thousands};
 use crate::error::no;
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::report::blocks::{self, BlockJson, Blocks};
+use crate::usage::report::blocks::{self, BlockJson, Blocks, PROVIDER};
 use crate::window::{Span, window, zone};
-
-/// The provider whose requests the 5-hour windows count.
-pub const PROVIDER: &str = "anthropic";
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -36,11 +33,6 @@ pub(crate) fn local_time(ms: i64, tz: &TimeZone) -> String {
                 .to_string()
         })
         .unwrap_or_default()
-}
-
-/// `2h 05m`.
-pub(crate) fn duration(minutes: i64) -> String {
-    format!("{}h {:02}m", minutes / 60, minutes % 60)
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {

@@ -92,6 +92,11 @@ pub(crate) fn parse_usd_flag(flag: &str, text: &str) -> anyhow::Result<i64> {
 }
 
 /// `1234567` -> `1,234,567`.
+/// `2h 05m`.
+pub(crate) fn duration(minutes: i64) -> String {
+    format!("{}h {:02}m", minutes / 60, minutes % 60)
+}
+
 pub(crate) fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);

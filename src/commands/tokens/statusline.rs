@@ -9,14 +9,13 @@
 
 use serde::Deserialize;
 
-use super::blocks::{PROVIDER, duration};
-use super::{claude_log_roots, money, open_store, price_book};
+use super::{claude_log_roots, duration, money, open_store, price_book};
 use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::Scope;
 use crate::usage::budget::Calendar;
 use crate::usage::import::{self, Agent, Defaults};
-use crate::usage::report::blocks::{self, Blocks};
+use crate::usage::report::blocks::{self, Blocks, PROVIDER};
 
 /// What aimcp reads of the hook's JSON (Claude Code sends more).
 #[derive(Debug, Default, Deserialize)]

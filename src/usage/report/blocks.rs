@@ -7,6 +7,9 @@ use serde::Serialize;
 use crate::pricing::Usd;
 
 pub const BLOCK_MS: i64 = 5 * 3_600_000;
+
+/// The provider whose requests the 5-hour windows count (Claude's).
+pub const PROVIDER: &str = "anthropic";
 const HOUR_MS: i64 = 3_600_000;
 
 /// One request as blocks need it.

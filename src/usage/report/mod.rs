@@ -119,15 +119,15 @@ struct Priced {
 
 /// The cheaper model of the same provider that a short request could have used: among the
 /// price table's models of the provider, the dearest whose input + output price is at most half
-/// this model's (one tier down, not the cheapest of all). From the table, never a list of names.
+/// this model's (one tier down, not the cheapest of all). From the price book (the user's
+/// `--pricing` file over the built-in table), never a list of names.
 pub fn cheaper_model(book: &PriceBook, price: &ModelPrice) -> Option<ModelPrice> {
     let blend = |p: &ModelPrice| p.base.input as i128 + p.base.output as i128;
     let own = blend(price);
     if own <= 0 {
         return None;
     }
-    book.builtin_models()
-        .iter()
+    book.models()
         .filter(|m| m.provider.eq_ignore_ascii_case(&price.provider) && m.id != price.id)
         .filter(|m| blend(m) > 0 && blend(m) * 2 <= own)
         .max_by(|a, b| blend(a).cmp(&blend(b)).then(b.id.cmp(&a.id)))

@@ -316,3 +316,33 @@ fn recommendations_name_mcp_footprints_and_unused_tools() {
             .contains("`github` 12,000 tokens")
     );
 }
+
+#[test]
+fn the_cheaper_model_counts_the_users_prices_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prices.json");
+    // A model of the user's own at exactly half of Sonnet's $3 + $15, and Haiku re-priced dear.
+    std::fs::write(
+        &path,
+        r#"{
+          "claude-mid-test": {"input_cost_per_token": 2e-06, "output_cost_per_token": 7e-06,
+                              "litellm_provider": "anthropic", "mode": "chat"},
+          "claude-haiku-4-5": {"input_cost_per_token": 1e-05, "output_cost_per_token": 1e-05,
+                               "litellm_provider": "anthropic", "mode": "chat"}
+        }"#,
+    )
+    .unwrap();
+    let book = PriceBook::load(Some(&path)).unwrap();
+    let cheaper = |m: &str| cheaper_model(&book, book.price("anthropic", m).unwrap()).map(|c| c.id);
+    assert_eq!(
+        cheaper("claude-sonnet-4-5").as_deref(),
+        Some("claude-mid-test")
+    );
+    // Haiku at $10 + $10 is no longer half of anything dearer than $40 a million.
+    let haiku: Vec<i64> = book
+        .models()
+        .filter(|m| m.id == "claude-haiku-4-5")
+        .map(|m| m.base.input)
+        .collect();
+    assert_eq!(haiku, [10_000_000], "the user's price, once");
+}

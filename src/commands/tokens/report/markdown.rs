@@ -5,9 +5,14 @@
 use super::{MODEL_COLUMNS, model_cells, pct, share, sparkline};
 use crate::usage::report::{Report, money, thousands};
 
-/// A table cell: `|` and line breaks would end the cell or the row.
+/// A table cell: `|` and line breaks would end the cell or the row, and `<` would start HTML
+/// (a name such as `</details>` would close the section it is in).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 fn row(out: &mut String, cells: &[String]) {
@@ -266,4 +271,17 @@ pub fn render(r: &Report) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn a_name_cannot_end_its_cell_or_open_html() {
+        assert_eq!(
+            cell("a|b</details>\n<img src=x>&"),
+            "a\\|b&lt;/details&gt; &lt;img src=x&gt;&amp;"
+        );
+    }
 }

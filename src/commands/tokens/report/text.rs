@@ -30,6 +30,14 @@ fn push_table(out: &mut String, t: &Table, tty: bool) {
     }
 }
 
+/// A name from the ledger (a model, user or project, as a log wrote it): control characters
+/// would move the cursor or recolour the terminal, so each shows as U+FFFD.
+fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
 fn right(s: impl Into<String>) -> Cell {
     Cell::new(s.into()).set_alignment(CellAlignment::Right)
 }
@@ -124,7 +132,7 @@ pub fn render(r: &Report, tty: bool) -> String {
     ]);
     for row in &r.breakdown.rows {
         t.add_row(vec![
-            Cell::new(&row.key),
+            Cell::new(visible(&row.key)),
             right(thousands(row.requests)),
             right(money(row.cost_usd.0)),
             right(share(row.share)),
@@ -154,7 +162,7 @@ pub fn render(r: &Report, tty: bool) -> String {
     ]);
     for m in &r.models {
         let mut cells = model_cells(m).into_iter();
-        let name = Cell::new(cells.next().unwrap_or_default());
+        let name = Cell::new(visible(&cells.next().unwrap_or_default()));
         t.add_row(
             std::iter::once(name)
                 .chain(cells.map(right))
@@ -198,7 +206,7 @@ pub fn render(r: &Report, tty: bool) -> String {
             t.add_row(vec![
                 Cell::new(&a.date),
                 Cell::new(a.kind),
-                Cell::new(&a.key),
+                Cell::new(visible(&a.key)),
                 right(money(a.cost_usd.0)),
                 right(money(a.median_usd.0)),
                 right(money(a.threshold_usd.0)),
@@ -218,7 +226,18 @@ pub fn render(r: &Report, tty: bool) -> String {
             .saving_usd
             .map(|u| format!(" [{}]", money(u.0)))
             .unwrap_or_default();
-        out.push_str(&format!("{}. {}{saving}\n", i + 1, rec.message));
+        out.push_str(&format!("{}. {}{saving}\n", i + 1, visible(&rec.message)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn control_characters_in_names_cannot_reach_the_terminal() {
+        assert_eq!(visible("gpt\u{1b}[31m-5\r"), "gpt\u{fffd}[31m-5\u{fffd}");
+        assert_eq!(visible("claude-sonnet-4-5"), "claude-sonnet-4-5");
+    }
 }

@@ -853,6 +853,53 @@ fn vscode_inputs_and_workspace_folder_are_imported_as_mcp_json_understands_them(
     );
 }
 
+/// VS Code's `inputs` (values it prompts for): `import` reads `${input:ID}` as the variable
+/// `${ID}` (no value anywhere), and `sync` writes `${input:ID}` back while the file declares the
+/// input, so `import` then `sync` gives back the same file, also after another server is added.
+#[test]
+fn vscode_inputs_survive_import_then_sync() {
+    let env = TestEnv::new();
+    let vscode = "{\n  \"inputs\": [\n    {\n      \"type\": \"promptString\",\n      \"id\": \"github-token\",\n      \"description\": \"GitHub token\",\n      \"password\": true\n    }\n  ],\n  \"servers\": {\n    \"gh\": {\n      \"type\": \"stdio\",\n      \"command\": \"npx\",\n      \"args\": [\n        \"-y\",\n        \"gh-mcp\"\n      ],\n      \"env\": {\n        \"GITHUB_TOKEN\": \"${input:github-token}\"\n      }\n    },\n    \"api\": {\n      \"type\": \"http\",\n      \"url\": \"https://example.com/mcp\",\n      \"headers\": {\n        \"Authorization\": \"Bearer ${input:github-token}\"\n      }\n    }\n  }\n}\n";
+    env.write(".vscode/mcp.json", vscode);
+    env.run(&["mcp", "import", "--from", "vscode", "--yes"])
+        .assert_code(0);
+    let mcp = env.read(".mcp.json");
+    assert!(!mcp.contains("input:"), "{mcp}");
+    assert!(
+        mcp.contains("\"GITHUB_TOKEN\": \"${GITHUB_TOKEN}\""),
+        "{mcp}"
+    );
+    assert!(mcp.contains("\"Bearer ${GITHUB_TOKEN}\""), "{mcp}");
+    // An input has no value to move: no `.env`.
+    assert!(!env.exists(".env"));
+
+    let check = sync(&env, &["--check", "--client", "vscode"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    sync(&env, &["--client", "vscode"]).assert_code(0);
+    assert_eq!(env.read(".vscode/mcp.json"), vscode);
+
+    // A change to `.mcp.json` rewrites the file; the inputs and their references stay.
+    env.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"])
+        .assert_code(0);
+    sync(&env, &["--client", "vscode"]).assert_code(0);
+    let v: serde_json::Value = json_of(&env.read(".vscode/mcp.json"));
+    let before: serde_json::Value = json_of(vscode);
+    assert_eq!(v["inputs"], before["inputs"]);
+    assert_eq!(v["servers"]["gh"], before["servers"]["gh"]);
+    assert_eq!(v["servers"]["api"], before["servers"]["api"]);
+    assert_eq!(v["servers"]["time"]["command"], "uvx");
+    let _: VscodeConfig = json_of(&env.read(".vscode/mcp.json"));
+
+    // A client without inputs reads the variable from the environment.
+    sync(&env, &["--client", "cursor"]).assert_code(0);
+    let cursor = env.read(".cursor/mcp.json");
+    assert!(
+        cursor.contains("\"GITHUB_TOKEN\": \"${env:GITHUB_TOKEN}\""),
+        "{cursor}"
+    );
+    assert!(!cursor.contains("input:"), "{cursor}");
+}
+
 // ---- enable / disable -----------------------------------------------------------------------
 
 #[test]
@@ -1113,6 +1160,45 @@ fn add_points_at_sync_when_the_project_uses_other_clients() {
         "{}",
         run.stderr
     );
+    // Without a terminal nothing is written into the clients' files.
+    assert_eq!(env.read(".cursor/mcp.json"), "{\"mcpServers\": {}}\n");
+    assert_eq!(env.read(".codex/config.toml"), "");
+    // With `--json`, the files `aimcp mcp sync` would change are named; still nothing written.
+    let doc = env
+        .run(&[
+            "--json",
+            "mcp",
+            "add",
+            "fetch",
+            "--",
+            "uvx",
+            "mcp-server-fetch",
+        ])
+        .assert_code(0)
+        .json();
+    let would: Vec<String> = doc["would_sync"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(would.len(), 2, "{doc}");
+    assert!(would[0].ends_with(".cursor/mcp.json"), "{doc}");
+    assert!(would[1].ends_with(".codex/config.toml"), "{doc}");
+    assert_eq!(env.read(".cursor/mcp.json"), "{\"mcpServers\": {}}\n");
+    // Once synced, the hint is not repeated for a file already up to date.
+    sync(&env, &[]).assert_code(0);
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "--force",
+        "time",
+        "--",
+        "uvx",
+        "mcp-server-time",
+    ]);
+    assert!(!run.stderr.contains("mcp sync"), "{}", run.stderr);
+
     let alone = TestEnv::new();
     let run = alone.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"]);
     assert!(!run.stderr.contains("mcp sync"), "{}", run.stderr);

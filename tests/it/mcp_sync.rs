@@ -370,6 +370,145 @@ fn an_edit_keeps_what_aimcp_does_not_own() {
     assert_eq!(env.read(".mcp.json"), MCP_JSON);
 }
 
+/// Every client, the same three checks: a sync keeps the user's own server, the file's other
+/// settings and an unknown key of an entry aimcp writes; `--check` passes, then catches a hand
+/// edit (naming the file, which it leaves as it is); and for the clients with only a user file,
+/// `import` then `sync` gives back the same file.
+#[test]
+fn every_client_keeps_what_it_does_not_own_and_check_catches_a_hand_edit() {
+    const MEMORY: &str = r#"{"mcpServers": {"memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]}}}"#;
+    // (client, file, in the home folder, text before, the entry's own key)
+    let cases: &[(&str, &str, bool, &str, &str)] = &[
+        (
+            "cursor",
+            ".cursor/mcp.json",
+            false,
+            r#"{"theme": 1, "mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old", "note": "kept"}}}"#,
+            "note",
+        ),
+        (
+            "vscode",
+            ".vscode/mcp.json",
+            false,
+            r#"{"theme": 1, "servers": {"mine": {"type": "stdio", "command": "x"}, "memory": {"type": "stdio", "command": "old", "envFile": "${workspaceFolder}/.env"}}}"#,
+            "envFile",
+        ),
+        (
+            "codex",
+            ".codex/config.toml",
+            false,
+            "theme = 1\n\n[mcp_servers.mine]\ncommand = \"x\"\n\n[mcp_servers.memory]\ncommand = \"old\"\nstartup_timeout_sec = 30\n",
+            "startup_timeout_sec",
+        ),
+        (
+            "gemini",
+            ".gemini/settings.json",
+            false,
+            r#"{"theme": 1, "mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old", "trust": true}}}"#,
+            "trust",
+        ),
+        (
+            "windsurf",
+            ".codeium/windsurf/mcp_config.json",
+            true,
+            r#"{"theme": 1, "mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old", "note": "kept"}}}"#,
+            "note",
+        ),
+        (
+            "claude-desktop",
+            ".config/Claude/claude_desktop_config.json",
+            true,
+            r#"{"theme": 1, "mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old", "cwd": "/srv"}}}"#,
+            "cwd",
+        ),
+    ];
+    for (client, file, home, before, own_key) in cases {
+        let env = TestEnv::new();
+        env.write(".mcp.json", MEMORY);
+        let path = if *home {
+            env.home.join(file)
+        } else {
+            env.path(file)
+        };
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, before).unwrap();
+        let read = || -> serde_json::Value {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if file.ends_with(".toml") {
+                let doc: toml_edit::DocumentMut = text.parse().expect("TOML");
+                toml_json(doc.as_item())
+            } else {
+                json_of(&text)
+            }
+        };
+        sync(&env, &["--client", client]).assert_code(0);
+        let v = read();
+        let servers = &v[if *client == "vscode" {
+            "servers"
+        } else if *client == "codex" {
+            "mcp_servers"
+        } else {
+            "mcpServers"
+        }];
+        assert_eq!(v["theme"], 1, "{client}: {v}");
+        assert_eq!(servers["mine"]["command"], "x", "{client}: {v}");
+        assert_eq!(servers["memory"]["command"], "npx", "{client}: {v}");
+        assert!(!servers["memory"][own_key].is_null(), "{client}: {v}");
+        sync(&env, &["--check", "--client", client]).assert_code(0);
+
+        let written = std::fs::read_to_string(&path).unwrap();
+        let edited = written.replace("server-memory", "server-memory@1");
+        assert_ne!(edited, written, "{client}");
+        std::fs::write(&path, &edited).unwrap();
+        let run = sync(&env, &["--check", "--client", client]);
+        run.assert_code(1);
+        let name = std::path::Path::new(file)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            run.stderr
+                .contains(&format!("{name}` differs from `.mcp.json`")),
+            "{client}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), edited, "{client}");
+    }
+
+    // `import` then `sync` of the clients that have only a user file.
+    let round: &[(&str, &str, &str)] = &[
+        (
+            "windsurf",
+            ".codeium/windsurf/mcp_config.json",
+            "{\n  \"mcpServers\": {\n    \"memory\": {\n      \"command\": \"npx\",\n      \"args\": [\n        \"-y\",\n        \"@modelcontextprotocol/server-memory\"\n      ]\n    },\n    \"web\": {\n      \"serverUrl\": \"https://example.com/mcp\",\n      \"headers\": {\n        \"Authorization\": \"Bearer ${env:WEB_TOKEN}\"\n      }\n    }\n  }\n}\n",
+        ),
+        (
+            "claude-desktop",
+            ".config/Claude/claude_desktop_config.json",
+            "{\n  \"mcpServers\": {\n    \"memory\": {\n      \"command\": \"npx\",\n      \"args\": [\n        \"-y\",\n        \"@modelcontextprotocol/server-memory\"\n      ],\n      \"env\": {\n        \"MEMORY_FILE_PATH\": \"/tmp/memory.json\"\n      }\n    }\n  }\n}\n",
+        ),
+    ];
+    for (client, file, text) in round {
+        let env = TestEnv::new();
+        let path = env.home.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        env.run(&["mcp", "import", "--from", client, "--yes"])
+            .assert_code(0);
+        let check = sync(&env, &["--check", "--client", client]);
+        assert_eq!(
+            check.code,
+            0,
+            "{client}: {}\n{}",
+            check.stderr,
+            env.read(".mcp.json")
+        );
+        sync(&env, &["--client", client]).assert_code(0);
+        assert_eq!(&std::fs::read_to_string(&path).unwrap(), text, "{client}");
+    }
+}
+
 #[test]
 fn check_catches_a_hand_edit_and_writes_nothing() {
     let env = TestEnv::new();

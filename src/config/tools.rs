@@ -85,6 +85,16 @@ impl ToolsFile {
             .map(Vec::len)
     }
 
+    /// The tool names discovered for a server, in order; None when it never was discovered.
+    pub fn tool_names(&self, server: &str) -> Option<Vec<String>> {
+        let list = self.get(server)?.get("tools")?.as_array()?;
+        Some(
+            list.iter()
+                .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect(),
+        )
+    }
+
     /// Every entry, in file order.
     pub fn entries(&self) -> &Map<String, Value> {
         &self.entries

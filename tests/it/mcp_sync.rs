@@ -370,6 +370,145 @@ fn an_edit_keeps_what_aimcp_does_not_own() {
     assert_eq!(env.read(".mcp.json"), MCP_JSON);
 }
 
+/// Every client, the same three checks: a sync keeps the user's own server, the file's other
+/// settings and an unknown key of an entry aimcp writes; `--check` passes, then catches a hand
+/// edit (naming the file, which it leaves as it is); and for the clients with only a user file,
+/// `import` then `sync` gives back the same file.
+#[test]
+fn every_client_keeps_what_it_does_not_own_and_check_catches_a_hand_edit() {
+    const MEMORY: &str = r#"{"mcpServers": {"memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]}}}"#;
+    // (client, file, in the home folder, text before, the entry's own key)
+    let cases: &[(&str, &str, bool, &str, &str)] = &[
+        (
+            "cursor",
+            ".cursor/mcp.json",
+            false,
+            r#"{"theme": 1, "mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old", "note": "kept"}}}"#,
+            "note",
+        ),
+        (
+            "vscode",
+            ".vscode/mcp.json",
+            false,
+            r#"{"theme": 1, "servers": {"mine": {"type": "stdio", "command": "x"}, "memory": {"type": "stdio", "command": "old", "envFile": "${workspaceFolder}/.env"}}}"#,
+            "envFile",
+        ),
+        (
+            "codex",
+            ".codex/config.toml",
+            false,
+            "theme = 1\n\n[mcp_servers.mine]\ncommand = \"x\"\n\n[mcp_servers.memory]\ncommand = \"old\"\nstartup_timeout_sec = 30\n",
+            "startup_timeout_sec",
+        ),
+        (
+            "gemini",
+            ".gemini/settings.json",
+            false,
+            r#"{"theme": 1, "mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old", "trust": true}}}"#,
+            "trust",
+        ),
+        (
+            "windsurf",
+            ".codeium/windsurf/mcp_config.json",
+            true,
+            r#"{"theme": 1, "mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old", "note": "kept"}}}"#,
+            "note",
+        ),
+        (
+            "claude-desktop",
+            ".config/Claude/claude_desktop_config.json",
+            true,
+            r#"{"theme": 1, "mcpServers": {"mine": {"command": "x"}, "memory": {"command": "old", "cwd": "/srv"}}}"#,
+            "cwd",
+        ),
+    ];
+    for (client, file, home, before, own_key) in cases {
+        let env = TestEnv::new();
+        env.write(".mcp.json", MEMORY);
+        let path = if *home {
+            env.home.join(file)
+        } else {
+            env.path(file)
+        };
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, before).unwrap();
+        let read = || -> serde_json::Value {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if file.ends_with(".toml") {
+                let doc: toml_edit::DocumentMut = text.parse().expect("TOML");
+                toml_json(doc.as_item())
+            } else {
+                json_of(&text)
+            }
+        };
+        sync(&env, &["--client", client]).assert_code(0);
+        let v = read();
+        let servers = &v[if *client == "vscode" {
+            "servers"
+        } else if *client == "codex" {
+            "mcp_servers"
+        } else {
+            "mcpServers"
+        }];
+        assert_eq!(v["theme"], 1, "{client}: {v}");
+        assert_eq!(servers["mine"]["command"], "x", "{client}: {v}");
+        assert_eq!(servers["memory"]["command"], "npx", "{client}: {v}");
+        assert!(!servers["memory"][own_key].is_null(), "{client}: {v}");
+        sync(&env, &["--check", "--client", client]).assert_code(0);
+
+        let written = std::fs::read_to_string(&path).unwrap();
+        let edited = written.replace("server-memory", "server-memory@1");
+        assert_ne!(edited, written, "{client}");
+        std::fs::write(&path, &edited).unwrap();
+        let run = sync(&env, &["--check", "--client", client]);
+        run.assert_code(1);
+        let name = std::path::Path::new(file)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            run.stderr
+                .contains(&format!("{name}` differs from `.mcp.json`")),
+            "{client}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), edited, "{client}");
+    }
+
+    // `import` then `sync` of the clients that have only a user file.
+    let round: &[(&str, &str, &str)] = &[
+        (
+            "windsurf",
+            ".codeium/windsurf/mcp_config.json",
+            "{\n  \"mcpServers\": {\n    \"memory\": {\n      \"command\": \"npx\",\n      \"args\": [\n        \"-y\",\n        \"@modelcontextprotocol/server-memory\"\n      ]\n    },\n    \"web\": {\n      \"serverUrl\": \"https://example.com/mcp\",\n      \"headers\": {\n        \"Authorization\": \"Bearer ${env:WEB_TOKEN}\"\n      }\n    }\n  }\n}\n",
+        ),
+        (
+            "claude-desktop",
+            ".config/Claude/claude_desktop_config.json",
+            "{\n  \"mcpServers\": {\n    \"memory\": {\n      \"command\": \"npx\",\n      \"args\": [\n        \"-y\",\n        \"@modelcontextprotocol/server-memory\"\n      ],\n      \"env\": {\n        \"MEMORY_FILE_PATH\": \"/tmp/memory.json\"\n      }\n    }\n  }\n}\n",
+        ),
+    ];
+    for (client, file, text) in round {
+        let env = TestEnv::new();
+        let path = env.home.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        env.run(&["mcp", "import", "--from", client, "--yes"])
+            .assert_code(0);
+        let check = sync(&env, &["--check", "--client", client]);
+        assert_eq!(
+            check.code,
+            0,
+            "{client}: {}\n{}",
+            check.stderr,
+            env.read(".mcp.json")
+        );
+        sync(&env, &["--client", client]).assert_code(0);
+        assert_eq!(&std::fs::read_to_string(&path).unwrap(), text, "{client}");
+    }
+}
+
 #[test]
 fn check_catches_a_hand_edit_and_writes_nothing() {
     let env = TestEnv::new();
@@ -853,6 +992,53 @@ fn vscode_inputs_and_workspace_folder_are_imported_as_mcp_json_understands_them(
     );
 }
 
+/// VS Code's `inputs` (values it prompts for): `import` reads `${input:ID}` as the variable
+/// `${ID}` (no value anywhere), and `sync` writes `${input:ID}` back while the file declares the
+/// input, so `import` then `sync` gives back the same file, also after another server is added.
+#[test]
+fn vscode_inputs_survive_import_then_sync() {
+    let env = TestEnv::new();
+    let vscode = "{\n  \"inputs\": [\n    {\n      \"type\": \"promptString\",\n      \"id\": \"github-token\",\n      \"description\": \"GitHub token\",\n      \"password\": true\n    }\n  ],\n  \"servers\": {\n    \"gh\": {\n      \"type\": \"stdio\",\n      \"command\": \"npx\",\n      \"args\": [\n        \"-y\",\n        \"gh-mcp\"\n      ],\n      \"env\": {\n        \"GITHUB_TOKEN\": \"${input:github-token}\"\n      }\n    },\n    \"api\": {\n      \"type\": \"http\",\n      \"url\": \"https://example.com/mcp\",\n      \"headers\": {\n        \"Authorization\": \"Bearer ${input:github-token}\"\n      }\n    }\n  }\n}\n";
+    env.write(".vscode/mcp.json", vscode);
+    env.run(&["mcp", "import", "--from", "vscode", "--yes"])
+        .assert_code(0);
+    let mcp = env.read(".mcp.json");
+    assert!(!mcp.contains("input:"), "{mcp}");
+    assert!(
+        mcp.contains("\"GITHUB_TOKEN\": \"${GITHUB_TOKEN}\""),
+        "{mcp}"
+    );
+    assert!(mcp.contains("\"Bearer ${GITHUB_TOKEN}\""), "{mcp}");
+    // An input has no value to move: no `.env`.
+    assert!(!env.exists(".env"));
+
+    let check = sync(&env, &["--check", "--client", "vscode"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    sync(&env, &["--client", "vscode"]).assert_code(0);
+    assert_eq!(env.read(".vscode/mcp.json"), vscode);
+
+    // A change to `.mcp.json` rewrites the file; the inputs and their references stay.
+    env.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"])
+        .assert_code(0);
+    sync(&env, &["--client", "vscode"]).assert_code(0);
+    let v: serde_json::Value = json_of(&env.read(".vscode/mcp.json"));
+    let before: serde_json::Value = json_of(vscode);
+    assert_eq!(v["inputs"], before["inputs"]);
+    assert_eq!(v["servers"]["gh"], before["servers"]["gh"]);
+    assert_eq!(v["servers"]["api"], before["servers"]["api"]);
+    assert_eq!(v["servers"]["time"]["command"], "uvx");
+    let _: VscodeConfig = json_of(&env.read(".vscode/mcp.json"));
+
+    // A client without inputs reads the variable from the environment.
+    sync(&env, &["--client", "cursor"]).assert_code(0);
+    let cursor = env.read(".cursor/mcp.json");
+    assert!(
+        cursor.contains("\"GITHUB_TOKEN\": \"${env:GITHUB_TOKEN}\""),
+        "{cursor}"
+    );
+    assert!(!cursor.contains("input:"), "{cursor}");
+}
+
 // ---- enable / disable -----------------------------------------------------------------------
 
 #[test]
@@ -1113,6 +1299,45 @@ fn add_points_at_sync_when_the_project_uses_other_clients() {
         "{}",
         run.stderr
     );
+    // Without a terminal nothing is written into the clients' files.
+    assert_eq!(env.read(".cursor/mcp.json"), "{\"mcpServers\": {}}\n");
+    assert_eq!(env.read(".codex/config.toml"), "");
+    // With `--json`, the files `aimcp mcp sync` would change are named; still nothing written.
+    let doc = env
+        .run(&[
+            "--json",
+            "mcp",
+            "add",
+            "fetch",
+            "--",
+            "uvx",
+            "mcp-server-fetch",
+        ])
+        .assert_code(0)
+        .json();
+    let would: Vec<String> = doc["would_sync"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(would.len(), 2, "{doc}");
+    assert!(would[0].ends_with(".cursor/mcp.json"), "{doc}");
+    assert!(would[1].ends_with(".codex/config.toml"), "{doc}");
+    assert_eq!(env.read(".cursor/mcp.json"), "{\"mcpServers\": {}}\n");
+    // Once synced, the hint is not repeated for a file already up to date.
+    sync(&env, &[]).assert_code(0);
+    let run = env.run(&[
+        "mcp",
+        "add",
+        "--force",
+        "time",
+        "--",
+        "uvx",
+        "mcp-server-time",
+    ]);
+    assert!(!run.stderr.contains("mcp sync"), "{}", run.stderr);
+
     let alone = TestEnv::new();
     let run = alone.run(&["mcp", "add", "time", "--", "uvx", "mcp-server-time"]);
     assert!(!run.stderr.contains("mcp sync"), "{}", run.stderr);

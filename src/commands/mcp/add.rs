@@ -32,6 +32,8 @@ pub struct AddReport {
     server: ServerView,
     variables: Vec<AddedVariable>,
     env_file: Option<std::path::PathBuf>,
+    /// The client files `aimcp mcp sync` would change (nothing is written with `--json`).
+    would_sync: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -42,6 +44,22 @@ pub struct AddedVariable {
 }
 
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
+    let mut inquire = InquirePrompter;
+    let prompter: Option<&mut dyn Prompter> = if printer.is_interactive() {
+        Some(&mut inquire)
+    } else {
+        None
+    };
+    add(globals, settings, printer, prompter)
+}
+
+/// The command, with its prompts (None without a terminal).
+pub(crate) fn add(
+    globals: &Globals,
+    settings: Settings,
+    printer: &Printer,
+    mut prompter: Option<&mut dyn Prompter>,
+) -> anyhow::Result<()> {
     let Settings { mut server, force } = settings;
     let variables = protect_secrets(&mut server);
     let located = globals.locate_config_to_write()?;
@@ -63,9 +81,9 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
             ))
             .into());
         }
-        if printer.is_interactive() {
+        if let Some(p) = prompter.as_deref_mut() {
             let names: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
-            store = InquirePrompter.confirm(
+            store = p.confirm(
                 &format!(
                     "Store {} in .env (mode 0600, kept out of git)?",
                     names.join(", ")
@@ -107,6 +125,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     })?;
 
     if printer.is_json() {
+        let would_sync = super::offer_sync(&located.path, None, false, printer)?;
         return printer.json(&AddReport {
             added: server.name.clone(),
             replaced,
@@ -121,6 +140,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
                 })
                 .collect(),
             env_file: stored.as_ref().map(|s| s.path.clone()),
+            would_sync,
         });
     }
     printer.info(format!(
@@ -146,7 +166,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     if let Some(gi) = stored.as_ref().and_then(|s| s.gitignore.as_ref()) {
         printer.info(format!("added `.env` to `{}`", gi.display()));
     }
-    super::sync_hint(&dir, printer);
+    super::offer_sync(&located.path, prompter, false, printer)?;
     let lines = how_to_start(&referenced_variables(&server), Some(&dotenv_path));
     if !(lines.len() == 1 && variables.is_empty() && referenced_variables(&server).is_empty()) {
         for line in lines {
@@ -170,4 +190,81 @@ fn clashing(variables: &[Variable], dotenv_path: &Path) -> anyhow::Result<Option
                 .any(|(k, old)| k == &v.name && old != &v.value)
         })
         .map(|v| v.name.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::{Answer, ScriptedPrompter};
+
+    fn globals(dir: &Path) -> Globals {
+        Globals {
+            project_dir: dir.to_path_buf(),
+            config: None,
+            json: false,
+            quiet: true,
+            verbose: 0,
+            no_input: false,
+            color: crate::printer::ColorChoice::Never,
+            pricing: None,
+            db: None,
+            machine: None,
+            now: jiff::Timestamp::now(),
+        }
+    }
+
+    fn time_server() -> Settings {
+        Settings {
+            server: Server::stdio("time", "uvx", vec!["mcp-server-time".into()]),
+            force: false,
+        }
+    }
+
+    /// At a terminal, with a `.cursor/mcp.json` in the project, `add` asks (yes by default) and
+    /// writes the server into Cursor's file too, keeping what was there; without a terminal it
+    /// writes nothing there.
+    #[test]
+    fn add_at_a_terminal_offers_to_sync_the_clients_the_project_uses() {
+        let dir = tempfile::tempdir().unwrap();
+        let cursor = dir.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(cursor.parent().unwrap()).unwrap();
+        std::fs::write(
+            &cursor,
+            "{\"mcpServers\": {\"mine\": {\"command\": \"x\"}}}\n",
+        )
+        .unwrap();
+        let mut script = ScriptedPrompter::new([Answer::Enter]);
+        add(
+            &globals(dir.path()),
+            time_server(),
+            &Printer::for_tests(),
+            Some(&mut script),
+        )
+        .unwrap();
+        assert_eq!(
+            script.asked,
+            ["Write it into `.cursor/mcp.json` too (`aimcp mcp sync`)?"]
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&cursor).unwrap()).unwrap();
+        assert_eq!(v["mcpServers"]["mine"]["command"], "x");
+        assert_eq!(
+            v["mcpServers"]["time"],
+            serde_json::json!({"command": "uvx", "args": ["mcp-server-time"]})
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let cursor = dir.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(cursor.parent().unwrap()).unwrap();
+        std::fs::write(&cursor, "{}\n").unwrap();
+        add(
+            &globals(dir.path()),
+            time_server(),
+            &Printer::for_tests(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&cursor).unwrap(), "{}\n");
+        assert!(dir.path().join(".mcp.json").is_file());
+    }
 }

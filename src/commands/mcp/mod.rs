@@ -26,8 +26,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use crate::config::tools::ToolsFile;
 use crate::config::{ConfigFile, EnvResolver, GlobalConfig, Server, secret, tools_path};
 use crate::error::{Code, Fail, no};
@@ -437,42 +435,99 @@ pub(crate) fn how_to_start(variables: &[String], dotenv: Option<&std::path::Path
     lines
 }
 
-/// `.mcp.tools.json` beside the config, if readable; a broken one is a warning here, not an error.
-/// `hint: run \`aimcp mcp sync\` ...` when the project has other clients' files, which a change
-/// to `.mcp.json` leaves behind until they are synced.
-pub(crate) fn sync_hint(project: &Path, printer: &Printer) {
-    use crate::config::clients::ClientId;
-    let files: Vec<String> = ClientId::ALL
-        .into_iter()
-        .filter(|id| *id != ClientId::Claude)
-        .filter_map(|id| id.client().project_path(project))
-        .filter(|p| p.is_file())
-        .map(|p| {
-            let shown = p.strip_prefix(project).unwrap_or(&p).display().to_string();
-            format!("`{shown}`")
-        })
-        .collect();
-    if files.is_empty() {
-        return;
+/// After `setup` or `add` wrote `.mcp.json`: the clients the project already uses (their project
+/// file exists) get the change too. At a terminal (`prompter`), a yes (the default; `yes` takes
+/// it without asking) writes them as `aimcp mcp sync` does, keeping a `--via-gateway` file a
+/// gateway file; without a terminal or with `--json`, nothing is written and a hint says what
+/// `aimcp mcp sync` would write. Returns the files left differing from `.mcp.json`. A client
+/// file that cannot be read is a warning: `.mcp.json` is already written.
+pub(crate) fn offer_sync(
+    config_path: &Path,
+    prompter: Option<&mut (dyn crate::prompt::Prompter + '_)>,
+    yes: bool,
+    printer: &Printer,
+) -> anyhow::Result<Vec<PathBuf>> {
+    use crate::config::clients::sync::{self, Route};
+    let project = config_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let clients = sync::used_clients(&project);
+    if clients.is_empty() {
+        return Ok(Vec::new());
     }
-    let list = match files.split_last() {
+    let shown = |p: &Path| format!("`{}`", p.strip_prefix(&project).unwrap_or(p).display());
+    let planned = ConfigFile::load(config_path).and_then(|config| {
+        let tools = load_tools(config_path, printer);
+        sync::plan(
+            &project,
+            &config,
+            tools.as_ref(),
+            &clients,
+            // Only project files are used: no home folder is looked at.
+            &Default::default(),
+            Route::AsWritten,
+        )
+    });
+    let mut plans = match planned {
+        Ok(p) => p,
+        Err(e) => {
+            printer.warn(format!("{e:#}"));
+            printer.hint("fix it, then run `aimcp mcp sync`");
+            return Ok(Vec::new());
+        }
+    };
+    plans.retain(|p| p.changed && p.path.is_some());
+    let files: Vec<PathBuf> = plans.iter().filter_map(|p| p.path.clone()).collect();
+    if files.is_empty() {
+        return Ok(files);
+    }
+    let names: Vec<String> = files.iter().map(|p| shown(p)).collect();
+    let list = match names.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         None => String::new(),
     };
-    printer.hint(format!("run `aimcp mcp sync` to write it into {list} too"));
+    let go = match prompter {
+        None => false,
+        Some(_) if printer.is_json() => false,
+        Some(_) if yes => true,
+        Some(p) => {
+            match p.confirm(
+                &format!("Write it into {list} too (`aimcp mcp sync`)?"),
+                true,
+            ) {
+                Ok(answer) => answer,
+                // Esc here is a no: `.mcp.json` is already written.
+                Err(e)
+                    if crate::error::find_fail(&e).is_some_and(|f| f.code == Code::Cancelled) =>
+                {
+                    false
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    if !go {
+        printer.hint(format!("run `aimcp mcp sync` to write it into {list} too"));
+        return Ok(files);
+    }
+    if let Err(e) = sync::write(&mut plans) {
+        printer.warn(format!("{e:#}"));
+        printer.hint(format!(
+            "the clients' files are left as they were; run `aimcp mcp sync` to write {list}"
+        ));
+        return Ok(files);
+    }
+    for p in &plans {
+        for note in &p.notes {
+            printer.warn(note);
+        }
+        if let Some(path) = &p.path {
+            printer.info(format!("wrote {} ({})", shown(path), p.client));
+        }
+    }
+    Ok(Vec::new())
 }
 
-/// The tool names `discover` recorded for a server, in order; None when it never was discovered.
-pub(crate) fn tool_names(tools: &ToolsFile, server: &str) -> Option<Vec<String>> {
-    let list = tools.get(server)?.get("tools")?.as_array()?;
-    Some(
-        list.iter()
-            .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_string))
-            .collect(),
-    )
-}
-
+/// `.mcp.tools.json` beside the config, if readable; a broken one is a warning here, not an error.
 pub(crate) fn load_tools(config_path: &std::path::Path, printer: &Printer) -> Option<ToolsFile> {
     match ToolsFile::load(&tools_path(config_path)) {
         Ok(t) => Some(t),

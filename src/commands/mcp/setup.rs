@@ -419,6 +419,7 @@ pub(crate) fn setup(
     let mut tested = false;
     let mut discovered = false;
     if printer.is_json() {
+        let would_sync = super::offer_sync(&located.path, None, s.yes, printer)?;
         printer.json(&json!({
             "name": name,
             "entry": entry.id,
@@ -430,6 +431,7 @@ pub(crate) fn setup(
             "env_file": env_file,
             "tested": false,
             "discovered": false,
+            "would_sync": would_sync,
         }))?;
         if s.test || s.discover {
             printer.hint(format!(
@@ -514,6 +516,8 @@ pub(crate) fn setup(
             }
         }
     }
+
+    super::offer_sync(&located.path, deps.prompter.as_deref_mut(), s.yes, printer)?;
 
     printer.info("");
     printer.info(format!(
@@ -1406,6 +1410,92 @@ mod tests {
             assert!(!p.dir.path().join(".env").exists());
             assert!(inst.done.is_empty() && checks.ran.borrow().is_empty());
         }
+    }
+
+    /// The project already uses Cursor and Codex: at a terminal, `setup` offers to write the
+    /// server into their files too (yes by default); a Codex file that reaches the servers
+    /// through the gateway stays a gateway file.
+    #[test]
+    fn at_a_terminal_setup_offers_to_sync_the_clients_the_project_uses() {
+        let p = Project::new();
+        let cursor = p.dir.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(cursor.parent().unwrap()).unwrap();
+        std::fs::write(
+            &cursor,
+            "{\"mcpServers\": {\"mine\": {\"command\": \"x\"}}}\n",
+        )
+        .unwrap();
+        let codex = p.dir.path().join(".codex/config.toml");
+        std::fs::create_dir_all(codex.parent().unwrap()).unwrap();
+        let gateway = "[mcp_servers.aimcp]\ncommand = \"aimcp\"\nargs = [\"mcp\", \"serve\"]\n";
+        std::fs::write(&codex, gateway).unwrap();
+        let mut script = answers(&[
+            choose("sequential-thinking"),
+            Answer::Enter,
+            Answer::Yes,
+            Answer::Enter,
+        ]);
+        go(
+            &p,
+            settings(None),
+            Some(&mut script),
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap();
+        assert_eq!(script.left(), 0);
+        assert_eq!(
+            script.asked.last().unwrap(),
+            "Write it into `.cursor/mcp.json` too (`aimcp mcp sync`)?"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&cursor).unwrap()).unwrap();
+        assert_eq!(v["mcpServers"]["mine"]["command"], "x");
+        assert_eq!(v["mcpServers"]["sequential-thinking"]["command"], "npx");
+        assert_eq!(std::fs::read_to_string(&codex).unwrap(), gateway);
+
+        // No: nothing written.
+        let p = Project::new();
+        let cursor = p.dir.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(cursor.parent().unwrap()).unwrap();
+        std::fs::write(&cursor, "{}\n").unwrap();
+        let mut script = answers(&[
+            choose("sequential-thinking"),
+            Answer::Enter,
+            Answer::Yes,
+            Answer::No,
+        ]);
+        go(
+            &p,
+            settings(None),
+            Some(&mut script),
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap();
+        assert_eq!(script.left(), 0);
+        assert_eq!(std::fs::read_to_string(&cursor).unwrap(), "{}\n");
+        assert!(p.servers()["sequential-thinking"].is_object());
+    }
+
+    #[test]
+    fn without_a_terminal_setup_writes_no_client_file() {
+        let p = Project::new();
+        let cursor = p.dir.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(cursor.parent().unwrap()).unwrap();
+        std::fs::write(&cursor, "{}\n").unwrap();
+        let mut s = settings(Some("sequential-thinking"));
+        s.yes = true;
+        go(
+            &p,
+            s,
+            None,
+            &mut FakeInstaller::default(),
+            &FakeChecks::default(),
+        )
+        .unwrap();
+        assert!(p.servers()["sequential-thinking"].is_object());
+        assert_eq!(std::fs::read_to_string(&cursor).unwrap(), "{}\n");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{load_tools, tool_names, unknown_server};
+use super::{load_tools, unknown_server};
 use crate::config::{self, ConfigFile};
 use crate::error::usage;
 use crate::gateway::names::glob;
@@ -35,7 +35,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     if file.server(&name).is_none() {
         return Err(unknown_server(&name, &file).into());
     }
-    let known = load_tools(&located.path, printer).and_then(|t| tool_names(&t, &name));
+    let known = load_tools(&located.path, printer).and_then(|t| t.tool_names(&name));
     let current = file.disabled_tools(&name)?;
     let wanted = if tools.is_empty() {
         current.clone()

@@ -1,36 +1,281 @@
-//! What the JSON clients share: a file whose servers sit in one object (`mcpServers` or VS Code's
-//! `servers`), edited through a `serde_json` map that keeps key order, so that every key aimcp does
-//! not own (other servers, settings, `inputs`, unknown keys of an entry) stays where it was.
+//! The JSON clients, as one table: Claude Code, Cursor, VS Code, Gemini CLI, Windsurf and Claude
+//! Desktop keep their servers in one object of a JSON file (`mcpServers`, or VS Code's `servers`)
+//! and differ only in the facts of a [`JsonClient`] row: where the files are, which keys an entry
+//! has, how a value refers to the environment, where a remote server's URL goes and whether there
+//! is a per-tool switch. A file is edited through a `serde_json` map that keeps key order, so that
+//! every key aimcp does not own (other servers, settings, `inputs`, unknown keys of an entry) stays
+//! where it was.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::{ClientDoc, ClientId, Entry, RefStyle, Text, is_gateway_command, render_pairs};
-use crate::config::Transport;
+use super::{
+    Client, ClientDoc, ClientId, Entry, Homes, RefStyle, Text, is_gateway_command, render_pairs,
+    vscode,
+};
 use crate::config::document::{json_error, render_json};
 use crate::config::spans;
+use crate::config::{CONFIG_FILE, Transport};
 use crate::error::usage;
 
-/// A JSON client's entry for one server (None: it cannot hold it).
-pub(super) type Render = fn(&Entry, &mut Vec<String>) -> Option<Map<String, Value>>;
+/// The folder a user file is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Base {
+    /// The home folder.
+    Home,
+    /// The platform's config folder (`~/.config` on Linux, `~/Library/Application Support` on
+    /// macOS).
+    Config,
+}
 
-/// One JSON client's format: the data its module gives.
-pub(super) struct Format {
+/// When an entry gets a `type` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TypeKey {
+    Never,
+    /// `"type": "http"` or `"sse"` for a remote server; a stdio server has none.
+    Remote,
+    /// Every entry, `"stdio"` too.
+    Always,
+}
+
+/// One JSON client's format: facts, not code.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct JsonClient {
     pub id: ClientId,
+    /// The project file, relative to the project (None: the client has only a user file).
+    pub project_file: Option<&'static str>,
+    /// The user's file.
+    pub user_file: (Base, &'static str),
     /// The object the servers are in.
     pub section: &'static str,
     /// The keys of an entry that aimcp writes; every other key is the user's.
     pub owned: &'static [&'static str],
+    /// How a string refers to an environment variable.
+    pub refs: RefStyle,
+    pub type_key: TypeKey,
+    /// The URL key of a Streamable HTTP server and of an SSE one (None: the file holds only stdio
+    /// servers).
+    pub url_keys: Option<(&'static str, &'static str)>,
+    /// The keys `import` reads a URL from, in order, with the transport each one means.
+    pub read_urls: &'static [(&'static str, Transport)],
+    /// The key listing the tools switched off (None: no per-tool switch; the tool filter applies
+    /// only through `aimcp mcp serve`).
+    pub tools_key: Option<&'static str>,
+    /// VS Code's ways: JSON with comments, `${workspaceFolder}`, `${input:ID}` with `inputs`.
+    pub vscode: bool,
+}
+
+/// Claude Code: it reads the project's `.mcp.json` itself, so `sync` has nothing to write for it;
+/// its user file `~/.claude.json` keeps user-scope servers under `mcpServers` (read by `import`).
+/// `${VAR}` and `${VAR:-default}` are its own syntax. It ignores keys it does not know, so
+/// `enabled` and `disabledTools` in `.mcp.json` are safe (checked with `claude mcp get`).
+pub(super) static CLAUDE: JsonClient = JsonClient {
+    id: ClientId::Claude,
+    project_file: Some(CONFIG_FILE),
+    user_file: (Base::Home, ".claude.json"),
+    section: "mcpServers",
+    owned: &[
+        "type",
+        "command",
+        "args",
+        "env",
+        "url",
+        "headers",
+        "disabledTools",
+    ],
+    refs: RefStyle::Dollar,
+    type_key: TypeKey::Remote,
+    url_keys: Some(("url", "url")),
+    read_urls: &[("url", Transport::Http)],
+    tools_key: Some("disabledTools"),
+    vscode: false,
+};
+
+/// Cursor: `.cursor/mcp.json` in the project, `~/.cursor/mcp.json` for the user. `mcpServers` with
+/// `command`/`args`/`env`, or `url`/`headers`; `${env:VAR}` is read in all of them. Its tool
+/// toggles live in its settings: the tool filter applies only through `aimcp mcp serve`.
+pub(super) static CURSOR: JsonClient = JsonClient {
+    id: ClientId::Cursor,
+    project_file: Some(".cursor/mcp.json"),
+    user_file: (Base::Home, ".cursor/mcp.json"),
+    section: "mcpServers",
+    owned: &["type", "command", "args", "env", "url", "headers"],
+    refs: RefStyle::EnvColon,
+    type_key: TypeKey::Never,
+    url_keys: Some(("url", "url")),
+    read_urls: &[("url", Transport::Http)],
+    tools_key: None,
+    vscode: false,
+};
+
+/// VS Code: `.vscode/mcp.json` in the project, `<config>/Code/User/mcp.json` for the user. Its
+/// servers are under `servers` (not the older aimcp `servers` layout: entries have `type`
+/// `stdio`/`http`/`sse` and a `command` with separate `args`), beside `inputs` (prompted secrets,
+/// kept as they are, and written back as `${input:ID}` where `.mcp.json` reads the variable
+/// `import` made of them). `${env:VAR}` is read in every string. VS Code switches servers and
+/// tools off in its UI, not in the file: a disabled server is left out, and the tool filter
+/// applies only through `aimcp mcp serve`.
+pub(super) static VSCODE: JsonClient = JsonClient {
+    id: ClientId::Vscode,
+    project_file: Some(".vscode/mcp.json"),
+    user_file: (Base::Config, "Code/User/mcp.json"),
+    section: "servers",
+    owned: &["type", "command", "args", "env", "url", "headers"],
+    refs: RefStyle::EnvColon,
+    type_key: TypeKey::Always,
+    url_keys: Some(("url", "url")),
+    read_urls: &[("url", Transport::Http)],
+    tools_key: None,
+    vscode: true,
+};
+
+/// Gemini CLI: `.gemini/settings.json` in the project, `~/.gemini/settings.json` for the user
+/// (beside every other setting, all kept). `mcpServers` with `command`/`args`/`env`, `httpUrl`
+/// for Streamable HTTP, `url` for SSE, `headers`; `${VAR}` is read in every string (no default).
+/// Disabled tools go into `excludeTools`; a user's `includeTools`, `trust`, `timeout` and `cwd`
+/// are kept.
+pub(super) static GEMINI: JsonClient = JsonClient {
+    id: ClientId::Gemini,
+    project_file: Some(".gemini/settings.json"),
+    user_file: (Base::Home, ".gemini/settings.json"),
+    section: "mcpServers",
+    owned: &[
+        "command",
+        "args",
+        "env",
+        "url",
+        "httpUrl",
+        "headers",
+        "excludeTools",
+    ],
+    refs: RefStyle::Dollar,
+    type_key: TypeKey::Never,
+    url_keys: Some(("httpUrl", "url")),
+    read_urls: &[("httpUrl", Transport::Http), ("url", Transport::Sse)],
+    tools_key: Some("excludeTools"),
+    vscode: false,
+};
+
+/// Windsurf: only a user file, `~/.codeium/windsurf/mcp_config.json`. `mcpServers` with
+/// `command`/`args`/`env`, or `serverUrl`/`headers` for a remote server; `${env:VAR}` is read in
+/// all of them. Its tool toggles live in its settings: the tool filter applies only through
+/// `aimcp mcp serve`.
+pub(super) static WINDSURF: JsonClient = JsonClient {
+    id: ClientId::Windsurf,
+    project_file: None,
+    user_file: (Base::Home, ".codeium/windsurf/mcp_config.json"),
+    section: "mcpServers",
+    owned: &["command", "args", "env", "serverUrl", "url", "headers"],
+    refs: RefStyle::EnvColon,
+    type_key: TypeKey::Never,
+    url_keys: Some(("serverUrl", "serverUrl")),
+    read_urls: &[("serverUrl", Transport::Http), ("url", Transport::Http)],
+    tools_key: None,
+    vscode: false,
+};
+
+/// Claude Desktop: only a user file, `claude_desktop_config.json` in the platform's config folder
+/// (`~/.config/Claude/` on Linux, `~/Library/Application Support/Claude/` on macOS). `mcpServers`
+/// with `command`/`args`/`env` only: no remote servers in the file and no environment references,
+/// so a value that refers to `${VAR}` is not written (a note says so).
+pub(super) static CLAUDE_DESKTOP: JsonClient = JsonClient {
+    id: ClientId::ClaudeDesktop,
+    project_file: None,
+    user_file: (Base::Config, "Claude/claude_desktop_config.json"),
+    section: "mcpServers",
+    owned: &["command", "args", "env"],
+    refs: RefStyle::None,
+    type_key: TypeKey::Never,
+    url_keys: None,
+    read_urls: &[],
+    tools_key: None,
+    vscode: false,
+};
+
+impl Client for JsonClient {
+    fn id(&self) -> ClientId {
+        self.id
+    }
+    fn project_path(&self, project: &Path) -> Option<PathBuf> {
+        self.project_file.map(|f| project.join(f))
+    }
+    fn user_path(&self, homes: &Homes) -> Option<PathBuf> {
+        let (base, file) = self.user_file;
+        match base {
+            Base::Home => homes.home.as_ref(),
+            Base::Config => homes.config.as_ref(),
+        }
+        .map(|b| b.join(file))
+    }
+    fn load(&self, path: &Path, text: Option<&str>) -> anyhow::Result<Box<dyn ClientDoc>> {
+        load(*self, path, text)
+    }
+    fn has_tool_switch(&self) -> bool {
+        self.tools_key.is_some()
+    }
+}
+
+impl JsonClient {
     /// An entry's keys, or None when the client cannot hold this server (a note says why).
-    pub render: Render,
+    fn render(&self, e: &Entry, notes: &mut Vec<String>) -> Option<Map<String, Value>> {
+        let id = self.id;
+        let mut vscode_entry;
+        let mut e = e;
+        if self.vscode {
+            vscode_entry = e.clone();
+            vscode::workspace_folder(&mut vscode_entry);
+            e = &vscode_entry;
+        }
+        let mut m = Map::new();
+        let typed = match self.type_key {
+            TypeKey::Never => false,
+            TypeKey::Remote => e.transport != Transport::Stdio,
+            TypeKey::Always => true,
+        };
+        if typed {
+            m.insert("type".into(), Value::String(e.transport.to_string()));
+        }
+        match (e.transport, self.url_keys) {
+            (Transport::Stdio, _) => stdio_keys(e, self.refs, id, &mut m, notes)?,
+            (Transport::Http, Some((key, _))) | (Transport::Sse, Some((_, key))) => {
+                remote_keys(e, self.refs, id, key, &mut m, notes)?
+            }
+            (Transport::Http | Transport::Sse, None) => {
+                notes.push(format!(
+                    "`{id}` reads only stdio servers from its file: `{}` ({}) is not written; add it as a connector in the app, or use `aimcp mcp sync --via-gateway`",
+                    e.name, e.transport
+                ));
+                return None;
+            }
+        }
+        match self.tools_key {
+            Some(key) => {
+                if !e.disabled_tools.is_empty() {
+                    m.insert(key.into(), strings(e.disabled_tools.iter().cloned()));
+                }
+            }
+            None => no_tool_switch(e, id, notes),
+        }
+        Some(m)
+    }
+
     /// Reads one entry.
-    pub read: fn(&str, &Map<String, Value>) -> Result<Entry, String>,
+    fn read(&self, name: &str, obj: &Map<String, Value>) -> Result<Entry, String> {
+        let mut e = read_common(name, obj, self.refs == RefStyle::EnvColon, self.read_urls)?;
+        if let Some(key) = self.tools_key {
+            e.disabled_tools = get_list(obj, key)?;
+        }
+        if self.vscode {
+            vscode::read_variables(&mut e);
+        }
+        Ok(e)
+    }
 }
 
 pub(super) struct JsonDoc {
     path: PathBuf,
-    format: &'static Format,
+    format: JsonClient,
     root: Map<String, Value>,
     original: Option<Value>,
     /// The original text, for the line of an error.
@@ -41,7 +286,7 @@ pub(super) struct JsonDoc {
 }
 
 pub(super) fn load(
-    format: &'static Format,
+    format: JsonClient,
     path: &Path,
     text: Option<&str>,
 ) -> anyhow::Result<Box<dyn ClientDoc>> {
@@ -59,7 +304,7 @@ pub(super) fn load(
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     // VS Code's files are JSON with comments and trailing commas; they are read with both
     // blanked out (lines and columns stay where they were, for errors).
-    let (stripped, comments) = if format.id == ClientId::Vscode {
+    let (stripped, comments) = if format.vscode {
         strip_jsonc(body)
     } else {
         (body.to_string(), false)
@@ -129,7 +374,9 @@ impl ClientDoc for JsonDoc {
             let Value::Object(obj) = v else {
                 return Err(self.err_at(&[self.format.section, name], "expected an object"));
             };
-            let entry = (self.format.read)(name, obj)
+            let entry = self
+                .format
+                .read(name, obj)
                 .map_err(|m| self.err_at(&[self.format.section, name], &m))?;
             out.push(entry);
         }
@@ -167,10 +414,13 @@ impl ClientDoc for JsonDoc {
             self.remove(&entry.name);
             return;
         }
-        let Some(rendered) = (self.format.render)(entry, notes) else {
+        let Some(mut rendered) = self.format.render(entry, notes) else {
             self.remove(&entry.name);
             return;
         };
+        if self.format.vscode {
+            vscode::use_inputs(&self.root, &mut rendered);
+        }
         let section = self
             .root
             .entry(self.format.section)
@@ -284,11 +534,11 @@ pub(super) fn strip_jsonc(text: &str) -> (String, bool) {
 
 // ---- pieces the modules share ---------------------------------------------------------------
 
-pub(super) fn strings(items: impl IntoIterator<Item = String>) -> Value {
+fn strings(items: impl IntoIterator<Item = String>) -> Value {
     Value::Array(items.into_iter().map(Value::String).collect())
 }
 
-pub(super) fn object(pairs: Vec<(String, String)>) -> Value {
+fn object(pairs: Vec<(String, String)>) -> Value {
     Value::Object(
         pairs
             .into_iter()
@@ -299,7 +549,7 @@ pub(super) fn object(pairs: Vec<(String, String)>) -> Value {
 
 /// `command`, `args` and `env` of a stdio server in a client's syntax; None when the command or
 /// an argument cannot be written (the server would run differently).
-pub(super) fn stdio_keys(
+fn stdio_keys(
     e: &Entry,
     style: RefStyle,
     client: ClientId,
@@ -333,7 +583,7 @@ pub(super) fn stdio_keys(
 }
 
 /// The URL and headers of a remote server, with the URL under `url_key`.
-pub(super) fn remote_keys(
+fn remote_keys(
     e: &Entry,
     style: RefStyle,
     client: ClientId,
@@ -354,7 +604,7 @@ pub(super) fn remote_keys(
 }
 
 /// Notes that the tool filter of `e` applies only through the gateway.
-pub(super) fn no_tool_switch(e: &Entry, client: ClientId, notes: &mut Vec<String>) {
+fn no_tool_switch(e: &Entry, client: ClientId, notes: &mut Vec<String>) {
     if !e.disabled_tools.is_empty() {
         notes.push(format!(
             "`{client}` has no per-tool switch: the disabled tools of `{}` are hidden only through `aimcp mcp serve` (`aimcp mcp sync --via-gateway`)",
@@ -365,7 +615,7 @@ pub(super) fn no_tool_switch(e: &Entry, client: ClientId, notes: &mut Vec<String
 
 // ---- reading --------------------------------------------------------------------------------
 
-pub(super) fn get_str(obj: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+fn get_str(obj: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -373,7 +623,7 @@ pub(super) fn get_str(obj: &Map<String, Value>, key: &str) -> Result<Option<Stri
     }
 }
 
-pub(super) fn get_list(obj: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
+fn get_list(obj: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
@@ -388,10 +638,7 @@ pub(super) fn get_list(obj: &Map<String, Value>, key: &str) -> Result<Vec<String
     }
 }
 
-pub(super) fn get_map(
-    obj: &Map<String, Value>,
-    key: &str,
-) -> Result<Vec<(String, String)>, String> {
+fn get_map(obj: &Map<String, Value>, key: &str) -> Result<Vec<(String, String)>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Object(m)) => m
@@ -408,7 +655,7 @@ pub(super) fn get_map(
 }
 
 /// Reads an entry whose fields are named as in `.mcp.json`, with `url_keys` tried in order.
-pub(super) fn read_common(
+fn read_common(
     name: &str,
     obj: &Map<String, Value>,
     env_colon: bool,

@@ -1,21 +1,18 @@
 //! Every agent's own MCP config file, written from `.mcp.json` and read back into it.
 //!
-//! One module per client behind [`Client`]: where its project and user files are, how a file is
-//! loaded into a [`ClientDoc`] (read its servers, write one, remove one, render), and a neutral
+//! Every client behind [`Client`]: where its project and user files are, how a file is loaded
+//! into a [`ClientDoc`] (read its servers, write one, remove one, render). The JSON clients are
+//! rows of one table in `json.rs`; Codex's TOML has its own module, `codex.rs`. A neutral
 //! server model, [`Entry`], whose every value is a [`Text`]: literal text and `${VAR}`
 //! references, so that each client gets the reference in its own syntax (`${env:VAR}` for VS Code,
 //! an `env_vars` list or `bearer_token_env_var` for Codex, ...). A literal secret is never written
 //! into a client's file; where a client cannot reference the environment for a value, the value
 //! is skipped and a note says so.
 
-mod claude;
-mod claude_desktop;
 mod codex;
-mod cursor;
-mod gemini;
 mod json;
+pub mod sync;
 mod vscode;
-mod windsurf;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -60,13 +57,13 @@ impl ClientId {
     /// The client's module.
     pub fn client(self) -> &'static dyn Client {
         match self {
-            ClientId::Claude => &claude::Claude,
-            ClientId::Cursor => &cursor::Cursor,
-            ClientId::Vscode => &vscode::Vscode,
+            ClientId::Claude => &json::CLAUDE,
+            ClientId::Cursor => &json::CURSOR,
+            ClientId::Vscode => &json::VSCODE,
             ClientId::Codex => &codex::Codex,
-            ClientId::Gemini => &gemini::Gemini,
-            ClientId::Windsurf => &windsurf::Windsurf,
-            ClientId::ClaudeDesktop => &claude_desktop::ClaudeDesktop,
+            ClientId::Gemini => &json::GEMINI,
+            ClientId::Windsurf => &json::WINDSURF,
+            ClientId::ClaudeDesktop => &json::CLAUDE_DESKTOP,
         }
     }
 }

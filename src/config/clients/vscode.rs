@@ -1,33 +1,15 @@
-//! VS Code: `.vscode/mcp.json` in the project, `<config>/Code/User/mcp.json` for the user. Its
-//! servers are under `servers` (not the older aimcp `servers` layout: entries have `type`
-//! `stdio`/`http`/`sse` and a `command` with separate `args`), beside `inputs` (prompted secrets,
-//! kept as they are). `${env:VAR}` is read in every string. VS Code switches servers and tools off
-//! in its UI, not in the file: a disabled server is left out, and the tool filter applies only
-//! through `aimcp mcp serve`.
-
-use std::path::{Path, PathBuf};
+//! VS Code's own variables, for its row of the JSON table ([`super::json::VSCODE`]):
+//! `${workspaceFolder}` is the project, where Claude Code starts a server (`.`); `${input:ID}` is
+//! a value VS Code prompts for (declared in the file's `inputs`), which `.mcp.json` reads as the
+//! environment variable `${ID}` in upper snake case (set in `.env`), and which `sync` writes back
+//! as `${input:ID}` while the file declares that input. No value is ever written for an input.
 
 use serde_json::{Map, Value};
 
-use super::json::{self, Format};
-use super::{Client, ClientDoc, ClientId, Entry, Homes, Part, RefStyle, Text};
-use crate::config::Transport;
+use super::{Entry, Part, Text};
 
-pub struct Vscode;
-
-const ID: ClientId = ClientId::Vscode;
-
-static FORMAT: Format = Format {
-    id: ID,
-    section: "servers",
-    owned: &["type", "command", "args", "env", "url", "headers"],
-    render,
-    read,
-};
-
-fn render(e: &Entry, notes: &mut Vec<String>) -> Option<Map<String, Value>> {
-    // A path from the project (`./src`, `.`) is VS Code's `${workspaceFolder}`, as it was read.
-    let mut e = e.clone();
+/// A path from the project (`./src`, `.`) is VS Code's `${workspaceFolder}`, as it was read.
+pub(super) fn workspace_folder(e: &mut Entry) {
     let folder = |t: &mut Text| {
         if let Some(Part::Lit(s)) = t.0.first_mut()
             && (s == "." || s.starts_with("./"))
@@ -37,33 +19,72 @@ fn render(e: &Entry, notes: &mut Vec<String>) -> Option<Map<String, Value>> {
     };
     e.command.iter_mut().for_each(folder);
     e.args.iter_mut().for_each(folder);
-    let e = &e;
-    let mut m = Map::new();
-    m.insert("type".into(), Value::String(e.transport.to_string()));
-    match e.transport {
-        Transport::Stdio => json::stdio_keys(e, RefStyle::EnvColon, ID, &mut m, notes)?,
-        Transport::Http | Transport::Sse => {
-            json::remote_keys(e, RefStyle::EnvColon, ID, "url", &mut m, notes)?
-        }
-    }
-    json::no_tool_switch(e, ID, notes);
-    Some(m)
 }
 
-fn read(name: &str, obj: &Map<String, Value>) -> Result<Entry, String> {
-    let mut e = json::read_common(name, obj, true, &[("url", Transport::Http)])?;
+/// An entry as read from VS Code's file, in terms `.mcp.json` understands.
+pub(super) fn read_variables(e: &mut Entry) {
     let fix = |t: &mut Text| *t = vscode_variables(t);
     e.command.iter_mut().for_each(fix);
     e.args.iter_mut().for_each(fix);
     e.url.iter_mut().for_each(fix);
     e.env.iter_mut().for_each(|(_, v)| fix(v));
     e.headers.iter_mut().for_each(|(_, v)| fix(v));
-    Ok(e)
 }
 
-/// VS Code's own variables in the form `.mcp.json` understands: `${workspaceFolder}` is the
-/// project, where Claude Code starts a server (`.`); `${input:ID}` (a value VS Code prompts
-/// for) becomes the environment variable `${ID}` in upper snake case, to be set in `.env`.
+/// The variable `.mcp.json` reads an input as: its ID in upper snake case (None when that is no
+/// variable name).
+fn input_var(id: &str) -> Option<String> {
+    let var: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (!var.is_empty() && !var.starts_with(|c: char| c.is_ascii_digit())).then_some(var)
+}
+
+/// In a rendered entry, `${env:VAR}` where the file's `inputs` declare an ID that reads as `VAR`
+/// becomes `${input:ID}` again (the first such input, in file order).
+pub(super) fn use_inputs(root: &Map<String, Value>, entry: &mut Map<String, Value>) {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for input in root
+        .get("inputs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(id) = input.get("id").and_then(Value::as_str)
+            && let Some(var) = input_var(id)
+            && !pairs.iter().any(|(v, _)| *v == var)
+        {
+            pairs.push((format!("${{env:{var}}}"), format!("${{input:{id}}}")));
+        }
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    fn walk(v: &mut Value, pairs: &[(String, String)]) {
+        match v {
+            Value::String(s) => {
+                for (from, to) in pairs {
+                    if s.contains(from.as_str()) {
+                        *s = s.replace(from.as_str(), to);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, pairs)),
+            Value::Object(m) => m.values_mut().for_each(|i| walk(i, pairs)),
+            _ => {}
+        }
+    }
+    entry.values_mut().for_each(|v| walk(v, &pairs));
+}
+
+/// `${workspaceFolder}` becomes `.`; `${input:ID}` becomes `${ID}` in upper snake case.
 fn vscode_variables(t: &Text) -> Text {
     let mut out: Vec<Part> = Vec::new();
     let push_lit = |out: &mut Vec<Part>, s: &str| {
@@ -88,24 +109,15 @@ fn vscode_variables(t: &Text) -> Text {
                         break;
                     };
                     let id = &rest[at + 8..at + end];
-                    let var: String = id
-                        .chars()
-                        .map(|c| {
-                            if c.is_ascii_alphanumeric() {
-                                c.to_ascii_uppercase()
-                            } else {
-                                '_'
-                            }
-                        })
-                        .collect();
-                    if var.is_empty() || var.starts_with(|c: char| c.is_ascii_digit()) {
-                        push_lit(&mut out, &rest[..at + end + 1]);
-                    } else {
-                        push_lit(&mut out, &rest[..at]);
-                        out.push(Part::Env {
-                            name: var,
-                            default: None,
-                        });
+                    match input_var(id) {
+                        None => push_lit(&mut out, &rest[..at + end + 1]),
+                        Some(var) => {
+                            push_lit(&mut out, &rest[..at]);
+                            out.push(Part::Env {
+                                name: var,
+                                default: None,
+                            });
+                        }
                     }
                     rest = &rest[at + end + 1..];
                 }
@@ -115,21 +127,6 @@ fn vscode_variables(t: &Text) -> Text {
         }
     }
     Text(out)
-}
-
-impl Client for Vscode {
-    fn id(&self) -> ClientId {
-        FORMAT.id
-    }
-    fn project_path(&self, project: &Path) -> Option<PathBuf> {
-        Some(project.join(".vscode/mcp.json"))
-    }
-    fn user_path(&self, homes: &Homes) -> Option<PathBuf> {
-        homes.config.as_ref().map(|c| c.join("Code/User/mcp.json"))
-    }
-    fn load(&self, path: &Path, text: Option<&str>) -> anyhow::Result<Box<dyn ClientDoc>> {
-        json::load(&FORMAT, path, text)
-    }
 }
 
 #[cfg(test)]
@@ -144,5 +141,22 @@ mod tests {
         assert_eq!(vscode_variables(&t).to_dollar(), "Bearer ${GITHUB_TOKEN}");
         let t = Text::parse_with("${env:HOME} ${input:} x", true);
         assert_eq!(vscode_variables(&t).to_dollar(), "${HOME} ${input:} x");
+    }
+
+    #[test]
+    fn declared_inputs_are_written_back_as_inputs() {
+        let root: Map<String, Value> = serde_json::from_str(
+            r#"{"inputs": [{"id": "github-token"}, {"id": "GITHUB_TOKEN"}, {"id": "9"}]}"#,
+        )
+        .unwrap();
+        let mut entry: Map<String, Value> = serde_json::from_str(
+            r#"{"env": {"T": "${env:GITHUB_TOKEN}", "H": "${env:HOME}"}, "args": ["--t=${env:GITHUB_TOKEN}"]}"#,
+        )
+        .unwrap();
+        use_inputs(&root, &mut entry);
+        assert_eq!(
+            Value::Object(entry),
+            serde_json::json!({"env": {"T": "${input:github-token}", "H": "${env:HOME}"}, "args": ["--t=${input:github-token}"]})
+        );
     }
 }

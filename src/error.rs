@@ -76,6 +76,19 @@ pub fn cancelled() -> Fail {
     Fail::new(Code::Cancelled, "cancelled")
 }
 
+/// Ctrl-C at a prompt: exit 130, like [`cancelled`] (Esc), but a caller that treats Esc as an
+/// answer (an elicitation's `cancel`) can tell them apart with [`is_interrupted`].
+pub fn interrupted() -> Fail {
+    Fail::new(Code::Cancelled, INTERRUPTED)
+}
+
+const INTERRUPTED: &str = "interrupted";
+
+/// Whether `err` is Ctrl-C at a prompt ([`interrupted`]).
+pub fn is_interrupted(err: &anyhow::Error) -> bool {
+    find_fail(err).is_some_and(|f| f.code == Code::Cancelled && f.message == INTERRUPTED)
+}
+
 /// The first [`Fail`] in an error's chain, if any.
 pub fn find_fail(err: &anyhow::Error) -> Option<&Fail> {
     err.chain().find_map(|e| e.downcast_ref::<Fail>())

@@ -1,14 +1,15 @@
 //! A `Prompter` trait: the terminal behind it (inquire for choices and yes/no, our own line editor
 //! in [`editor`] for text and secrets), a scripted one for tests.
 //!
-//! Every prompt returns [`crate::error::cancelled`] (exit 130) when the user presses Esc or
-//! Ctrl-C, so a command can simply `?` its way out before it has written anything.
+//! Every prompt returns [`crate::error::cancelled`] (Esc) or [`crate::error::interrupted`]
+//! (Ctrl-C), both exit 130, so a command can simply `?` its way out before it has written
+//! anything.
 
 use std::collections::VecDeque;
 
 use inquire::{Confirm, InquireError, Select};
 
-use crate::error::cancelled;
+use crate::error::{cancelled, interrupted};
 
 mod editor;
 mod line;
@@ -41,7 +42,8 @@ pub trait Prompter {
 
 fn map_err(err: InquireError) -> anyhow::Error {
     match err {
-        InquireError::OperationCanceled | InquireError::OperationInterrupted => cancelled().into(),
+        InquireError::OperationCanceled => cancelled().into(),
+        InquireError::OperationInterrupted => interrupted().into(),
         other => anyhow::Error::new(other).context("cannot prompt"),
     }
 }
@@ -49,14 +51,15 @@ fn map_err(err: InquireError) -> anyhow::Error {
 /// The line a picker shows when its filter matches nothing.
 const NO_MATCHES: &str = "(no matches: Backspace to change the filter)";
 
-/// One line at the terminal: Esc, Ctrl-C and Ctrl-D on an empty line are
-/// [`crate::error::cancelled`], like inquire's prompts.
+/// One line at the terminal: Esc and Ctrl-D on an empty line are [`crate::error::cancelled`],
+/// Ctrl-C [`crate::error::interrupted`], like inquire's prompts.
 fn read_line(question: &editor::Question<'_>) -> anyhow::Result<String> {
     // inquire's rule, so that all the prompts of a wizard agree.
     let color = std::env::var("NO_COLOR").is_err();
     match editor::ask(&mut editor::Crossterm::new(), question, color) {
         Ok(editor::Outcome::Answer(value)) => Ok(value),
-        Ok(editor::Outcome::Cancelled | editor::Outcome::Interrupted) => Err(cancelled().into()),
+        Ok(editor::Outcome::Cancelled) => Err(cancelled().into()),
+        Ok(editor::Outcome::Interrupted) => Err(interrupted().into()),
         Err(e) => Err(anyhow::Error::new(e).context("cannot prompt")),
     }
 }
@@ -149,6 +152,8 @@ pub enum Answer {
     No,
     /// Press Esc.
     Cancel,
+    /// Press Ctrl-C.
+    Interrupt,
 }
 
 /// Answers from a script, recording each question; for tests.
@@ -176,6 +181,7 @@ impl ScriptedPrompter {
         self.asked.push(message.to_string());
         match self.answers.pop_front() {
             Some(Answer::Cancel) => Err(cancelled().into()),
+            Some(Answer::Interrupt) => Err(interrupted().into()),
             Some(a) => Ok(a),
             None => anyhow::bail!("the script has no answer for `{message}`"),
         }

@@ -235,8 +235,9 @@ struct Resume {
 
 /// Forwards the JSON-RPC messages of an SSE answer into `tx`; a stream that ends before it carried
 /// an answer, after giving an event id, is resumed with `GET` and `Last-Event-ID` after the
-/// `retry` delay it asked for.
-async fn forward_stream(mut resp: Response, tx: Inbox, resume: Option<Resume>) {
+/// `retry` delay it asked for. `standalone`: the server's own stream (`GET`), whose failure
+/// ends only that stream, not the session.
+async fn forward_stream(mut resp: Response, tx: Inbox, resume: Option<Resume>, standalone: bool) {
     let mut resumes = 0;
     loop {
         let mut answered = false;
@@ -246,7 +247,9 @@ async fn forward_stream(mut resp: Response, tx: Inbox, resume: Option<Resume>) {
                 Ok(Some(e)) => e,
                 Ok(None) => break,
                 Err(e) => {
-                    let _ = tx.send(Incoming::Failed(e)).await;
+                    if !standalone {
+                        let _ = tx.send(Incoming::Failed(e)).await;
+                    }
                     return;
                 }
             };
@@ -263,7 +266,9 @@ async fn forward_stream(mut resp: Response, tx: Inbox, resume: Option<Resume>) {
                     }
                 }
                 Err(e) => {
-                    let _ = tx.send(Incoming::Failed(e)).await;
+                    if !standalone {
+                        let _ = tx.send(Incoming::Failed(e)).await;
+                    }
                     return;
                 }
             }
@@ -388,6 +393,10 @@ impl HttpLink {
         lock(&self.protocol_version).clone()
     }
 
+    pub(crate) fn authorizer(&self) -> Option<&dyn super::auth::Authorizer> {
+        self.auth.as_deref()
+    }
+
     /// The `Authorization` header the authorizer gives now, if any.
     async fn authorization(&self) -> Result<Option<HeaderValue>> {
         let Some(auth) = &self.auth else {
@@ -500,7 +509,7 @@ impl HttpLink {
                 url: self.url.clone(),
                 headers,
             };
-            let task = tokio::spawn(forward_stream(resp, self.tx.clone(), Some(resume)));
+            let task = tokio::spawn(forward_stream(resp, self.tx.clone(), Some(resume), false));
             let mut tasks = lock(&self.tasks);
             tasks.retain(|t| !t.is_finished());
             tasks.push(task);
@@ -518,6 +527,47 @@ impl HttpLink {
     }
 
     /// Ends the session (`DELETE`, where the server gave a session id).
+    /// Opens the server's own stream (`GET`, after `initialize`): what it sends there (its
+    /// requests, notifications) goes to the session like any message. A server without one
+    /// (405) or one that does not answer within 2 s: nothing to listen to.
+    pub(crate) async fn listen(&self) {
+        let mut headers = self.headers.clone();
+        if let Some(id) = self
+            .session_id()
+            .and_then(|v| HeaderValue::from_str(&v).ok())
+        {
+            headers.insert("mcp-session-id", id);
+        }
+        if let Some(v) = self
+            .protocol_version()
+            .and_then(|v| HeaderValue::from_str(&v).ok())
+        {
+            headers.insert("mcp-protocol-version", v);
+        }
+        if let Some(h) = self.authorization().await.ok().flatten() {
+            headers.insert(AUTHORIZATION, h);
+        }
+        let req = self
+            .client
+            .get(self.url.clone())
+            .headers(headers.clone())
+            .header(ACCEPT, "text/event-stream")
+            .send();
+        let resp = match tokio::time::timeout(std::time::Duration::from_secs(2), req).await {
+            Ok(Ok(r)) if r.status().is_success() && is_event_stream(&r) => r,
+            _ => return,
+        };
+        let resume = Resume {
+            client: self.client.clone(),
+            url: self.url.clone(),
+            headers,
+        };
+        let task = tokio::spawn(forward_stream(resp, self.tx.clone(), Some(resume), true));
+        let mut tasks = lock(&self.tasks);
+        tasks.retain(|t| !t.is_finished());
+        tasks.push(task);
+    }
+
     pub(crate) async fn close(&self) {
         for t in lock(&self.tasks).drain(..) {
             t.abort();

@@ -146,6 +146,10 @@ pub struct ConnectOptions {
     pub auth: Option<Arc<dyn auth::Authorizer>>,
     /// Never try 2026-07-28 (`server/discover`): `initialize` only.
     pub legacy_only: bool,
+    /// Over Streamable HTTP up to 2025-11-25, open the stream on which a server sends what is
+    /// not the answer to a request (`GET`): some servers send their requests (elicitation)
+    /// only there. Off by default.
+    pub server_stream: bool,
 }
 
 impl ConnectOptions {
@@ -159,7 +163,14 @@ impl ConnectOptions {
             client_capabilities: json!({}),
             auth: None,
             legacy_only: false,
+            server_stream: false,
         }
+    }
+
+    /// The same options, listening to the server's own stream (see `server_stream`).
+    pub fn with_server_stream(mut self) -> Self {
+        self.server_stream = true;
+        self
     }
 
     /// The same options, speaking only the versions of `initialize` (up to 2025-11-25).
@@ -367,20 +378,46 @@ pub async fn connect(
     let mut attempt = 0;
     loop {
         let once = connect_once(server, resolver, opts, secrets.clone());
-        match tokio::time::timeout(opts.timeout, once).await {
-            Ok(Ok(s)) => return Ok(s),
-            Ok(Err(e)) if e.retryable && attempt < opts.retry_attempts => {
+        // A sign-in during the handshake waits for the user on its own, longer limit.
+        match within(opts.timeout, opts.auth.as_deref(), once).await {
+            Some(Ok(s)) => return Ok(s),
+            Some(Err(e)) if e.retryable && attempt < opts.retry_attempts => {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(250 << attempt.min(6))).await;
             }
-            Ok(Err(e)) => return Err(e.masked(&secrets)),
-            Err(_) => {
+            Some(Err(e)) => return Err(e.masked(&secrets)),
+            None => {
                 return Err(McpError::new(format!(
                     "timed out after {} while waiting for `initialize`",
                     secs(opts.timeout)
                 ))
                 .timed_out()
                 .hint("a server's first start can be slow (npx, uvx download it): try a larger `--timeout`"));
+            }
+        }
+    }
+}
+
+/// Runs `fut` within `timeout`, not counting the time `auth` spent waiting for the user to sign
+/// in at a browser meanwhile (that wait has its own limit); `None`: it timed out.
+pub(crate) async fn within<F: std::future::Future>(
+    timeout: Duration,
+    auth: Option<&dyn auth::Authorizer>,
+    fut: F,
+) -> Option<F::Output> {
+    let waited = || auth.map_or(Duration::ZERO, |a| a.waited());
+    let (start, before) = (tokio::time::Instant::now(), waited());
+    let mut fut = std::pin::pin!(fut);
+    let mut paused = Duration::ZERO;
+    loop {
+        match tokio::time::timeout_at(start + timeout + paused, &mut fut).await {
+            Ok(out) => return Some(out),
+            Err(_) => {
+                let now = waited().saturating_sub(before);
+                if now <= paused {
+                    return None;
+                }
+                paused = now;
             }
         }
     }
@@ -547,7 +584,7 @@ async fn handshake(
     {
         return Ok(modern_session(core, secrets, found, transport));
     }
-    let result = match initialize(&core, &opts.client_capabilities).await {
+    let result = match initialize(&core, &opts.client_capabilities, opts.server_stream).await {
         Ok(r) => r,
         Err(e)
             if !http
@@ -610,7 +647,8 @@ fn modern_session(
 
 /// `server/discover` the 2026-07-28 way: `Some(result)` when the server speaks the revision
 /// (after a retry when it first refuses the version but lists it), `None` when it is an older
-/// server (its own error, or over HTTP a 400/404/405 without one of the revision's errors).
+/// server (its own error, or over HTTP a 400/404/405 without one of the revision's errors, or a
+/// 5xx: an older server that fails on a method it does not know).
 async fn discover(core: &Arc<Core>, capabilities: &Value) -> Result<Option<Value>> {
     let modern_link = |on: bool| {
         if let Link::Http(h) = &core.link {
@@ -656,7 +694,16 @@ async fn discover(core: &Arc<Core>, capabilities: &Value) -> Result<Option<Value
                 return Err(e.into_mcp("server/discover"));
             }
             Err(RpcError::Server { .. }) => break,
-            Err(RpcError::Transport(e)) if matches!(e.http_status, Some(400 | 404 | 405)) => break,
+            // An older server may answer a method it does not know with any 4xx of these, or
+            // fail on it (a 5xx): `initialize` decides.
+            Err(RpcError::Transport(e))
+                if matches!(
+                    e.http_status,
+                    Some(400 | 404 | 405 | 406 | 415 | 422 | 500..=599)
+                ) =>
+            {
+                break;
+            }
             Err(RpcError::Transport(e)) => return Err(e),
         }
     }
@@ -666,8 +713,9 @@ async fn discover(core: &Arc<Core>, capabilities: &Value) -> Result<Option<Value
 }
 
 /// `initialize` (newest version first, an older one when the server says which it supports),
-/// then `notifications/initialized`; the server's answer.
-async fn initialize(core: &Arc<Core>, capabilities: &Value) -> Result<Value> {
+/// then `notifications/initialized` (and over HTTP, with `server_stream`, the server's own
+/// stream opened); the server's answer.
+async fn initialize(core: &Arc<Core>, capabilities: &Value, server_stream: bool) -> Result<Value> {
     let mut offer = PROTOCOL_VERSIONS[0].to_string();
     for _ in 0..2 {
         let mut params = initialize_params(&offer);
@@ -692,6 +740,9 @@ async fn initialize(core: &Arc<Core>, capabilities: &Value) -> Result<Value> {
                     h.set_protocol_version(chosen);
                 }
                 core.notify("notifications/initialized", None).await?;
+                if let (Link::Http(h), true) = (&core.link, server_stream) {
+                    h.listen().await;
+                }
                 return Ok(result);
             }
             Err(RpcError::Server { data, .. })

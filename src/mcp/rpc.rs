@@ -46,6 +46,14 @@ impl Link {
         }
     }
 
+    /// The link's authorizer (HTTP), whose sign-in waits the request timeouts do not count.
+    fn authorizer(&self) -> Option<&dyn super::auth::Authorizer> {
+        match self {
+            Link::Http(h) => h.authorizer(),
+            _ => None,
+        }
+    }
+
     fn stderr_tail(&self) -> Vec<String> {
         match self {
             Link::Stdio(s) => s.stderr_tail(),
@@ -311,13 +319,19 @@ impl Core {
         };
         let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         flight.sent = true;
-        match tokio::time::timeout_at(deadline, self.send(&msg)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
+        // A sign-in while sending (a 401) waits for the user on its own, longer limit.
+        let auth = self.link.authorizer();
+        let waited = || auth.map_or(Duration::ZERO, |a| a.waited());
+        let before = waited();
+        let sent = super::within(timeout, auth, self.send(&msg)).await;
+        let deadline = deadline + waited().saturating_sub(before);
+        match sent {
+            Some(Ok(())) => {}
+            Some(Err(e)) => {
                 flight.sent = false;
                 return Err(RpcError::Transport(e));
             }
-            Err(_) => {
+            None => {
                 flight.reason = "timed out";
                 return Err(timed_out());
             }

@@ -8,15 +8,15 @@ use std::process::{Command, Stdio};
 use crate::common::servers::{conformance, conformance_next};
 use crate::common::{bin, repo_root};
 
-/// Scenarios aimcp passes. `sse-retry` passes too, but it checks the reconnection delay within
-/// 200 ms, which a loaded CI machine can miss, so it is not run here; elicitation is not
-/// offered. The `auth/*` ones sign in with OAuth: `client.sh` gives aimcp a `$BROWSER` that
+/// The client scenarios of 0.1.16, one by one. `sse-retry` passes too, but it checks the
+/// reconnection delay within 200 ms, which a loaded CI machine can miss, so it is not run
+/// here. The `auth/*` ones sign in with OAuth: `client.sh` gives aimcp a `$BROWSER` that
 /// follows the suite's redirect back to aimcp's loopback listener.
 const SCENARIOS: &[&str] = &[
     "initialize",
     "tools_call",
-    // Not yet: `elicitation-sep1034-client-defaults` (0.1.16) times out: the suite's server
-    // reports "Connection closed" for its elicitation request over the call's stream.
+    // The server asks for input on its own (`GET`) stream, not the call's.
+    "elicitation-sep1034-client-defaults",
     "auth/metadata-default",
     "auth/metadata-var1",
     "auth/metadata-var2",
@@ -80,24 +80,22 @@ fn conformance_client_scenarios_pass() {
     }
 }
 
-/// The 2026-07-28 client scenarios of 0.2.0-alpha.12 that aimcp passes (`--requirements
-/// 2026-07-28` runs them all; its `auth/*` ones under that revision are not all passed yet).
-const SCENARIOS_2026: &[&str] = &[
-    "tools_call",
-    "request-metadata",
-    "sep-2322-client-request-state",
-    "http-standard-headers",
-    "http-custom-headers",
-    "http-invalid-tool-headers",
-    "json-schema-ref-no-deref",
-    "auth/basic-cimd",
-    "auth/pre-registration",
-    "auth/resource-mismatch",
-    "auth/offline-access-scope",
-];
+/// `--requirements 2025-11-25` of 0.2.0-alpha.12: every client scenario that revision requires.
+#[test]
+fn conformance_2025_11_25_client_requirements() {
+    requirements("2025-11-25");
+}
 
+/// `--requirements 2026-07-28` of 0.2.0-alpha.12: every client scenario that revision requires,
+/// its `auth/*` ones included.
 #[test]
 fn conformance_2026_07_28_client_requirements() {
+    requirements("2026-07-28");
+}
+
+/// Runs the suite's required client scenarios of `revision`; fails when one of them fails. The
+/// ones it does not score (`extension`, added after the release) are printed, not required.
+fn requirements(revision: &str) {
     let (node, entry) = match conformance_next() {
         Ok(paths) => paths,
         Err(reason) => {
@@ -115,13 +113,7 @@ fn conformance_2026_07_28_client_requirements() {
     let home = tempfile::tempdir().unwrap();
     let out = Command::new(&node)
         .arg(&entry)
-        .args([
-            "client",
-            "--requirements",
-            "2026-07-28",
-            "--timeout",
-            "60000",
-        ])
+        .args(["client", "--requirements", revision, "--timeout", "60000"])
         .arg("--command")
         .arg(&client)
         .env("AIMCP", bin())
@@ -132,15 +124,83 @@ fn conformance_2026_07_28_client_requirements() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let summary = text
-        .split("=== SUITE SUMMARY ===")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no summary:\n{text}"));
-    eprintln!("{summary}");
-    for scenario in SCENARIOS_2026 {
-        let line = format!("✓ {scenario}: ");
-        assert!(summary.contains(&line), "`{scenario}` failed:\n{summary}");
+    let verdict = Summary::parse(&text).unwrap_or_else(|| panic!("no summary:\n{text}"));
+    eprintln!("{revision}: {}", verdict.text);
+    let failed = verdict.required_failures();
+    assert!(
+        failed.is_empty(),
+        "required scenarios of {revision} failed: {failed:?}\n{text}"
+    );
+    assert!(verdict.passed > 0, "nothing passed:\n{text}");
+    assert!(
+        out.status.success(),
+        "the suite failed:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The suite's `=== SUITE SUMMARY ===`: the scenarios that failed, and those of them it does
+/// not score.
+#[derive(Debug)]
+struct Summary {
+    text: String,
+    passed: usize,
+    failed: Vec<String>,
+    not_scored: Vec<String>,
+}
+
+impl Summary {
+    fn parse(output: &str) -> Option<Summary> {
+        let text = output
+            .split("=== SUITE SUMMARY ===")
+            .nth(1)?
+            .trim()
+            .to_string();
+        let name = |l: &str| l.split(':').next().unwrap_or("").trim().to_string();
+        let passed = text.lines().filter(|l| l.starts_with("✓ ")).count();
+        let failed = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("✗ "))
+            .map(name)
+            .collect();
+        let not_scored = text
+            .split("Not scored")
+            .nth(1)
+            .unwrap_or("")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("✗ "))
+            .map(|l| l.split(" (").next().unwrap_or("").trim().to_string())
+            .collect();
+        Some(Summary {
+            text,
+            passed,
+            failed,
+            not_scored,
+        })
     }
+
+    /// Failed scenarios the revision requires.
+    fn required_failures(&self) -> Vec<&str> {
+        self.failed
+            .iter()
+            .filter(|f| !self.not_scored.contains(f))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+#[test]
+fn a_failed_required_scenario_fails_the_requirements_and_an_unscored_one_does_not() {
+    let output = "...\n=== SUITE SUMMARY ===\n\n✓ tools_call: 2 passed, 0 failed\n\
+                  ✗ auth/basic-cimd: 12 passed, 1 failed\n\
+                  ✗ auth/dpop: 0 passed, 3 failed\n\nTotal: 14 passed, 4 failed\n\n\
+                  Not scored for 2026-07-28: 1 scenario(s) run, 1 failing.\n\
+                  \x20 ✗ auth/dpop (extension)\n";
+    let s = Summary::parse(output).unwrap();
+    assert_eq!(s.passed, 1);
+    assert_eq!(s.failed, ["auth/basic-cimd", "auth/dpop"]);
+    assert_eq!(s.required_failures(), ["auth/basic-cimd"]);
+    assert!(Summary::parse("no summary").is_none());
 }
 
 /// Whether the tests run on CI: `CI` set to anything but empty, `0` or `false` (as GitHub

@@ -202,6 +202,34 @@ fn an_older_server_falls_back_to_initialize() {
     });
 }
 
+/// An older server that fails on `server/discover` with an HTTP 500 (it does not know the
+/// method) is an older server: `initialize` follows, and `mcp call` works.
+#[test]
+fn an_older_server_that_answers_server_discover_with_a_500_falls_back_to_initialize() {
+    let fake = Fake::start(Some("discover-500"));
+    run(async {
+        let s = Server::remote("legacy", Transport::Http, fake.url.clone());
+        let session = mcp::connect(&s, &EnvResolver::environment_only(), &options())
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.full()));
+        assert_eq!(session.protocol_version, "2025-11-25");
+        assert!(!session.is_modern());
+        session.shutdown().await;
+    });
+    let env = TestEnv::new();
+    env.run(&["mcp", "add", "legacy", &fake.url]).assert_code(0);
+    let out = env.run(&[
+        "mcp",
+        "call",
+        "legacy",
+        "echo",
+        "--args",
+        r#"{"tag": "after a 500"}"#,
+    ]);
+    out.assert_code(0);
+    assert!(out.stdout.contains("after a 500"), "{}", out.stdout);
+}
+
 #[test]
 fn mcp_test_and_discover_record_the_protocol_and_the_caching_hints() {
     let fake = Fake::start(Some("modern"));
@@ -270,4 +298,36 @@ fn the_gateway_is_reached_with_2026_07_28() {
     let _ = gateway.wait();
     out.assert_code(0);
     assert_eq!(out.json()["results"][0]["protocol_version"], "2026-07-28");
+}
+
+/// At a terminal the server's questions are asked; Esc answers `cancel` and the call goes on,
+/// Ctrl-C stops it with exit 130.
+#[cfg(unix)]
+#[test]
+fn at_a_terminal_esc_at_a_question_answers_cancel_and_ctrl_c_exits_130() {
+    use expectrl::process::unix::WaitStatus;
+    use expectrl::{Eof, Expect, Session};
+
+    let fake = Fake::start(Some("modern"));
+    let env = TestEnv::new();
+    env.run(&["mcp", "add", "modern", &fake.url]).assert_code(0);
+    let exit = |key: &str, then: Option<&str>| {
+        let mut s = Session::spawn(env.pty_cmd(&["mcp", "call", "modern", "ask"])).unwrap();
+        s.get_process_mut().set_window_size(100, 40).unwrap();
+        s.set_expect_timeout(Some(Duration::from_secs(60)));
+        s.expect("Who are you?").unwrap();
+        s.expect("Answer it?").unwrap();
+        s.send(key).unwrap();
+        if let Some(text) = then {
+            s.expect(text).unwrap();
+        }
+        s.expect(Eof).unwrap();
+        match s.get_process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("not a normal exit: {other:?}"),
+        }
+    };
+    // The server got `cancel` and answered the call.
+    assert_eq!(exit("\x1b", Some(r#""cancel""#)), 0);
+    assert_eq!(exit("\x03", None), 130);
 }

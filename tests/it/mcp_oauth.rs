@@ -73,7 +73,19 @@ fn browser() -> String {
 
 /// Runs aimcp with `$BROWSER` (or without), the clock at `now` when given.
 fn run(env: &TestEnv, args: &[&str], with_browser: bool, now: Option<&str>) -> Run {
+    run_env(env, args, with_browser, now, &[])
+}
+
+/// [`run`] with more environment variables.
+fn run_env(
+    env: &TestEnv,
+    args: &[&str],
+    with_browser: bool,
+    now: Option<&str>,
+    vars: &[(&str, &str)],
+) -> Run {
     let mut cmd = env.cmd();
+    cmd.envs(vars.iter().copied());
     cmd.env_remove("BROWSER").env_remove("CI");
     if with_browser {
         cmd.env("BROWSER", browser());
@@ -82,6 +94,18 @@ fn run(env: &TestEnv, args: &[&str], with_browser: bool, now: Option<&str>) -> R
         cmd.env("AIMCP_NOW", now);
     }
     Run::from(cmd.args(args).output().unwrap())
+}
+
+/// The page the stand-in browser was shown at the end of a sign-in (`OPEN_URL_PAGE`): the
+/// browser may still be writing it when aimcp exits.
+fn page(path: &std::path::Path) -> String {
+    for _ in 0..100 {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the browser was shown no page at `{}`", path.display());
 }
 
 fn later(hours: i64) -> String {
@@ -241,19 +265,38 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
     };
     go(&["mcp", "add", "oauth", &server.url("/mcp")], false, None).assert_code(0);
     go(&["-vv", "mcp", "login", "oauth"], true, None).assert_code(0);
+    go(&["-vv", "mcp", "test", "oauth"], false, None).assert_code(0);
     go(&["-vvv", "mcp", "discover", "oauth"], false, None).assert_code(0);
+    // Expired: refreshed before the request, with the traffic shown.
     go(&["-vvv", "mcp", "test", "oauth"], false, Some(&later(2))).assert_code(0);
-    go(&["--json", "mcp", "call", "oauth", "whoami"], false, None).assert_code(0);
-    go(&["--json", "mcp", "get", "oauth"], false, None).assert_code(0);
-    go(&["mcp", "get", "oauth"], false, None).assert_code(0);
-    go(&["mcp", "list"], false, None).assert_code(0);
+    go(&["-vv", "mcp", "call", "oauth", "whoami"], false, None).assert_code(0);
+    go(
+        &["-vv", "--json", "mcp", "call", "oauth", "whoami"],
+        false,
+        None,
+    )
+    .assert_code(0);
+    go(&["-vv", "--json", "mcp", "get", "oauth"], false, None).assert_code(0);
+    go(&["-vv", "mcp", "get", "oauth"], false, None).assert_code(0);
+    go(&["-vv", "mcp", "list"], false, None).assert_code(0);
+    go(&["-vv", "--json", "mcp", "list"], false, None).assert_code(0);
     server.admin("POST", "/admin/revoke");
+    // A revoked sign-in: the refused refresh and the error say nothing of the tokens.
     go(
         &["-vv", "mcp", "call", "oauth", "whoami"],
         false,
         Some(&later(4)),
     )
     .assert_code(1);
+    go(&["-vv", "mcp", "test", "oauth"], false, None).assert_code(1);
+    // And a new sign-in where a browser can be opened, traffic shown.
+    go(
+        &["-vv", "mcp", "call", "oauth", "whoami"],
+        true,
+        Some(&later(4)),
+    )
+    .assert_code(0);
+    go(&["-vv", "mcp", "logout", "oauth"], false, None).assert_code(0);
 
     let log = server.admin("GET", "/admin/log");
     let tokens: Vec<String> = log["issued"]
@@ -262,10 +305,11 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
         .iter()
         .map(|t| t.as_str().unwrap().to_string())
         .collect();
-    assert!(tokens.len() >= 4, "{tokens:?}");
+    // Two sign-ins and a refresh, each an access and a refresh token.
+    assert!(tokens.len() >= 6, "{tokens:?}");
     let store = env.home.join(".local/share/aimcp/credentials.json");
     let mut files = Vec::new();
-    let mut stack = vec![env.home.clone()];
+    let mut stack = vec![env.root.path().to_path_buf()];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
@@ -280,6 +324,8 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
         files.iter().any(|f| f.ends_with(".mcp.tools.json")),
         "{files:?}"
     );
+    // The store held them (the test looks in the right place); after the logout it is empty.
+    assert!(store.exists(), "{files:?}");
     for token in &tokens {
         for f in &files {
             let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
@@ -396,4 +442,180 @@ fn on_ci_no_sign_in_starts_on_its_own_and_no_browser_opens_even_with_browser_set
             .join(".local/share/aimcp/credentials.json")
             .exists()
     );
+}
+
+/// A revoked refresh token where a sign-in can happen (a browser can be opened, as at a
+/// terminal): the refused refresh is followed by a new sign-in, and the call goes through.
+#[test]
+fn a_revoked_refresh_token_where_a_browser_can_open_signs_in_again() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    let before = credentials(&env)["servers"][0].clone();
+    server.admin("POST", "/admin/revoke");
+    let call = run(
+        &env,
+        &["mcp", "call", "oauth", "whoami"],
+        true,
+        Some(&later(2)),
+    );
+    call.assert_code(0);
+    assert!(call.stdout.contains("signed in"), "{}", call.stdout);
+    assert!(
+        call.stderr
+            .contains("opening a browser to sign in to `oauth`"),
+        "{}",
+        call.stderr
+    );
+    assert_eq!(
+        server.grants(),
+        ["authorization_code", "refresh_token", "authorization_code"]
+    );
+    let after = credentials(&env);
+    let servers = after["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 1, "{after}");
+    assert_ne!(servers[0]["refresh_token"], before["refresh_token"]);
+}
+
+/// A server that moves to another authorization server (a new issuer): the old issuer's
+/// tokens and client are never sent to the new one; a sign-in with the new one follows where a
+/// browser can open, and without one the error says to run `aimcp mcp login`.
+#[test]
+fn a_server_that_moves_its_authorization_server_gets_a_new_sign_in_and_no_old_token_goes_there() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    let old = credentials(&env)["servers"][0].clone();
+    server.admin("POST", "/admin/move");
+    // No browser (as on CI): the refused token is an error naming `mcp login`.
+    let call = run(&env, &["mcp", "call", "oauth", "whoami"], false, None);
+    call.assert_code(1);
+    assert!(
+        call.stderr.contains("hint: run `aimcp mcp login oauth`"),
+        "{}",
+        call.stderr
+    );
+    // With a browser: a sign-in with the new issuer.
+    let call = run(&env, &["mcp", "call", "oauth", "whoami"], true, None);
+    call.assert_code(0);
+    assert!(call.stdout.contains("signed in"), "{}", call.stdout);
+    let log = server.admin("GET", "/admin/log");
+    assert_eq!(
+        log["moved"]["grants"],
+        serde_json::json!(["authorization_code"])
+    );
+    assert_eq!(log["grants"], serde_json::json!(["authorization_code"]));
+    let creds = credentials(&env);
+    let newest = creds["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|e| e["saved_at"].as_i64())
+        .unwrap()
+        .clone();
+    assert_eq!(newest["issuer"], server.url("/as2"));
+    assert_ne!(newest["client_id"], old["client_id"]);
+    // Expired: refreshed at the new issuer, with the new refresh token.
+    run(
+        &env,
+        &["mcp", "call", "oauth", "whoami"],
+        false,
+        Some(&later(2)),
+    )
+    .assert_code(0);
+    let log = server.admin("GET", "/admin/log");
+    assert_eq!(
+        log["moved"]["grants"],
+        serde_json::json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(log["grants"], serde_json::json!(["authorization_code"]));
+    // Nothing of the first sign-in reached the new authorization server.
+    let received = log["moved"]["received"].to_string();
+    let mut old_secrets: Vec<String> = log["issued"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    old_secrets.push(old["client_id"].as_str().unwrap().to_string());
+    assert_eq!(old_secrets.len(), 3, "{old_secrets:?}");
+    for secret in &old_secrets {
+        assert!(
+            !received.contains(secret.as_str()),
+            "`{secret}` went to the new issuer"
+        );
+    }
+}
+
+/// The browser's page says "Signed in" only after the code was exchanged for tokens; when the
+/// exchange fails it says the sign-in did not complete, and `mcp login` fails.
+#[test]
+fn the_browser_page_says_signed_in_only_after_the_code_exchange() {
+    let server = OAuthServer::start();
+    let env = TestEnv::new();
+    run(
+        &env,
+        &["mcp", "add", "oauth", &server.url("/mcp")],
+        false,
+        None,
+    )
+    .assert_code(0);
+    let failed_page = env.root.path().join("failed.html");
+    server.admin("POST", "/admin/fail-next-code");
+    let login = run_env(
+        &env,
+        &["mcp", "login", "oauth"],
+        true,
+        None,
+        &[("OPEN_URL_PAGE", failed_page.to_str().unwrap())],
+    );
+    login.assert_code(1);
+    assert!(
+        login.stderr.contains("refused the token request"),
+        "{}",
+        login.stderr
+    );
+    let text = page(&failed_page);
+    assert!(text.contains("did not complete"), "{text}");
+    assert!(!text.contains("Signed in"), "{text}");
+    assert!(
+        !env.home
+            .join(".local/share/aimcp/credentials.json")
+            .exists()
+    );
+
+    let ok_page = env.root.path().join("ok.html");
+    let login = run_env(
+        &env,
+        &["mcp", "login", "oauth"],
+        true,
+        None,
+        &[("OPEN_URL_PAGE", ok_page.to_str().unwrap())],
+    );
+    login.assert_code(0);
+    let text = page(&ok_page);
+    assert!(text.contains("Signed in"), "{text}");
+}
+
+/// A sign-in that starts during a call waits for the user at the browser longer than the
+/// call's `--timeout` (the browser here takes 3 s to come back; the timeout is 1 s).
+#[test]
+fn the_request_timeout_does_not_cut_off_a_sign_in_at_the_browser() {
+    let server = OAuthServer::start();
+    let env = TestEnv::new();
+    run(
+        &env,
+        &["mcp", "add", "oauth", &server.url("/mcp")],
+        false,
+        None,
+    )
+    .assert_code(0);
+    server.admin("POST", "/admin/slow-authorize?ms=3000");
+    let call = run(
+        &env,
+        &["mcp", "call", "oauth", "whoami", "--timeout", "1"],
+        true,
+        None,
+    );
+    call.assert_code(0);
+    assert!(call.stdout.contains("signed in"), "{}", call.stdout);
+    assert_eq!(server.grants(), ["authorization_code"]);
 }

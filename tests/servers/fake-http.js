@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A small Streamable HTTP MCP server that misbehaves on purpose, for aimcp's tests.
-// Usage: node fake-http.js [modern]   (listens on a free loopback port and prints it on stdout)
+// Usage: node fake-http.js [modern|discover-500]   (listens on a free loopback port and prints it on stdout)
 // Tools:
 //   flood   answers on an event stream: 20000 `notifications/message` first, then the result
 //   echo    answers with JSON at once, with the text of its `tag` argument
@@ -12,9 +12,12 @@
 //            retry's `inputResponses` and `requestState` come back as JSON text
 //   schema   a JSON Schema 2020-12 input schema (`$schema`, `$defs`, `$ref`)
 //   broken   an invalid `x-mcp-header` (on an object): a client leaves it out
+// With `discover-500` it is the older server that fails on a method it does not know:
+// `server/discover` gets an HTTP 500 (plain text), everything else as without a mode.
 "use strict";
 const http = require("http");
 const MODERN = process.argv[2] === "modern";
+const DISCOVER_500 = process.argv[2] === "discover-500";
 const V = "2026-07-28";
 
 const MODERN_TOOLS = [
@@ -107,6 +110,10 @@ const server = http.createServer((req, res) => {
     }
     if (MODERN) return modern(req, res, msg);
     const { id, method, params } = msg;
+    if (DISCOVER_500 && method === "server/discover") {
+      res.writeHead(500, { "content-type": "text/plain" });
+      return res.end("Internal Server Error");
+    }
     if (method === "initialize") {
       return rpc(res, id, {
         protocolVersion: params.protocolVersion,

@@ -9,6 +9,12 @@
 //   POST /token (authorization_code with PKCE S256, refresh_token; refresh tokens rotate)
 //   POST /admin/revoke                          every token and refresh token stops working
 //   GET  /admin/log                             the grants done and every token issued
+//   POST /admin/move                            the MCP servers move to a second authorization server,
+//                                               issuer `<base>/as2` (its endpoints under /as2/): only its
+//                                               tokens are taken from then on; `moved` in the log is what it
+//                                               issued and everything it was sent (bodies, queries, headers)
+//   POST /admin/fail-next-code                  the next authorization_code grant is refused (invalid_grant)
+//   POST /admin/slow-authorize?ms=N             /authorize waits N ms before it redirects back
 // Env: EXPIRES_IN (seconds, default 3600).
 "use strict";
 const http = require("http");
@@ -16,10 +22,20 @@ const crypto = require("crypto");
 
 const EXPIRES_IN = Number(process.env.EXPIRES_IN || 3600);
 let base = "";
-const codes = new Map(); // code -> {challenge, redirect_uri, resource, client_id}
-const access = new Map(); // access token -> resource
-const refresh = new Map(); // refresh token -> resource
-const log = { grants: [], issued: [], resources: [] };
+// The authorization servers by path prefix: "" (the first), "/as2" (after /admin/move).
+function newIssuer() {
+  return {
+    codes: new Map(), // code -> {challenge, redirect_uri, resource}
+    access: new Map(), // access token -> resource
+    refresh: new Map(), // refresh token -> resource
+    log: { grants: [], issued: [], resources: [], received: [] },
+  };
+}
+const issuers = { "": newIssuer(), "/as2": newIssuer() };
+let current = "";
+let failNextCode = false;
+let authorizeDelay = 0;
+const log = issuers[""].log;
 
 const b64url = (buf) => buf.toString("base64").replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const random = (p) => p + crypto.randomBytes(18).toString("hex");
@@ -29,18 +45,18 @@ function json(res, status, value, headers = {}) {
   res.end(JSON.stringify(value));
 }
 
-function issue(resource) {
+function issue(as, resource) {
   const at = random("at-");
   const rt = random("rt-");
-  access.set(at, resource);
-  refresh.set(rt, resource);
-  log.issued.push(at, rt);
+  as.access.set(at, resource);
+  as.refresh.set(rt, resource);
+  as.log.issued.push(at, rt);
   return { access_token: at, token_type: "Bearer", expires_in: EXPIRES_IN, refresh_token: rt, scope: "mcp" };
 }
 
 function mcp(req, res, body, path) {
   const auth = req.headers.authorization || "";
-  if (!auth.startsWith("Bearer ") || access.get(auth.slice(7)) !== `${base}${path}`) {
+  if (!auth.startsWith("Bearer ") || issuers[current].access.get(auth.slice(7)) !== `${base}${path}`) {
     return json(res, 401, { error: "invalid_token" }, {
       "www-authenticate": `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource${path}", scope="mcp"`,
     });
@@ -81,14 +97,17 @@ const server = http.createServer((req, res) => {
     }
     if (path === "/.well-known/oauth-protected-resource/mcp" || path === "/.well-known/oauth-protected-resource/mcp2") {
       const resource = `${base}${path.slice("/.well-known/oauth-protected-resource".length)}`;
-      return json(res, 200, { resource, authorization_servers: [base], scopes_supported: ["mcp"] });
+      return json(res, 200, { resource, authorization_servers: [`${base}${current}`], scopes_supported: ["mcp"] });
     }
-    if (path === "/.well-known/oauth-authorization-server") {
+    // RFC 8414: the metadata of issuer `<base>/as2` is at /.well-known/oauth-authorization-server/as2.
+    const meta = path.match(/^\/\.well-known\/oauth-authorization-server(\/as2)?$/);
+    if (meta) {
+      const issuer = `${base}${meta[1] || ""}`;
       return json(res, 200, {
-        issuer: base,
-        authorization_endpoint: `${base}/authorize`,
-        token_endpoint: `${base}/token`,
-        registration_endpoint: `${base}/register`,
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        registration_endpoint: `${issuer}/register`,
         response_types_supported: ["code"],
         grant_types_supported: ["authorization_code", "refresh_token"],
         code_challenge_methods_supported: ["S256"],
@@ -96,50 +115,75 @@ const server = http.createServer((req, res) => {
         authorization_response_iss_parameter_supported: true,
       });
     }
-    if (req.method === "POST" && path === "/register") {
-      return json(res, 201, { client_id: random("client-"), token_endpoint_auth_method: "none" });
-    }
-    if (path === "/authorize") {
-      const q = url.searchParams;
-      const code = random("code-");
-      codes.set(code, { challenge: q.get("code_challenge"), redirect_uri: q.get("redirect_uri"), resource: q.get("resource") });
-      const back = new URL(q.get("redirect_uri"));
-      back.searchParams.set("code", code);
-      back.searchParams.set("state", q.get("state"));
-      back.searchParams.set("iss", base);
-      res.writeHead(302, { location: back.toString() });
-      return res.end();
-    }
-    if (req.method === "POST" && path === "/token") {
-      const f = new URLSearchParams(body);
-      const grant = f.get("grant_type");
-      log.grants.push(grant);
-      log.resources.push(f.get("resource"));
-      if (grant === "authorization_code") {
-        const c = codes.get(f.get("code"));
-        codes.delete(f.get("code"));
-        const verifier = f.get("code_verifier") || "";
-        const computed = b64url(crypto.createHash("sha256").update(verifier).digest());
-        if (!c || c.challenge !== computed || c.redirect_uri !== f.get("redirect_uri")) {
-          return json(res, 400, { error: "invalid_grant" });
+    const endpoint = path.match(/^(\/as2)?\/(register|authorize|token)$/);
+    if (endpoint) {
+      const prefix = endpoint[1] || "";
+      const as = issuers[prefix];
+      const issuer = `${base}${prefix}`;
+      as.log.received.push(JSON.stringify({ path, query: url.search, headers: req.headers, body }));
+      const name = endpoint[2];
+      if (req.method === "POST" && name === "register") {
+        return json(res, 201, { client_id: random("client-"), token_endpoint_auth_method: "none" });
+      }
+      if (name === "authorize") {
+        const q = url.searchParams;
+        const code = random("code-");
+        as.codes.set(code, { challenge: q.get("code_challenge"), redirect_uri: q.get("redirect_uri"), resource: q.get("resource") });
+        const back = new URL(q.get("redirect_uri"));
+        back.searchParams.set("code", code);
+        back.searchParams.set("state", q.get("state"));
+        back.searchParams.set("iss", issuer);
+        return setTimeout(() => {
+          res.writeHead(302, { location: back.toString() });
+          res.end();
+        }, authorizeDelay);
+      }
+      if (req.method === "POST" && name === "token") {
+        const f = new URLSearchParams(body);
+        const grant = f.get("grant_type");
+        as.log.grants.push(grant);
+        as.log.resources.push(f.get("resource"));
+        if (grant === "authorization_code") {
+          const c = as.codes.get(f.get("code"));
+          as.codes.delete(f.get("code"));
+          const verifier = f.get("code_verifier") || "";
+          const computed = b64url(crypto.createHash("sha256").update(verifier).digest());
+          if (failNextCode || !c || c.challenge !== computed || c.redirect_uri !== f.get("redirect_uri")) {
+            failNextCode = false;
+            return json(res, 400, { error: "invalid_grant" });
+          }
+          return json(res, 200, issue(as, c.resource));
         }
-        return json(res, 200, issue(c.resource));
+        if (grant === "refresh_token") {
+          const rt = f.get("refresh_token");
+          if (!as.refresh.has(rt)) return json(res, 400, { error: "invalid_grant", error_description: "refresh token revoked" });
+          const resource = as.refresh.get(rt);
+          as.refresh.delete(rt);
+          return json(res, 200, issue(as, resource));
+        }
+        return json(res, 400, { error: "unsupported_grant_type" });
       }
-      if (grant === "refresh_token") {
-        const rt = f.get("refresh_token");
-        if (!refresh.has(rt)) return json(res, 400, { error: "invalid_grant", error_description: "refresh token revoked" });
-        const resource = refresh.get(rt);
-        refresh.delete(rt);
-        return json(res, 200, issue(resource));
-      }
-      return json(res, 400, { error: "unsupported_grant_type" });
     }
-    if (req.method === "POST" && path === "/admin/revoke") {
-      access.clear();
-      refresh.clear();
+    if (req.method === "POST" && path === "/admin/move") {
+      current = "/as2";
       return json(res, 200, {});
     }
-    if (path === "/admin/log") return json(res, 200, log);
+    if (req.method === "POST" && path === "/admin/fail-next-code") {
+      failNextCode = true;
+      return json(res, 200, {});
+    }
+    if (req.method === "POST" && path === "/admin/slow-authorize") {
+      authorizeDelay = Number(url.searchParams.get("ms") || 0);
+      return json(res, 200, {});
+    }
+    if (req.method === "POST" && path === "/admin/revoke") {
+      for (const as of Object.values(issuers)) {
+        as.access.clear();
+        as.refresh.clear();
+      }
+      return json(res, 200, {});
+    }
+    if (path === "/admin/log") return json(res, 200, { ...log, moved: issuers["/as2"].log });
     res.writeHead(404);
     res.end();
   });

@@ -48,21 +48,25 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let elicitor = super::elicit::Elicitor::new(printer, &target.name, asks)
         .with_spinner(spinner.clone())
         .with_defaults_without_terminal(defaults);
+    let interruption = elicitor.interruption();
     let opts = targets
         .options(timeout)
         .with_trace(printer.mcp_trace())
         .with_auth(auth.map(|a| a as Arc<dyn mcp::auth::Authorizer>))
         .with_client_capabilities(super::elicit::capabilities())
-        .with_handler(Arc::new(elicitor));
+        .with_handler(Arc::new(elicitor))
+        // A server may ask for input on its own stream rather than the call's.
+        .with_server_stream();
     let resolver = targets.resolver.clone();
     let outcome = mcp::block_on(async {
         let session = mcp::connect(&target, &resolver, &opts)
             .await
             .map_err(|e| ("initialize", e))?;
-        let result = session
-            .call_tool(&tool, arguments)
-            .await
-            .map_err(|e| ("tools/call", e));
+        // Ctrl-C at one of the server's questions stops the call.
+        let result = tokio::select! {
+            r = session.call_tool(&tool, arguments) => r.map_err(|e| ("tools/call", e)),
+            () = interruption.wait() => Err(("tools/call", mcp::McpError::new("interrupted"))),
+        };
         // A refused call may be a name the server does not have: then say which it has.
         let refused = match &result {
             Ok(r) => r.get("isError").and_then(Value::as_bool) == Some(true),
@@ -84,6 +88,9 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         })
     });
     spinner.finish_and_clear();
+    if interruption.raised() {
+        return Err(crate::error::interrupted().into());
+    }
     let outcome = match outcome {
         Ok(Ok(result)) => result,
         Ok(Err(names)) => return Err(unknown_tool(&target.name, &tool, names).into()),

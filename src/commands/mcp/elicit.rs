@@ -4,6 +4,7 @@
 //! the URL and asks whether the user is done there; without a terminal the request is declined,
 //! and stderr says so.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
@@ -11,6 +12,29 @@ use serde_json::{Map, Value, json};
 use crate::mcp::{BoxFuture, Handler, RpcFailure};
 use crate::printer::Printer;
 use crate::prompt::{InquirePrompter, Prompter};
+
+/// Ctrl-C at one of the questions: the command stops (exit 130), where Esc only answers
+/// `cancel` to the server.
+#[derive(Clone, Default)]
+pub(crate) struct Interruption(Arc<(AtomicBool, tokio::sync::Notify)>);
+
+impl Interruption {
+    fn raise(&self) {
+        self.0.0.store(true, Ordering::SeqCst);
+        self.0.1.notify_one();
+    }
+
+    pub(crate) fn raised(&self) -> bool {
+        self.0.0.load(Ordering::SeqCst)
+    }
+
+    /// Until Ctrl-C is pressed at a question.
+    pub(crate) async fn wait(&self) {
+        if !self.raised() {
+            self.0.1.notified().await;
+        }
+    }
+}
 
 /// What the server may send besides answers, for `mcp call`.
 pub(crate) struct Elicitor {
@@ -23,6 +47,7 @@ pub(crate) struct Elicitor {
     /// Without a terminal, accept a form whose every required field has a default, with the
     /// defaults (`AIMCP_ELICIT_DEFAULTS=1`: what pressing Enter at each question would give).
     defaults_without_terminal: bool,
+    interruption: Interruption,
 }
 
 /// The client capability this handler stands for (`initialize` / `_meta`).
@@ -48,7 +73,13 @@ impl Elicitor {
             prompter: prompter.map(|p| Arc::new(Mutex::new(p))),
             spinner: None,
             defaults_without_terminal: false,
+            interruption: Interruption::default(),
         }
+    }
+
+    /// Raised by Ctrl-C at a question.
+    pub(crate) fn interruption(&self) -> Interruption {
+        self.interruption.clone()
     }
 
     pub(crate) fn with_defaults_without_terminal(mut self, on: bool) -> Elicitor {
@@ -83,6 +114,7 @@ impl Handler for Elicitor {
         let prompter = self.prompter.clone();
         let spinner = self.spinner.clone();
         let defaults = self.defaults_without_terminal;
+        let interruption = self.interruption.clone();
         Box::pin(async move {
             let message = shown(params.get("message").and_then(Value::as_str).unwrap_or(""));
             let Some(prompter) = prompter else {
@@ -110,7 +142,12 @@ impl Handler for Elicitor {
             .await;
             match asked {
                 Ok(Ok(answer)) => Ok(answer),
-                // Esc / Ctrl-C at a question: the user said no.
+                // Ctrl-C: the server hears `cancel`, and the command stops (exit 130).
+                Ok(Err(e)) if crate::error::is_interrupted(&e) => {
+                    interruption.raise();
+                    Ok(json!({"action": "cancel"}))
+                }
+                // Esc at a question: the user dismissed it.
                 _ => Ok(json!({"action": "cancel"})),
             }
         })
@@ -327,6 +364,20 @@ mod tests {
             p.asked
         );
         assert!(p.asked.iter().any(|q| q.contains("Na")), "{:?}", p.asked);
+    }
+
+    #[test]
+    fn esc_at_a_question_answers_cancel_and_ctrl_c_also_stops_the_command() {
+        let params = json!({"message": "Who?", "requestedSchema": {"type": "object",
+            "properties": {"n": {"type": "string"}}}});
+        for (key, stops) in [(Answer::Cancel, false), (Answer::Interrupt, true)] {
+            let p = ScriptedPrompter::new([Answer::Yes, key]);
+            let e = Elicitor::with_prompter(&printer(), "s", Some(Box::new(p)));
+            let stop = e.interruption();
+            let got = crate::mcp::block_on(e.request("elicitation/create", params.clone()));
+            assert_eq!(got.unwrap(), json!({"action": "cancel"}));
+            assert_eq!(stop.raised(), stops);
+        }
     }
 
     #[test]

@@ -193,8 +193,14 @@ pub fn metadata_urls(issuer: &Url) -> Vec<Url> {
     }
 }
 
-/// The authorization server's metadata; `None` when it publishes none.
-pub async fn server_metadata(client: &Client, issuer: &Url) -> Result<Option<ServerMetadata>> {
+/// The authorization server's metadata; `None` when it publishes none. `named`: `issuer` is the
+/// issuer a resource's metadata names, so the metadata must name it too (RFC 8414 section 3.3);
+/// a 2025-03-26 server's origin is no issuer identifier, and is not checked.
+pub async fn server_metadata(
+    client: &Client,
+    issuer: &Url,
+    named: bool,
+) -> Result<Option<ServerMetadata>> {
     for url in metadata_urls(issuer) {
         let Some(v) = get_json(client, &url).await? else {
             continue;
@@ -207,6 +213,16 @@ pub async fn server_metadata(client: &Client, issuer: &Url) -> Result<Option<Ser
                 "the authorization server's metadata at `{url}` has no `authorization_endpoint` or `token_endpoint`"
             )));
         };
+        // RFC 8414 section 3.3: the metadata is the issuer's only when it names that issuer;
+        // other metadata could send the sign-in (and the code) anywhere.
+        let expected = issuer.as_str().trim_end_matches('/');
+        if let Some(other) = text("issuer").filter(|_| named)
+            && other.trim_end_matches('/') != expected
+        {
+            return Err(McpError::new(format!(
+                "the authorization server's metadata at `{url}` names another issuer (`{other}`, expected `{expected}`): not signing in"
+            )));
+        }
         return Ok(Some(ServerMetadata {
             issuer: text("issuer").unwrap_or_else(|| issuer.to_string()),
             authorization_endpoint,

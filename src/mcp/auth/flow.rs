@@ -123,7 +123,7 @@ pub fn auth_method(meta: &ServerMetadata, has_secret: bool, registered: Option<&
     "client_secret_basic".into()
 }
 
-/// Dynamic client registration (RFC 7591) as a public client with a loopback redirect.
+/// Dynamic client registration (RFC 7591) as a public, native client with a loopback redirect.
 pub async fn register(
     client: &Client,
     meta: &ServerMetadata,
@@ -133,6 +133,8 @@ pub async fn register(
 ) -> Result<ClientCreds> {
     let mut body = json!({
         "client_name": "aimcp",
+        // A command-line client with a loopback redirect (SEP-837).
+        "application_type": "native",
         "redirect_uris": [redirect_uri],
         "grant_types": ["authorization_code", "refresh_token"],
         "response_types": ["code"],
@@ -335,8 +337,10 @@ impl Redirect {
         })
     }
 
-    /// Waits (up to `wait`) for the browser to come back to `/callback`; gives its query pairs.
-    pub async fn wait(self, wait: Duration) -> Result<Vec<(String, String)>> {
+    /// Waits (up to `wait`) for the browser to come back to `/callback`; gives its query pairs
+    /// and the browser's connection, which waits for [`Callback::answer`]: the page that says
+    /// whether the sign-in worked is only sent once that is known.
+    pub async fn wait(self, wait: Duration) -> Result<(Vec<(String, String)>, Callback)> {
         let got = tokio::time::timeout(wait, async {
             loop {
                 let Ok((mut stream, _)) = self.listener.accept().await else {
@@ -373,19 +377,7 @@ impl Redirect {
                     .query_pairs()
                     .map(|(k, v)| (k.into_owned(), v.into_owned()))
                     .collect();
-                let ok = pairs.iter().any(|(k, _)| k == "code");
-                let body = if ok {
-                    "<!doctype html><title>aimcp</title><p>Signed in. You can close this tab and go back to the terminal.</p>"
-                } else {
-                    "<!doctype html><title>aimcp</title><p>The sign-in did not complete. See the terminal.</p>"
-                };
-                let resp = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(resp.as_bytes()).await;
-                let _ = stream.shutdown().await;
-                return pairs;
+                return (pairs, Callback { stream });
             }
         })
         .await;
@@ -397,6 +389,47 @@ impl Redirect {
             .hint("run `aimcp mcp login NAME` again and finish the sign-in in the browser")
         })
     }
+}
+
+/// The browser's request to `/callback`, waiting for its page.
+pub struct Callback {
+    stream: tokio::net::TcpStream,
+}
+
+impl Callback {
+    /// Sends the page: "Signed in" when `outcome` is `Ok` (the code was exchanged for tokens),
+    /// else that the sign-in did not complete, with the reason.
+    pub async fn answer(mut self, outcome: std::result::Result<(), &McpError>) {
+        let body = match outcome {
+            Ok(()) => "<!doctype html><title>aimcp</title><p>Signed in. You can close this tab and go back to the terminal.</p>".to_string(),
+            Err(e) => format!(
+                "<!doctype html><title>aimcp</title><p>The sign-in did not complete: {}</p><p>See the terminal.</p>",
+                html_escape(&e.message)
+            ),
+        };
+        let resp = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = self.stream.write_all(resp.as_bytes()).await;
+        let _ = self.stream.shutdown().await;
+    }
+}
+
+/// `text` safe inside HTML.
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -412,5 +445,13 @@ mod tests {
         assert_eq!(base64(b"user:pass", B64STD, true), "dXNlcjpwYXNz");
         assert_eq!(base64(b"ab", B64STD, true), "YWI=");
         assert_eq!(random_token(32).len(), 43);
+    }
+
+    #[test]
+    fn the_error_page_escapes_the_reason() {
+        assert_eq!(
+            html_escape("<b>`a` & 'b' \"c\"</b>"),
+            "&lt;b&gt;`a` &amp; &#39;b&#39; &quot;c&quot;&lt;/b&gt;"
+        );
     }
 }

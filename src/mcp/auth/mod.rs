@@ -35,6 +35,11 @@ pub trait Authorizer: Send + Sync {
         status: u16,
         www_authenticate: Option<&'a str>,
     ) -> BoxFuture<'a, Result<bool>>;
+    /// The time spent so far waiting for the user to sign in at a browser (a running wait
+    /// included). Request and handshake timeouts do not count it: a sign-in has its own limit.
+    fn waited(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// How a browser is opened for a sign-in.
@@ -123,6 +128,25 @@ pub struct OAuth {
     attempts: Mutex<HashMap<String, (u32, Instant)>>,
     /// One sign-in or refresh at a time.
     busy: tokio::sync::Mutex<()>,
+    /// Time spent waiting for the user at the browser: done waits, and since when the current
+    /// one runs.
+    waited: Mutex<(Duration, Option<Instant>)>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A wait for the user at the browser; its time is added up when it drops.
+struct Waiting<'a>(&'a Mutex<(Duration, Option<Instant>)>);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut w = lock(self.0);
+        if let Some(since) = w.1.take() {
+            w.0 += since.elapsed();
+        }
+    }
 }
 
 /// Challenges answered in a row for one URL before giving up (a scope that never suffices).
@@ -143,6 +167,7 @@ impl OAuth {
             started: Instant::now(),
             attempts: Mutex::new(HashMap::new()),
             busy: tokio::sync::Mutex::new(()),
+            waited: Mutex::new((Duration::ZERO, None)),
         })
     }
 
@@ -262,7 +287,7 @@ impl OAuth {
                 let issuer_url = Url::parse(issuer).map_err(|e| {
                     McpError::new(format!("invalid authorization server `{issuer}`: {e}"))
                 })?;
-                let meta = discovery::server_metadata(&self.client, &issuer_url)
+                let meta = discovery::server_metadata(&self.client, &issuer_url, true)
                     .await?
                     .ok_or_else(|| {
                         McpError::new(format!(
@@ -276,7 +301,7 @@ impl OAuth {
                 let mut origin = server.clone();
                 origin.set_path("/");
                 origin.set_query(None);
-                let meta = match discovery::server_metadata(&self.client, &origin).await? {
+                let meta = match discovery::server_metadata(&self.client, &origin, false).await? {
                     Some(m) => m,
                     None => discovery::fallback_metadata(&origin),
                 };
@@ -348,50 +373,24 @@ impl OAuth {
                 }
             }
         }
-        let pairs = redirect.wait(self.opts.wait).await?;
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        if let Some(e) = get("error") {
-            let d = get("error_description").unwrap_or_default();
-            return Err(McpError::new(format!(
-                "the authorization server refused the sign-in: `{e}` {}",
-                d.chars().take(200).collect::<String>()
-            )));
-        }
-        if get("state").as_deref() != Some(state.as_str()) {
-            return Err(McpError::new(
-                "the sign-in came back with a wrong `state`: not signing in (try again)",
-            ));
-        }
-        match get("iss") {
-            Some(iss) if iss != meta.issuer => {
-                return Err(McpError::new(format!(
-                    "the sign-in came back from another issuer (`{iss}`, expected `{}`): not signing in",
-                    meta.issuer
-                )));
-            }
-            None if meta.iss_parameter_supported => {
-                return Err(McpError::new(
-                    "the sign-in came back without the `iss` its authorization server promises: not signing in",
-                ));
-            }
-            _ => {}
-        }
-        let code =
-            get("code").ok_or_else(|| McpError::new("the sign-in came back without a code"))?;
-        let tokens = flow::token_request(
-            &self.client,
-            &meta.token_endpoint,
-            &creds,
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", &code),
-                ("redirect_uri", &redirect_uri),
-                ("code_verifier", &verifier),
-                ("resource", &resource),
-            ],
-        )
-        .await
-        .map_err(|r| r.err)?;
+        let (pairs, page) = {
+            let _waiting = self.waiting();
+            redirect.wait(self.opts.wait).await?
+        };
+        // The browser's page says "Signed in" only once the code is exchanged for tokens.
+        let exchanged = self
+            .exchange(
+                &pairs,
+                &state,
+                &meta,
+                &creds,
+                &redirect_uri,
+                &verifier,
+                &resource,
+            )
+            .await;
+        page.answer(exchanged.as_ref().map(|_| ())).await;
+        let tokens = exchanged?;
         let entry = Entry {
             server: url.to_string(),
             issuer: meta.issuer.clone(),
@@ -412,6 +411,70 @@ impl OAuth {
             (true, ())
         })?;
         Ok(entry)
+    }
+
+    /// The browser came back with `pairs`: checks them (`error`, `state`, `iss`) and exchanges
+    /// the code for tokens.
+    #[allow(clippy::too_many_arguments)]
+    async fn exchange(
+        &self,
+        pairs: &[(String, String)],
+        state: &str,
+        meta: &ServerMetadata,
+        creds: &ClientCreds,
+        redirect_uri: &str,
+        verifier: &str,
+        resource: &str,
+    ) -> Result<flow::Tokens> {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if let Some(e) = get("error") {
+            let d = get("error_description").unwrap_or_default();
+            return Err(McpError::new(format!(
+                "the authorization server refused the sign-in: `{e}` {}",
+                d.chars().take(200).collect::<String>()
+            )));
+        }
+        if get("state").as_deref() != Some(state) {
+            return Err(McpError::new(
+                "the sign-in came back with a wrong `state`: not signing in (try again)",
+            ));
+        }
+        match get("iss") {
+            Some(iss) if iss != meta.issuer => {
+                return Err(McpError::new(format!(
+                    "the sign-in came back from another issuer (`{iss}`, expected `{}`): not signing in",
+                    meta.issuer
+                )));
+            }
+            None if meta.iss_parameter_supported => {
+                return Err(McpError::new(
+                    "the sign-in came back without the `iss` its authorization server promises: not signing in",
+                ));
+            }
+            _ => {}
+        }
+        let code =
+            get("code").ok_or_else(|| McpError::new("the sign-in came back without a code"))?;
+        flow::token_request(
+            &self.client,
+            &meta.token_endpoint,
+            creds,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", redirect_uri),
+                ("code_verifier", verifier),
+                ("resource", resource),
+            ],
+        )
+        .await
+        .map_err(|r| r.err)
+    }
+
+    /// Marks the time until the guard drops as spent waiting for the user at the browser.
+    fn waiting(&self) -> Waiting<'_> {
+        lock(&self.waited).1 = Some(Instant::now());
+        Waiting(&self.waited)
     }
 
     /// The scopes to ask for: the challenge's (with those already granted, for a step-up),
@@ -528,6 +591,11 @@ impl OAuth {
 }
 
 impl Authorizer for OAuth {
+    fn waited(&self) -> Duration {
+        let w = lock(&self.waited);
+        w.0 + w.1.map_or(Duration::ZERO, |since| since.elapsed())
+    }
+
     fn header<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Option<String>>> {
         Box::pin(async move {
             let _one = self.busy.lock().await;

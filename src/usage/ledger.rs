@@ -142,23 +142,32 @@ impl Db {
         }
         super::machine::id(self.machine.as_deref(), self.data_dir.as_deref())
     }
+
+    /// This machine's id if it is known without making it (empty when not): what a command
+    /// that only reads uses, so that it creates no machine-id file.
+    pub fn kept_machine_id(&self) -> String {
+        if self.machine.as_deref() == Some("") {
+            return String::new();
+        }
+        super::machine::kept(self.machine.as_deref(), self.data_dir.as_deref()).unwrap_or_default()
+    }
 }
 
-/// Opens the ledger at `db.location`.
+/// Opens the ledger at `db.location`. A reader ([`OpenMode::Read`]) never makes the machine
+/// id (it stamps no row), unless migrating an older SQLite store must stamp its rows with it.
 pub fn open(db: &Db, mode: OpenMode) -> anyhow::Result<Box<dyn Ledger>> {
+    let machine = match mode {
+        OpenMode::Write => db.machine_id(),
+        OpenMode::Read => db.kept_machine_id(),
+    };
     match &db.location {
-        DbLocation::Sqlite(path) => {
-            // a reader of no store reads an empty ledger: no machine id is made for it
-            let machine = if mode == OpenMode::Read && matches!(path.try_exists(), Ok(false)) {
-                String::new()
-            } else {
-                db.machine_id()
-            };
-            Ok(Box::new(super::sqlite::SqliteStore::open_with(
-                path, mode, &machine,
-            )?))
-        }
-        DbLocation::Postgres(url) => super::postgres::open(url, mode, &db.machine_id()),
+        DbLocation::Sqlite(path) => Ok(Box::new(super::sqlite::SqliteStore::open_lazy(
+            path,
+            mode,
+            &machine,
+            &|| db.machine_id(),
+        )?)),
+        DbLocation::Postgres(url) => super::postgres::open(url, mode, &machine),
     }
 }
 
@@ -205,8 +214,10 @@ pub trait BatchSource {
 pub struct SyncRow {
     /// The machine that recorded it.
     pub machine: String,
-    /// Its row id on that machine (requests without a request id are known by this and
-    /// `machine`).
+    /// The store it was recorded in (its [`Ledger::store_id`]) and its row id there: a request
+    /// without a request id is known by these two wherever it is sent (a store made again, or
+    /// a cloned machine with the same machine id, has another store id).
+    pub store: String,
     pub origin: i64,
     pub request: Request,
 }
@@ -216,8 +227,10 @@ pub struct SyncRow {
 pub struct Absorbed {
     /// Rows new to the ledger.
     pub added: u64,
-    /// Rows it held already (the same request id of the same source, or the same machine and
-    /// origin row): nothing was added for them.
+    /// Rows it held in an older form (the same row of the same store, changed there since it
+    /// was sent, or a larger row of the same request id): replaced.
+    pub updated: u64,
+    /// Rows it held already as they are: nothing was changed for them.
     pub existing: u64,
 }
 
@@ -391,9 +404,15 @@ pub trait Ledger: Send {
 
     // ---- sync ----------------------------------------------------------------------------
 
-    /// Up to `limit` requests of this ledger with a row id past `after`, in row id order, with
-    /// their row id; only those at or after `since` (ms). Rows written here carry this
-    /// ledger's machine id, rows it absorbed keep theirs.
+    /// This store's id: random, made with its schema, kept in it (a store made again gets
+    /// another). Rows recorded here are known by it and their row id wherever they are synced.
+    fn store_id(&self) -> anyhow::Result<String>;
+
+    /// Up to `limit` requests of this ledger whose change number is past `after`, in change
+    /// order, with their change number; only those at or after `since` (ms). Every write of a
+    /// row (its insert, a replacement, a larger import) gives it a new change number, greater
+    /// than any before, so a row changed after it was sent comes again. Rows written here carry
+    /// this ledger's machine and store id, rows it absorbed keep theirs.
     fn rows_since(
         &self,
         after: i64,
@@ -401,15 +420,16 @@ pub trait Ledger: Send {
         limit: usize,
     ) -> anyhow::Result<Vec<(i64, SyncRow)>>;
 
-    /// Takes synced rows in one transaction: a row it holds already (same source and request
-    /// id, else same machine and origin row) adds nothing. (For a request id, the larger row
-    /// is kept, as imports do.)
+    /// Takes synced rows in one transaction, by their identity: the same source and request
+    /// id, else the same store and origin row. A row it holds from the same store and row is
+    /// replaced when it differs (it changed there); a request id recorded elsewhere keeps the
+    /// larger row (as imports do); a row of this very store, sent back, changes nothing.
     fn absorb(&mut self, rows: &[SyncRow]) -> anyhow::Result<Absorbed>;
 
-    /// The last local row id sent to `target` (0 before the first sync).
+    /// The last change number sent to `target` (0 before the first sync).
     fn sync_mark(&self, target: &str) -> anyhow::Result<i64>;
-    /// Moves the mark of `target` (after the target committed the rows up to `row`).
-    fn set_sync_mark(&mut self, target: &str, row: i64) -> anyhow::Result<()>;
+    /// Moves the mark of `target` (after the target committed the rows up to `change`).
+    fn set_sync_mark(&mut self, target: &str, change: i64) -> anyhow::Result<()>;
 }
 
 #[cfg(test)]

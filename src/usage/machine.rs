@@ -26,7 +26,7 @@ pub fn id(given: Option<&str>, data_dir: Option<&Path>) -> String {
             return clean(text);
         }
     }
-    let made = format!("{}-{}", host(), random_hex());
+    let made = format!("{}-{}", host(), random_hex(4));
     match save(&file, &made) {
         // another process may have saved its own first: the file wins
         Ok(()) => std::fs::read_to_string(&file)
@@ -36,6 +36,16 @@ pub fn id(given: Option<&str>, data_dir: Option<&Path>) -> String {
             .unwrap_or(made),
         Err(_) => host(),
     }
+}
+
+/// The machine id if one is known without making it: `given`, else the one kept in
+/// `<data dir>/aimcp/machine-id`. For commands that only read: they never create the file.
+pub fn kept(given: Option<&str>, data_dir: Option<&Path>) -> Option<String> {
+    if let Some(g) = given.map(str::trim).filter(|g| !g.is_empty()) {
+        return Some(clean(g));
+    }
+    let text = std::fs::read_to_string(data_dir?.join("aimcp").join("machine-id")).ok()?;
+    Some(clean(text.trim())).filter(|t| !t.is_empty())
 }
 
 /// The default folder of the id: `dirs::data_dir()`.
@@ -75,18 +85,27 @@ fn host() -> String {
     }
 }
 
-/// Eight hex digits from the system's random source (or, without one, from the clock and the
-/// process id).
-fn random_hex() -> String {
-    let mut b = [0u8; 4];
+/// `bytes` random bytes in hex, from the system's random source (or, without one, from the
+/// clock, the process id and a counter). Machine ids take 4, store ids 16.
+pub fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
     let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b));
     if read.is_err() {
+        static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let t = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        let mixed = (t as u64) ^ (u64::from(std::process::id()) << 32);
-        b = (mixed as u32 ^ (mixed >> 32) as u32).to_le_bytes();
+        let mut x = (t as u64)
+            ^ (u64::from(std::process::id()) << 32)
+            ^ COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        for v in b.iter_mut() {
+            // xorshift: enough to tell two stores apart, not a secret
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *v = x as u8;
+        }
     }
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -121,5 +140,16 @@ mod tests {
         let kept = std::fs::read_to_string(dir.path().join("aimcp").join("machine-id")).unwrap();
         assert_eq!(kept.trim(), a);
         assert_eq!(id(Some(" ci runner 7 "), Some(dir.path())), "ci-runner-7");
+    }
+
+    #[test]
+    fn a_kept_id_is_read_but_never_made() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(kept(None, Some(dir.path())), None);
+        assert!(!dir.path().join("aimcp").exists());
+        assert_eq!(kept(Some("ci"), Some(dir.path())).as_deref(), Some("ci"));
+        let made = id(None, Some(dir.path()));
+        assert_eq!(kept(None, Some(dir.path())), Some(made));
+        assert_eq!(random_hex(16).len(), 32);
     }
 }

@@ -734,7 +734,7 @@ fn a_database_without_the_schema_is_migrated_or_refused_clearly() {
     let Store::Postgres(db) = &fresh.store else {
         unreachable!()
     };
-    assert_eq!(db.sql_i64("SELECT version FROM aimcp_schema"), 1);
+    assert_eq!(db.sql_i64("SELECT version FROM aimcp_schema"), 2);
     // a second database, and a role that may only connect to it
     let empty = pg::db().unwrap();
     let role = format!("reader_{}", empty.name);
@@ -762,35 +762,6 @@ fn a_database_without_the_schema_is_migrated_or_refused_clearly() {
 
 // ---- sync into PostgreSQL ---------------------------------------------------------------------
 
-use aimcp::usage::ledger::{Absorbed, Db, DbLocation, OpenMode};
-
-/// Sends the rows of `from` past its mark for `target` to `to` in batches, moving the mark
-/// after each batch is committed there (as `tokens sync` does).
-fn sync_rows(
-    from: &mut dyn aimcp::usage::ledger::Ledger,
-    to: &mut dyn aimcp::usage::ledger::Ledger,
-    target: &str,
-    batch: usize,
-    mut after_batch: impl FnMut(usize),
-) -> anyhow::Result<Absorbed> {
-    let mut total = Absorbed::default();
-    let mut n = 0;
-    loop {
-        let mark = from.sync_mark(target)?;
-        let rows = from.rows_since(mark, i64::MIN, batch)?;
-        let Some(last) = rows.last().map(|r| r.0) else {
-            return Ok(total);
-        };
-        let sent: Vec<_> = rows.into_iter().map(|r| r.1).collect();
-        let a = to.absorb(&sent)?;
-        total.added += a.added;
-        total.existing += a.existing;
-        from.set_sync_mark(target, last)?;
-        n += 1;
-        after_batch(n);
-    }
-}
-
 /// A SQLite ledger of `rows` requests recorded on machine `machine` through the CLI: every
 /// third without a request id, and the ids `shared-0..100` the same on every machine.
 fn sqlite_ledger(env: &TestEnv, machine: &str, rows: usize) -> std::path::PathBuf {
@@ -815,13 +786,7 @@ fn sqlite_ledger(env: &TestEnv, machine: &str, rows: usize) -> std::path::PathBu
         input.push('\n');
     }
     use std::io::Write;
-    let mut child = env
-        .cmd()
-        .env("AIMCP_MACHINE", machine)
-        .env("TZ", "UTC")
-        .arg("--db")
-        .arg(&db)
-        .args(["tokens", "record", "--jsonl", "-"])
+    let mut child = sync_cmd(env, machine, &db, &["tokens", "record", "--jsonl", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -838,24 +803,46 @@ fn sqlite_ledger(env: &TestEnv, machine: &str, rows: usize) -> std::path::PathBu
     db
 }
 
-fn open_sqlite(path: &std::path::Path, machine: &str) -> Box<dyn aimcp::usage::ledger::Ledger> {
-    aimcp::usage::ledger::open(
-        &Db::with_machine(DbLocation::Sqlite(path.to_path_buf()), machine),
-        OpenMode::Write,
-    )
-    .unwrap()
+/// `aimcp --db DB ARGS` as machine `machine`.
+fn sync_cmd(
+    env: &TestEnv,
+    machine: &str,
+    db: &std::path::Path,
+    args: &[&str],
+) -> std::process::Command {
+    let mut cmd = env.cmd();
+    cmd.env("AIMCP_MACHINE", machine)
+        .env("TZ", "UTC")
+        .arg("--db")
+        .arg(db)
+        .args(args);
+    cmd
 }
 
-fn open_pg(url: &str) -> anyhow::Result<Box<dyn aimcp::usage::ledger::Ledger>> {
-    aimcp::usage::ledger::open(
-        &Db::with_machine(DbLocation::Postgres(url.to_string()), "team"),
-        OpenMode::Write,
-    )
+/// `tokens sync --json --to URL` from the SQLite ledger `db` of machine `machine`.
+fn sync_to(
+    env: &TestEnv,
+    machine: &str,
+    db: &std::path::Path,
+    url: &str,
+) -> aimcp::commands::tokens::sync::SyncJson {
+    let run = Run::from(
+        sync_cmd(env, machine, db, &["--json", "tokens", "sync", "--to", url])
+            .output()
+            .unwrap(),
+    );
+    run.assert_code(0);
+    assert!(
+        !run.stdout.contains(pg::PASSWORD_IN_URL) && !run.stderr.contains(pg::PASSWORD_IN_URL),
+        "the password was printed"
+    );
+    serde_json::from_str(&run.stdout).unwrap()
 }
 
-/// Four machines sync into one PostgreSQL ledger at once: every row exactly once (the 100
-/// request ids all four recorded once in all), the rollups equal to a recount; a second round
-/// adds nothing; `summary --by machine` on the team ledger shows each machine's rows.
+/// Four machines sync into one PostgreSQL ledger at once, each with `aimcp tokens sync`:
+/// every row exactly once (the 100 request ids all four recorded once in all), the rollups
+/// equal to a recount; a second round adds nothing; `summary --by machine` on the team ledger
+/// shows each machine's rows.
 #[test]
 fn four_syncs_at_once_add_every_row_exactly_once() {
     let Some(db) = pg::db() else { return };
@@ -868,15 +855,18 @@ fn four_syncs_at_once_add_every_row_exactly_once() {
     for round in 0..2 {
         std::thread::scope(|s| {
             for (k, file) in files.iter().enumerate() {
-                let url = &url;
+                let (url, env) = (&url, &env);
                 s.spawn(move || {
-                    let mut from = open_sqlite(file, &format!("m{k}"));
-                    let mut to = open_pg(url).unwrap();
-                    let a = sync_rows(&mut *from, &mut *to, url, 700, |_| {}).unwrap();
+                    let sent = sync_to(env, &format!("m{k}"), file, url);
                     if round == 1 {
-                        assert_eq!((a.added, a.existing), (0, 0), "the marks moved on");
+                        assert_eq!(
+                            (sent.sent, sent.already_there),
+                            (0, 0),
+                            "the marks moved on"
+                        );
                     } else {
-                        assert_eq!(a.added + a.existing, per_machine as u64);
+                        assert_eq!(sent.sent + sent.already_there, per_machine as u64);
+                        assert_eq!(sent.machine, format!("m{k}"));
                     }
                 });
             }
@@ -885,16 +875,24 @@ fn four_syncs_at_once_add_every_row_exactly_once() {
     let unique = 4 * (per_machine as i64 - 100) + 100;
     assert_eq!(db.sql_i64("SELECT count(*) FROM requests"), unique);
     assert_eq!(
-        db.sql_i64("SELECT count(DISTINCT (machine, origin)) FROM requests"),
+        db.sql_i64(
+            "SELECT count(DISTINCT coalesce(request_id, origin_store || '/' || origin)) \
+             FROM requests"
+        ),
         unique
     );
     assert_rollups_match_a_recount(&db);
-    // sending everything again (marks reset) adds nothing either: the ledger finds the repeats
-    let mut from = open_sqlite(&files[2], "m2");
-    let mut to = open_pg(&url).unwrap();
-    from.set_sync_mark("again", 0).unwrap();
-    let a = sync_rows(&mut *from, &mut *to, "again", 5_000, |_| {}).unwrap();
-    assert_eq!((a.added, a.existing), (0, per_machine as u64));
+    // sending everything again (the marks forgotten) adds nothing either: the ledger finds
+    // the repeats
+    rusqlite::Connection::open(&files[2])
+        .unwrap()
+        .execute("DELETE FROM sync_marks", [])
+        .unwrap();
+    let again = sync_to(&env, "m2", &files[2], &url);
+    assert_eq!(
+        (again.sent, again.updated, again.already_there),
+        (0, 0, per_machine as u64)
+    );
     assert_eq!(db.sql_i64("SELECT count(*) FROM requests"), unique);
     // each row keeps the machine that recorded it (the shared ids: whichever came first)
     let machines = db.sql("SELECT machine FROM requests GROUP BY 1 ORDER BY 1");
@@ -916,9 +914,9 @@ fn four_syncs_at_once_add_every_row_exactly_once() {
     assert_eq!(run.json()["totals"]["requests"], unique);
 }
 
-/// The server restarts between two batches of a sync: the next batch fails clearly (the
-/// connection was lost, nothing of it kept); a re-run carries on from the last committed
-/// batch, and in the end every row is there once.
+/// The server restarts while `aimcp tokens sync` runs: the sync fails clearly (the
+/// connection was lost, the batch under way rolled back, no password shown); a re-run carries
+/// on from the last committed batch, and in the end every row is there once.
 #[test]
 fn a_sync_cut_by_a_server_restart_completes_on_a_rerun() {
     let Some(cluster) = pg::own_cluster() else {
@@ -926,31 +924,214 @@ fn a_sync_cut_by_a_server_restart_completes_on_a_rerun() {
     };
     let db = cluster.database().unwrap();
     let env = TestEnv::new();
-    let rows = 12_000;
+    let rows = 200_000;
     let file = sqlite_ledger(&env, "m0", rows);
-    let mut from = open_sqlite(&file, "m0");
-    let mut to = open_pg(&db.url()).unwrap();
-    let err = sync_rows(&mut *from, &mut *to, "team", 1_000, |n| {
-        if n == 4 {
-            cluster.restart().unwrap();
+    let url = db.url();
+    let child = sync_cmd(&env, "m0", &file, &["tokens", "sync", "--to", &url])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // restart the server once the target holds a batch or more (its schema is made first)
+    let started = std::time::Instant::now();
+    let mut seen = 0;
+    while started.elapsed() < std::time::Duration::from_secs(120) {
+        if db.sql_i64("SELECT count(*) FROM pg_tables WHERE tablename = 'aimcp_meta'") > 0 {
+            seen = db.sql_i64("SELECT count(*) FROM requests");
         }
-    })
-    .expect_err("the batch after the restart must fail");
-    let text = format!("{err:#}");
-    assert!(text.contains("lost the connection to the ledger"), "{text}");
+        if seen > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(seen > 0, "the sync wrote nothing");
+    cluster.restart().unwrap();
+    let cut = Run::from(child.wait_with_output().unwrap());
+    let partial = db.sql_i64("SELECT count(*) FROM requests");
     assert!(
-        !text.contains(pg::PASSWORD_IN_URL) && !text.contains(pg::PASSWORD),
-        "{text}"
+        (partial as usize) < rows,
+        "the sync finished before the restart ({partial} rows)"
     );
-    let hint = aimcp::error::find_fail(&err)
-        .map(|f| f.hints.join("\n"))
-        .unwrap_or_default();
-    assert!(hint.contains("run the command again"), "{hint}");
-    assert_eq!(db.sql_i64("SELECT count(*) FROM requests"), 4_000);
-    drop(to);
-    let mut to = open_pg(&db.url()).unwrap();
-    let a = sync_rows(&mut *from, &mut *to, "team", 1_000, |_| {}).unwrap();
-    assert_eq!(a.added + a.existing, (rows - 4_000) as u64);
+    assert_eq!(cut.code, 1, "{}", cut.stderr);
+    assert!(
+        cut.stderr.contains("lost the connection to the ledger"),
+        "{}",
+        cut.stderr
+    );
+    assert!(
+        cut.stderr.contains("run the command again"),
+        "{}",
+        cut.stderr
+    );
+    assert!(
+        !cut.stderr.contains(pg::PASSWORD_IN_URL) && !cut.stderr.contains(pg::PASSWORD),
+        "{}",
+        cut.stderr
+    );
+    // whole batches only
+    assert_eq!(partial % 10_000, 0, "{partial}");
+    let rest = sync_to(&env, "m0", &file, &url);
+    assert_eq!(rest.sent as i64 + partial, rows as i64, "{rest:?}");
     assert_eq!(db.sql_i64("SELECT count(*) FROM requests"), rows as i64);
     assert_rollups_match_a_recount(&db);
+}
+
+/// A row rewritten after it was sent comes again and replaces its copy, into PostgreSQL and
+/// out of it: a `record --request-id` correction (smaller), and the rollups follow.
+#[test]
+fn a_row_changed_after_it_was_sent_replaces_its_copy() {
+    let Some(db) = pg::db() else { return };
+    let env = TestEnv::new();
+    let local = env.root.path().join("local.db");
+    let record = |at: &std::path::Path, id: &str, input: &str| {
+        Run::from(
+            sync_cmd(
+                &env,
+                "laptop-1",
+                at,
+                &[
+                    "tokens",
+                    "record",
+                    "--provider",
+                    "openai",
+                    "--model",
+                    "gpt-5",
+                    "--input",
+                    input,
+                    "--output",
+                    "1",
+                    "--request-id",
+                    id,
+                    "--at",
+                    "2026-03-02T10:00:00Z",
+                ],
+            )
+            .output()
+            .unwrap(),
+        )
+        .assert_code(0);
+    };
+    record(&local, "r-1", "100");
+    let url = db.url();
+    assert_eq!(sync_to(&env, "laptop-1", &local, &url).sent, 1);
+    record(&local, "r-1", "30");
+    let s = sync_to(&env, "laptop-1", &local, &url);
+    assert_eq!((s.sent, s.updated, s.already_there), (0, 1, 0), "{s:?}");
+    assert_eq!(
+        db.sql_i64("SELECT input FROM requests WHERE request_id = 'r-1'"),
+        30
+    );
+    assert_rollups_match_a_recount(&db);
+    // out of PostgreSQL: its change numbers
+    let team = env.root.path().join("team.db");
+    let pg_url = std::path::PathBuf::from(&url);
+    let s = sync_to(&env, "laptop-1", &pg_url, team.to_str().unwrap());
+    assert_eq!((s.sent, s.updated), (1, 0), "{s:?}");
+    record(&pg_url, "r-1", "55");
+    let s = sync_to(&env, "laptop-1", &pg_url, team.to_str().unwrap());
+    assert_eq!((s.sent, s.updated, s.already_there), (0, 1, 0), "{s:?}");
+    let input: i64 = rusqlite::Connection::open(&team)
+        .unwrap()
+        .query_row("SELECT input FROM requests", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(input, 55);
+}
+
+/// A PostgreSQL ledger synced into itself (the same URL, or another spelling of it) is
+/// refused, and nothing is doubled (its rows without a request id were).
+#[test]
+fn a_postgresql_ledger_is_not_synced_into_itself() {
+    let Some(db) = pg::db() else { return };
+    let env = TestEnv::new();
+    let url = db.url();
+    let at = std::path::PathBuf::from(&url);
+    let run = Run::from(
+        sync_cmd(&env, "laptop-1", &at, &["tokens", "record", "--jsonl", "-"])
+            .stdin(std::fs::File::open(env.write("in.jsonl", BATCH)).unwrap())
+            .output()
+            .unwrap(),
+    );
+    run.assert_code(0);
+    let before = db.sql_i64("SELECT count(*) FROM requests");
+    for to in [url.clone(), format!("{url}?application_name=other")] {
+        let run = Run::from(
+            sync_cmd(&env, "laptop-1", &at, &["tokens", "sync", "--to", &to])
+                .output()
+                .unwrap(),
+        );
+        run.assert_code(2);
+        assert!(run.stderr.contains("own ledger"), "{}", run.stderr);
+        assert!(!run.stderr.contains(pg::PASSWORD_IN_URL), "{}", run.stderr);
+    }
+    assert_eq!(db.sql_i64("SELECT count(*) FROM requests"), before);
+}
+
+/// TLS against a server whose certificate names `localhost` only, signed by a CA of the
+/// test's own: `require` takes it unchecked; `verify-ca` checks the chain but not the name
+/// (so 127.0.0.1 is fine, another CA is not); `verify-full` checks the name too.
+#[test]
+fn sslmodes_check_what_libpq_checks() {
+    let Some((cluster, ca, other_ca)) = pg::own_tls_cluster() else {
+        return;
+    };
+    let db = cluster.database().unwrap();
+    let env = TestEnv::new();
+    let url = |host: &str, query: &str| {
+        format!(
+            "postgres://{}:{}@{host}:{}/{}?{query}",
+            pg::USER,
+            pg::PASSWORD_IN_URL,
+            db.port,
+            db.name
+        )
+    };
+    let (ca, other_ca) = (ca.display().to_string(), other_ca.display().to_string());
+    let cases = [
+        ("127.0.0.1", "sslmode=require".to_string(), true),
+        (
+            "127.0.0.1",
+            format!("sslmode=verify-ca&sslrootcert={ca}"),
+            true,
+        ),
+        (
+            "127.0.0.1",
+            format!("sslmode=require&sslrootcert={ca}"),
+            true,
+        ),
+        (
+            "127.0.0.1",
+            format!("sslmode=verify-ca&sslrootcert={other_ca}"),
+            false,
+        ),
+        (
+            "127.0.0.1",
+            format!("sslmode=verify-full&sslrootcert={ca}"),
+            false,
+        ),
+        (
+            "localhost",
+            format!("sslmode=verify-full&sslrootcert={ca}"),
+            true,
+        ),
+        (
+            "localhost",
+            format!("sslmode=verify-full&sslrootcert={other_ca}"),
+            false,
+        ),
+    ];
+    for (host, query, ok) in cases {
+        let at = std::path::PathBuf::from(url(host, &query));
+        let run = Run::from(
+            sync_cmd(&env, "laptop-1", &at, &["tokens", "summary"])
+                .output()
+                .unwrap(),
+        );
+        if ok {
+            assert_eq!(run.code, 0, "{host} {query}: {}", run.stderr);
+        } else {
+            assert_eq!(run.code, 1, "{host} {query}: {}", run.stderr);
+            assert!(run.stderr.contains("cannot connect"), "{}", run.stderr);
+        }
+        assert!(!run.stderr.contains(pg::PASSWORD_IN_URL), "{}", run.stderr);
+    }
 }

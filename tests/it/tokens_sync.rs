@@ -120,6 +120,7 @@ fn syncing_twice_adds_nothing_the_second_time() {
         SyncJson {
             target: to.display().to_string(),
             sent: 50,
+            updated: 0,
             already_there: 0,
             machine: "laptop-a".into(),
         }
@@ -158,7 +159,7 @@ fn syncing_twice_adds_nothing_the_second_time() {
     run.assert_code(0);
     assert!(
         run.stderr.contains(&format!(
-            "sent 0 rows (0 already there) to {}",
+            "sent 0 rows (0 updated, 0 already there) to {}",
             to.display()
         )),
         "{}",
@@ -324,4 +325,154 @@ fn urls_of_other_kinds_are_refused_and_nothing_is_made() {
     assert_eq!(std::fs::read_dir(&m.env.project).unwrap().count(), before);
     assert!(!m.env.project.join("postgre:").exists());
     assert!(!m.env.project.join("mysql:").exists());
+}
+
+/// A row rewritten after it was sent (a `record --request-id` correction, smaller or larger)
+/// is sent again and replaces its copy: the target's sums follow (it was never sent again
+/// when sync went by row id).
+#[test]
+fn a_row_changed_after_it_was_sent_is_sent_again() {
+    let a = Machine::new("laptop-a");
+    let record = |input: &str| {
+        a.run(&[
+            "tokens",
+            "record",
+            "--provider",
+            "anthropic",
+            "--model",
+            "claude-haiku-4-5",
+            "--input",
+            input,
+            "--output",
+            "1",
+            "--request-id",
+            "req-1",
+            "--at",
+            "2026-03-01T10:00:00Z",
+        ])
+        .assert_code(0);
+    };
+    record("100");
+    a.record(&lines("b", 1, 3, "2026-03-01"));
+    let to = team(&a);
+    assert_eq!(a.sync(&to, &[]).sent, 4);
+    record("30");
+    let again = a.sync(&to, &[]);
+    assert_eq!(
+        (again.sent, again.updated, again.already_there),
+        (0, 1, 0),
+        "{again:?}"
+    );
+    let input: i64 = rusqlite::Connection::open(&to)
+        .unwrap()
+        .query_row(
+            "SELECT input FROM requests WHERE request_id = 'req-1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(input, 30);
+    let r = recount(&to);
+    assert!(r.iter().all(|x| *x == r[0]), "{r:?}");
+    assert_eq!(r[0], recount(&a.env.db())[0]);
+    let quiet = a.sync(&to, &[]);
+    assert_eq!((quiet.sent, quiet.updated, quiet.already_there), (0, 0, 0));
+}
+
+/// Rows without a request id are known by their store's own random id, not by the machine
+/// id: a ledger made again on the same machine (its row ids start at 1 again), and a cloned
+/// machine with the same machine id, each add their rows instead of having them taken for
+/// rows the target holds.
+#[test]
+fn rows_without_ids_from_a_store_made_again_or_a_clone_are_not_lost() {
+    let a = Machine::new("laptop-a");
+    let no_ids = |from: usize| -> String {
+        lines("x", from, 6, "2026-03-01")
+            .lines()
+            .filter(|l| !l.contains("request_id"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    a.record(&no_ids(0));
+    let to = team(&a);
+    assert_eq!(a.sync(&to, &[]).sent, 3);
+    // the ledger is made again: ids 1, 2, 3 again
+    std::fs::remove_file(a.env.db()).unwrap();
+    for side in ["-wal", "-shm"] {
+        let mut p = a.env.db().into_os_string();
+        p.push(side);
+        let _ = std::fs::remove_file(p);
+    }
+    a.record(&no_ids(10));
+    let s = a.sync(&to, &[]);
+    assert_eq!((s.sent, s.already_there), (3, 0), "{s:?}");
+    // a clone: another HOME and ledger, the same machine id
+    let clone = Machine::new("laptop-a");
+    clone.record(&no_ids(20));
+    let s = clone.sync(&to, &[]);
+    assert_eq!((s.sent, s.already_there), (3, 0), "{s:?}");
+    assert_eq!(count(&to), 9);
+    let r = recount(&to);
+    assert!(r.iter().all(|x| *x == r[0]), "{r:?}");
+}
+
+/// A target that is this very ledger, or a copy of it (the same store id), is refused before
+/// anything is sent.
+#[test]
+fn a_copy_of_the_ledger_is_refused_as_a_target() {
+    let a = Machine::new("laptop-a");
+    a.record(&lines("a", 0, 4, "2026-03-01"));
+    let copy = a.env.root.path().join("copy.db");
+    rusqlite::Connection::open(a.env.db())
+        .unwrap()
+        .execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+        .unwrap();
+    let run = a.run(&["tokens", "sync", "--to", copy.to_str().unwrap()]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("own ledger"), "{}", run.stderr);
+    assert_eq!(count(&copy), 4);
+}
+
+/// Commands that only read never make the machine-id file; the first write does.
+#[test]
+fn readers_do_not_make_the_machine_id() {
+    let env = TestEnv::new();
+    let file = env.write("one.jsonl", &lines("a", 0, 2, "2026-03-01"));
+    let db = env.db();
+    let cmd = |args: &[&str]| {
+        let mut c = env.cmd();
+        c.env_remove("AIMCP_MACHINE")
+            .env("TZ", "UTC")
+            .arg("--db")
+            .arg(&db)
+            .args(args);
+        Run::from(c.output().unwrap())
+    };
+    // the ledger is made by a writer that was given its id
+    Run::from(
+        env.cmd()
+            .env("AIMCP_MACHINE", "given")
+            .arg("--db")
+            .arg(&db)
+            .args(["tokens", "record", "--jsonl", file.to_str().unwrap()])
+            .output()
+            .unwrap(),
+    )
+    .assert_code(0);
+    let id_file = env.home.join(".local/share/aimcp/machine-id");
+    for args in [
+        &["tokens", "summary"][..],
+        &["tokens", "summary", "--by", "machine"],
+        &["tokens", "export", "--since", "2026-03-01", "--csv"],
+        &["tokens", "budget", "list"],
+        &["tokens", "check"],
+        &["tokens", "blocks"],
+        &["mcp", "stats"],
+    ] {
+        let run = cmd(args);
+        assert!(run.code == 0 || run.code == 1, "{args:?}: {}", run.stderr);
+        assert!(!id_file.exists(), "{args:?} made the machine id");
+    }
+    cmd(&["tokens", "record", "--jsonl", file.to_str().unwrap()]).assert_code(0);
+    assert!(id_file.exists(), "a writer makes the machine id");
 }

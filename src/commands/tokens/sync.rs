@@ -23,21 +23,12 @@ pub struct SyncJson {
     pub target: String,
     /// Rows new to the target.
     pub sent: u64,
-    /// Rows sent that it held already.
+    /// Rows it held in an older form (changed here since they were sent), replaced.
+    pub updated: u64,
+    /// Rows sent that it held already as they are.
     pub already_there: u64,
     /// This machine's id, on every row it recorded.
     pub machine: String,
-}
-
-/// The key a target's mark is kept under: its real path, or its URL without the password.
-fn target_key(to: &DbLocation) -> String {
-    match to {
-        DbLocation::Sqlite(p) => std::fs::canonicalize(p)
-            .unwrap_or_else(|_| p.clone())
-            .display()
-            .to_string(),
-        DbLocation::Postgres(url) => usage::ledger::redact_url(url),
-    }
 }
 
 pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<()> {
@@ -68,14 +59,21 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         },
         OpenMode::Write,
     )?;
-    let key = target_key(&s.to);
+    if target.store_id()? == local.store_id()? {
+        // the same ledger under another name (another spelling of the server), or a copy
+        return Err(usage(format!(
+            "`--to {shown}` is this machine's own ledger `{}`, or a copy of it (the same store id)",
+            local.describe()
+        ))
+        .hint("give the shared ledger: another SQLite file or a `postgres://` URL")
+        .into());
+    }
     let total = local.count()?.max(0) as u64;
     let bar = printer.progress_bar(total, false);
     bar.set_message("syncing");
     let sent = usage::sync::send(
         &mut *local,
         &mut *target,
-        &key,
         since,
         usage::sync::BATCH,
         &mut |n| bar.set_position(n),
@@ -86,13 +84,15 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
         printer.json(&SyncJson {
             target: shown,
             sent: sent.added,
+            updated: sent.updated,
             already_there: sent.existing,
             machine: local.machine().to_string(),
         })?;
     } else {
         printer.info(format!(
-            "sent {} ({} already there) to {shown}",
+            "sent {} ({} updated, {} already there) to {shown}",
             plural(sent.added as i64, "row"),
+            super::thousands(sent.updated as i64),
             super::thousands(sent.existing as i64),
         ));
     }

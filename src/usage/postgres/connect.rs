@@ -43,9 +43,11 @@ pub enum Tls {
     Prefer,
     /// `require`: always, without checking the certificate (unless `sslrootcert` is given).
     Require,
-    /// `verify-ca`, `verify-full`: always, and the certificate must chain to a trusted root and
-    /// name the host.
-    Verify,
+    /// `verify-ca` (or `require` with `sslrootcert`): always, and the certificate must chain
+    /// to a trusted root; the name in it is not checked.
+    VerifyCa,
+    /// `verify-full`: always, the certificate must chain to a trusted root and name the host.
+    VerifyFull,
 }
 
 /// A parsed ledger URL.
@@ -83,7 +85,8 @@ pub fn parse(url: &str, env: &PgEnv) -> anyhow::Result<Target> {
                     "disable" => Tls::Disable,
                     "allow" | "prefer" => Tls::Prefer,
                     "require" => Tls::Require,
-                    "verify-ca" | "verify-full" => Tls::Verify,
+                    "verify-ca" => Tls::VerifyCa,
+                    "verify-full" => Tls::VerifyFull,
                     other => {
                         return Err(bad_url(
                             &shown,
@@ -101,7 +104,7 @@ pub fn parse(url: &str, env: &PgEnv) -> anyhow::Result<Target> {
     }
     if root_cert.is_some() && tls == Tls::Require {
         // libpq: with a root certificate, `require` checks the chain like verify-ca
-        tls = Tls::Verify;
+        tls = Tls::VerifyCa;
     }
     let driver_url = if rest.is_empty() {
         base.to_string()
@@ -139,7 +142,7 @@ pub fn parse(url: &str, env: &PgEnv) -> anyhow::Result<Target> {
     config.ssl_mode(match tls {
         Tls::Disable => SslMode::Disable,
         Tls::Prefer => SslMode::Prefer,
-        Tls::Require | Tls::Verify => SslMode::Require,
+        Tls::Require | Tls::VerifyCa | Tls::VerifyFull => SslMode::Require,
     });
     config.application_name("aimcp");
     Ok(Target {
@@ -284,11 +287,61 @@ impl rustls::client::danger::ServerCertVerifier for NoVerify {
     }
 }
 
+/// Checks that the certificate chains to a trusted root, but not the name in it: libpq's
+/// `verify-ca` (a server reached by an address its certificate does not name).
+#[derive(Debug)]
+struct ChainOnly(Arc<rustls::client::WebPkiServerVerifier>);
+
+impl rustls::client::danger::ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        use rustls::CertificateError::{NotValidForName, NotValidForNameContext};
+        // the chain is checked first: a name error means the chain was good
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                NotValidForName | NotValidForNameContext { .. },
+            )) => Ok(rustls::client::danger::ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
 fn tls_config(target: &Target) -> anyhow::Result<rustls::ClientConfig> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()?;
-    if target.tls != Tls::Verify {
+    if !matches!(target.tls, Tls::VerifyCa | Tls::VerifyFull) {
         return Ok(builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(NoVerify(provider)))
@@ -308,6 +361,15 @@ fn tls_config(target: &Target) -> anyhow::Result<rustls::ClientConfig> {
         None => {
             roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
         }
+    }
+    if target.tls == Tls::VerifyCa {
+        let chain =
+            rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()?;
+        return Ok(builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(ChainOnly(chain)))
+            .with_no_client_auth());
     }
     Ok(builder.with_root_certificates(roots).with_no_client_auth())
 }
@@ -420,10 +482,15 @@ mod tests {
         assert_eq!(tls(""), Tls::Prefer);
         assert_eq!(tls("?sslmode=disable"), Tls::Disable);
         assert_eq!(tls("?sslmode=require"), Tls::Require);
-        assert_eq!(tls("?sslmode=verify-full"), Tls::Verify);
+        assert_eq!(tls("?sslmode=verify-full"), Tls::VerifyFull);
+        assert_eq!(tls("?sslmode=verify-ca"), Tls::VerifyCa);
         assert_eq!(
             tls("?sslmode=require&sslrootcert=%2Ftmp%2Fca.pem"),
-            Tls::Verify
+            Tls::VerifyCa
+        );
+        assert_eq!(
+            tls("?sslmode=verify-full&sslrootcert=%2Ftmp%2Fca.pem"),
+            Tls::VerifyFull
         );
         let err = parse("postgres://u:secret@h/d?sslmode=sometimes", &env)
             .err()

@@ -35,6 +35,11 @@ use super::ledger::{
 use super::{Change, CostSource, Dim, Key, Request, Scope, Totals, Written};
 use crate::pricing::Tokens;
 
+/// The advisory lock a transaction that writes requests holds until it ends: change numbers
+/// (`seq`) are then committed in the order they are given, so that `rows_since` past a mark
+/// never misses a row that a slower writer commits later.
+pub(crate) const WRITE_LOCK: i64 = 0x61_69_6d_63_70_77;
+
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
@@ -46,6 +51,8 @@ pub struct PostgresStore {
     machine: String,
     /// The connection's temporary table for incoming rows is made.
     incoming: bool,
+    /// The ledger's store id, once read.
+    store_id: std::cell::OnceCell<String>,
 }
 
 /// Opens the ledger at a `postgres://` URL (its schema made or migrated on first use).
@@ -101,6 +108,7 @@ impl PostgresStore {
             shown,
             machine: machine.to_string(),
             incoming: false,
+            store_id: Default::default(),
         })
     }
 
@@ -196,17 +204,19 @@ fn failed(shown: &str, e: postgres::Error) -> anyhow::Error {
 const INCOMING: &str = "CREATE TEMP TABLE IF NOT EXISTS incoming (
         seq bigint, ts bigint, provider text, model text, username text, project text,
         org text, session text, source text, request_id text, machine text, origin bigint,
+        origin_store text,
         input bigint, output bigint, cache_read bigint, cache_write_5m bigint,
         cache_write_1h bigint, reasoning bigint, cost_nanos bigint, cost_source text,
         price_version text, latency_ms bigint, success boolean
     ) ON COMMIT DELETE ROWS";
 
 const COPY_INCOMING: &str = "COPY incoming (seq, ts, provider, model, username, project, org, \
-    session, source, request_id, machine, origin, input, output, cache_read, cache_write_5m, \
+    session, source, request_id, machine, origin, origin_store, input, output, cache_read, \
+    cache_write_5m, \
     cache_write_1h, reasoning, cost_nanos, cost_source, price_version, latency_ms, success) \
     FROM STDIN (FORMAT binary)";
 
-const INCOMING_TYPES: [Type; 23] = [
+const INCOMING_TYPES: [Type; 24] = [
     Type::INT8,
     Type::INT8,
     Type::TEXT,
@@ -219,6 +229,7 @@ const INCOMING_TYPES: [Type; 23] = [
     Type::TEXT,
     Type::TEXT,
     Type::INT8,
+    Type::TEXT,
     Type::INT8,
     Type::INT8,
     Type::INT8,
@@ -233,24 +244,28 @@ const INCOMING_TYPES: [Type; 23] = [
 ];
 
 const REQUEST_COLUMNS: &str = "ts, provider, model, username, project, org, session, source, \
-    request_id, machine, origin, input, output, cache_read, cache_write_5m, cache_write_1h, \
+    request_id, machine, origin, origin_store, input, output, cache_read, cache_write_5m, cache_write_1h, \
     reasoning, cost_nanos, cost_source, price_version, latency_ms, success";
 
 /// What a repeat of a request id does.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Repeat {
+enum Repeat<'a> {
     /// The new row replaces the old one (`tokens record`).
     Replace,
-    /// Whichever has more tokens stays (imports of streamed logs, syncs).
+    /// Whichever has more tokens stays (imports of streamed logs).
     KeepLargest,
+    /// Synced rows into the ledger whose store id this is: a row from the same store and row
+    /// replaces its copy when it differs; a request id recorded elsewhere keeps the larger
+    /// row; a row of this store, sent back, changes nothing.
+    Synced(&'a str),
 }
 
 /// A row on its way in.
 struct Incoming<'a> {
     r: &'a Request,
     machine: &'a str,
-    /// Its row on the machine that recorded it (synced rows).
-    origin: Option<i64>,
+    /// The store that recorded it and its row there (synced rows).
+    origin: Option<(&'a str, i64)>,
 }
 
 /// A row's identity for repeats: its request id, else its origin.
@@ -264,7 +279,7 @@ enum Identity {
 fn identity(i: usize, row: &Incoming<'_>) -> Identity {
     match (&row.r.request_id, row.origin) {
         (Some(id), _) => Identity::Request(row.r.source.clone(), id.clone()),
-        (None, Some(o)) => Identity::Origin(row.machine.to_string(), o),
+        (None, Some((s, o))) => Identity::Origin(s.to_string(), o),
         (None, None) => Identity::None(i),
     }
 }
@@ -438,17 +453,54 @@ fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-/// What writing a batch did: for each row, whether it was new; and the change in the totals.
+/// What writing a batch did: for each row, whether it was new; how many rows held already
+/// were replaced by synced copies; and the change in the totals.
 struct Outcome {
     written: Vec<Written>,
+    updated: u64,
     change: Change,
 }
+
+/// A row of the batch that the ledger held already: its place in `incoming` (`seq`), and in
+/// the batch.
+type Repeated = (i64, usize);
+
+/// The columns of an old row a repeat reads (locked until the commit): id, the incoming
+/// row's seq, then [`request_from`]'s from 2, then origin_store (17) and origin (18).
+const OLD_COLUMNS: &str = "r.id, i.seq, r.ts, r.provider, r.model, r.username, r.project, \
+    r.org, r.machine, r.input, r.output, r.cache_read, r.cache_write_5m, r.cache_write_1h, \
+    r.reasoning, r.cost_nanos, r.cost_source, r.origin_store, r.origin";
+
+/// The columns a synced copy is compared on (`r.` the row, `i.` the copy).
+const SYNCED_CONTENT: [&str; 21] = [
+    "ts",
+    "provider",
+    "model",
+    "username",
+    "project",
+    "org",
+    "session",
+    "input",
+    "output",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "reasoning",
+    "cost_nanos",
+    "cost_source",
+    "price_version",
+    "latency_ms",
+    "success",
+    "machine",
+    "origin_store",
+    "origin",
+];
 
 /// Writes rows in the transaction (see the module's notes).
 fn write_rows(
     tx: &mut postgres::Transaction<'_>,
     rows: &[Incoming<'_>],
-    repeat: Repeat,
+    repeat: Repeat<'_>,
 ) -> Result<Outcome, WriteError> {
     for row in rows {
         row.r.check().map_err(|e| {
@@ -459,11 +511,19 @@ fn write_rows(
             )
         })?;
     }
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
     // repeats inside the batch: one row per identity goes to the database (the last for
-    // Replace, the first of the most tokens for KeepLargest), as writing them one by one would
+    // Replace, the first of the most tokens otherwise), as writing them one by one would
     let mut winner: HashMap<Identity, usize> = HashMap::new();
     let mut first_of: Vec<usize> = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
+        if let (Repeat::Synced(here), Some((store, _))) = (repeat, row.origin)
+            && store == here
+        {
+            // a row of this very ledger, sent back: the row here is the one that counts
+            first_of.push(usize::MAX);
+            continue;
+        }
         let id = identity(i, row);
         match winner.get_mut(&id) {
             None => {
@@ -473,7 +533,7 @@ fn write_rows(
             Some(w) => {
                 let better = match repeat {
                     Repeat::Replace => true,
-                    Repeat::KeepLargest => Sums::of(row.r).tokens() > Sums::of(rows[*w].r).tokens(),
+                    _ => Sums::of(row.r).tokens() > Sums::of(rows[*w].r).tokens(),
                 };
                 if better {
                     *w = i;
@@ -500,6 +560,7 @@ fn write_rows(
                 to_i64(r.reasoning),
             ];
             let latency = r.latency_ms.map(to_i64);
+            let (store, origin) = (row.origin.map(|o| o.0), row.origin.map(|o| o.1));
             w.write(&[
                 &(seq as i64),
                 &r.ts_ms,
@@ -512,7 +573,8 @@ fn write_rows(
                 &r.source,
                 &r.request_id,
                 &row.machine,
-                &row.origin,
+                &origin,
+                &store,
                 &nums[0],
                 &nums[1],
                 &nums[2],
@@ -531,8 +593,8 @@ fn write_rows(
     let inserted = tx.query(
         &format!(
             "INSERT INTO requests ({REQUEST_COLUMNS}) SELECT {REQUEST_COLUMNS} FROM incoming \
-             ORDER BY source, request_id, machine, origin ON CONFLICT DO NOTHING \
-             RETURNING source, request_id, machine, origin"
+             ORDER BY source, request_id, origin_store, origin ON CONFLICT DO NOTHING \
+             RETURNING source, request_id, origin_store, origin"
         ),
         &[],
     )?;
@@ -542,75 +604,138 @@ fn write_rows(
         let source: String = row.get(0);
         if let Some(id) = row.get::<_, Option<String>>(1) {
             new_ids.insert((source, id));
-        } else if let Some(o) = row.get::<_, Option<i64>>(3) {
-            new_origins.insert((row.get(2), o));
+        } else if let (Some(s), Some(o)) = (
+            row.get::<_, Option<String>>(2),
+            row.get::<_, Option<i64>>(3),
+        ) {
+            new_origins.insert((s, o));
         }
     }
     let mut deltas = Deltas::default();
     let mut added: HashSet<usize> = HashSet::new();
-    let mut repeats: Vec<(i64, usize)> = Vec::new(); // (seq, row) of request ids already there
+    // (seq, row) of rows there already: by request id, and (synced rows) by origin
+    let (mut by_id, mut by_origin): (Vec<Repeated>, Vec<Repeated>) = Default::default();
     for (seq, &i) in sent.iter().enumerate() {
         let row = &rows[i];
         let new = match (&row.r.request_id, row.origin) {
             (Some(id), _) => new_ids.contains(&(row.r.source.clone(), id.clone())),
-            (None, Some(o)) => new_origins.contains(&(row.machine.to_string(), o)),
+            (None, Some((s, o))) => new_origins.contains(&(s.to_string(), o)),
             (None, None) => true,
         };
         if new {
             deltas.add(row.r.ts_ms, &group(row.r, row.machine), &Sums::of(row.r), 1);
             added.insert(i);
         } else if row.r.request_id.is_some() {
-            repeats.push((seq as i64, i));
+            by_id.push((seq as i64, i));
+        } else {
+            by_origin.push((seq as i64, i));
         }
     }
-    if !repeats.is_empty() {
-        // the rows of those ids, locked until the commit: no one changes them between the
-        // read of their sums and their update
+    let mut updated = 0;
+    for (repeats, on) in [
+        (
+            &by_id,
+            "r.source = i.source AND r.request_id = i.request_id",
+        ),
+        (
+            &by_origin,
+            "r.origin_store = i.origin_store AND r.origin = i.origin",
+        ),
+    ] {
+        if repeats.is_empty() {
+            continue;
+        }
+        // the rows there, locked until the commit: no one changes them between the read of
+        // their sums and their update
         let seqs: Vec<i64> = repeats.iter().map(|r| r.0).collect();
         let old = tx.query(
-            "SELECT r.id, i.seq, r.ts, r.provider, r.model, r.username, r.project, r.org, \
-             r.machine, r.input, r.output, r.cache_read, r.cache_write_5m, r.cache_write_1h, \
-             r.reasoning, r.cost_nanos, r.cost_source FROM incoming i JOIN requests r \
-             ON r.source = i.source AND r.request_id = i.request_id \
-             WHERE i.seq = ANY($1) ORDER BY r.id FOR UPDATE OF r",
+            &format!(
+                "SELECT {OLD_COLUMNS} FROM incoming i JOIN requests r ON {on} \
+                 WHERE i.seq = ANY($1) ORDER BY r.id FOR UPDATE OF r"
+            ),
             &[&seqs],
         )?;
         let row_of: HashMap<i64, usize> = repeats.iter().copied().collect();
         let (mut ids, mut with) = (Vec::new(), Vec::new());
+        let mut taken: HashMap<i64, (Request, String, usize)> = HashMap::new();
         for o in &old {
             let seq: i64 = o.get(1);
             let Some(&i) = row_of.get(&seq) else { continue };
             let old_request = request_from(o, 2, None)?;
-            let machine: String = o.get(8);
+            let id: i64 = o.get(0);
             let old_sums = Sums::of(&old_request);
             let new = &rows[i];
-            let new_sums = Sums::of(new.r);
-            if repeat == Repeat::KeepLargest && new_sums.tokens() <= old_sums.tokens() {
+            let larger = Sums::of(new.r).tokens() > old_sums.tokens();
+            let replace = match repeat {
+                Repeat::Replace => true,
+                Repeat::KeepLargest => larger,
+                Repeat::Synced(here) => {
+                    let store: Option<String> = o.get(17);
+                    let origin: Option<i64> = o.get(18);
+                    let was = (
+                        store.as_deref().unwrap_or(here).to_string(),
+                        origin.unwrap_or(id),
+                    );
+                    let same = new.origin.is_some_and(|(s, n)| was == (s.to_string(), n));
+                    same || larger
+                }
+            };
+            if !replace {
                 continue;
             }
-            deltas.add(
-                old_request.ts_ms,
-                &group(&old_request, &machine),
-                &old_sums,
-                -1,
-            );
-            // the row keeps its machine and origin: the new sums go to its group
-            deltas.add(new.r.ts_ms, &group(new.r, &machine), &new_sums, 1);
-            ids.push(o.get::<_, i64>(0));
+            taken.insert(id, (old_request, o.get(8), i));
+            ids.push(id);
             with.push(seq);
         }
-        if !ids.is_empty() {
-            tx.execute(
+        if ids.is_empty() {
+            continue;
+        }
+        let (place, only_changed) = match repeat {
+            // a synced copy brings where it came from, and changes nothing when it is the same
+            Repeat::Synced(_) => (
+                ", machine = i.machine, origin_store = i.origin_store, origin = i.origin",
+                format!(
+                    " AND ({}) IS DISTINCT FROM ({})",
+                    SYNCED_CONTENT.map(|c| format!("r.{c}")).join(", "),
+                    SYNCED_CONTENT.map(|c| format!("i.{c}")).join(", ")
+                ),
+            ),
+            // the row keeps its machine and origin
+            _ => ("", String::new()),
+        };
+        let changed = tx.query(
+            &format!(
                 "UPDATE requests r SET ts = i.ts, provider = i.provider, model = i.model, \
                  username = i.username, project = i.project, org = i.org, session = i.session, \
                  input = i.input, output = i.output, cache_read = i.cache_read, \
                  cache_write_5m = i.cache_write_5m, cache_write_1h = i.cache_write_1h, \
                  reasoning = i.reasoning, cost_nanos = i.cost_nanos, cost_source = i.cost_source, \
-                 price_version = i.price_version, latency_ms = i.latency_ms, success = i.success \
+                 price_version = i.price_version, latency_ms = i.latency_ms, success = i.success, \
+                 seq = nextval('requests_change'){place} \
                  FROM unnest($1::bigint[], $2::bigint[]) AS m(id, seq) \
-                 JOIN incoming i ON i.seq = m.seq WHERE r.id = m.id",
-                &[&ids, &with],
-            )?;
+                 JOIN incoming i ON i.seq = m.seq WHERE r.id = m.id{only_changed} RETURNING r.id"
+            ),
+            &[&ids, &with],
+        )?;
+        for c in &changed {
+            let Some((old_request, old_machine, i)) = taken.remove(&c.get::<_, i64>(0)) else {
+                continue;
+            };
+            let new = &rows[i];
+            deltas.add(
+                old_request.ts_ms,
+                &group(&old_request, &old_machine),
+                &Sums::of(&old_request),
+                -1,
+            );
+            let machine = match repeat {
+                Repeat::Synced(_) => new.machine,
+                _ => old_machine.as_str(),
+            };
+            deltas.add(new.r.ts_ms, &group(new.r, machine), &Sums::of(new.r), 1);
+            if matches!(repeat, Repeat::Synced(_)) {
+                updated += 1;
+            }
         }
     }
     deltas.write(tx)?;
@@ -633,6 +758,7 @@ fn write_rows(
         .collect();
     Ok(Outcome {
         written,
+        updated,
         change: deltas.change(),
     })
 }
@@ -1199,18 +1325,30 @@ impl Ledger for PostgresStore {
         })
     }
 
+    fn store_id(&self) -> anyhow::Result<String> {
+        if let Some(id) = self.store_id.get() {
+            return Ok(id.clone());
+        }
+        let id: String = self.read(|c| {
+            c.query_one("SELECT value FROM aimcp_meta WHERE key = 'store_id'", &[])?
+                .try_get(0)
+        })?;
+        Ok(self.store_id.get_or_init(|| id).clone())
+    }
+
     fn rows_since(
         &self,
         after: i64,
         since: i64,
         limit: usize,
     ) -> anyhow::Result<Vec<(i64, SyncRow)>> {
+        let here = self.store_id()?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self.read(|c| {
             c.query(
                 &format!(
-                    "SELECT {READ_COLUMNS} FROM requests WHERE id > $1 AND ts >= $2 \
-                     ORDER BY id LIMIT $3"
+                    "SELECT {READ_COLUMNS}, seq, origin_store FROM requests WHERE seq > $1 \
+                     AND ts >= $2 ORDER BY seq LIMIT $3"
                 ),
                 &[&after, &since, &limit],
             )
@@ -1219,13 +1357,14 @@ impl Ledger for PostgresStore {
         for row in &rows {
             let id: i64 = row.get(21);
             let origin: Option<i64> = row.get(22);
+            let store: Option<String> = row.get(24);
             out.push((
-                id,
+                row.get(23),
                 SyncRow {
                     machine: row.get(6),
-                    // a row recorded here is known by its own id (negative, so that it
-                    // cannot be taken for a row of that machine's own SQLite file)
-                    origin: origin.unwrap_or(-id),
+                    // a row recorded here is known by this ledger's id and its own
+                    store: store.unwrap_or_else(|| here.clone()),
+                    origin: origin.unwrap_or(id),
                     request: request_from(row, 0, Some(15)).map_err(|e| failed(&self.shown, e))?,
                 },
             ));
@@ -1234,19 +1373,21 @@ impl Ledger for PostgresStore {
     }
 
     fn absorb(&mut self, rows: &[SyncRow]) -> anyhow::Result<Absorbed> {
+        let here = self.store_id()?;
         let incoming: Vec<Incoming<'_>> = rows
             .iter()
             .map(|s| Incoming {
                 r: &s.request,
                 machine: &s.machine,
-                origin: Some(s.origin),
+                origin: Some((&s.store, s.origin)),
             })
             .collect();
-        let out = self.write(|tx| write_rows(tx, &incoming, Repeat::KeepLargest))?;
+        let out = self.write(|tx| write_rows(tx, &incoming, Repeat::Synced(&here)))?;
         let added = out.written.iter().filter(|w| **w == Written::Added).count() as u64;
         Ok(Absorbed {
             added,
-            existing: rows.len() as u64 - added,
+            updated: out.updated,
+            existing: rows.len() as u64 - added - out.updated,
         })
     }
 
@@ -1260,12 +1401,12 @@ impl Ledger for PostgresStore {
         })
     }
 
-    fn set_sync_mark(&mut self, target: &str, row: i64) -> anyhow::Result<()> {
+    fn set_sync_mark(&mut self, target: &str, change: i64) -> anyhow::Result<()> {
         self.read(|c| {
             c.execute(
                 "INSERT INTO sync_marks (target, last_row) VALUES ($1, $2) \
                  ON CONFLICT (target) DO UPDATE SET last_row = EXCLUDED.last_row",
-                &[&target, &row],
+                &[&target, &change],
             )?;
             Ok(())
         })

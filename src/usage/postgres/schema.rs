@@ -139,9 +139,37 @@ const V1: &str = r#"
     );
     "#;
 
+/// Version 2, for `tokens sync` (as the SQLite store's version 7):
+///
+/// - `seq`, a row's change number, from the sequence `requests_change` on every insert and
+///   every rewrite of a row, so that a sync from this ledger sends the rows changed since its
+///   mark. Writers take [`super::WRITE_LOCK`] for their transaction, so change numbers are
+///   committed in order and a reader past a mark never skips a row committed later.
+/// - `aimcp_meta` holds `store_id`, this ledger's random id. A synced row keeps the store and
+///   row it came from (`origin_store`, `origin`), unique together: its key when it has no
+///   request id (the machine id was, shared by cloned machines).
+const V2: &str = r#"
+    ALTER TABLE requests ADD COLUMN origin_store text;
+    ALTER TABLE requests ADD COLUMN seq bigint;
+    UPDATE requests SET seq = id;
+    UPDATE requests SET origin_store = machine WHERE origin IS NOT NULL;
+    CREATE SEQUENCE requests_change;
+    SELECT setval('requests_change', (SELECT coalesce(max(id), 0) + 1 FROM requests), false);
+    ALTER TABLE requests ALTER COLUMN seq SET DEFAULT nextval('requests_change'),
+        ALTER COLUMN seq SET NOT NULL;
+    DROP INDEX requests_origin;
+    CREATE UNIQUE INDEX requests_origin ON requests (origin_store, origin);
+    CREATE INDEX requests_seq ON requests (seq);
+    CREATE TABLE aimcp_meta (
+        key             text    PRIMARY KEY,
+        value           text    NOT NULL
+    );
+    INSERT INTO aimcp_meta VALUES ('store_id', md5(random()::text || clock_timestamp()::text));
+    "#;
+
 /// Every version's statements, in order: the database is at version `n` once the first `n`
 /// have run.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema's version: `aimcp_schema`'s one row, 0 without it.
 fn version(client: &mut postgres::Client) -> Result<i32, postgres::Error> {

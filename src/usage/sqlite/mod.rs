@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::tz::TimeZone;
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
 
 use crate::usage::budget::{Budget, NewBudget};
 use crate::usage::calls::{StatsBy, StatsReport, ToolCall};
@@ -446,6 +448,8 @@ enum Step {
     Rust(fn(&Transaction<'_>) -> rusqlite::Result<()>),
     /// The rows of an older store were all recorded on this machine: they get its id.
     StampMachine,
+    /// The store's own random id (see [`SCHEMA_7`]).
+    StoreId,
 }
 
 /// Version 6: where each row came from, for `tokens sync` and `summary --by machine`. A row
@@ -459,6 +463,33 @@ const SCHEMA_6: &str = r#"
     CREATE TABLE sync_marks (
         target          TEXT    PRIMARY KEY,       -- a path, or a URL without its password
         row             INTEGER NOT NULL           -- the last requests.id sent to it
+    ) WITHOUT ROWID;
+    "#;
+
+/// Version 7, for `tokens sync`:
+///
+/// - `seq`, a row's change number: every insert and every rewrite of a row (a replaced request
+///   id, a larger import, a synced copy that changed) gives it the next number, so that a sync
+///   sends the rows changed since its mark, not only the rows added (a statusline's partial
+///   Claude row completed later, a `record --request-id` correction). Existing rows get their
+///   id; the marks of `sync_marks` were row ids and stay valid as change numbers.
+/// - `meta` holds `store_id`, this store's random id, made with it. A row recorded here is known
+///   everywhere as (store id, row id); a synced row keeps where it came from in `origin_store`
+///   and `origin`, its key when it has no request id (a machine id, shared by cloned machines
+///   and kept when a store is made again, no longer is). A store that sent rows under version 6
+///   keys them by its machine id as before: it takes that as its store id.
+/// - `sync_marks` is now keyed by the target's store id.
+const SCHEMA_7: &str = r#"
+    ALTER TABLE requests ADD COLUMN origin_store TEXT;
+    ALTER TABLE requests ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE requests SET seq = id;
+    UPDATE requests SET origin_store = machine WHERE origin IS NOT NULL;
+    DROP INDEX requests_origin;
+    CREATE INDEX requests_origin ON requests (origin_store, origin) WHERE origin IS NOT NULL;
+    CREATE INDEX requests_seq ON requests (seq);
+    CREATE TABLE meta (
+        key             TEXT    PRIMARY KEY,
+        value           TEXT    NOT NULL
     ) WITHOUT ROWID;
     "#;
 
@@ -489,6 +520,7 @@ const MIGRATIONS: &[&[Step]] = &[
     ],
     &[Step::Sql(SCHEMA_5)],
     &[Step::Sql(SCHEMA_6), Step::StampMachine],
+    &[Step::Sql(SCHEMA_7), Step::StoreId],
 ];
 
 /// Per-connection settings: WAL's durable-enough sync, and a page cache and memory map large
@@ -516,6 +548,8 @@ pub struct SqliteStore {
     path: PathBuf,
     /// This machine's id, stamped on the rows written here.
     machine: String,
+    /// The store's own id (`meta.store_id`).
+    store_id: String,
     /// The tool numbers of the call ledger known so far (see [`calls::write`]).
     tool_ids: calls::ToolIds,
 }
@@ -576,9 +610,20 @@ fn migrate_error(path: &Path, e: rusqlite::Error) -> anyhow::Error {
 impl SqliteStore {
     /// Opens the store at `path` for `mode`, stamping `machine` on the rows written through it.
     pub fn open_with(path: &Path, mode: OpenMode, machine: &str) -> anyhow::Result<SqliteStore> {
+        SqliteStore::open_lazy(path, mode, machine, &|| machine.to_string())
+    }
+
+    /// [`SqliteStore::open_with`], where `machine` may be empty (a reader that knows no id yet)
+    /// and `make_machine` makes the id when a migration must stamp it on an older store's rows.
+    pub fn open_lazy(
+        path: &Path,
+        mode: OpenMode,
+        machine: &str,
+        make_machine: &dyn Fn() -> String,
+    ) -> anyhow::Result<SqliteStore> {
         let mut store = match mode {
-            OpenMode::Write => SqliteStore::create(path, machine)?,
-            OpenMode::Read => SqliteStore::open_for_reading_as(path, machine)?,
+            OpenMode::Write => SqliteStore::create(path, machine, make_machine)?,
+            OpenMode::Read => SqliteStore::open_for_reading_as(path, machine, make_machine)?,
         };
         store.machine = machine.to_string();
         Ok(store)
@@ -588,17 +633,21 @@ impl SqliteStore {
     /// through it have no machine id: for tests).
     #[cfg(test)]
     pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
-        SqliteStore::create(path, "")
+        SqliteStore::create(path, "", &String::new)
     }
 
     /// [`SqliteStore::open_for_reading_as`], without a machine id: for tests.
     #[cfg(test)]
     pub fn open_for_reading(path: &Path) -> anyhow::Result<SqliteStore> {
-        SqliteStore::open_for_reading_as(path, "")
+        SqliteStore::open_for_reading_as(path, "", &String::new)
     }
 
     /// Opens (creating it and its folder on first use) and migrates the store.
-    fn create(path: &Path, machine: &str) -> anyhow::Result<SqliteStore> {
+    fn create(
+        path: &Path,
+        machine: &str,
+        make_machine: &dyn Fn() -> String,
+    ) -> anyhow::Result<SqliteStore> {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
@@ -609,29 +658,39 @@ impl SqliteStore {
                 )
             })?;
         }
-        SqliteStore::connect(path, OpenFlags::SQLITE_OPEN_CREATE, machine)
+        SqliteStore::connect(path, OpenFlags::SQLITE_OPEN_CREATE, machine, make_machine)
     }
 
     /// Opens the store for a command that only reads, creating nothing: when there is no store
     /// (nor its folder), the command reads an empty ledger held in memory, so that it answers
     /// as for a store with nothing in it. A store of an older schema version is migrated, as
     /// [`OpenMode::Write`] does: its tables cannot be read as they were.
-    fn open_for_reading_as(path: &Path, machine: &str) -> anyhow::Result<SqliteStore> {
+    fn open_for_reading_as(
+        path: &Path,
+        machine: &str,
+        make_machine: &dyn Fn() -> String,
+    ) -> anyhow::Result<SqliteStore> {
         if matches!(path.try_exists(), Ok(false)) {
             let mut store = SqliteStore {
                 conn: Connection::open_in_memory()?,
                 path: path.to_path_buf(),
                 machine: machine.to_string(),
+                store_id: String::new(),
                 tool_ids: Default::default(),
             };
-            store.migrate()?;
+            store.migrate(make_machine)?;
             return Ok(store);
         }
-        SqliteStore::connect(path, OpenFlags::empty(), machine)
+        SqliteStore::connect(path, OpenFlags::empty(), machine, make_machine)
     }
 
     /// Opens the file (with `create`: creating it) and migrates it.
-    fn connect(path: &Path, create: OpenFlags, machine: &str) -> anyhow::Result<SqliteStore> {
+    fn connect(
+        path: &Path,
+        create: OpenFlags,
+        machine: &str,
+        make_machine: &dyn Fn() -> String,
+    ) -> anyhow::Result<SqliteStore> {
         let open = || -> rusqlite::Result<Connection> {
             let conn = Connection::open_with_flags(
                 path,
@@ -653,9 +712,12 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             machine: machine.to_string(),
+            store_id: String::new(),
             tool_ids: Default::default(),
         };
-        store.migrate().map_err(|e| migrate_error(path, e))?;
+        store
+            .migrate(make_machine)
+            .map_err(|e| migrate_error(path, e))?;
         store.trim_wal();
         Ok(store)
     }
@@ -688,7 +750,22 @@ impl SqliteStore {
         &self.path
     }
 
-    fn migrate(&mut self) -> rusqlite::Result<()> {
+    /// Brings the schema to this build's version, then reads the store's id. `make_machine`
+    /// gives this machine's id when an older store's rows must be stamped with it.
+    fn migrate(&mut self, make_machine: &dyn Fn() -> String) -> rusqlite::Result<()> {
+        self.migrate_schema(make_machine)?;
+        self.store_id = retry(|| {
+            self.conn
+                .query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| {
+                    r.get(0)
+                })
+                .optional()
+        })?
+        .unwrap_or_default();
+        Ok(())
+    }
+
+    fn migrate_schema(&mut self, make_machine: &dyn Fn() -> String) -> rusqlite::Result<()> {
         let machine = self.machine.clone();
         let version: i64 = retry(|| self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
         if version as usize >= MIGRATIONS.len() {
@@ -716,9 +793,39 @@ impl SqliteStore {
                         Step::Sql(sql) => tx.execute_batch(sql)?,
                         Step::Rust(f) => f(&tx)?,
                         Step::StampMachine => {
+                            let any: bool = tx.query_row(
+                                "SELECT EXISTS (SELECT 1 FROM requests WHERE machine = '')",
+                                [],
+                                |r| r.get(0),
+                            )?;
+                            if any {
+                                // a reader knows no id until a store's rows need it
+                                let machine = if machine.is_empty() {
+                                    make_machine()
+                                } else {
+                                    machine.clone()
+                                };
+                                tx.execute(
+                                    "UPDATE requests SET machine = ?1 WHERE machine = ''",
+                                    [&machine],
+                                )?;
+                            }
+                        }
+                        Step::StoreId => {
+                            // a store that sent rows under version 6 keyed them by its machine
+                            let sent: Option<String> = tx
+                                .query_row(
+                                    "SELECT machine FROM requests WHERE origin IS NULL \
+                                     AND machine <> '' AND EXISTS (SELECT 1 FROM sync_marks) \
+                                     LIMIT 1",
+                                    [],
+                                    |r| r.get(0),
+                                )
+                                .optional()?;
+                            let id = sent.unwrap_or_else(|| crate::usage::machine::random_hex(16));
                             tx.execute(
-                                "UPDATE requests SET machine = ?1 WHERE machine = ''",
-                                [&machine],
+                                "INSERT INTO meta (key, value) VALUES ('store_id', ?1)",
+                                [&id],
                             )?;
                         }
                     }
@@ -971,18 +1078,25 @@ impl Ledger for SqliteStore {
             since,
             limit,
             &self.machine,
+            &self.store_id,
         )?)
+    }
+
+    fn store_id(&self) -> anyhow::Result<String> {
+        Ok(self.store_id.clone())
     }
 
     fn absorb(&mut self, rows: &[SyncRow]) -> anyhow::Result<Absorbed> {
         let machine = self.machine.clone();
+        let here = self.store_id.clone();
         self.write(|tx| {
             let mut w = Writer::new(tx, true, &machine)?;
             let mut done = Absorbed::default();
             for row in rows {
-                match w.write_synced(row)? {
-                    Written::Added => done.added += 1,
-                    Written::Existing => done.existing += 1,
+                match w.write_synced(row, &here)? {
+                    writer::Put::Added => done.added += 1,
+                    writer::Put::Replaced => done.updated += 1,
+                    writer::Put::Kept => done.existing += 1,
                 }
             }
             w.finish()?;
@@ -1009,6 +1123,10 @@ fn migrate_to(tx: &Transaction<'_>, version: usize) {
                 Step::Sql(sql) => tx.execute_batch(sql).unwrap(),
                 Step::Rust(f) => f(tx).unwrap(),
                 Step::StampMachine => {}
+                Step::StoreId => {
+                    tx.execute("INSERT INTO meta VALUES ('store_id', 'old-store')", [])
+                        .unwrap();
+                }
             }
         }
     }
@@ -1378,7 +1496,10 @@ mod v6_tests {
                 .map(|v| format!("{v:?}"))
                 .unwrap()
         };
-        assert_eq!(one("PRAGMA user_version"), "Integer(6)");
+        assert_eq!(
+            one("PRAGMA user_version"),
+            format!("Integer({})", MIGRATIONS.len())
+        );
         assert_eq!(one("SELECT machine FROM requests"), "Text(\"laptop-1\")");
         assert_eq!(one("SELECT origin FROM requests"), "Null");
         assert_eq!(store.sync_mark("x").unwrap(), 0);
@@ -1386,12 +1507,102 @@ mod v6_tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(
             (rows[0].1.machine.as_str(), rows[0].1.origin),
-            ("laptop-1", rows[0].0)
+            ("laptop-1", 1)
         );
+        assert_eq!(rows[0].1.store, store.store_id().unwrap());
     }
 
-    /// Synced rows are found again: by request id, else by machine and origin row, and a row
-    /// of this machine sent back by its own row id.
+    /// A reader that knows no machine id makes one only when an older store's rows need it.
+    #[test]
+    fn a_reader_makes_the_machine_id_only_to_stamp_an_older_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            migrate_to(&tx, 5);
+            tx.execute_batch("PRAGMA user_version = 5;").unwrap();
+            tx.commit().unwrap();
+        }
+        let made = std::cell::Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            "made-1".to_string()
+        };
+        // no rows to stamp: no id made
+        SqliteStore::open_lazy(&path, OpenMode::Read, "", &make).unwrap();
+        assert_eq!(made.get(), 0);
+        let path2 = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path2).unwrap();
+            let tx = conn.transaction().unwrap();
+            migrate_to(&tx, 5);
+            tx.execute_batch(
+                "INSERT INTO requests (ts, provider, model, user, project, source, input, output,
+                     cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos,
+                     cost_source, success)
+                 VALUES (90000000, 'p', 'm', 'u', 'j', 'manual', 5, 1, 0, 0, 0, 0, 3000, 'given', 1);
+                 PRAGMA user_version = 5;",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = SqliteStore::open_lazy(&path2, OpenMode::Read, "", &make).unwrap();
+        assert_eq!(made.get(), 1);
+        let m: String = store
+            .conn()
+            .query_row("SELECT machine FROM requests", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(m, "made-1");
+    }
+
+    /// Version 7: rows get change numbers (their ids, then the next for each write), a store
+    /// gets a random id, and a store that sent rows under version 6 keeps its machine id as
+    /// its store id (its rows were known by it); synced rows keep their store.
+    #[test]
+    fn a_version_6_store_gets_change_numbers_and_a_store_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            migrate_to(&tx, 6);
+            tx.execute_batch(
+                "INSERT INTO requests (ts, provider, model, user, project, source, input, output,
+                     cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos,
+                     cost_source, success, machine, origin)
+                 VALUES (90000000, 'p', 'm', 'u', 'j', 'manual', 5, 1, 0, 0, 0, 0, 3000, 'given', 1,
+                     'laptop-1', NULL),
+                        (90000000, 'p', 'm', 'u', 'j', 'manual', 6, 1, 0, 0, 0, 0, 3000, 'given', 1,
+                     'other', 40);
+                 INSERT INTO sync_marks VALUES ('/team.db', 2);
+                 PRAGMA user_version = 6;",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let mut store = SqliteStore::open_with(&path, OpenMode::Write, "laptop-1").unwrap();
+        assert_eq!(store.store_id().unwrap(), "laptop-1");
+        let rows = store.rows_since(0, i64::MIN, 10).unwrap();
+        let got: Vec<(i64, &str, i64)> = rows
+            .iter()
+            .map(|(seq, r)| (*seq, r.store.as_str(), r.origin))
+            .collect();
+        assert_eq!(got, [(1, "laptop-1", 1), (2, "other", 40)]);
+        store
+            .record(&[crate::usage::tests::request("n", 1)])
+            .unwrap();
+        assert_eq!(store.rows_since(2, i64::MIN, 10).unwrap()[0].0, 3);
+        // a new store: a random id of its own
+        let fresh = SqliteStore::open_with(&dir.path().join("new.db"), OpenMode::Write, "laptop-1")
+            .unwrap();
+        let id = fresh.store_id().unwrap();
+        assert_eq!(id.len(), 32, "{id}");
+        assert_ne!(id, "laptop-1");
+    }
+
+    /// Synced rows are found again: by request id, else by store and origin row; a row of
+    /// this store sent back changes nothing.
     #[test]
     fn absorbed_rows_are_not_taken_twice() {
         let dir = tempfile::tempdir().unwrap();
@@ -1404,23 +1615,27 @@ mod v6_tests {
         let rows = vec![
             SyncRow {
                 machine: "a".into(),
+                store: "store-a".into(),
                 origin: 1,
                 request: with_id.clone(),
             },
             SyncRow {
                 machine: "a".into(),
+                store: "store-a".into(),
                 origin: 2,
                 request: no_id.clone(),
             },
             // the same log imported on another machine
             SyncRow {
                 machine: "b".into(),
+                store: "store-b".into(),
                 origin: 1,
                 request: with_id,
             },
             // another machine's row 2 without an id: a different request
             SyncRow {
                 machine: "b".into(),
+                store: "store-b".into(),
                 origin: 2,
                 request: no_id,
             },
@@ -1442,6 +1657,7 @@ mod v6_tests {
         let own = store.rows_since(3, i64::MIN, 10).unwrap();
         assert_eq!(own.len(), 1);
         assert_eq!(own[0].1.machine, "team");
+        assert_eq!(own[0].1.store, store.store_id().unwrap());
         let back = store.absorb(&[own[0].1.clone()]).unwrap();
         assert_eq!((back.added, back.existing), (0, 1));
         let by_machine = store
@@ -1459,6 +1675,50 @@ mod v6_tests {
                 (Key::Name("team".into()), 1)
             ]
         );
+    }
+
+    /// A row changed where it was recorded comes again, with a new change number, and
+    /// replaces its copy: with a request id (a correction that is smaller too) and without.
+    #[test]
+    fn a_row_changed_at_its_origin_replaces_its_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut team =
+            SqliteStore::open_with(&dir.path().join("t.db"), OpenMode::Write, "team").unwrap();
+        let mut with_id = crate::usage::tests::request("r-1", 10);
+        with_id.source = "claude-code".into();
+        let mut no_id = crate::usage::tests::request("x", 7);
+        no_id.request_id = None;
+        let row = |origin: i64, r: &Request| SyncRow {
+            machine: "a".into(),
+            store: "store-a".into(),
+            origin,
+            request: r.clone(),
+        };
+        let a = team.absorb(&[row(1, &with_id), row(2, &no_id)]).unwrap();
+        assert_eq!((a.added, a.updated, a.existing), (2, 0, 0));
+        let (mut smaller, mut larger) = (with_id.clone(), no_id.clone());
+        smaller.tokens.input = 4;
+        larger.tokens.input = 70;
+        let b = team.absorb(&[row(1, &smaller), row(2, &larger)]).unwrap();
+        assert_eq!((b.added, b.updated, b.existing), (0, 2, 0));
+        let c = team.absorb(&[row(1, &smaller), row(2, &larger)]).unwrap();
+        assert_eq!((c.added, c.updated, c.existing), (0, 0, 2));
+        // the same request id from another store: only a larger row replaces it
+        let other = SyncRow {
+            store: "store-b".into(),
+            ..row(5, &with_id)
+        };
+        let d = team.absorb(&[other]).unwrap();
+        assert_eq!((d.added, d.updated, d.existing), (0, 1, 0));
+        let t = team.total(0, i64::MAX, &Scope::Global).unwrap();
+        assert_eq!((t.requests, t.input), (2, 10 + 70));
+        let recount: (i64, i64) = team
+            .conn()
+            .query_row("SELECT count(*), sum(input) FROM requests", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(recount, (2, 80));
     }
 }
 

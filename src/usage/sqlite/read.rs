@@ -269,20 +269,23 @@ pub fn each_request(
     Ok(())
 }
 
-/// Up to `limit` requests with an id past `after` and a time at or after `since`, by id, as
-/// `tokens sync` sends them: a row recorded here is its own origin.
+/// Up to `limit` requests with a change number past `after` and a time at or after `since`,
+/// in change order, as `tokens sync` sends them: a row recorded here comes from this store
+/// (`store`) and is its own origin.
 pub fn rows_since(
     conn: &Connection,
     after: i64,
     since: i64,
     limit: usize,
     local_machine: &str,
+    store: &str,
 ) -> rusqlite::Result<Vec<(i64, SyncRow)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {INSERT_COLUMNS}, id, machine, coalesce(origin, id) FROM requests \
-         WHERE id > ?1 AND ts >= ?2 ORDER BY id LIMIT ?3"
+        "SELECT {INSERT_COLUMNS}, seq, machine, coalesce(origin, id), \
+         coalesce(origin_store, ?4) FROM requests WHERE seq > ?1 AND ts >= ?2 ORDER BY seq \
+         LIMIT ?3"
     ))?;
-    let mut rows = stmt.query(params![after, since, limit as i64])?;
+    let mut rows = stmt.query(params![after, since, limit as i64, store])?;
     let mut out = Vec::with_capacity(limit.min(1 << 16));
     while let Some(row) = rows.next()? {
         let request = read_request(row)?;
@@ -296,6 +299,7 @@ pub fn rows_since(
                     machine
                 },
                 origin: row.get(22)?,
+                store: row.get(23)?,
                 request,
             },
         ));

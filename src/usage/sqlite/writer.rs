@@ -13,26 +13,50 @@ pub(crate) const INSERT_COLUMNS: &str = "ts, provider, model, user, project, org
     input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos, cost_source, \
     price_version, latency_ms, success";
 
-/// Writes a new request row, `?21` being its `rid`, `?22` the machine that recorded it and
-/// `?23` its row there (NULL for a row recorded here).
+/// Writes a new request row, `?21` being its `rid`, `?22` the machine that recorded it, `?23`
+/// and `?24` its row and store there (NULL for a row recorded here), `?25` its change number.
 fn insert_sql() -> String {
     format!(
-        "INSERT INTO requests ({INSERT_COLUMNS}, rid, machine, origin) VALUES (?1, ?2, ?3, ?4, \
-         ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
+        "INSERT INTO requests ({INSERT_COLUMNS}, rid, machine, origin, origin_store, seq) VALUES \
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
+         ?20, ?21, ?22, ?23, ?24, ?25)"
     )
 }
 
-/// The row with an `id`: its request id, and what the rollups need to take it out.
+/// The row with an `id`: its request id, what the rollups need to take it out, and where it
+/// was recorded (NULL: here).
 const FIND_SQL: &str = "SELECT source, request_id, ts, provider, model, user, project, org, input, \
     output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos, \
-    cost_source = 'unpriced' FROM requests WHERE id = ?1";
+    cost_source = 'unpriced', origin_store, origin FROM requests WHERE id = ?1";
 
-/// Replaces the row with the `id` `?24`, with the same parameters as [`insert_sql`] (its
-/// machine and origin stay).
+/// The columns a row's content is: what a synced copy is compared on.
+const CONTENT: &str = "ts IS ?1 AND provider IS ?2 AND model IS ?3 AND user IS ?4 AND \
+    project IS ?5 AND org IS ?6 AND session IS ?7 AND input IS ?10 AND output IS ?11 AND \
+    cache_read IS ?12 AND cache_write_5m IS ?13 AND cache_write_1h IS ?14 AND \
+    reasoning IS ?15 AND cost_nanos IS ?16 AND cost_source IS ?17 AND price_version IS ?18 AND \
+    latency_ms IS ?19 AND success IS ?20";
+
+/// Replaces the row with the `id` `?26`, with the same parameters as [`insert_sql`] (its
+/// machine and origin stay), giving it a new change number.
 const UPDATE_SQL: &str = "UPDATE requests SET ts = ?1, provider = ?2, model = ?3, user = ?4, \
     project = ?5, org = ?6, session = ?7, input = ?10, output = ?11, cache_read = ?12, \
     cache_write_5m = ?13, cache_write_1h = ?14, reasoning = ?15, cost_nanos = ?16, \
-    cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20 WHERE id = ?24";
+    cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20, seq = ?25 \
+    WHERE id = ?26";
+
+/// Replaces the row with the `id` `?26` by a synced copy, with where that was recorded, unless
+/// the row holds that content already.
+fn update_synced_sql() -> String {
+    format!(
+        "UPDATE requests SET ts = ?1, provider = ?2, model = ?3, user = ?4, project = ?5, \
+         org = ?6, session = ?7, input = ?10, output = ?11, cache_read = ?12, \
+         cache_write_5m = ?13, cache_write_1h = ?14, reasoning = ?15, cost_nanos = ?16, \
+         cost_source = ?17, price_version = ?18, latency_ms = ?19, success = ?20, \
+         machine = ?22, origin = ?23, origin_store = ?24, seq = ?25 \
+         WHERE id = ?26 AND NOT ({CONTENT} AND machine IS ?22 AND origin IS ?23 \
+         AND origin_store IS ?24)"
+    )
+}
 
 /// A request's numbers as stored (counts saturate at `i64::MAX`).
 struct Numbers {
@@ -61,9 +85,8 @@ fn values<'a>(
     r: &'a Request,
     n: &'a Numbers,
     rid: &'a Option<i64>,
-    machine: &'a &'a str,
-    origin: &'a Option<i64>,
-) -> [&'a dyn rusqlite::ToSql; 23] {
+    at: &'a Place<'a>,
+) -> [&'a dyn rusqlite::ToSql; 25] {
     let c = &n.counts;
     [
         &r.ts_ms,
@@ -87,9 +110,56 @@ fn values<'a>(
         &n.latency,
         &r.success,
         rid,
-        machine,
-        origin,
+        &at.machine,
+        &at.origin,
+        &at.store,
+        &at.seq,
     ]
+}
+
+/// Where a row was recorded, and its change number: parameters `?22` to `?25`.
+struct Place<'a> {
+    machine: &'a str,
+    origin: Option<i64>,
+    store: Option<&'a str>,
+    seq: i64,
+}
+
+/// A synced request's origin: the machine and store that recorded it, and its row there.
+#[derive(Clone, Copy)]
+struct Origin<'a> {
+    machine: &'a str,
+    store: &'a str,
+    origin: i64,
+}
+
+/// A row found again: its time, group and sums, and its origin (store and row; `None` for a
+/// row recorded here).
+struct Old {
+    ts: i64,
+    names: [String; 5],
+    sums: Sums,
+    origin: Option<(String, i64)>,
+}
+
+/// What [`Writer::put`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// A new row.
+    Added,
+    /// The row of the same request id (or synced origin) now holds this request.
+    Replaced,
+    /// The row there stays as it was (it was larger, or the same).
+    Kept,
+}
+
+impl Put {
+    fn written(self) -> Written {
+        match self {
+            Put::Added => Written::Added,
+            Put::Replaced | Put::Kept => Written::Existing,
+        }
+    }
 }
 
 fn i(v: u64) -> i64 {
@@ -113,6 +183,8 @@ pub struct Writer<'t> {
     rollups: Rollups,
     /// The row of each request given to [`Writer::write_batched`] so far.
     by_seq: Vec<i64>,
+    /// The last change number given (see [`crate::usage::ledger::Ledger::rows_since`]).
+    change: i64,
 }
 
 /// What a Writer is told of a request id by its batch.
@@ -133,7 +205,11 @@ impl<'t> Writer<'t> {
         keep_largest: bool,
         machine: &'t str,
     ) -> rusqlite::Result<Self> {
+        let change: i64 = tx
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM requests")?
+            .query_row([], |r| r.get(0))?;
         Ok(Writer {
+            change,
             insert: tx.prepare_cached(&insert_sql())?,
             conn: tx,
             ids: ids::Ids::new(tx),
@@ -147,41 +223,116 @@ impl<'t> Writer<'t> {
     /// Writes a request, refusing one over the ceilings (see [`Request::check`]).
     pub fn write(&mut self, r: &Request) -> anyhow::Result<Written> {
         let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
-        self.put(r, rid, Seen::Unknown, None)
+        Ok(self.put(r, rid, Seen::Unknown, None)?.written())
     }
 
-    /// Writes a request recorded on another machine (`tokens sync`): a new row that keeps its
-    /// machine and its row there, unless the row is here already (found by its request id,
-    /// else by machine and origin row). A repeated request id keeps the larger row, as
-    /// imports do (the Writer must be made with `keep_largest`).
-    pub fn write_synced(&mut self, row: &crate::usage::ledger::SyncRow) -> anyhow::Result<Written> {
+    /// Writes a request synced from another store (`tokens sync`) into this one, whose store
+    /// id is `here`: a new row that keeps its machine, store and row there; or, for a row held
+    /// already (by its request id, else by its store and row), the new content when the row
+    /// came from that same store and row (it changed there since) or, for a request id
+    /// recorded elsewhere, when it is larger. A row of this very store, sent back, changes
+    /// nothing: the row here is the one that counts.
+    pub fn write_synced(
+        &mut self,
+        row: &crate::usage::ledger::SyncRow,
+        here: &str,
+    ) -> anyhow::Result<Put> {
+        if row.store == here {
+            return Ok(Put::Kept);
+        }
         let r = &row.request;
+        let from = Origin {
+            machine: &row.machine,
+            store: &row.store,
+            origin: row.origin,
+        };
         if r.request_id.is_none() {
-            let here: Option<i64> = if row.machine == self.machine {
-                // a row of this machine, sent back: it is its own origin
-                self.conn
-                    .prepare_cached(
-                        "SELECT 1 FROM requests WHERE id = ?1 AND origin IS NULL AND machine = ?2",
-                    )?
-                    .query_row(rusqlite::params![row.origin, row.machine], |r| r.get(0))
-                    .optional()?
-            } else {
-                None
-            };
-            let found = match here {
-                Some(v) => Some(v),
-                None => self
-                    .conn
-                    .prepare_cached("SELECT 1 FROM requests WHERE machine = ?1 AND origin = ?2")?
-                    .query_row(rusqlite::params![row.machine, row.origin], |r| r.get(0))
-                    .optional()?,
-            };
-            if found.is_some() {
-                return Ok(Written::Existing);
+            let found: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT id FROM requests WHERE origin_store = ?1 AND origin = ?2")?
+                .query_row(rusqlite::params![row.store, row.origin], |r| r.get(0))
+                .optional()?;
+            if let Some(id) = found {
+                r.check().map_err(refused)?;
+                return self.replace_synced(id, r, None, from);
             }
         }
         let rid = r.request_id.as_deref().map(|id| rid_slot(&r.source, id));
-        self.put(r, rid, Seen::Unknown, Some((&row.machine, row.origin)))
+        self.put(r, rid, Seen::Unknown, Some(from))
+    }
+
+    /// Puts a synced copy in the row `id`, unless that row holds it already; keeps the
+    /// rollups right.
+    fn replace_synced(
+        &mut self,
+        id: i64,
+        r: &Request,
+        rid: Option<i64>,
+        from: Origin<'_>,
+    ) -> anyhow::Result<Put> {
+        let Some(old) = self.find(id, None)? else {
+            return Ok(Put::Kept);
+        };
+        let numbers = Numbers::of(r);
+        let at = Place {
+            machine: from.machine,
+            origin: Some(from.origin),
+            store: Some(from.store),
+            seq: self.change + 1,
+        };
+        let with_row: Vec<&dyn rusqlite::ToSql> = values(r, &numbers, &rid, &at)
+            .into_iter()
+            .chain([&id as &dyn rusqlite::ToSql])
+            .collect();
+        let changed = self
+            .conn
+            .prepare_cached(&update_synced_sql())?
+            .execute(&*with_row)?;
+        if changed == 0 {
+            return Ok(Put::Kept);
+        }
+        self.change += 1;
+        let [a, b, c, d, e] = &old.names;
+        self.rollups
+            .tally(old.ts, [a, b, c, d, e], &old.sums.negated());
+        self.rollups.add(r);
+        Ok(Put::Replaced)
+    }
+
+    /// The row `id` (`None` when there is none, or, given `of`, when it holds another request
+    /// id than `of`'s).
+    fn find(&self, id: i64, of: Option<&Request>) -> rusqlite::Result<Option<Old>> {
+        self.conn
+            .prepare_cached(FIND_SQL)?
+            .query_row([id], |row| {
+                if let Some(r) = of {
+                    let same = row.get_ref(0)?.as_str()? == r.source
+                        && row.get_ref(1)?.as_str()? == r.request_id.as_deref().unwrap_or("");
+                    if !same {
+                        return Ok(None);
+                    }
+                }
+                let names: [String; 5] = [
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                    row.get(7)?,
+                ];
+                let t = read_totals(row, 8, 1, row.get(15)?)?;
+                let origin = match (row.get::<_, Option<String>>(16)?, row.get(17)?) {
+                    (Some(s), Some(o)) => Some((s, o)),
+                    _ => None,
+                };
+                Ok(Some(Old {
+                    ts: row.get(2)?,
+                    names,
+                    sums: Sums::of(&t),
+                    origin,
+                }))
+            })
+            .optional()
+            .map(Option::flatten)
     }
 
     /// Adds the sums of a batch given to [`Writer::write_batched`].
@@ -201,19 +352,20 @@ impl<'t> Writer<'t> {
             Some(i) => Seen::Again(i),
             None => Seen::First,
         };
-        self.put(r, b.rid, seen, None)
+        Ok(self.put(r, b.rid, seen, None)?.written())
     }
 
     /// Writes a request: a new row, or the row of its request id, found through `seen` and the
     /// id index (going on to the next number past another id's row with the same hash).
-    /// `from`: the machine and row a synced request comes from (else it is recorded here).
+    /// `from`: the machine, store and row a synced request comes from (else it is recorded
+    /// here).
     fn put(
         &mut self,
         r: &Request,
         rid: Option<i64>,
         seen: Seen,
-        from: Option<(&str, i64)>,
-    ) -> anyhow::Result<Written> {
+        from: Option<Origin<'_>>,
+    ) -> anyhow::Result<Put> {
         r.check().map_err(refused)?;
         let counted = !matches!(seen, Seen::Unknown);
         let numbers = Numbers::of(r);
@@ -233,42 +385,43 @@ impl<'t> Writer<'t> {
             let Some(row) = found else {
                 break;
             };
-            let old = self
-                .conn
-                .prepare_cached(FIND_SQL)?
-                .query_row([row], |row| {
-                    let same = row.get_ref(0)?.as_str()? == r.source
-                        && row.get_ref(1)?.as_str()? == r.request_id.as_deref().unwrap_or("");
-                    if !same {
-                        return Ok(None);
-                    }
-                    let names: [String; 5] = [
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                        row.get(6)?,
-                        row.get(7)?,
-                    ];
-                    let t = read_totals(row, 8, 1, row.get(15)?)?;
-                    Ok(Some((row.get(2)?, names, Sums::of(&t))))
-                })
-                .optional()?;
             // another id's row (or a row deleted by hand): look at the next number
-            let Some(Some((old_ts, [a, b, c, d, e], old))) = old else {
+            let Some(Old {
+                ts: old_ts,
+                names: [a, b, c, d, e],
+                sums: old,
+                origin: old_origin,
+            }) = self.find(row, Some(r))?
+            else {
                 rid = Some(slot.wrapping_add(1));
                 continue;
             };
             let new = sums(r);
             let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
+            if let Some(f) = from {
+                // the same row of the same store, changed there: its new content; the same
+                // request id recorded elsewhere: the larger row
+                let same = old_origin.is_some_and(|(s, o)| s == f.store && o == f.origin);
+                if same || new.total_tokens() > old.total_tokens() {
+                    return self.replace_synced(row, r, rid, f);
+                }
+                return Ok(Put::Kept);
+            }
             if self.keep_largest && new.total_tokens() <= old.total_tokens() {
                 if counted {
                     self.rollups.tally(r.ts_ms, group, &new.negated());
                     self.by_seq.push(row);
                 }
-                return Ok(Written::Existing);
+                return Ok(Put::Kept);
             }
-            let (machine, origin): (&str, Option<i64>) = (self.machine, None);
-            let with_row: Vec<&dyn rusqlite::ToSql> = values(r, &numbers, &rid, &machine, &origin)
+            self.change += 1;
+            let at = Place {
+                machine: self.machine,
+                origin: None,
+                store: None,
+                seq: self.change,
+            };
+            let with_row: Vec<&dyn rusqlite::ToSql> = values(r, &numbers, &rid, &at)
                 .into_iter()
                 .chain([&row as &dyn rusqlite::ToSql])
                 .collect();
@@ -280,14 +433,24 @@ impl<'t> Writer<'t> {
             } else {
                 self.rollups.tally(r.ts_ms, group, &new);
             }
-            return Ok(Written::Existing);
+            return Ok(Put::Replaced);
         }
-        let (machine, origin): (&str, Option<i64>) = match from {
-            Some((m, o)) => (m, Some(o)),
-            None => (self.machine, None),
+        self.change += 1;
+        let at = match from {
+            Some(f) => Place {
+                machine: f.machine,
+                origin: Some(f.origin),
+                store: Some(f.store),
+                seq: self.change,
+            },
+            None => Place {
+                machine: self.machine,
+                origin: None,
+                store: None,
+                seq: self.change,
+            },
         };
-        self.insert
-            .execute(values(r, &numbers, &rid, &machine, &origin))?;
+        self.insert.execute(values(r, &numbers, &rid, &at))?;
         let row = self.conn.last_insert_rowid();
         if let Some(slot) = rid {
             self.ids.add(slot, row);
@@ -297,7 +460,7 @@ impl<'t> Writer<'t> {
         } else {
             self.rollups.add(r);
         }
-        Ok(Written::Added)
+        Ok(Put::Added)
     }
 
     /// Adds the new rows' sums to the rollups. Call it before the transaction commits.

@@ -33,6 +33,8 @@ pub struct Cluster {
     /// The unprivileged user the server runs as, when the tests run as root.
     run_as: Option<(u32, u32)>,
     next_db: AtomicUsize,
+    /// More `-c` settings for the server (TLS).
+    extra: String,
 }
 
 /// One database of a cluster, made for one test.
@@ -201,6 +203,110 @@ impl Cluster {
     /// Makes and starts a new cluster (its own, not the shared one: for tests that stop or
     /// restart the server).
     pub fn start() -> Result<Cluster, String> {
+        Cluster::start_with(|_| Ok(String::new()))
+    }
+
+    /// A cluster that offers TLS (without requiring it) with a server certificate for the name
+    /// `localhost` only, signed by a CA made for it; returns the CA's certificate file, and
+    /// another CA's that did not sign it. (`openssl` makes them.)
+    pub fn start_with_tls() -> Result<(Cluster, PathBuf, PathBuf), String> {
+        let cluster = Cluster::start_with(|c| {
+            let dir = &c.dir;
+            let openssl = |args: &[&str]| {
+                run(
+                    Command::new("openssl").current_dir(dir).args(args),
+                    "openssl",
+                )
+            };
+            let ec = [
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+            ];
+            for ca in ["ca", "other-ca"] {
+                let mut args = vec!["req", "-x509"];
+                args.extend(ec);
+                let (key, pem, subj) = (
+                    format!("{ca}.key"),
+                    format!("{ca}.pem"),
+                    format!("/CN=aimcp test {ca}"),
+                );
+                args.extend([
+                    "-keyout",
+                    &key,
+                    "-out",
+                    &pem,
+                    "-days",
+                    "2",
+                    "-subj",
+                    &subj,
+                    "-addext",
+                    "basicConstraints=critical,CA:TRUE",
+                    "-addext",
+                    "keyUsage=critical,keyCertSign,cRLSign",
+                ]);
+                openssl(&args)?;
+            }
+            let mut args = vec!["req"];
+            args.extend(ec);
+            args.extend([
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost",
+            ]);
+            openssl(&args)?;
+            std::fs::write(
+                dir.join("server.ext"),
+                "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n\
+                 keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+            )
+            .map_err(|e| e.to_string())?;
+            openssl(&[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+            ])?;
+            use std::os::unix::fs::PermissionsExt;
+            for f in ["server.pem", "server.key"] {
+                chown(&dir.join(f), c.run_as)?;
+            }
+            std::fs::set_permissions(
+                dir.join("server.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                dir.join("server.pem").display(),
+                dir.join("server.key").display()
+            ))
+        })?;
+        let (ca, other) = (cluster.dir.join("ca.pem"), cluster.dir.join("other-ca.pem"));
+        Ok((cluster, ca, other))
+    }
+
+    /// Makes a cluster, lets `setup` prepare its folder (it returns more server settings),
+    /// and starts it.
+    fn start_with(
+        setup: impl FnOnce(&Cluster) -> Result<String, String>,
+    ) -> Result<Cluster, String> {
         let bin = bin_dir()?;
         let run_as = unprivileged()?;
         reap_stale();
@@ -215,8 +321,10 @@ impl Cluster {
             bin,
             run_as,
             next_db: AtomicUsize::new(0),
+            extra: String::new(),
         };
         cluster.init()?;
+        cluster.extra = setup(&cluster)?;
         // a free port can be taken between the probe and the server's bind: try a few
         let mut last = String::new();
         for _ in 0..5 {
@@ -262,9 +370,10 @@ impl Cluster {
             "-c listen_addresses=127.0.0.1 -c port={} -c unix_socket_directories={} \
              -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
              -c max_connections=60 -c shared_buffers=64MB -c max_wal_size=1GB \
-             -c log_min_messages=warning",
+             -c log_min_messages=warning{}",
             self.port,
-            self.dir.join("sock").display()
+            self.dir.join("sock").display(),
+            self.extra
         );
         run(
             self.tool("pg_ctl")
@@ -453,6 +562,12 @@ pub fn db() -> Option<Db> {
     installed()?;
     let cluster = cluster().unwrap_or_else(|e| panic!("the test cluster did not start: {e}"));
     Some(cluster.database().unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// A cluster of the test's own that offers TLS (see [`Cluster::start_with_tls`]), like [`db`].
+pub fn own_tls_cluster() -> Option<(Cluster, PathBuf, PathBuf)> {
+    installed()?;
+    Some(Cluster::start_with_tls().unwrap_or_else(|e| panic!("the TLS cluster did not start: {e}")))
 }
 
 /// A cluster of the test's own (for tests that restart or stop the server), like [`db`].

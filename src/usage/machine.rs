@@ -3,7 +3,6 @@
 //! synced row again). Made once, as `<host>-<8 hex digits>`, and kept in
 //! `<data dir>/aimcp/machine-id`; `AIMCP_MACHINE` overrides it (CI runners, tests).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The longest id kept (longer ones, given or read, are cut).
@@ -85,29 +84,12 @@ fn host() -> String {
     }
 }
 
-/// `bytes` random bytes in hex, from the system's random source (or, without one, from the
-/// clock, the process id and a counter). Machine ids take 4, store ids 16.
+/// `bytes` random bytes from the system's random source, as hex.
 pub fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b));
-    if read.is_err() {
-        static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let mut x = (t as u64)
-            ^ (u64::from(std::process::id()) << 32)
-            ^ COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        for v in b.iter_mut() {
-            // xorshift: enough to tell two stores apart, not a secret
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            *v = x as u8;
-        }
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    crate::random::bytes(bytes)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
 }
 
 /// Writes the id beside where it belongs and renames it into place, unless one is there.

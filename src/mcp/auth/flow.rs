@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use reqwest::{Client, Url};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -12,56 +14,14 @@ use tokio::net::TcpListener;
 use super::discovery::ServerMetadata;
 use crate::mcp::{McpError, Result};
 
-/// `len` random bytes from the system (`/dev/urandom`).
-fn random_bytes(len: usize) -> Vec<u8> {
-    use std::io::Read;
-    let mut out = vec![0u8; len];
-    if let Ok(mut f) = std::fs::File::open("/dev/urandom")
-        && f.read_exact(&mut out).is_ok()
-    {
-        return out;
-    }
-    // No /dev/urandom: hash the time and addresses (still unguessable enough for `state`).
-    let mut h = Sha256::new();
-    h.update(format!("{:?}{:p}", std::time::SystemTime::now(), &out));
-    let d = h.finalize();
-    out.iter_mut()
-        .zip(d.iter().cycle())
-        .for_each(|(o, d)| *o = *d);
-    out
-}
-
-const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const B64STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn base64(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else if pad {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// A random URL-safe string of `bytes` bytes of entropy.
 pub fn random_token(bytes: usize) -> String {
-    base64(&random_bytes(bytes), B64URL, false)
+    crate::random::token(bytes)
 }
 
 /// The PKCE S256 challenge of `verifier`.
 pub fn challenge(verifier: &str) -> String {
-    base64(&Sha256::digest(verifier.as_bytes()), B64URL, false)
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// `application/x-www-form-urlencoded`.
@@ -276,7 +236,7 @@ pub async fn token_request(
                 .split('&')
                 .map(|p| p.split_once('=').map_or("", |x| x.1));
             let (u, p) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            let basic = base64(format!("{u}:{p}").as_bytes(), B64STD, true);
+            let basic = STANDARD.encode(format!("{u}:{p}"));
             req = req.header("authorization", format!("Basic {basic}"));
         }
         ("client_secret_post", Some(secret)) => {
@@ -442,8 +402,6 @@ mod tests {
             challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
-        assert_eq!(base64(b"user:pass", B64STD, true), "dXNlcjpwYXNz");
-        assert_eq!(base64(b"ab", B64STD, true), "YWI=");
         assert_eq!(random_token(32).len(), 43);
     }
 

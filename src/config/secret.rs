@@ -145,9 +145,35 @@ pub fn looks_like_token(value: &str) -> bool {
     let v = value.trim();
     !v.contains(char::is_whitespace)
         && !v.contains("${")
+        && could_start_token(v)
         && token_rules()
             .iter()
             .any(|(_, re)| re.find(v).is_some_and(|m| m.start() == 0))
+}
+
+/// The literal starts of [`SECRET_RULES`]' patterns: a value that starts with none of them
+/// matches no rule at its first character, and the rules need not be compiled to say so (most
+/// arguments of most commands: `mcp list` reads every server's).
+const TOKEN_STARTS: &[&str] = &[
+    "gh",
+    "github_pat_",
+    "sk-",
+    "xox",
+    "AKIA",
+    "ASIA",
+    "glpat-",
+    "AIza",
+    "npm_",
+    "rk_live_",
+    "sk_live_",
+    "-----BEGIN ",
+    "?",
+    "&",
+];
+
+fn could_start_token(v: &str) -> bool {
+    TOKEN_STARTS.iter().any(|p| v.starts_with(p))
+        || v.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
 }
 
 /// A literal secret in a command line, found in `args[index]` (the whole argument or the part
@@ -342,6 +368,43 @@ pub fn url_secrets(url: &str) -> Vec<(String, std::ops::Range<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One token of each rule's shape: the cheap first-character check lets every one through
+    /// (a new rule without a sample here fails the count).
+    #[test]
+    fn every_rule_passes_the_start_check() {
+        let samples = [
+            ("GitHub token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            (
+                "GitHub fine-grained token",
+                "github_pat_abcdefghijklmnopqrstuvwxyz",
+            ),
+            ("Anthropic API key", "sk-ant-abcdefghijklmnopqrstuvwxyz"),
+            ("OpenAI-style API key", "sk-proj-abcdefghijklmnopqrstuvwxyz"),
+            ("Slack token", "xoxb-1234567890-abcdef"),
+            ("AWS access key id", "AKIAABCDEFGHIJKLMNOP"),
+            ("GitLab token", "glpat-abcdefghijklmnopqrstuvwxyz"),
+            ("Google API key", "AIzaabcdefghijklmnopqrstuvwxyz012345678"),
+            ("npm token", "npm_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ("Stripe key", "rk_live_abcdefghijklmnopqrstuvwxyz"),
+            ("private key", "-----BEGIN RSA PRIVATE KEY-----"),
+            ("bearer token", "Bearer"),
+            ("secret in a URL", "?token=abcdefgh12345678"),
+        ];
+        assert_eq!(samples.len(), SECRET_RULES.len());
+        for (name, sample) in samples {
+            let rule = token_rules().iter().find(|(n, _)| *n == name).unwrap();
+            if name != "bearer token" {
+                assert!(
+                    rule.1.find(sample).is_some_and(|m| m.start() == 0),
+                    "`{name}` does not match its sample"
+                );
+            }
+            assert!(could_start_token(sample), "`{name}`: {sample}");
+        }
+        assert!(!could_start_token("--verbose"));
+        assert!(!could_start_token("@modelcontextprotocol/server-memory"));
+    }
 
     #[test]
     fn secret_looking_names() {

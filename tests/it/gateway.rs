@@ -1950,3 +1950,48 @@ fn an_upstreams_question_during_a_call_never_reaches_another_client() {
         );
     });
 }
+
+#[test]
+fn an_http_upstreams_question_on_its_own_stream_reaches_the_client() {
+    use std::os::unix::process::CommandExt;
+    let mut fake = Command::new("node")
+        .arg(repo_root().join("tests/servers/fake-http.js"))
+        .process_group(0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    BufReader::new(fake.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let _ends = Ends(fake);
+    let url = format!("http://127.0.0.1:{}/mcp", port.trim());
+    let gw = Gw::new(json!({"fh": {"type": "http", "url": url}}), json!({}), &[]);
+    let mut cmd = gw.env.cmd();
+    cmd.args(gw.serve_argv());
+    let mut d = Driver::start_with(cmd, json!({"elicitation": {}}));
+    let id = d.call("fh__stream_ask", json!({}));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let ask = loop {
+        if let Some(i) = d
+            .seen
+            .iter()
+            .position(|m| m["method"] == "elicitation/create")
+        {
+            break d.seen.remove(i);
+        }
+        match d
+            .rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            Ok(m) if m["id"] == json!(id) => panic!("answered without asking: {}", short(&m)),
+            Ok(m) => d.seen.push(m),
+            Err(_) => panic!("no elicitation/create reached the client: {:?}", d.seen),
+        }
+    };
+    assert_eq!(ask["params"]["message"], "Asked on the GET stream");
+    d.write(&json!({"jsonrpc": "2.0", "id": ask["id"], "result": {"action": "accept", "content": {"ok": true}}}));
+    let text = d.text(id, Duration::from_secs(30));
+    assert_eq!(text, r#"{"action":"accept","content":{"ok":true}}"#);
+}

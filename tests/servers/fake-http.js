@@ -4,6 +4,9 @@
 // Tools:
 //   flood   answers on an event stream: 20000 `notifications/message` first, then the result
 //   echo    answers with JSON at once, with the text of its `tag` argument
+//   stream_ask  asks `elicitation/create` on the client's own GET stream (as some servers do,
+//           not on the call's), and answers with the client's answer as JSON text (an error
+//           when the client opened no GET stream)
 // With `modern` it speaks only MCP 2026-07-28: no `initialize` (400 with the versions it speaks),
 // `server/discover`, `_meta` and the `Mcp-Method`/`Mcp-Name` headers checked on every request
 // (400 and -32020 otherwise), `resultType`, `ttlMs`/`cacheScope` on lists, and the tools
@@ -90,10 +93,24 @@ function rpc(res, id, result) {
   res.end(JSON.stringify({ jsonrpc: "2.0", id, result }));
 }
 
+// The client's GET stream, and the calls waiting for an answer asked there.
+let getStream = null;
+const asked = new Map();
+let nextAsk = 0;
+
 const server = http.createServer((req, res) => {
   if (req.method === "DELETE") {
     res.writeHead(200);
     return res.end();
+  }
+  if (req.method === "GET" && !MODERN && (req.headers.accept || "").includes("text/event-stream")) {
+    res.writeHead(200, { "content-type": "text/event-stream", "mcp-session-id": "fake-session" });
+    res.write(": open\n\n");
+    getStream = res;
+    req.on("close", () => {
+      if (getStream === res) getStream = null;
+    });
+    return;
   }
   if (req.method !== "POST") {
     res.writeHead(405);
@@ -104,6 +121,14 @@ const server = http.createServer((req, res) => {
   req.on("data", (c) => (body += c));
   req.on("end", () => {
     const msg = JSON.parse(body);
+    if (msg.method === undefined && asked.has(msg.id)) {
+      // The client's answer to our question: the waiting call gets it.
+      const [callId, callRes] = [...asked.get(msg.id)];
+      asked.delete(msg.id);
+      rpc(callRes, callId, { content: [{ type: "text", text: JSON.stringify(msg.result ?? msg.error) }] });
+      res.writeHead(202);
+      return res.end();
+    }
     if (msg.id === undefined) {
       res.writeHead(202);
       return res.end();
@@ -122,6 +147,10 @@ const server = http.createServer((req, res) => {
       });
     }
     if (method === "ping") return rpc(res, id, {});
+    if (method === "tools/list") {
+      const tool = (name) => ({ name, inputSchema: { type: "object", properties: { tag: { type: "string" } } } });
+      return rpc(res, id, { tools: ["flood", "echo", "stream_ask"].map(tool) });
+    }
     if (method === "tools/call" && params.name === "flood") {
       res.writeHead(200, { "content-type": "text/event-stream", "mcp-session-id": "fake-session" });
       let out = "";
@@ -132,6 +161,16 @@ const server = http.createServer((req, res) => {
       const answer = { jsonrpc: "2.0", id, result: { content: [{ type: "text", text: "flooded" }] } };
       out += `event: message\ndata: ${JSON.stringify(answer)}\n\n`;
       return res.end(out);
+    }
+    if (method === "tools/call" && params.name === "stream_ask") {
+      if (!getStream) {
+        return rpc(res, id, { isError: true, content: [{ type: "text", text: "no GET stream to ask on" }] });
+      }
+      const askId = `srv-${++nextAsk}`;
+      asked.set(askId, [id, res]);
+      const ask = { jsonrpc: "2.0", id: askId, method: "elicitation/create", params: {
+        message: "Asked on the GET stream", requestedSchema: { type: "object", properties: { ok: { type: "boolean" } } } } };
+      return getStream.write(`event: message\ndata: ${JSON.stringify(ask)}\n\n`);
     }
     if (method === "tools/call") {
       return rpc(res, id, { content: [{ type: "text", text: String(params.arguments.tag) }] });

@@ -109,7 +109,9 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
     let connect = targets
         .options(None)
         .with_trace(printer.mcp_trace())
-        .with_auth(auth.map(|a| a as Arc<dyn crate::mcp::auth::Authorizer>));
+        .with_auth(auth.map(|a| a as Arc<dyn crate::mcp::auth::Authorizer>))
+        // An HTTP upstream may ask its questions on its own stream rather than a call's.
+        .with_server_stream();
     let warn = {
         let printer = printer.clone();
         Arc::new(move |text: String| printer.warn(text))

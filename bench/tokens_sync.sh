@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: `tokens sync` of ROWS rows from one machine's SQLite ledger into another SQLite file
 # (the team ledger), rows/s; then a second sync with nothing new (the incremental case).
-# Half the rows have request ids (random, as providers' are), half none (found by machine + row).
+# Half the rows have request ids (random, as providers' are), half none (found by store + row).
 # Usage: bash bench/tokens_sync.sh [ROWS]   (default 1,000,000; data under bench/data/, gitignored)
 set -euo pipefail
 cd "$(dirname "$0")/.."

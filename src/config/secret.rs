@@ -70,60 +70,76 @@ pub struct SecretRule {
     pub name: &'static str,
     /// A regular expression (case-sensitive).
     pub pattern: &'static str,
+    /// What a match starts with (one of these, ignoring ASCII case): a value that starts with
+    /// none of them is not this token, without compiling `pattern`.
+    pub starts: &'static [&'static str],
 }
 
 pub const SECRET_RULES: &[SecretRule] = &[
     SecretRule {
         name: "GitHub token",
         pattern: r"\bgh[pousr]_[A-Za-z0-9]{30,}",
+        starts: &["gh"],
     },
     SecretRule {
         name: "GitHub fine-grained token",
         pattern: r"\bgithub_pat_[A-Za-z0-9_]{20,}",
+        starts: &["github_pat_"],
     },
     SecretRule {
         name: "Anthropic API key",
         pattern: r"\bsk-ant-[A-Za-z0-9_-]{20,}",
+        starts: &["sk-"],
     },
     SecretRule {
         name: "OpenAI-style API key",
         pattern: r"\bsk-(proj-|live-|test-)?[A-Za-z0-9_-]{20,}",
+        starts: &["sk-"],
     },
     SecretRule {
         name: "Slack token",
         pattern: r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
+        starts: &["xox"],
     },
     SecretRule {
         name: "AWS access key id",
         pattern: r"\b(AKIA|ASIA)[0-9A-Z]{16}\b",
+        starts: &["AKIA", "ASIA"],
     },
     SecretRule {
         name: "GitLab token",
         pattern: r"\bglpat-[A-Za-z0-9_-]{20,}",
+        starts: &["glpat-"],
     },
     SecretRule {
         name: "Google API key",
         pattern: r"\bAIza[0-9A-Za-z_-]{35}",
+        starts: &["AIza"],
     },
     SecretRule {
         name: "npm token",
         pattern: r"\bnpm_[A-Za-z0-9]{36}",
+        starts: &["npm_"],
     },
     SecretRule {
         name: "Stripe key",
         pattern: r"\b[rs]k_live_[A-Za-z0-9]{20,}",
+        starts: &["rk_live_", "sk_live_"],
     },
     SecretRule {
         name: "private key",
         pattern: r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
+        starts: &["-----BEGIN "],
     },
     SecretRule {
         name: "bearer token",
         pattern: r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{16,}",
+        starts: &["bearer"],
     },
     SecretRule {
         name: "secret in a URL",
         pattern: r"(?i)[?&](api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|secret|password|key)=[^&$\s'\x22#]{8,}",
+        starts: &["?", "&"],
     },
 ];
 
@@ -151,29 +167,15 @@ pub fn looks_like_token(value: &str) -> bool {
             .any(|(_, re)| re.find(v).is_some_and(|m| m.start() == 0))
 }
 
-/// The literal starts of [`SECRET_RULES`]' patterns: a value that starts with none of them
-/// matches no rule at its first character, and the rules need not be compiled to say so (most
-/// arguments of most commands: `mcp list` reads every server's).
-const TOKEN_STARTS: &[&str] = &[
-    "gh",
-    "github_pat_",
-    "sk-",
-    "xox",
-    "AKIA",
-    "ASIA",
-    "glpat-",
-    "AIza",
-    "npm_",
-    "rk_live_",
-    "sk_live_",
-    "-----BEGIN ",
-    "?",
-    "&",
-];
-
+/// Whether `v` starts as some rule's token does ([`SecretRule::starts`]): most arguments of
+/// most commands do not (`mcp list` reads every server's), and then no rule is compiled.
 fn could_start_token(v: &str) -> bool {
-    TOKEN_STARTS.iter().any(|p| v.starts_with(p))
-        || v.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+    SECRET_RULES.iter().any(|r| {
+        r.starts.iter().any(|p| {
+            v.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        })
+    })
 }
 
 /// A literal secret in a command line, found in `args[index]` (the whole argument or the part

@@ -239,14 +239,12 @@ fn an_uninstallable_suite_fails_on_ci_and_is_skipped_elsewhere() {
     assert!(skipped.starts_with("skipped: "), "{skipped}");
 }
 
-/// The suite's results (`pass` / `FAIL` by scenario) from `tests/conformance/server.sh`.
-fn server_results(direct: bool) -> Vec<(String, bool)> {
-    let mut cmd = Command::new("bash");
-    cmd.arg(repo_root().join("tests/conformance/server.sh"));
-    if direct {
-        cmd.arg("--direct");
-    }
-    let out = cmd
+/// The suite's results (`pass` / `FAIL` by scenario) printed by one of the scripts in
+/// `tests/conformance/` (`server.sh`, `rounds.sh`) run with `args`; at least `min` of them.
+fn script_results(script: &str, args: &[&str], min: usize) -> Vec<(String, bool)> {
+    let out = Command::new("bash")
+        .arg(repo_root().join("tests/conformance").join(script))
+        .args(args)
         .env("AIMCP", bin())
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
@@ -255,25 +253,41 @@ fn server_results(direct: bool) -> Vec<(String, bool)> {
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         out.status.success(),
-        "server.sh{} failed:\n{text}{}",
-        if direct { " --direct" } else { "" },
+        "{script} {args:?} failed:\n{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    eprintln!("{script} {args:?}:\n{text}");
     let results: Vec<(String, bool)> = text
         .lines()
         .filter_map(|l| {
             let mut words = l.split_whitespace();
-            let verdict = words.next()?;
-            let name = words.next()?.to_string();
-            match verdict {
-                "pass" => Some((name, true)),
-                "FAIL" => Some((name, false)),
+            match (words.next()?, words.next()?) {
+                ("pass", s) => Some((s.to_string(), true)),
+                ("FAIL", s) => Some((s.to_string(), false)),
                 _ => None,
             }
         })
         .collect();
-    assert!(results.len() > 10, "too few scenarios:\n{text}");
+    assert!(results.len() >= min, "too few scenarios:\n{text}");
     results
+}
+
+fn server_results(direct: bool) -> Vec<(String, bool)> {
+    script_results("server.sh", if direct { &["--direct"] } else { &[] }, 11)
+}
+
+/// Whether the suite is here to run; without it, a skip said on stderr (a failure on CI).
+fn suite_is_here() -> bool {
+    match conformance() {
+        Ok(_) => true,
+        Err(reason) => match unavailable(&reason, on_ci(std::env::var("CI").ok().as_deref())) {
+            Ok(skipped) => {
+                eprintln!("{skipped}");
+                false
+            }
+            Err(failure) => panic!("{failure}"),
+        },
+    }
 }
 
 /// The suite's **server** scenarios against `aimcp mcp serve --http` fronting server-everything,
@@ -285,15 +299,8 @@ fn server_results(direct: bool) -> Vec<(String, bool)> {
 /// and resources): printed, not failed.
 #[test]
 fn conformance_server_scenarios_pass_through_the_gateway() {
-    if let Err(reason) = conformance() {
-        let ci = on_ci(std::env::var("CI").ok().as_deref());
-        match unavailable(&reason, ci) {
-            Ok(skipped) => {
-                eprintln!("{skipped}");
-                return;
-            }
-            Err(failure) => panic!("{failure}"),
-        }
+    if !suite_is_here() {
+        return;
     }
     // npm's server-everything, which server.sh fronts.
     crate::common::servers::npm_bin("mcp-server-everything");
@@ -357,34 +364,7 @@ fn conformance_server_scenarios_pass_through_the_gateway() {
 
 /// `tests/conformance/rounds.sh MODE`: (scenario, passed) for each `input-required-result-*`.
 fn rounds_results(mode: &str) -> Vec<(String, bool)> {
-    let out = Command::new("bash")
-        .arg(repo_root().join("tests/conformance/rounds.sh"))
-        .arg(mode)
-        .env("AIMCP", bin())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "rounds.sh {mode} failed:\n{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("rounds.sh {mode}:\n{text}");
-    let results: Vec<(String, bool)> = text
-        .lines()
-        .filter_map(|l| {
-            let mut words = l.split_whitespace();
-            match (words.next()?, words.next()?) {
-                ("pass", s) => Some((s.to_string(), true)),
-                ("FAIL", s) => Some((s.to_string(), false)),
-                _ => None,
-            }
-        })
-        .collect();
-    assert!(results.len() >= 10, "too few scenarios:\n{text}");
-    results
+    script_results("rounds.sh", &[mode], 10)
 }
 
 /// The suite's multi round-trip scenarios (SEP-2322) through the gateway, for a 2026-07-28
@@ -394,15 +374,8 @@ fn rounds_results(mode: &str) -> Vec<(String, bool)> {
 /// upstream, whose rounds pass through, every one that asks.js implements passes.
 #[test]
 fn conformance_input_required_scenarios_pass_through_the_gateway() {
-    if let Err(reason) = conformance() {
-        let ci = on_ci(std::env::var("CI").ok().as_deref());
-        match unavailable(&reason, ci) {
-            Ok(skipped) => {
-                eprintln!("{skipped}");
-                return;
-            }
-            Err(failure) => panic!("{failure}"),
-        }
+    if !suite_is_here() {
+        return;
     }
     let modern = std::thread::spawn(|| rounds_results("modern"));
     let classic = rounds_results("classic");

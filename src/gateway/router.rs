@@ -974,20 +974,10 @@ impl Handler for UpstreamHandler {
     ) -> BoxFuture<'static, Result<Value, RpcFailure>> {
         let inner = self.inner.upgrade();
         let method = method.to_string();
-        let kind: Option<&'static str> = match method.as_str() {
-            "sampling/createMessage" => Some("sampling"),
-            "elicitation/create" => Some("elicitation"),
-            "roots/list" => Some("roots"),
-            _ => None,
-        };
+        let kind = crate::gateway::service::capability_for(&method);
         let peer = inner.as_ref().and_then(|inner| {
             let kind = kind?;
-            let can = |p: &Arc<dyn Peer>| {
-                p.client()
-                    .capabilities
-                    .get(kind)
-                    .is_some_and(|c| !c.is_null())
-            };
+            let can = |p: &Arc<dyn Peer>| p.client().can(kind);
             // A request during a call is that call's client's to answer (or to refuse): the
             // question may carry what the call is about, so no other client sees it. Only a
             // request outside any call goes to the last client that can take it.

@@ -15,6 +15,17 @@ pub use crate::mcp::{BoxFuture, RpcFailure};
 /// The answer to one request: a JSON-RPC `result`, or a JSON-RPC error with its code.
 pub type Answer = Result<Value, RpcFailure>;
 
+/// The client capability a server-to-client request needs (`sampling/createMessage` needs
+/// `sampling` ...), or none for a method no client capability covers.
+pub fn capability_for(method: &str) -> Option<&'static str> {
+    match method {
+        "sampling/createMessage" => Some("sampling"),
+        "elicitation/create" => Some("elicitation"),
+        "roots/list" => Some("roots"),
+        _ => None,
+    }
+}
+
 /// Who is asking: what the client said about itself.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
@@ -25,6 +36,16 @@ pub struct ClientInfo {
     pub capabilities: Value,
     /// The protocol version this client speaks with the gateway.
     pub protocol_version: String,
+}
+
+impl ClientInfo {
+    /// Whether the client declared `capability` (`sampling`, `elicitation`, `roots` ...): present,
+    /// and neither `null` nor `false`.
+    pub fn can(&self, capability: &str) -> bool {
+        self.capabilities
+            .get(capability)
+            .is_some_and(|c| !c.is_null() && c != &Value::Bool(false))
+    }
 }
 
 /// The way back to the client of one request. On stdio, messages go to stdout; on Streamable

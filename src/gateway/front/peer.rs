@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
 
 use super::protocol::{INTERNAL_ERROR, LogFilter, MODERN_VERSION, failure, notification_message};
-use crate::gateway::service::{Answer, BoxFuture, ClientInfo, Peer};
+use crate::gateway::service::{Answer, BoxFuture, ClientInfo, Peer, capability_for};
 use crate::mcp::METHOD_NOT_FOUND;
 
 /// The requests sent to one client (a stdio connection, an HTTP session) that await its answer.
@@ -89,16 +89,6 @@ impl FrontPeer {
     }
 }
 
-/// The client capability a server-to-client request needs.
-pub(crate) fn capability_for(method: &str) -> Option<&'static str> {
-    match method {
-        "sampling/createMessage" => Some("sampling"),
-        "elicitation/create" => Some("elicitation"),
-        "roots/list" => Some("roots"),
-        _ => None,
-    }
-}
-
 impl Peer for FrontPeer {
     fn client(&self) -> &ClientInfo {
         &self.client
@@ -133,11 +123,7 @@ impl Peer for FrontPeer {
             });
         };
         if let Some(cap) = capability_for(method)
-            && self
-                .client
-                .capabilities
-                .get(cap)
-                .is_none_or(|c| c.is_null() || c == &Value::Bool(false))
+            && !self.client.can(cap)
         {
             return refuse(format!(
                 "`{method}`: the gateway's client did not declare the `{cap}` capability"

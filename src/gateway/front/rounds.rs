@@ -21,9 +21,10 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 use tokio::sync::{mpsc, oneshot};
 
-use super::peer::capability_for;
 use super::protocol::{INTERNAL_ERROR, INVALID_PARAMS, MODERN_VERSION, failure};
-use crate::gateway::service::{Answer, BoxFuture, ClientInfo, Clients, Peer, Service};
+use crate::gateway::service::{
+    Answer, BoxFuture, ClientInfo, Clients, Peer, Service, capability_for,
+};
 use crate::mcp::METHOD_NOT_FOUND;
 
 /// The requests that may answer `input_required` (SEP-2322).
@@ -134,12 +135,7 @@ impl Peer for RoundPeer {
                 format!("`{method}` cannot be asked of an MCP {MODERN_VERSION} client"),
             );
         };
-        if self
-            .client
-            .capabilities
-            .get(cap)
-            .is_none_or(|c| c.is_null() || c == &Value::Bool(false))
-        {
+        if !self.client.can(cap) {
             return refuse(
                 METHOD_NOT_FOUND,
                 format!("`{method}`: the gateway's client did not declare the `{cap}` capability"),

@@ -64,17 +64,7 @@ wait_port "$px_port"
 
 mapfile -t scenarios < <("$node" "$suite" list --server --requirements 2026-07-28 2>/dev/null \
   | sed -n 's/^  - \(input-required-result-[a-z0-9-]*\).*/\1/p')
-passed=0
-for s in "${scenarios[@]}"; do
-  out=$(timeout 120 "$node" "$suite" server --url "http://127.0.0.1:$px_port/mcp" --scenario "$s" \
-    --spec-version 2026-07-28 2>&1 || true)
-  counts=$(grep -E '^Passed:' <<<"$out" | tail -1 || true)
-  if [[ "$counts" =~ ^Passed:\ ([0-9]+)/([0-9]+),\ 0\ failed ]]; then
-    echo "pass  $s  ($counts)"
-    passed=$((passed + 1))
-  else
-    echo "FAIL  $s  (${counts:-no result})"
-  fi
-  grep -E 'FAILURE|WARNING|Error:' <<<"$out" | sed 's/\x1b\[[0-9;]*m//g; s/^/        /' | head -4 || true
-done
+url="http://127.0.0.1:$px_port/mcp"
+source "$root/tests/conformance/scenarios.sh"
+run_scenarios --spec-version 2026-07-28
 echo "${passed}/${#scenarios[@]} scenarios pass through aimcp mcp serve --http fronting asks.js ($mode)"

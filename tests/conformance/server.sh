@@ -66,19 +66,7 @@ else
   mapfile -t scenarios < <("$node" "$suite" list --server 2>/dev/null | sed -n 's/^  - \([a-z0-9-]*\).*/\1/p')
 fi
 
-passed=0
-failed=()
-for s in "${scenarios[@]}"; do
-  out=$(timeout 120 "$node" "$suite" server --url "$url" --scenario "$s" 2>&1 || true)
-  counts=$(grep -E '^Passed:' <<<"$out" | tail -1)
-  if [[ "$counts" =~ ^Passed:\ ([0-9]+)/([0-9]+),\ 0\ failed ]]; then
-    echo "pass  $s  ($counts)"
-    passed=$((passed + 1))
-  else
-    echo "FAIL  $s  (${counts:-no result})"
-    grep -E 'FAILURE' <<<"$out" | sed 's/\x1b\[[0-9;]*m//g; s/^/        /' | head -5
-    failed+=("$s")
-  fi
-done
+source "$root/tests/conformance/scenarios.sh"
+run_scenarios
 echo "${passed}/${#scenarios[@]} scenarios pass against $([[ $direct == 1 ]] && echo server-everything directly || echo 'aimcp mcp serve --http')"
 [[ ${#failed[@]} -eq 0 ]] || echo "failing: ${failed[*]}"

@@ -906,16 +906,16 @@ fn sigterm_gives_a_slow_to_stop_upstream_time_and_leaves_no_process() {
     // SAFETY: a plain kill(2) of the process this test started.
     assert_eq!(unsafe { libc::kill(d.child.id() as i32, libc::SIGTERM) }, 0);
     let status = d.close();
+    let took = started.elapsed();
     assert_eq!(status.code(), Some(130));
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    // The gateway waits up to its grace (1.5 s) for the upstream: on a loaded machine node's
+    // 500 ms timer may fire later than that, and then the upstream is rightly killed; what
+    // must never happen is that it is killed before the grace is over.
+    let stopped = std::fs::read_to_string(&stop_file).ok();
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
-    );
-    assert_eq!(
-        std::fs::read_to_string(&stop_file).ok().as_deref(),
-        Some("stopped\n"),
-        "the slow upstream was killed before it could stop"
+        stopped.as_deref() == Some("stopped\n") || took >= Duration::from_millis(1450),
+        "the slow upstream was killed after {took:?}, before it could stop ({stopped:?})"
     );
     servers::assert_all_dead(&gw.pids, 3);
 }

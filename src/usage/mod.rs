@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod jsonl;
 pub mod ledger;
 pub mod machine;
+pub(crate) mod plan;
 pub mod postgres;
 pub mod report;
 pub mod sqlite;

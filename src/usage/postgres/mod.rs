@@ -32,16 +32,14 @@ use super::calls::{CallOutcome, StatsBuilder, StatsBy, StatsReport, ToolCall};
 use super::ledger::{
     Absorbed, BatchSource, FileProgress, Ledger, OpenMode, Piece, SyncRow, redact_url,
 };
-use super::{Change, CostSource, Dim, Key, Request, Scope, Totals, Written};
+use super::plan::{self, Dialect};
+use super::{Change, CostSource, Dim, HOUR_MS, Key, Request, Scope, Totals, Written};
 use crate::pricing::Tokens;
 
 /// The advisory lock a transaction that writes requests holds until it ends: change numbers
 /// (`seq`) are then committed in the order they are given, so that `rows_since` past a mark
 /// never misses a row that a slower writer commits later.
 pub(crate) const WRITE_LOCK: i64 = 0x61_69_6d_63_70_77;
-
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// A PostgreSQL ledger.
 pub struct PostgresStore {
@@ -821,39 +819,16 @@ const READ_COLUMNS: &str = "ts, provider, model, username, project, org, machine
     cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos, cost_source, session, \
     source, request_id, price_version, latency_ms, success, id, origin";
 
-fn floor_to(ms: i64, unit: i64) -> i64 {
-    ms.div_euclid(unit) * unit
-}
-
-fn ceil_to(ms: i64, unit: i64) -> i64 {
-    -(-ms).div_euclid(unit) * unit
-}
-
-fn dim_column(dim: Dim) -> &'static str {
-    match dim {
-        Dim::Time => "",
-        Dim::Provider => "provider",
-        Dim::Model => "model",
-        Dim::User => "username",
-        Dim::Project => "project",
-        Dim::Org => "org",
-        Dim::Machine => "machine",
-    }
-}
-
-fn scope_filter(scope: &Scope) -> (&'static str, Option<&str>) {
-    match scope {
-        Scope::Global => ("", None),
-        Scope::User(n) => (" AND username = $3", Some(n)),
-        Scope::Project(n) => (" AND project = $3", Some(n)),
-        Scope::Org(n) => (" AND org = $3", Some(n)),
-    }
-}
-
-/// The sums' columns of a query, from `requests` (or `count(*)`) on.
-const SUMS: &str = "sum(input)::bigint, sum(output)::bigint, sum(cache_read)::bigint, \
-    sum(cache_write_5m)::bigint, sum(cache_write_1h)::bigint, sum(reasoning)::bigint, \
-    sum(cost_nanos)::bigint";
+/// How PostgreSQL spells the shared aggregate plan.
+const DIALECT: Dialect = Dialect {
+    start: "$1::bigint",
+    end: "$2::bigint",
+    name: "$3",
+    user_column: "username",
+    sum_cast: "::bigint",
+    unpriced: "sum((cost_source = 'unpriced')::int)::bigint",
+    machine_rollups: true,
+};
 
 fn totals_at(row: &postgres::Row, at: usize) -> Result<Totals, postgres::Error> {
     let g = |i: usize| -> Result<i64, postgres::Error> {
@@ -986,67 +961,13 @@ impl Ledger for PostgresStore {
         scope: &Scope,
         hour_buckets: bool,
     ) -> anyhow::Result<Vec<(Key, Totals)>> {
-        if start >= end {
-            return Ok(Vec::new());
-        }
+        let plan = plan::aggregate(&DIALECT, start, end, dim, scope, hour_buckets);
         let mut out: HashMap<Key, Totals> = HashMap::new();
-        let (inner_start, inner_end) = (ceil_to(start, HOUR_MS), floor_to(end, HOUR_MS));
-        let use_rollup = (dim != Dim::Time || hour_buckets) && inner_start < inner_end;
-        let (filter, value) = scope_filter(scope);
-        let raw_key = match dim {
-            Dim::Time if hour_buckets => "ts / 3600000 * 3600000",
-            Dim::Time => "ts / 60000 * 60000",
-            d => dim_column(d),
-        };
-        let raw = format!(
-            "SELECT {raw_key}, count(*), sum((cost_source = 'unpriced')::int)::bigint, {SUMS} \
-             FROM requests WHERE ts >= $1 AND ts < $2{filter} GROUP BY 1"
-        );
-        let rollup = |table: &str, unit: &str, unit_ms: i64| {
-            let key = match dim {
-                Dim::Time => format!("{unit} * {unit_ms}"),
-                d => dim_column(d).to_string(),
-            };
-            format!(
-                "SELECT {key}, sum(requests)::bigint, sum(unpriced)::bigint, {SUMS} FROM {table} \
-                 WHERE {unit} >= $1::bigint / {unit_ms} AND {unit} < $2::bigint / {unit_ms}{filter} \
-                 GROUP BY 1"
-            )
-        };
-        let mut queries: Vec<(String, i64, i64)> = Vec::new();
-        if use_rollup {
-            queries.push((raw.clone(), start, inner_start));
-            if dim == Dim::Time {
-                let table = if *scope == Scope::Global {
-                    "rollup_hour"
-                } else {
-                    "rollup"
-                };
-                queries.push((rollup(table, "hour", HOUR_MS), inner_start, inner_end));
-            } else {
-                let hours = rollup("rollup", "hour", HOUR_MS);
-                let (day_start, day_end) =
-                    (ceil_to(inner_start, DAY_MS), floor_to(inner_end, DAY_MS));
-                if day_start < day_end {
-                    queries.push((hours.clone(), inner_start, day_start));
-                    queries.push((rollup("rollup_day", "day", DAY_MS), day_start, day_end));
-                    queries.push((hours, day_end, inner_end));
-                } else {
-                    queries.push((hours, inner_start, inner_end));
-                }
-            }
-            queries.push((raw, inner_end, end));
-        } else {
-            queries.push((raw, start, end));
-        }
         self.read(|c| {
-            for (sql, s, e) in &queries {
-                if s >= e {
-                    continue;
-                }
-                let rows = match value {
-                    Some(v) => c.query(sql.as_str(), &[s, e, &v])?,
-                    None => c.query(sql.as_str(), &[s, e])?,
+            for q in &plan.queries {
+                let rows = match plan.name {
+                    Some(v) => c.query(q.sql.as_str(), &[&q.start, &q.end, &v])?,
+                    None => c.query(q.sql.as_str(), &[&q.start, &q.end])?,
                 };
                 for row in rows {
                     let t = totals_at(&row, 1)?;
@@ -1072,8 +993,9 @@ impl Ledger for PostgresStore {
         self.read(|c| {
             let rows = c.query(
                 &format!(
-                    "SELECT provider, model, sum(requests)::bigint, sum(unpriced)::bigint, {SUMS} \
-                     FROM rollup_day GROUP BY 1, 2 ORDER BY 1, 2"
+                    "SELECT provider, model, sum(requests)::bigint, sum(unpriced)::bigint, {} \
+                     FROM rollup_day GROUP BY 1, 2 ORDER BY 1, 2",
+                    DIALECT.sums()
                 ),
                 &[],
             )?;
@@ -1089,7 +1011,7 @@ impl Ledger for PostgresStore {
     }
 
     fn max_request_cost(&self, start: i64, end: i64, scope: &Scope) -> anyhow::Result<i64> {
-        let (filter, value) = scope_filter(scope);
+        let (filter, value) = DIALECT.scope_filter(scope);
         let sql =
             format!("SELECT max(cost_nanos) FROM requests WHERE ts >= $1 AND ts < $2{filter}");
         self.read(|c| {

@@ -9,33 +9,20 @@ use super::writer::INSERT_COLUMNS;
 use crate::pricing::Tokens;
 use crate::usage::budget::{Budget, NewBudget, Period};
 use crate::usage::ledger::{FileProgress, SyncRow};
-use crate::usage::{CostSource, DAY_MS, Dim, HOUR_MS, Key, Request, Scope, Totals};
+use crate::usage::plan::{self, Dialect};
+use crate::usage::{CostSource, Dim, Key, Request, Scope, Totals};
 
-/// The column of a dimension (none for time).
-fn column(dim: Dim) -> &'static str {
-    match dim {
-        Dim::Time => "",
-        Dim::Provider => "provider",
-        Dim::Model => "model",
-        Dim::User => "user",
-        Dim::Project => "project",
-        Dim::Org => "org",
-        Dim::Machine => "machine",
-    }
-}
-
-/// The condition a scope adds to a query (its name is `?3`).
-fn scope_filter(scope: &Scope) -> (&'static str, Option<&str>) {
-    match scope {
-        Scope::Global => ("", None),
-        Scope::User(n) => (" AND user = ?3", Some(n)),
-        Scope::Project(n) => (" AND project = ?3", Some(n)),
-        Scope::Org(n) => (" AND org = ?3", Some(n)),
-    }
-}
-
-const SUMS: &str = "sum(input), sum(output), sum(cache_read), sum(cache_write_5m), \
-    sum(cache_write_1h), sum(reasoning), sum(cost_nanos)";
+/// How SQLite spells the shared aggregate plan.
+pub(crate) const DIALECT: Dialect = Dialect {
+    start: "?1",
+    end: "?2",
+    name: "?3",
+    user_column: "user",
+    sum_cast: "",
+    unpriced: "sum(cost_source = 'unpriced')",
+    // the rollups are not kept by machine: that is read from the rows
+    machine_rollups: false,
+};
 
 pub(crate) fn read_totals(
     row: &rusqlite::Row<'_>,
@@ -59,14 +46,6 @@ pub(crate) fn read_totals(
     })
 }
 
-fn floor_to(ms: i64, unit: i64) -> i64 {
-    ms.div_euclid(unit) * unit
-}
-
-fn ceil_to(ms: i64, unit: i64) -> i64 {
-    -(-ms).div_euclid(unit) * unit
-}
-
 /// Sums requests in `[start, end)` (ms), grouped by `dim`, for a scope.
 ///
 /// Whole UTC days come from the day rollup, whole hours from the hour rollups, and the ragged
@@ -81,44 +60,13 @@ pub fn aggregate(
     scope: &Scope,
     hour_buckets: bool,
 ) -> rusqlite::Result<Vec<(Key, Totals)>> {
+    let plan = plan::aggregate(&DIALECT, start, end, dim, scope, hour_buckets);
     let mut out: HashMap<Key, Totals> = HashMap::new();
-    if start >= end {
-        return Ok(Vec::new());
-    }
-    let (inner_start, inner_end) = (ceil_to(start, HOUR_MS), floor_to(end, HOUR_MS));
-    // (the rollups are not kept by machine: that is read from the rows)
-    let use_rollup =
-        (dim != Dim::Time || hour_buckets) && dim != Dim::Machine && inner_start < inner_end;
-    let (filter, value) = scope_filter(scope);
-    // every query below gives the columns: key, requests, unpriced, then SUMS
-    let raw_key = match dim {
-        Dim::Time if hour_buckets => "ts / 3600000 * 3600000",
-        Dim::Time => "ts / 60000 * 60000",
-        d => column(d),
-    };
-    let raw = format!(
-        "SELECT {raw_key}, count(*), sum(cost_source = 'unpriced'), {SUMS} FROM requests \
-         WHERE ts >= ?1 AND ts < ?2{filter} GROUP BY 1"
-    );
-    // a rollup `table` whose time column `unit` counts `unit_ms` from the epoch
-    let rollup = |table: &str, unit: &str, unit_ms: i64| {
-        let key = match dim {
-            Dim::Time => format!("{unit} * {unit_ms}"),
-            d => column(d).to_string(),
-        };
-        format!(
-            "SELECT {key}, sum(requests), sum(unpriced), {SUMS} FROM {table} \
-             WHERE {unit} >= ?1 / {unit_ms} AND {unit} < ?2 / {unit_ms}{filter} GROUP BY 1"
-        )
-    };
-    let mut sum = |sql: &str, s: i64, e: i64| -> rusqlite::Result<()> {
-        if s >= e {
-            return Ok(());
-        }
-        let mut stmt = conn.prepare_cached(sql)?;
-        let mut rows = match value {
-            Some(v) => stmt.query(params![s, e, v])?,
-            None => stmt.query(params![s, e])?,
+    for q in &plan.queries {
+        let mut stmt = conn.prepare_cached(&q.sql)?;
+        let mut rows = match plan.name {
+            Some(v) => stmt.query(params![q.start, q.end, v])?,
+            None => stmt.query(params![q.start, q.end])?,
         };
         while let Some(row) = rows.next()? {
             let requests: i64 = row.get::<_, Option<i64>>(1)?.unwrap_or(0);
@@ -133,33 +81,6 @@ pub fn aggregate(
             let t = read_totals(row, 3, requests, row.get::<_, Option<i64>>(2)?.unwrap_or(0))?;
             out.entry(key).or_default().add(&t);
         }
-        Ok(())
-    };
-    if use_rollup {
-        sum(&raw, start, inner_start)?;
-        if dim == Dim::Time {
-            // everything, by hour: the small table
-            let table = if *scope == Scope::Global {
-                "rollup_hour"
-            } else {
-                "rollup"
-            };
-            sum(&rollup(table, "hour", HOUR_MS), inner_start, inner_end)?;
-        } else {
-            // whole UTC days from the day rollup, the hours around them from the hour rollup
-            let hours = rollup("rollup", "hour", HOUR_MS);
-            let (day_start, day_end) = (ceil_to(inner_start, DAY_MS), floor_to(inner_end, DAY_MS));
-            if day_start < day_end {
-                sum(&hours, inner_start, day_start)?;
-                sum(&rollup("rollup_day", "day", DAY_MS), day_start, day_end)?;
-                sum(&hours, day_end, inner_end)?;
-            } else {
-                sum(&hours, inner_start, inner_end)?;
-            }
-        }
-        sum(&raw, inner_end, end)?;
-    } else {
-        sum(&raw, start, end)?;
     }
     let mut v: Vec<(Key, Totals)> = out.into_iter().collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -183,8 +104,9 @@ pub fn total(conn: &Connection, start: i64, end: i64, scope: &Scope) -> rusqlite
 /// The sums of every request in the store, by provider and model (from the day rollup).
 pub fn totals_by_model(conn: &Connection) -> rusqlite::Result<Vec<(String, String, Totals)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT provider, model, sum(requests), sum(unpriced), {SUMS} FROM rollup_day \
-         GROUP BY 1, 2 ORDER BY 1, 2"
+        "SELECT provider, model, sum(requests), sum(unpriced), {} FROM rollup_day \
+         GROUP BY 1, 2 ORDER BY 1, 2",
+        DIALECT.sums()
     ))?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
@@ -210,7 +132,7 @@ pub fn max_request_cost(
     end: i64,
     scope: &Scope,
 ) -> rusqlite::Result<i64> {
-    let (filter, value) = scope_filter(scope);
+    let (filter, value) = DIALECT.scope_filter(scope);
     let sql = format!("SELECT max(cost_nanos) FROM requests WHERE ts >= ?1 AND ts < ?2{filter}");
     let v: Option<i64> = match value {
         Some(v) => conn.query_row(&sql, params![start, end, v], |r| r.get(0))?,

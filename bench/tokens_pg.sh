@@ -7,8 +7,7 @@
 #   3. `tokens record` of one request, the whole process (goal < 15 ms).
 # Usage: bash bench/tokens_pg.sh [ROWS=1000000] [BIG=10000000] [RUNS=15]
 #   OLD=/path/to/old/aimcp: every figure also for the old binary, interleaved with the new
-#   (NEWFIRST=1: the new one first in each pair)
-#   one's, with new/old ratios. BIG=0 skips part 2 (part 3 then records into part 1's ledger).
+#   one's, with new/old ratios (NEWFIRST=1: the new one first in each pair). BIG=0 skips part 2 (part 3 then records into part 1's ledger).
 # Needs PostgreSQL's programs (Debian: /usr/lib/postgresql/*/bin); starts a throwaway cluster
 # (as nobody when run as root) on a free port and stops it at the end.
 set -euo pipefail
@@ -29,7 +28,11 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 cleanup() { "${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 cp target/release/aimcp "$WORK/aimcp-new"; AIMCP=$WORK/aimcp-new
-BINS=(new); [ -n "$OLD" ] && { cp "$OLD" "$WORK/aimcp-old"; BINS=(old new); [ -n "${NEWFIRST:-}" ] && BINS=(new old); }
+BINS=(new)
+if [ -n "$OLD" ]; then
+  cp "$OLD" "$WORK/aimcp-old"
+  if [ -n "${NEWFIRST:-}" ]; then BINS=(new old); else BINS=(old new); fi
+fi
 bin() { echo "$WORK/aimcp-$1"; }
 echo bench > "$WORK/pw"
 "${AS[@]}" "$PGBIN/initdb" -D "$WORK/data" -U aimcp --pwfile="$WORK/pw" --auth-host=scram-sha-256 \
@@ -105,7 +108,7 @@ for b in "${BINS[@]}"; do
   x=$(median < "$WORK/s.sq.$b"); y=$(median < "$WORK/s.pg.$b"); echo "$y" > "$WORK/s.med.$b"
   echo "$b summary --days 30 (median of $RUNS): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
 done
-[ -n "$OLD" ] && echo "summary postgresql new/old: $(ratio "$(cat "$WORK/s.med.new")" "$(cat "$WORK/s.med.old")")"
+[ -z "$OLD" ] || echo "summary postgresql new/old: $(ratio "$(cat "$WORK/s.med.new")" "$(cat "$WORK/s.med.old")")"
 REC_DB=big
 else
 REC_DB=bulk_new; cp "$WORK/src.db" "$WORK/big.db"
@@ -123,5 +126,5 @@ for b in "${BINS[@]}"; do
   x=$(median < "$WORK/r.sq.$b"); y=$(median < "$WORK/r.pg.$b"); echo "$y" > "$WORK/r.med.$b"
   echo "$b record (median of $RUNS): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
 done
-[ -n "$OLD" ] && echo "record postgresql new/old: $(ratio "$(cat "$WORK/r.med.new")" "$(cat "$WORK/r.med.old")")"
+[ -z "$OLD" ] || echo "record postgresql new/old: $(ratio "$(cat "$WORK/r.med.new")" "$(cat "$WORK/r.med.old")")"
 true

@@ -6,6 +6,8 @@
 #   2. `tokens summary --days 30` on a ledger of BIG requests (goal < 150 ms);
 #   3. `tokens record` of one request, the whole process (goal < 15 ms).
 # Usage: bash bench/tokens_pg.sh [ROWS=1000000] [BIG=10000000] [RUNS=15]
+#   OLD=/path/to/old/aimcp: every figure also for the old binary, interleaved with the new
+#   one's, with new/old ratios (NEWFIRST=1: the new one first in each pair). BIG=0 skips part 2 (part 3 then records into part 1's ledger).
 # Needs PostgreSQL's programs (Debian: /usr/lib/postgresql/*/bin); starts a throwaway cluster
 # (as nobody when run as root) on a free port and stops it at the end.
 set -euo pipefail
@@ -15,7 +17,8 @@ BIG=${2:-10000000}
 RUNS=${3:-15}
 
 cargo build --release --locked -q
-AIMCP=$PWD/target/release/aimcp
+# both binaries run from copies in one folder (the same file system, the same cache state)
+OLD=${OLD:-}
 PGBIN=$(dirname "$(readlink -f "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")")
 WORK=$(mktemp -d /tmp/aimcp-bench-pg.XXXXXX)
 chmod 755 "$WORK"
@@ -24,6 +27,13 @@ if [ "$(id -u)" = 0 ]; then chown nobody "$WORK"; AS=(setpriv --reuid=nobody --r
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cleanup() { "${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+cp target/release/aimcp "$WORK/aimcp-new"; AIMCP=$WORK/aimcp-new
+BINS=(new)
+if [ -n "$OLD" ]; then
+  cp "$OLD" "$WORK/aimcp-old"
+  if [ -n "${NEWFIRST:-}" ]; then BINS=(new old); else BINS=(old new); fi
+fi
+bin() { echo "$WORK/aimcp-$1"; }
 echo bench > "$WORK/pw"
 "${AS[@]}" "$PGBIN/initdb" -D "$WORK/data" -U aimcp --pwfile="$WORK/pw" --auth-host=scram-sha-256 \
   --auth-local=trust -E UTF8 --locale=C >/dev/null
@@ -56,27 +66,27 @@ ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); pri
 
 echo "== 1. bulk write of $ROWS rows"
 gen "$ROWS" > "$WORK/rows.jsonl"
-psql -d postgres -c "CREATE DATABASE bulk" ; psql -d postgres -c "CREATE DATABASE bulk_src" >/dev/null 2>&1 || true
-if "$AIMCP" tokens sync --help >/dev/null 2>&1; then
-  "$AIMCP" --db "$WORK/src.db" tokens record --jsonl "$WORK/rows.jsonl" >/dev/null
-  t0=$(secs); "$AIMCP" --db "$WORK/src.db" tokens sync --to "$WORK/copy.db" >/dev/null; t1=$(secs)
-  "$AIMCP" --db "$WORK/src.db" tokens sync --to "$(url bulk)" >/dev/null; t2=$(secs)
-  what="tokens sync"
-else
-  t0=$(secs); "$AIMCP" --db "$WORK/copy.db" tokens record --jsonl "$WORK/rows.jsonl" >/dev/null; t1=$(secs)
-  "$AIMCP" --db "$(url bulk)" tokens record --jsonl "$WORK/rows.jsonl" >/dev/null; t2=$(secs)
-  what="tokens record --jsonl"
-fi
-sq=$(python3 -c "print(f'{$ROWS/($t1-$t0):.0f}')"); pg=$(python3 -c "print(f'{$ROWS/($t2-$t1):.0f}')")
-echo "$what: sqlite $sq rows/s, postgresql $pg rows/s (postgresql/sqlite $(ratio "$pg" "$sq"))"
-echo "   rows in postgresql: $(psql -d bulk -c 'SELECT count(*) FROM requests')"
-if [ "$what" = "tokens sync" ]; then
+"$AIMCP" --db "$WORK/src.db" tokens record --jsonl "$WORK/rows.jsonl" >/dev/null
+for b in "${BINS[@]}"; do
+  psql -d postgres -c "CREATE DATABASE bulk_$b"
+  t0=$(secs); "$(bin "$b")" --db "$WORK/src.db" tokens sync --to "$WORK/copy-$b.db" >/dev/null; t1=$(secs)
+  "$(bin "$b")" --db "$WORK/src.db" tokens sync --to "$(url "bulk_$b")" >/dev/null; t2=$(secs)
+  sq=$(python3 -c "print(f'{$ROWS/($t1-$t0):.0f}')"); pg=$(python3 -c "print(f'{$ROWS/($t2-$t1):.0f}')")
+  echo "$b tokens sync: sqlite $sq rows/s, postgresql $pg rows/s (postgresql/sqlite $(ratio "$pg" "$sq"))"
+  echo "$sq" > "$WORK/sync-sq-$b"; echo "$pg" > "$WORK/sync-pg-$b"
+  echo "   rows in postgresql: $(psql -d "bulk_$b" -c 'SELECT count(*) FROM requests')"
   # the incremental case: nothing new to send
-  t0=$(secs); "$AIMCP" --db "$WORK/src.db" tokens sync --to "$WORK/copy.db" >/dev/null; t1=$(secs)
-  "$AIMCP" --db "$WORK/src.db" tokens sync --to "$(url bulk)" >/dev/null; t2=$(secs)
-  echo "sync again, nothing new: sqlite $(python3 -c "print(f'{($t1-$t0)*1000:.0f}')") ms, postgresql $(python3 -c "print(f'{($t2-$t1)*1000:.0f}')") ms"
+  t0=$(secs); "$(bin "$b")" --db "$WORK/src.db" tokens sync --to "$WORK/copy-$b.db" >/dev/null; t1=$(secs)
+  "$(bin "$b")" --db "$WORK/src.db" tokens sync --to "$(url "bulk_$b")" >/dev/null; t2=$(secs)
+  echo "$b sync again, nothing new: sqlite $(python3 -c "print(f'{($t1-$t0)*1000:.0f}')") ms, postgresql $(python3 -c "print(f'{($t2-$t1)*1000:.0f}')") ms"
+done
+if [ -n "$OLD" ]; then
+  echo "sync new/old: sqlite $(ratio "$(cat "$WORK/sync-sq-new")" "$(cat "$WORK/sync-sq-old")"), postgresql $(ratio "$(cat "$WORK/sync-pg-new")" "$(cat "$WORK/sync-pg-old")")"
 fi
 
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+run_ms() { local t0 t1; t0=$(secs); "$@" >/dev/null 2>&1; t1=$(secs); python3 -c "print(f'{($t1-$t0)*1000:.1f}')"; }
+if [ "$BIG" -gt 0 ]; then
 echo "== 2. summary --days 30 on $BIG rows"
 psql -d postgres -c "CREATE DATABASE big"
 left=$BIG; chunk=1000000
@@ -87,21 +97,34 @@ while [ "$left" -gt 0 ]; do
   left=$(( left - n ))
 done
 psql -d big -c "VACUUM ANALYZE" >/dev/null
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-run_ms() { local t0 t1; t0=$(secs); "$@" >/dev/null; t1=$(secs); python3 -c "print(f'{($t1-$t0)*1000:.1f}')"; }
-: > "$WORK/s.sq"; : > "$WORK/s.pg"
+for b in "${BINS[@]}"; do : > "$WORK/s.sq.$b"; : > "$WORK/s.pg.$b"; done
 for _ in $(seq "$RUNS"); do
-  run_ms "$AIMCP" --db "$WORK/big.db" tokens summary --days 30 >> "$WORK/s.sq"
-  run_ms "$AIMCP" --db "$(url big)" tokens summary --days 30 >> "$WORK/s.pg"
+  for b in "${BINS[@]}"; do
+    run_ms "$(bin "$b")" --db "$WORK/big.db" tokens summary --days 30 >> "$WORK/s.sq.$b"
+    run_ms "$(bin "$b")" --db "$(url big)" tokens summary --days 30 >> "$WORK/s.pg.$b"
+  done
 done
-a=$(median < "$WORK/s.sq"); b=$(median < "$WORK/s.pg")
-echo "summary --days 30 (median of $RUNS): sqlite $a ms, postgresql $b ms (postgresql/sqlite $(ratio "$b" "$a"))"
+for b in "${BINS[@]}"; do
+  x=$(median < "$WORK/s.sq.$b"); y=$(median < "$WORK/s.pg.$b"); echo "$y" > "$WORK/s.med.$b"
+  echo "$b summary --days 30 (median of $RUNS): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
+done
+[ -z "$OLD" ] || echo "summary postgresql new/old: $(ratio "$(cat "$WORK/s.med.new")" "$(cat "$WORK/s.med.old")")"
+REC_DB=big
+else
+REC_DB=bulk_new; cp "$WORK/src.db" "$WORK/big.db"
+fi
 
 echo "== 3. record of one request (whole process)"
-: > "$WORK/r.sq"; : > "$WORK/r.pg"
+for b in "${BINS[@]}"; do : > "$WORK/r.sq.$b"; : > "$WORK/r.pg.$b"; done
 for i in $(seq "$RUNS"); do
-  run_ms "$AIMCP" --db "$WORK/big.db" tokens record --provider openai --model gpt-5 --input 1 --output 1 --request-id "one-$i" >> "$WORK/r.sq"
-  run_ms "$AIMCP" --db "$(url big)" tokens record --provider openai --model gpt-5 --input 1 --output 1 --request-id "one-$i" >> "$WORK/r.pg"
+  for b in "${BINS[@]}"; do
+    run_ms "$(bin "$b")" --db "$WORK/big.db" tokens record --provider openai --model gpt-5 --input 1 --output 1 --request-id "one-$b-$i" >> "$WORK/r.sq.$b"
+    run_ms "$(bin "$b")" --db "$(url "$REC_DB")" tokens record --provider openai --model gpt-5 --input 1 --output 1 --request-id "one-$b-$i" >> "$WORK/r.pg.$b"
+  done
 done
-a=$(median < "$WORK/r.sq"); b=$(median < "$WORK/r.pg")
-echo "record (median of $RUNS): sqlite $a ms, postgresql $b ms (postgresql/sqlite $(ratio "$b" "$a"))"
+for b in "${BINS[@]}"; do
+  x=$(median < "$WORK/r.sq.$b"); y=$(median < "$WORK/r.pg.$b"); echo "$y" > "$WORK/r.med.$b"
+  echo "$b record (median of $RUNS): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
+done
+[ -z "$OLD" ] || echo "record postgresql new/old: $(ratio "$(cat "$WORK/r.med.new")" "$(cat "$WORK/r.med.old")")"
+true

@@ -1,10 +1,13 @@
 //! The ledger on a shared PostgreSQL server (`--db postgres://...`): the same [`Ledger`] as
 //! the SQLite file, for a team.
 //!
-//! - Writes go in bulk: the batch is sent with one binary `COPY` into a temporary table, then
-//!   one `INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING` adds the rows that are new.
-//!   The unique indexes find repeats (request ids per source, synced rows per machine and
-//!   origin row), so two machines sending the same rows at once cannot both add them.
+//! - Writes go in bulk and in few round trips: `BEGIN` with the write lock; one statement
+//!   (`INSERT ... SELECT FROM unnest($1, ...) ON CONFLICT DO NOTHING RETURNING`, the batch as
+//!   one array per column) adds the rows that are new and, in the same statement, their sums to
+//!   the rollups; `COMMIT`. The unique indexes find repeats (request ids per source, synced
+//!   rows per store and origin row), so two machines sending the same rows at once cannot both
+//!   add them. Every statement goes with its parameters' types (`query_typed`): no round trip
+//!   to prepare it.
 //! - A repeated request id that replaces its row (or, for imports and syncs, is larger) locks
 //!   the old row (`FOR UPDATE`) before it takes its sums out of the rollups.
 //! - The rollups (by hour and group, by day and group, by hour) are kept with
@@ -47,8 +50,6 @@ pub struct PostgresStore {
     /// The URL without its password.
     shown: String,
     machine: String,
-    /// The connection's temporary table for incoming rows is made.
-    incoming: bool,
     /// The ledger's store id, once read.
     store_id: std::cell::OnceCell<String>,
 }
@@ -105,7 +106,6 @@ impl PostgresStore {
             client: RefCell::new(client),
             shown,
             machine: machine.to_string(),
-            incoming: false,
             store_id: Default::default(),
         })
     }
@@ -119,28 +119,33 @@ impl PostgresStore {
     }
 
     /// Runs `f` in a transaction, again when it lost a deadlock or a serialization race (the
-    /// transaction was rolled back: nothing of it stays).
+    /// transaction was rolled back: nothing of it stays). With `lock`, the transaction holds
+    /// [`WRITE_LOCK`] from its start (sent with `BEGIN`: one round trip for both).
     fn write<T>(
         &mut self,
-        mut f: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T, WriteError>,
+        lock: bool,
+        mut f: impl FnMut(&mut postgres::Client) -> Result<T, WriteError>,
     ) -> anyhow::Result<T> {
-        if !self.incoming {
-            self.client
-                .get_mut()
-                .batch_execute(INCOMING)
-                .map_err(|e| failed(&self.shown, e))?;
-            self.incoming = true;
-        }
+        let begin = if lock {
+            BEGIN_LOCKED
+        } else {
+            "START TRANSACTION"
+        };
         let mut tries = 0;
         loop {
             tries += 1;
             let client = self.client.get_mut();
             let result = (|| {
-                let mut tx = client.transaction()?;
-                let v = f(&mut tx)?;
-                tx.commit()?;
+                client.batch_execute(begin)?;
+                let v = f(client)?;
+                client.batch_execute("COMMIT")?;
                 Ok(v)
             })();
+            if result.is_err() && !client.is_closed() {
+                // whatever failed, the transaction is not left open (a failed COMMIT has ended
+                // it already: this is then a no-op with a warning)
+                let _ = client.batch_execute("ROLLBACK");
+            }
             match result {
                 Ok(v) => return Ok(v),
                 Err(WriteError::Db(e))
@@ -159,6 +164,10 @@ impl PostgresStore {
         }
     }
 }
+
+/// The start of a transaction that writes requests (see [`WRITE_LOCK`]).
+const BEGIN_LOCKED: &str = "START TRANSACTION; SELECT pg_advisory_xact_lock(107105434693751)";
+const _: () = assert!(WRITE_LOCK == 107105434693751);
 
 /// An error inside a write: the database's (maybe worth a retry), or ours.
 enum WriteError {
@@ -198,48 +207,148 @@ fn failed(shown: &str, e: postgres::Error) -> anyhow::Error {
     anyhow::anyhow!("the ledger at `{shown}`: {why}")
 }
 
-/// The temporary table a batch is copied into (one per connection, emptied at each commit).
-const INCOMING: &str = "CREATE TEMP TABLE IF NOT EXISTS incoming (
-        seq bigint, ts bigint, provider text, model text, username text, project text,
-        org text, session text, source text, request_id text, machine text, origin bigint,
-        origin_store text,
-        input bigint, output bigint, cache_read bigint, cache_write_5m bigint,
-        cache_write_1h bigint, reasoning bigint, cost_nanos bigint, cost_source text,
-        price_version text, latency_ms bigint, success boolean
-    ) ON COMMIT DELETE ROWS";
-
-const COPY_INCOMING: &str = "COPY incoming (seq, ts, provider, model, username, project, org, \
-    session, source, request_id, machine, origin, origin_store, input, output, cache_read, \
-    cache_write_5m, \
-    cache_write_1h, reasoning, cost_nanos, cost_source, price_version, latency_ms, success) \
-    FROM STDIN (FORMAT binary)";
-
-const INCOMING_TYPES: [Type; 24] = [
-    Type::INT8,
-    Type::INT8,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::INT8,
-    Type::TEXT,
-    Type::INT8,
-    Type::INT8,
-    Type::INT8,
-    Type::INT8,
-    Type::INT8,
-    Type::INT8,
-    Type::INT8,
-    Type::TEXT,
-    Type::TEXT,
-    Type::INT8,
-    Type::BOOL,
+/// The columns of incoming rows, as a batch sends them (one array each, see [`Arrays`]): its
+/// place in the batch (`seq`), then the columns of `requests`.
+const INCOMING: [(&str, Type); 24] = [
+    ("seq", Type::INT8),
+    ("ts", Type::INT8),
+    ("provider", Type::TEXT),
+    ("model", Type::TEXT),
+    ("username", Type::TEXT),
+    ("project", Type::TEXT),
+    ("org", Type::TEXT),
+    ("session", Type::TEXT),
+    ("source", Type::TEXT),
+    ("request_id", Type::TEXT),
+    ("machine", Type::TEXT),
+    ("origin", Type::INT8),
+    ("origin_store", Type::TEXT),
+    ("input", Type::INT8),
+    ("output", Type::INT8),
+    ("cache_read", Type::INT8),
+    ("cache_write_5m", Type::INT8),
+    ("cache_write_1h", Type::INT8),
+    ("reasoning", Type::INT8),
+    ("cost_nanos", Type::INT8),
+    ("cost_source", Type::TEXT),
+    ("price_version", Type::TEXT),
+    ("latency_ms", Type::INT8),
+    ("success", Type::BOOL),
 ];
+
+/// `unnest($from::bigint[], ...) AS i(id, seq, ts, ...)`: the incoming rows of [`Arrays`] as a
+/// table `i`, after `lead` (more bigint arrays, named) from parameter `$from` on.
+fn unnest_incoming(from: usize, lead: &[&str]) -> String {
+    let mut arrays = Vec::new();
+    let mut names = Vec::new();
+    for name in lead {
+        arrays.push(format!("${}::bigint[]", from + arrays.len()));
+        names.push(name.to_string());
+    }
+    for (name, ty) in &INCOMING {
+        let sql = match *ty {
+            Type::INT8 => "bigint",
+            Type::BOOL => "boolean",
+            _ => "text",
+        };
+        arrays.push(format!("${}::{sql}[]", from + arrays.len()));
+        names.push(name.to_string());
+    }
+    format!("unnest({}) AS i({})", arrays.join(", "), names.join(", "))
+}
+
+/// Some incoming rows as the arrays of [`INCOMING`]'s columns.
+#[derive(Default)]
+struct Arrays<'a> {
+    seq: Vec<i64>,
+    ts: Vec<i64>,
+    text: [Vec<&'a str>; 5],
+    session: Vec<Option<&'a str>>,
+    source: Vec<&'a str>,
+    request_id: Vec<Option<&'a str>>,
+    machine: Vec<&'a str>,
+    origin: Vec<Option<i64>>,
+    origin_store: Vec<Option<&'a str>>,
+    nums: [Vec<i64>; 7],
+    cost_source: Vec<&'static str>,
+    price_version: Vec<Option<&'a str>>,
+    latency_ms: Vec<Option<i64>>,
+    success: Vec<bool>,
+}
+
+impl<'a> Arrays<'a> {
+    /// The rows `rows[i]` for each `(seq, i)`.
+    fn of(rows: &'a [Incoming<'a>], pick: impl Iterator<Item = (i64, usize)>) -> Arrays<'a> {
+        let mut a = Arrays::default();
+        for (seq, i) in pick {
+            let row = &rows[i];
+            let r = row.r;
+            let t = &r.tokens;
+            a.seq.push(seq);
+            a.ts.push(r.ts_ms);
+            for (col, v) in a.text.iter_mut().zip([
+                r.provider.as_str(),
+                r.model.as_str(),
+                r.user.as_str(),
+                r.project.as_str(),
+                r.org.as_str(),
+            ]) {
+                col.push(v);
+            }
+            a.session.push(r.session.as_deref());
+            a.source.push(&r.source);
+            a.request_id.push(r.request_id.as_deref());
+            a.machine.push(row.machine);
+            a.origin.push(row.origin.map(|o| o.1));
+            a.origin_store.push(row.origin.map(|o| o.0));
+            for (col, v) in a.nums.iter_mut().zip([
+                to_i64(t.input),
+                to_i64(t.output),
+                to_i64(t.cache_read),
+                to_i64(t.cache_write_5m),
+                to_i64(t.cache_write_1h),
+                to_i64(r.reasoning),
+                r.cost_nanos,
+            ]) {
+                col.push(v);
+            }
+            a.cost_source.push(r.cost_source.as_str());
+            a.price_version.push(r.price_version.as_deref());
+            a.latency_ms.push(r.latency_ms.map(to_i64));
+            a.success.push(r.success);
+        }
+        a
+    }
+
+    /// The arrays as parameters, in [`INCOMING`]'s order.
+    fn params(&self) -> Vec<(&(dyn ToSql + Sync), Type)> {
+        let int8 = Type::INT8_ARRAY;
+        let text = Type::TEXT_ARRAY;
+        let mut p: Vec<(&(dyn ToSql + Sync), Type)> =
+            vec![(&self.seq, int8.clone()), (&self.ts, int8.clone())];
+        for col in &self.text {
+            p.push((col, text.clone()));
+        }
+        p.extend([
+            (&self.session as &(dyn ToSql + Sync), text.clone()),
+            (&self.source, text.clone()),
+            (&self.request_id, text.clone()),
+            (&self.machine, text.clone()),
+            (&self.origin, int8.clone()),
+            (&self.origin_store, text.clone()),
+        ]);
+        for col in &self.nums {
+            p.push((col, int8.clone()));
+        }
+        p.extend([
+            (&self.cost_source as &(dyn ToSql + Sync), text.clone()),
+            (&self.price_version, text),
+            (&self.latency_ms, int8),
+            (&self.success, Type::BOOL_ARRAY),
+        ]);
+        p
+    }
+}
 
 const REQUEST_COLUMNS: &str = "ts, provider, model, username, project, org, session, source, \
     request_id, machine, origin, origin_store, input, output, cache_read, cache_write_5m, cache_write_1h, \
@@ -352,9 +461,12 @@ impl Deltas {
         self.all.add(s, sign);
     }
 
-    /// Adds the sums to the three rollups, in key order (so that concurrent writers take the
-    /// rows' locks in the same order).
-    fn write(&self, tx: &mut postgres::Transaction<'_>) -> Result<(), WriteError> {
+    /// Adds the sums to the three rollups, in one statement (exact under concurrent writers:
+    /// `x = x + EXCLUDED.x`, never a read-modify-write).
+    fn write(&self, c: &mut postgres::Client) -> Result<(), WriteError> {
+        if self.by_group.is_empty() {
+            return Ok(());
+        }
         let mut by_day: FxHashMap<(i64, &Group), Sums> = FxHashMap::default();
         let mut by_hour: FxHashMap<i64, Sums> = FxHashMap::default();
         for ((hour, g), s) in &self.by_group {
@@ -364,54 +476,71 @@ impl Deltas {
                 .add(s, 1);
             by_hour.entry(*hour).or_default().add(s, 1);
         }
-        let mut groups: Vec<(i64, &Group, &Sums)> =
+        let groups: Vec<(i64, &Group, &Sums)> =
             self.by_group.iter().map(|((h, g), s)| (*h, g, s)).collect();
-        groups.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        let mut days: Vec<(i64, &Group, &Sums)> =
+        let days: Vec<(i64, &Group, &Sums)> =
             by_day.iter().map(|((d, g), s)| (*d, *g, s)).collect();
-        days.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        let sets = "requests = t.requests + EXCLUDED.requests, input = t.input + EXCLUDED.input, \
-            output = t.output + EXCLUDED.output, cache_read = t.cache_read + EXCLUDED.cache_read, \
-            cache_write_5m = t.cache_write_5m + EXCLUDED.cache_write_5m, \
-            cache_write_1h = t.cache_write_1h + EXCLUDED.cache_write_1h, \
-            reasoning = t.reasoning + EXCLUDED.reasoning, \
-            cost_nanos = t.cost_nanos + EXCLUDED.cost_nanos, unpriced = t.unpriced + EXCLUDED.unpriced";
-        for (table, unit, rows) in [("rollup", "hour", &groups), ("rollup_day", "day", &days)] {
-            if rows.is_empty() {
-                continue;
-            }
-            let at: Vec<i64> = rows.iter().map(|r| r.0).collect();
-            let names: Vec<Vec<&str>> = (0..6)
+        let hours: Vec<(i64, &Sums)> = by_hour.iter().map(|(h, s)| (*h, s)).collect();
+        fn names<'a>(rows: &[(i64, &'a Group, &Sums)]) -> Vec<Vec<&'a str>> {
+            (0..6)
                 .map(|i| rows.iter().map(|r| r.1[i].as_str()).collect())
-                .collect();
-            let sums = columns(rows.iter().map(|r| r.2))?;
-            let sql = format!(
-                "INSERT INTO {table} AS t SELECT * FROM unnest($1::bigint[], $2::text[], \
-                 $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], \
-                 $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], \
-                 $14::bigint[], $15::bigint[], $16::bigint[]) \
-                 ON CONFLICT ({unit}, provider, model, username, project, org, machine) \
-                 DO UPDATE SET {sets}"
-            );
-            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&at];
-            params.extend(names.iter().map(|n| n as &(dyn ToSql + Sync)));
-            params.extend(sums.iter().map(|s| s as &(dyn ToSql + Sync)));
-            tx.execute(&sql, &params)?;
+                .collect()
         }
-        let mut hours: Vec<(i64, Sums)> = by_hour.into_iter().collect();
-        hours.sort_by_key(|h| h.0);
-        if !hours.is_empty() {
-            let at: Vec<i64> = hours.iter().map(|h| h.0).collect();
-            let sums = columns(hours.iter().map(|h| &h.1))?;
-            let sql = format!(
-                "INSERT INTO rollup_hour AS t SELECT * FROM unnest($1::bigint[], $2::bigint[], \
-                 $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], \
-                 $8::bigint[], $9::bigint[], $10::bigint[]) ON CONFLICT (hour) DO UPDATE SET {sets}"
+        let cols = [
+            (
+                groups.iter().map(|r| r.0).collect::<Vec<i64>>(),
+                names(&groups),
+                columns(groups.iter().map(|r| r.2))?,
+            ),
+            (
+                days.iter().map(|r| r.0).collect(),
+                names(&days),
+                columns(days.iter().map(|r| r.2))?,
+            ),
+            (
+                hours.iter().map(|r| r.0).collect(),
+                Vec::new(),
+                columns(hours.iter().map(|r| r.1))?,
+            ),
+        ];
+        let mut params: Vec<(&(dyn ToSql + Sync), Type)> = Vec::new();
+        for (at, names, sums) in &cols {
+            params.push((at, Type::INT8_ARRAY));
+            params.extend(
+                names
+                    .iter()
+                    .map(|n| (n as &(dyn ToSql + Sync), Type::TEXT_ARRAY)),
             );
-            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&at];
-            params.extend(sums.iter().map(|s| s as &(dyn ToSql + Sync)));
-            tx.execute(&sql, &params)?;
+            params.extend(
+                sums.iter()
+                    .map(|s| (s as &(dyn ToSql + Sync), Type::INT8_ARRAY)),
+            );
         }
+        let arrays = |from: usize, n: usize, texts: usize| -> String {
+            (from..from + n)
+                .map(|i| {
+                    let ty = if i > from && i <= from + texts {
+                        "text"
+                    } else {
+                        "bigint"
+                    };
+                    format!("${i}::{ty}[]")
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sql = format!(
+            "WITH g AS (INSERT INTO rollup AS t SELECT * FROM unnest({}) {}), \
+             d AS (INSERT INTO rollup_day AS t SELECT * FROM unnest({}) {}) \
+             INSERT INTO rollup_hour AS t SELECT * FROM unnest({}) {}",
+            arrays(1, 16, 6),
+            on_conflict("rollup"),
+            arrays(17, 16, 6),
+            on_conflict("rollup_day"),
+            arrays(33, 10, 0),
+            on_conflict("rollup_hour"),
+        );
+        c.execute_typed(&sql, &params)?;
         Ok(())
     }
 
@@ -425,6 +554,24 @@ impl Deltas {
     }
 }
 
+/// What a rollup's row adds to the one there.
+const ROLLUP_SETS: &str = "requests = t.requests + EXCLUDED.requests, \
+    input = t.input + EXCLUDED.input, output = t.output + EXCLUDED.output, \
+    cache_read = t.cache_read + EXCLUDED.cache_read, \
+    cache_write_5m = t.cache_write_5m + EXCLUDED.cache_write_5m, \
+    cache_write_1h = t.cache_write_1h + EXCLUDED.cache_write_1h, \
+    reasoning = t.reasoning + EXCLUDED.reasoning, cost_nanos = t.cost_nanos + EXCLUDED.cost_nanos, \
+    unpriced = t.unpriced + EXCLUDED.unpriced";
+
+/// `ON CONFLICT` of a rollup keyed by `unit` (and the group, but for `rollup_hour`).
+fn on_conflict(table: &str) -> String {
+    let key = match table {
+        "rollup" => "hour, provider, model, username, project, org, machine",
+        "rollup_day" => "day, provider, model, username, project, org, machine",
+        _ => "hour",
+    };
+    format!("ON CONFLICT ({key}) DO UPDATE SET {ROLLUP_SETS}")
+}
 /// The nine sums' columns of some groups, as arrays.
 fn columns<'a>(sums: impl Iterator<Item = &'a Sums>) -> Result<Vec<Vec<i64>>, WriteError> {
     let mut out = vec![Vec::new(); 9];
@@ -494,9 +641,65 @@ const SYNCED_CONTENT: [&str; 21] = [
     "origin",
 ];
 
-/// Writes rows in the transaction (see the module's notes).
+/// The statement that adds the rows of a batch that are new, and their sums to the rollups:
+/// one round trip. It returns the keys of the rows it added.
+fn insert_sql() -> String {
+    // floor division (the rollups' hours and days of times before 1970 are whole too)
+    let hour = "(ts - (ts % 3600000 + 3600000) % 3600000) / 3600000";
+    let day = "(hour - (hour % 24 + 24) % 24) / 24";
+    let sums = [
+        "input",
+        "output",
+        "cache_read",
+        "cache_write_5m",
+        "cache_write_1h",
+        "reasoning",
+        "cost_nanos",
+    ];
+    let sum = |of: &[&str]| -> String {
+        of.iter()
+            .map(|c| format!("sum({c}) AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all: Vec<&str> = ["requests"]
+        .into_iter()
+        .chain(sums)
+        .chain(["unpriced"])
+        .collect();
+    let cast = all
+        .iter()
+        .map(|c| format!("{c}::bigint"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let group = "provider, model, username, project, org, machine";
+    let rollup = format!("{group}, {}", all.join(", "));
+    format!(
+        "WITH n AS (INSERT INTO requests ({REQUEST_COLUMNS}) SELECT {REQUEST_COLUMNS} FROM {rows} \
+         ON CONFLICT DO NOTHING RETURNING ts, {group}, source, request_id, origin_store, origin, \
+         cost_source, {sums}), \
+         h AS (SELECT {hour} AS hour, {group}, count(*) AS requests, {sum_rows}, \
+         count(*) FILTER (WHERE cost_source = 'unpriced') AS unpriced FROM n GROUP BY 1, {group}), \
+         g AS (INSERT INTO rollup AS t (hour, {rollup}) SELECT hour, {group}, {cast} FROM h {on_hour}), \
+         d AS (INSERT INTO rollup_day AS t (day, {rollup}) SELECT day, {group}, {cast} FROM \
+         (SELECT {day} AS day, {group}, {sum_all} FROM h GROUP BY 1, {group}) x {on_day}), \
+         o AS (INSERT INTO rollup_hour AS t (hour, {all}) SELECT hour, {cast} FROM \
+         (SELECT hour, {sum_all} FROM h GROUP BY 1) x {on_all}) \
+         SELECT source, request_id, origin_store, origin FROM n",
+        rows = unnest_incoming(1, &[]),
+        sums = sums.join(", "),
+        sum_rows = sum(&sums),
+        sum_all = sum(&all),
+        all = all.join(", "),
+        on_hour = on_conflict("rollup"),
+        on_day = on_conflict("rollup_day"),
+        on_all = on_conflict("rollup_hour"),
+    )
+}
+
+/// Writes rows in the transaction (see the module's notes), which holds [`WRITE_LOCK`].
 fn write_rows(
-    tx: &mut postgres::Transaction<'_>,
+    c: &mut postgres::Client,
     rows: &[Incoming<'_>],
     repeat: Repeat<'_>,
 ) -> Result<Outcome, WriteError> {
@@ -509,7 +712,6 @@ fn write_rows(
             )
         })?;
     }
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
     // repeats inside the batch: one row per identity goes to the database (the last for
     // Replace, the first of the most tokens otherwise), as writing them one by one would
     let mut winner: HashMap<Identity, usize> = HashMap::new();
@@ -542,91 +744,41 @@ fn write_rows(
     }
     let mut sent: Vec<usize> = winner.values().copied().collect();
     sent.sort_unstable();
-    {
-        let writer = tx.copy_in(COPY_INCOMING)?;
-        let mut w = postgres::binary_copy::BinaryCopyInWriter::new(writer, &INCOMING_TYPES);
-        for (seq, &i) in sent.iter().enumerate() {
-            let row = &rows[i];
-            let r = row.r;
-            let t = &r.tokens;
-            let nums = [
-                to_i64(t.input),
-                to_i64(t.output),
-                to_i64(t.cache_read),
-                to_i64(t.cache_write_5m),
-                to_i64(t.cache_write_1h),
-                to_i64(r.reasoning),
-            ];
-            let latency = r.latency_ms.map(to_i64);
-            let (store, origin) = (row.origin.map(|o| o.0), row.origin.map(|o| o.1));
-            w.write(&[
-                &(seq as i64),
-                &r.ts_ms,
-                &r.provider,
-                &r.model,
-                &r.user,
-                &r.project,
-                &r.org,
-                &r.session,
-                &r.source,
-                &r.request_id,
-                &row.machine,
-                &origin,
-                &store,
-                &nums[0],
-                &nums[1],
-                &nums[2],
-                &nums[3],
-                &nums[4],
-                &nums[5],
-                &r.cost_nanos,
-                &r.cost_source.as_str(),
-                &r.price_version,
-                &latency,
-                &r.success,
-            ])?;
-        }
-        w.finish()?;
-    }
-    let inserted = tx.query(
-        &format!(
-            "INSERT INTO requests ({REQUEST_COLUMNS}) SELECT {REQUEST_COLUMNS} FROM incoming \
-             ORDER BY source, request_id, origin_store, origin ON CONFLICT DO NOTHING \
-             RETURNING source, request_id, origin_store, origin"
-        ),
-        &[],
-    )?;
-    let mut new_ids: HashSet<(String, String)> = HashSet::new();
-    let mut new_origins: HashSet<(String, i64)> = HashSet::new();
-    for row in &inserted {
-        let source: String = row.get(0);
-        if let Some(id) = row.get::<_, Option<String>>(1) {
-            new_ids.insert((source, id));
-        } else if let (Some(s), Some(o)) = (
-            row.get::<_, Option<String>>(2),
-            row.get::<_, Option<i64>>(3),
-        ) {
-            new_origins.insert((s, o));
-        }
-    }
     let mut deltas = Deltas::default();
     let mut added: HashSet<usize> = HashSet::new();
     // (seq, row) of rows there already: by request id, and (synced rows) by origin
     let (mut by_id, mut by_origin): (Vec<Repeated>, Vec<Repeated>) = Default::default();
-    for (seq, &i) in sent.iter().enumerate() {
-        let row = &rows[i];
-        let new = match (&row.r.request_id, row.origin) {
-            (Some(id), _) => new_ids.contains(&(row.r.source.clone(), id.clone())),
-            (None, Some((s, o))) => new_origins.contains(&(s.to_string(), o)),
-            (None, None) => true,
-        };
-        if new {
-            deltas.add(row.r.ts_ms, &group(row.r, row.machine), &Sums::of(row.r), 1);
-            added.insert(i);
-        } else if row.r.request_id.is_some() {
-            by_id.push((seq as i64, i));
-        } else {
-            by_origin.push((seq as i64, i));
+    if !sent.is_empty() {
+        let arrays = Arrays::of(rows, sent.iter().enumerate().map(|(s, &i)| (s as i64, i)));
+        let inserted = c.query_typed(&insert_sql(), &arrays.params())?;
+        let mut new_ids: HashSet<(&str, &str)> = HashSet::new();
+        let mut new_origins: HashSet<(&str, i64)> = HashSet::new();
+        for row in &inserted {
+            let source: &str = row.get(0);
+            if let Some(id) = row.get::<_, Option<&str>>(1) {
+                new_ids.insert((source, id));
+            } else if let (Some(s), Some(o)) =
+                (row.get::<_, Option<&str>>(2), row.get::<_, Option<i64>>(3))
+            {
+                new_origins.insert((s, o));
+            }
+        }
+        for (seq, &i) in sent.iter().enumerate() {
+            let row = &rows[i];
+            let new = match (&row.r.request_id, row.origin) {
+                (Some(id), _) => new_ids.contains(&(row.r.source.as_str(), id.as_str())),
+                (None, Some((s, o))) => new_origins.contains(&(s, o)),
+                (None, None) => true,
+            };
+            if new {
+                // its rollups were added by the insert
+                deltas.all.add(&Sums::of(row.r), 1);
+                added.insert(i);
+            } else if row.r.request_id.is_some() {
+                by_id.push((seq as i64, i));
+            } else {
+                by_origin.push((seq as i64, i));
+            }
         }
     }
     let mut updated = 0;
@@ -645,13 +797,13 @@ fn write_rows(
         }
         // the rows there, locked until the commit: no one changes them between the read of
         // their sums and their update
-        let seqs: Vec<i64> = repeats.iter().map(|r| r.0).collect();
-        let old = tx.query(
+        let arrays = Arrays::of(rows, repeats.iter().copied());
+        let old = c.query_typed(
             &format!(
-                "SELECT {OLD_COLUMNS} FROM incoming i JOIN requests r ON {on} \
-                 WHERE i.seq = ANY($1) ORDER BY r.id FOR UPDATE OF r"
+                "SELECT {OLD_COLUMNS} FROM {} JOIN requests r ON {on} ORDER BY r.id FOR UPDATE OF r",
+                unnest_incoming(1, &[])
             ),
-            &[&seqs],
+            &arrays.params(),
         )?;
         let row_of: HashMap<i64, usize> = repeats.iter().copied().collect();
         let (mut ids, mut with) = (Vec::new(), Vec::new());
@@ -683,7 +835,7 @@ fn write_rows(
             }
             taken.insert(id, (old_request, o.get(8), i));
             ids.push(id);
-            with.push(seq);
+            with.push((seq, i));
         }
         if ids.is_empty() {
             continue;
@@ -701,7 +853,10 @@ fn write_rows(
             // the row keeps its machine and origin
             _ => ("", String::new()),
         };
-        let changed = tx.query(
+        let arrays = Arrays::of(rows, with.iter().copied());
+        let mut params: Vec<(&(dyn ToSql + Sync), Type)> = vec![(&ids, Type::INT8_ARRAY)];
+        params.extend(arrays.params());
+        let changed = c.query_typed(
             &format!(
                 "UPDATE requests r SET ts = i.ts, provider = i.provider, model = i.model, \
                  username = i.username, project = i.project, org = i.org, session = i.session, \
@@ -710,13 +865,13 @@ fn write_rows(
                  reasoning = i.reasoning, cost_nanos = i.cost_nanos, cost_source = i.cost_source, \
                  price_version = i.price_version, latency_ms = i.latency_ms, success = i.success, \
                  seq = nextval('requests_change'){place} \
-                 FROM unnest($1::bigint[], $2::bigint[]) AS m(id, seq) \
-                 JOIN incoming i ON i.seq = m.seq WHERE r.id = m.id{only_changed} RETURNING r.id"
+                 FROM {} WHERE r.id = i.id{only_changed} RETURNING r.id",
+                unnest_incoming(1, &["id"])
             ),
-            &[&ids, &with],
+            &params,
         )?;
-        for c in &changed {
-            let Some((old_request, old_machine, i)) = taken.remove(&c.get::<_, i64>(0)) else {
+        for ch in &changed {
+            let Some((old_request, old_machine, i)) = taken.remove(&ch.get::<_, i64>(0)) else {
                 continue;
             };
             let new = &rows[i];
@@ -736,7 +891,7 @@ fn write_rows(
             }
         }
     }
-    deltas.write(tx)?;
+    deltas.write(c)?;
     let written = first_of
         .iter()
         .enumerate()
@@ -866,7 +1021,7 @@ impl Ledger for PostgresStore {
                 origin: None,
             })
             .collect();
-        let out = self.write(|tx| write_rows(tx, &rows, Repeat::Replace))?;
+        let out = self.write(true, |c| write_rows(c, &rows, Repeat::Replace))?;
         Ok((out.written, out.change))
     }
 
@@ -899,21 +1054,40 @@ impl Ledger for PostgresStore {
         } else {
             Repeat::Replace
         };
-        let out = self.write(|tx| {
-            let out = write_rows(tx, &rows, repeat)?;
-            for p in &progress {
-                tx.execute(
+        let out = self.write(true, |c| {
+            let out = write_rows(c, &rows, repeat)?;
+            if !progress.is_empty() {
+                let (mut sources, mut paths): (Vec<&str>, Vec<&str>) = Default::default();
+                let mut nums: [Vec<i64>; 3] = Default::default();
+                let mut states: Vec<Option<&str>> = Vec::new();
+                // one row per file, its last progress (one upsert may not touch a row twice)
+                let mut seen = HashSet::new();
+                let last: Vec<&FileProgress> = progress
+                    .iter()
+                    .rev()
+                    .filter(|p| seen.insert((p.source.as_str(), p.path.as_str())))
+                    .collect();
+                for p in last {
+                    sources.push(&p.source);
+                    paths.push(&p.path);
+                    nums[0].push(to_i64(p.size));
+                    nums[1].push(p.mtime_ns);
+                    nums[2].push(to_i64(p.offset));
+                    states.push(p.state.as_deref());
+                }
+                c.execute_typed(
                     "INSERT INTO import_files (source, path, size, mtime_ns, \"offset\", state) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, path) DO UPDATE SET \
+                     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], \
+                     $5::bigint[], $6::text[]) ON CONFLICT (source, path) DO UPDATE SET \
                      size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns, \
                      \"offset\" = EXCLUDED.\"offset\", state = EXCLUDED.state",
                     &[
-                        &p.source,
-                        &p.path,
-                        &to_i64(p.size),
-                        &p.mtime_ns,
-                        &to_i64(p.offset),
-                        &p.state,
+                        (&sources, Type::TEXT_ARRAY),
+                        (&paths, Type::TEXT_ARRAY),
+                        (&nums[0], Type::INT8_ARRAY),
+                        (&nums[1], Type::INT8_ARRAY),
+                        (&nums[2], Type::INT8_ARRAY),
+                        (&states, Type::TEXT_ARRAY),
                     ],
                 )?;
             }
@@ -934,10 +1108,10 @@ impl Ledger for PostgresStore {
 
     fn import_progress(&self, source: &str) -> anyhow::Result<Vec<FileProgress>> {
         self.read(|c| {
-            let rows = c.query(
+            let rows = c.query_typed(
                 "SELECT source, path, size, mtime_ns, \"offset\", state FROM import_files \
                  WHERE source = $1 ORDER BY path",
-                &[&source],
+                &[(&source, Type::TEXT)],
             )?;
             Ok(rows
                 .iter()
@@ -965,9 +1139,13 @@ impl Ledger for PostgresStore {
         let mut out: HashMap<Key, Totals> = HashMap::new();
         self.read(|c| {
             for q in &plan.queries {
+                let (s, e) = (&q.start, &q.end);
                 let rows = match plan.name {
-                    Some(v) => c.query(q.sql.as_str(), &[&q.start, &q.end, &v])?,
-                    None => c.query(q.sql.as_str(), &[&q.start, &q.end])?,
+                    Some(v) => c.query_typed(
+                        q.sql.as_str(),
+                        &[(s, Type::INT8), (e, Type::INT8), (&v, Type::TEXT)],
+                    )?,
+                    None => c.query_typed(q.sql.as_str(), &[(s, Type::INT8), (e, Type::INT8)])?,
                 };
                 for row in rows {
                     let t = totals_at(&row, 1)?;
@@ -991,7 +1169,7 @@ impl Ledger for PostgresStore {
 
     fn totals_by_model(&self) -> anyhow::Result<Vec<(String, String, Totals)>> {
         self.read(|c| {
-            let rows = c.query(
+            let rows = c.query_typed(
                 &format!(
                     "SELECT provider, model, sum(requests)::bigint, sum(unpriced)::bigint, {} \
                      FROM rollup_day GROUP BY 1, 2 ORDER BY 1, 2",
@@ -1016,8 +1194,13 @@ impl Ledger for PostgresStore {
             format!("SELECT max(cost_nanos) FROM requests WHERE ts >= $1 AND ts < $2{filter}");
         self.read(|c| {
             let row = match value {
-                Some(v) => c.query_one(sql.as_str(), &[&start, &end, &v])?,
-                None => c.query_one(sql.as_str(), &[&start, &end])?,
+                Some(v) => c.query_typed_one(
+                    sql.as_str(),
+                    &[(&start, Type::INT8), (&end, Type::INT8), (&v, Type::TEXT)],
+                )?,
+                None => {
+                    c.query_typed_one(sql.as_str(), &[(&start, Type::INT8), (&end, Type::INT8)])?
+                }
             };
             Ok(row.try_get::<_, Option<i64>>(0)?.unwrap_or(0))
         })
@@ -1060,7 +1243,7 @@ impl Ledger for PostgresStore {
     fn count(&self) -> anyhow::Result<i64> {
         // the rollups are exact: their sum is the count, without reading every row
         self.read(|c| {
-            c.query_one(
+            c.query_typed_one(
                 "SELECT coalesce(sum(requests), 0)::bigint FROM rollup_hour",
                 &[],
             )?
@@ -1093,7 +1276,7 @@ impl Ledger for PostgresStore {
 
     fn budgets(&self) -> anyhow::Result<Vec<Budget>> {
         let rows = self.read(|c| {
-            c.query(
+            c.query_typed(
                 "SELECT id, period, limit_nanos, scope, warn_percent, critical_percent, \
                  exceeded_percent FROM budgets ORDER BY id",
                 &[],
@@ -1114,14 +1297,17 @@ impl Ledger for PostgresStore {
     }
 
     fn has_budgets(&self) -> anyhow::Result<bool> {
-        self.read(|c| Ok(c.query_opt("SELECT 1 FROM budgets LIMIT 1", &[])?.is_some()))
+        self.read(|c| {
+            Ok(c.query_typed_opt("SELECT 1 FROM budgets LIMIT 1", &[])?
+                .is_some())
+        })
     }
 
     fn record_calls(&mut self, calls: &[ToolCall]) -> anyhow::Result<()> {
         if calls.is_empty() {
             return Ok(());
         }
-        self.write(|tx| {
+        self.write(false, |tx| {
             let mut names: Vec<(&str, &str)> = calls
                 .iter()
                 .map(|c| (c.server.as_str(), c.tool.as_str()))
@@ -1252,7 +1438,7 @@ impl Ledger for PostgresStore {
             return Ok(id.clone());
         }
         let id: String = self.read(|c| {
-            c.query_one("SELECT value FROM aimcp_meta WHERE key = 'store_id'", &[])?
+            c.query_typed_one("SELECT value FROM aimcp_meta WHERE key = 'store_id'", &[])?
                 .try_get(0)
         })?;
         Ok(self.store_id.get_or_init(|| id).clone())
@@ -1267,12 +1453,16 @@ impl Ledger for PostgresStore {
         let here = self.store_id()?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self.read(|c| {
-            c.query(
+            c.query_typed(
                 &format!(
                     "SELECT {READ_COLUMNS}, seq, origin_store FROM requests WHERE seq > $1 \
                      AND ts >= $2 ORDER BY seq LIMIT $3"
                 ),
-                &[&after, &since, &limit],
+                &[
+                    (&after, Type::INT8),
+                    (&since, Type::INT8),
+                    (&limit, Type::INT8),
+                ],
             )
         })?;
         let mut out = Vec::with_capacity(rows.len());
@@ -1304,7 +1494,7 @@ impl Ledger for PostgresStore {
                 origin: Some((&s.store, s.origin)),
             })
             .collect();
-        let out = self.write(|tx| write_rows(tx, &incoming, Repeat::Synced(&here)))?;
+        let out = self.write(true, |c| write_rows(c, &incoming, Repeat::Synced(&here)))?;
         let added = out.written.iter().filter(|w| **w == Written::Added).count() as u64;
         Ok(Absorbed {
             added,
@@ -1315,9 +1505,9 @@ impl Ledger for PostgresStore {
 
     fn sync_mark(&self, target: &str) -> anyhow::Result<i64> {
         self.read(|c| {
-            Ok(c.query_opt(
+            Ok(c.query_typed_opt(
                 "SELECT last_row FROM sync_marks WHERE target = $1",
-                &[&target],
+                &[(&target, Type::TEXT)],
             )?
             .map_or(0, |r| r.get(0)))
         })
@@ -1325,10 +1515,10 @@ impl Ledger for PostgresStore {
 
     fn set_sync_mark(&mut self, target: &str, change: i64) -> anyhow::Result<()> {
         self.read(|c| {
-            c.execute(
+            c.execute_typed(
                 "INSERT INTO sync_marks (target, last_row) VALUES ($1, $2) \
                  ON CONFLICT (target) DO UPDATE SET last_row = EXCLUDED.last_row",
-                &[&target, &change],
+                &[(&target, Type::TEXT), (&change, Type::INT8)],
             )?;
             Ok(())
         })

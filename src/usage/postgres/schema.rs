@@ -5,6 +5,8 @@
 //! ids are unique per source, synced rows per (machine, origin row), by unique indexes: a repeat
 //! is found by the database, not by a read before the write.
 
+use postgres::types::Type;
+
 /// The advisory lock key of aimcp's migrations (any fixed number: "aimcp" in ASCII).
 const LOCK: i64 = 0x61_69_6d_63_70;
 
@@ -171,17 +173,14 @@ const V2: &str = r#"
 /// have run.
 const MIGRATIONS: &[&str] = &[V1, V2];
 
-/// The schema's version: `aimcp_schema`'s one row, 0 without it.
+/// The schema's version: `aimcp_schema`'s one row, 0 without it. One round trip (the check
+/// that every command makes).
 fn version(client: &mut postgres::Client) -> Result<i32, postgres::Error> {
-    let row = client.query_one(
-        "SELECT CASE WHEN to_regclass('aimcp_schema') IS NULL THEN -1 ELSE 0 END",
-        &[],
-    )?;
-    if row.get::<_, i32>(0) < 0 {
-        return Ok(0);
+    match client.query_typed_opt("SELECT version FROM aimcp_schema", &[]) {
+        Ok(row) => Ok(row.map_or(0, |r| r.get(0))),
+        Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => Ok(0),
+        Err(e) => Err(e),
     }
-    let row = client.query_opt("SELECT version FROM aimcp_schema", &[])?;
-    Ok(row.map_or(0, |r| r.get(0)))
 }
 
 /// What [`migrate`] found.
@@ -204,7 +203,7 @@ pub fn migrate(client: &mut postgres::Client) -> Result<Migrated, postgres::Erro
     if v > target {
         return Ok(Migrated::Newer(v));
     }
-    client.execute("SELECT pg_advisory_lock($1)", &[&LOCK])?;
+    client.execute_typed("SELECT pg_advisory_lock($1)", &[(&LOCK, Type::INT8)])?;
     let result = (|| {
         let mut v = version(client)?;
         while v < target {
@@ -226,7 +225,7 @@ pub fn migrate(client: &mut postgres::Client) -> Result<Migrated, postgres::Erro
             Migrated::Current
         })
     })();
-    let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK]);
+    let unlocked = client.execute_typed("SELECT pg_advisory_unlock($1)", &[(&LOCK, Type::INT8)]);
     let migrated = result?;
     unlocked?;
     Ok(migrated)

@@ -512,7 +512,7 @@ const SCHEMA_8: &str = r#"
     CREATE INDEX requests_timed ON requests (ts, model, latency_ms, success)
         WHERE latency_ms IS NOT NULL OR success = 0;
     CREATE INDEX requests_short ON requests (ts, provider, model, input, output, cache_read,
-        cache_write_5m, cache_write_1h, cost_nanos)
+        cache_write_5m, cache_write_1h, cost_nanos, success, cost_source)
         WHERE output <= 200 AND success <> 0 AND cost_source <> 'unpriced';
     "#;
 

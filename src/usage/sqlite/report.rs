@@ -25,11 +25,12 @@ fn ceil_to(ms: i64, unit: i64) -> i64 {
 }
 
 /// The sums by hour (minute for zones off whole hours), provider, model, user and project,
-/// in `[start, end)`: whole hours from the hourly rollup, the edges from the requests.
-const CELLS_ROLLUP: &str = "SELECT hour * 3600000, provider, model, user, project, sum(requests), \
-    sum(unpriced), sum(input), sum(output), sum(cache_read), sum(cache_write_5m), \
-    sum(cache_write_1h), sum(reasoning), sum(cost_nanos) FROM rollup \
-    WHERE hour >= ?1 / 3600000 AND hour < ?2 / 3600000 GROUP BY 1, 2, 3, 4, 5";
+/// in `[start, end)`: whole hours from the hourly rollup, the edges from the requests. The
+/// rollup's rows are read as they are (one per org too) and added up by [`cells`]: a `GROUP
+/// BY` here sorted them all in a temporary b-tree first (a third of the report's time).
+const CELLS_ROLLUP: &str = "SELECT hour * 3600000, provider, model, user, project, requests, \
+    unpriced, input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos \
+    FROM rollup WHERE hour >= ?1 / 3600000 AND hour < ?2 / 3600000";
 
 fn cells_raw(unit_ms: i64) -> String {
     format!(

@@ -339,6 +339,20 @@ pub trait Ledger: Send {
         super::report::pass_from_requests(self, start, end, f)
     }
 
+    /// What the report learns of the requests in `[start, end)` beyond their sums (see
+    /// [`super::report::Pass`]); a cache write still alive at `judge_end` is not judged.
+    fn report_facts(
+        &self,
+        start: i64,
+        end: i64,
+        judge_end: i64,
+        book: &crate::pricing::PriceBook,
+    ) -> anyhow::Result<super::report::Facts> {
+        let mut pass = super::report::Pass::new(book, judge_end);
+        self.report_pass(start, end, &mut |r| pass.add(r))?;
+        Ok(pass.finish())
+    }
+
     /// The requests of `provider` in `[start, end)`, oldest first: time, tokens, cost.
     fn block_points(
         &self,
@@ -357,6 +371,26 @@ pub trait Ledger: Send {
             }
             Ok(())
         })?;
+        Ok(out)
+    }
+
+    /// The UTC hours (`ts / 3,600,000`, floored) in `[start_hour, end_hour)` in which
+    /// `provider` has requests, in order.
+    fn request_hours(
+        &self,
+        provider: &str,
+        start_hour: i64,
+        end_hour: i64,
+    ) -> anyhow::Result<Vec<i64>> {
+        let hour = super::HOUR_MS;
+        let points = self.block_points(
+            start_hour.saturating_mul(hour),
+            end_hour.saturating_mul(hour),
+            provider,
+        )?;
+        let mut out: Vec<i64> = points.iter().map(|p| p.ts_ms.div_euclid(hour)).collect();
+        out.sort_unstable();
+        out.dedup();
         Ok(out)
     }
 

@@ -9,7 +9,7 @@ use super::{duration, money, read_store, thousands};
 use crate::error::no;
 use crate::printer::Printer;
 use crate::settings::Globals;
-use crate::usage::report::blocks::{self, BlockJson, Blocks, PROVIDER};
+use crate::usage::report::blocks::{self, BlockJson, PROVIDER};
 use crate::window::{Span, window, zone};
 
 #[derive(Debug, Clone)]
@@ -40,11 +40,8 @@ pub fn run(globals: &Globals, s: Settings, printer: &Printer) -> anyhow::Result<
     let now = globals.now.as_millisecond();
     let w = window(Span::Days(s.days), &tz, globals.now)?;
     let store = read_store(globals)?;
-    // a block open at the window's start began up to 5 hours before it
-    let mut b = Blocks::default();
-    for p in store.block_points(w.start - blocks::BLOCK_MS, w.end.max(now + 1), PROVIDER)? {
-        b.add(p);
-    }
+    // with the block open at the window's start
+    let mut b = blocks::scan(&*store, w.start, w.end.max(now + 1), PROVIDER)?;
     b.blocks.retain(|x| x.end_ms > w.start);
     let active = b.blocks.iter().find(|x| x.is_active(now)).cloned();
     if s.active && active.is_none() {

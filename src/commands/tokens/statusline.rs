@@ -15,7 +15,7 @@ use crate::settings::Globals;
 use crate::usage::Scope;
 use crate::usage::budget::Calendar;
 use crate::usage::import::{self, Agent, Defaults};
-use crate::usage::report::blocks::{self, Blocks, PROVIDER};
+use crate::usage::report::blocks::{self, PROVIDER};
 
 /// What aimcp reads of the hook's JSON (Claude Code sends more).
 #[derive(Debug, Default, Deserialize)]
@@ -86,10 +86,7 @@ pub fn status(globals: &Globals, input: &str) -> anyhow::Result<String> {
     let now = globals.now.as_millisecond();
     let cal = Calendar::at(globals.now, &tz)?;
     let today = conn.total(cal.day_start, cal.day_end, &Scope::Global)?;
-    let mut b = Blocks::default();
-    for p in conn.block_points(now - 2 * blocks::BLOCK_MS, now + 1, PROVIDER)? {
-        b.add(p);
-    }
+    let b = blocks::scan(conn, now, now + 1, PROVIDER)?;
     let mut parts = Vec::new();
     if let Some(m) = &hook.model
         && let Some(name) = m.display_name.as_ref().or(m.id.as_ref())

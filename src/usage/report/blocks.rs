@@ -69,6 +69,71 @@ impl Blocks {
     }
 }
 
+/// How far back [`scan`] follows the chain of blocks at most (see there).
+pub const LOOKBACK_MS: i64 = 7 * 24 * HOUR_MS;
+
+/// The blocks of `provider`'s requests in `[start, end)`, with the one open at `start`: the one
+/// function `tokens blocks` and `tokens statusline` find them with.
+///
+/// A block starts at the hour of the first request at or past the previous block's end, so
+/// where blocks start follows from the hours that have requests (the store's hourly sums):
+/// the chain is followed over those hours from the last 5 empty hours before `start` (the
+/// first request after them starts a block), looked for in the day before `start`, then in
+/// the [`LOOKBACK_MS`] before it (without such a quiet stretch, the chain starts there), and
+/// the requests are read from the start of the block open at `start` only.
+pub fn scan(
+    ledger: &(impl crate::usage::Ledger + ?Sized),
+    start: i64,
+    end: i64,
+    provider: &str,
+) -> anyhow::Result<Blocks> {
+    let start_hour = start.div_euclid(HOUR_MS);
+    let mut from = start_hour;
+    for back in [24 * HOUR_MS, LOOKBACK_MS] {
+        let lo = (start - back).div_euclid(HOUR_MS);
+        let hours = ledger.request_hours(provider, lo, start_hour + 1)?;
+        let (anchor, quiet) = anchor(&hours, lo, start_hour);
+        from = chain_start(&hours, anchor, start_hour);
+        if quiet {
+            break;
+        }
+    }
+    let mut b = Blocks::default();
+    for p in ledger.block_points(from * HOUR_MS, end, provider)? {
+        b.add(p);
+    }
+    Ok(b)
+}
+
+/// The hour the chain of blocks is followed from, among `hours` (those in `[lo, top]` with
+/// requests, in order): the first after the last 5 empty hours (`true`), else `lo` (`false`).
+fn anchor(hours: &[i64], lo: i64, top: i64) -> (i64, bool) {
+    let mut above = top + 1;
+    for &h in hours.iter().rev() {
+        if above - h > 5 {
+            return (above, true);
+        }
+        above = h;
+    }
+    if above - lo >= 5 {
+        return (above, true);
+    }
+    (lo, false)
+}
+
+/// The start (an hour) of the last block that starts by `top`, following the chain from the
+/// block that starts at `anchor` (or at the first hour with requests after it).
+fn chain_start(hours: &[i64], anchor: i64, top: i64) -> i64 {
+    let mut block: Option<i64> = None;
+    for &h in hours.iter().filter(|&&h| h >= anchor && h <= top) {
+        match block {
+            Some(b) if h < b + BLOCK_MS / HOUR_MS => {}
+            _ => block = Some(h),
+        }
+    }
+    block.unwrap_or(top)
+}
+
 /// The JSON of one block (`tokens blocks --json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct BlockJson {

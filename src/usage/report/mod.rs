@@ -162,58 +162,86 @@ impl<'b> Pass<'b> {
 
     pub fn add(&mut self, r: &PassRow<'_>) {
         self.facts.requests += 1;
-        if let Some(f) = self.facts.models.get_mut(r.model) {
-            note(f, r);
+        self.add_model(r.model, r.latency_ms, r.success);
+        self.add_short(r);
+        self.add_cache(r);
+    }
+
+    /// Notes a request's latency and failure for its model.
+    pub fn add_model(&mut self, model: &str, latency_ms: Option<u64>, success: bool) {
+        if let Some(f) = self.facts.models.get_mut(model) {
+            note(f, latency_ms, success);
         } else {
             let mut f = ModelFacts::default();
-            note(&mut f, r);
-            self.facts.models.insert(r.model.to_string(), f);
+            note(&mut f, latency_ms, success);
+            self.facts.models.insert(model.to_string(), f);
         }
+    }
+
+    /// The price of a model and its cheaper one, found once; `self.key` is left holding
+    /// `provider \0 model`.
+    fn priced(&mut self, provider: &str, model: &str) -> &Priced {
         self.key.clear();
-        self.key.push_str(r.provider);
+        self.key.push_str(provider);
         self.key.push('\0');
-        self.key.push_str(r.model);
+        self.key.push_str(model);
         if !self.prices.contains_key(self.key.as_str()) {
-            let price = self.book.price(r.provider, r.model).cloned();
+            let price = self.book.price(provider, model).cloned();
             let cheaper = price.as_ref().and_then(|p| cheaper_model(self.book, p));
             self.prices
                 .insert(self.key.clone(), Priced { price, cheaper });
         }
+        &self.prices[self.key.as_str()]
+    }
+
+    /// A request with a short output on a model with a cheaper one: what it cost, and what it
+    /// would have cost there.
+    pub fn add_short(&mut self, r: &PassRow<'_>) {
+        if r.tokens.output > SHORT_OUTPUT || !r.success || r.unpriced {
+            return;
+        }
+        self.priced(r.provider, r.model);
         let priced = &self.prices[self.key.as_str()];
-        // short outputs on a model with a cheaper one
-        if r.tokens.output <= SHORT_OUTPUT
-            && r.success
-            && !r.unpriced
-            && let Some(cheaper) = &priced.cheaper
-        {
-            // the request's cost (given or computed) scaled by the two models' prices for its
-            // tokens, so a given cost is compared like for like
-            let own = priced
-                .price
-                .as_ref()
-                .map_or(0, |p| p.cost(&r.tokens))
-                .max(1);
-            let other = (r.cost_nanos as i128 * cheaper.cost(&r.tokens) / own)
-                .clamp(0, i64::MAX as i128) as i64;
-            let s = self.short.entry(self.key.clone()).or_insert_with(|| Short {
+        let Some(cheaper) = &priced.cheaper else {
+            return;
+        };
+        // the request's cost (given or computed) scaled by the two models' prices for its
+        // tokens, so a given cost is compared like for like
+        let own = priced
+            .price
+            .as_ref()
+            .map_or(0, |p| p.cost(&r.tokens))
+            .max(1);
+        let other = (r.cost_nanos as i128 * cheaper.cost(&r.tokens) / own)
+            .clamp(0, i64::MAX as i128) as i64;
+        let s = match self.short.get_mut(self.key.as_str()) {
+            Some(s) => s,
+            None => self.short.entry(self.key.clone()).or_insert_with(|| Short {
                 provider: r.provider.to_string(),
                 model: r.model.to_string(),
                 cheaper: cheaper.id.clone(),
                 requests: 0,
                 cost_nanos: 0,
                 cheaper_nanos: 0,
-            });
-            s.requests += 1;
-            s.cost_nanos = s.cost_nanos.saturating_add(r.cost_nanos);
-            s.cheaper_nanos = s.cheaper_nanos.saturating_add(other.min(r.cost_nanos));
-        }
-        // cache writes and reads, by session
+            }),
+        };
+        s.requests += 1;
+        s.cost_nanos = s.cost_nanos.saturating_add(r.cost_nanos);
+        s.cheaper_nanos = s.cheaper_nanos.saturating_add(other.min(r.cost_nanos));
+    }
+
+    /// A request's cache writes and reads, by session.
+    pub fn add_cache(&mut self, r: &PassRow<'_>) {
         let Some(session) = r.session else { return };
         let writes = r.tokens.cache_write_5m > 0 || r.tokens.cache_write_1h > 0;
         if !writes && r.tokens.cache_read == 0 && !self.sessions.contains_key(session) {
             return;
         }
-        let write_rates = priced.price.as_ref().map(|p| *p.rates_for(&r.tokens));
+        let write_rates = self
+            .priced(r.provider, r.model)
+            .price
+            .as_ref()
+            .map(|p| *p.rates_for(&r.tokens));
         let state = match self.sessions.get_mut(session) {
             Some(s) => s,
             None => self.sessions.entry(session.to_string()).or_default(),
@@ -238,18 +266,61 @@ impl<'b> Pass<'b> {
         }
         if let Some(rates) = write_rates {
             for (tokens, rate, life) in [
-                (r.tokens.cache_write_5m, rates.cache_write_5m, 5 * 60_000),
-                (r.tokens.cache_write_1h, rates.cache_write_1h, 60 * 60_000),
+                (r.tokens.cache_write_5m, rates.cache_write_5m, LIFE_5M),
+                (r.tokens.cache_write_1h, rates.cache_write_1h, LIFE_1H),
             ] {
                 if tokens > 0 {
-                    state.pending.push(Pending {
-                        expires: r.ts_ms + life,
-                        tokens: tokens.min(i64::MAX as u64) as i64,
-                        nanos: (tokens as i128 * rate as i128 / 1000).min(i64::MAX as i128) as i64,
-                    });
+                    state.pending.push(pending(r.ts_ms + life, tokens, rate));
                 }
             }
         }
+    }
+
+    /// A cache write known never to be read (a store's mark, judged by the store: its lifetime
+    /// ended before the pass's end, or a later request of its session came after it ended), in
+    /// place of following its session through [`Pass::add_cache`]. `one_hour`: the 1-hour
+    /// write of the request, else its 5-minute one.
+    pub fn add_unread_write(
+        &mut self,
+        session: &str,
+        provider: &str,
+        model: &str,
+        tokens: &Tokens,
+        one_hour: bool,
+    ) {
+        let Some(rates) = self
+            .priced(provider, model)
+            .price
+            .as_ref()
+            .map(|p| *p.rates_for(tokens))
+        else {
+            return;
+        };
+        let (n, rate) = if one_hour {
+            (tokens.cache_write_1h, rates.cache_write_1h)
+        } else {
+            (tokens.cache_write_5m, rates.cache_write_5m)
+        };
+        if n == 0 {
+            return;
+        }
+        let p = pending(0, n, rate);
+        let state = match self.sessions.get_mut(session) {
+            Some(s) => s,
+            None => self.sessions.entry(session.to_string()).or_default(),
+        };
+        let u = Unread {
+            writes: 1,
+            tokens: p.tokens,
+            nanos: p.nanos,
+            sessions: 0,
+        };
+        add_unread(&mut self.facts.unread, &u, &mut state.unread);
+    }
+
+    /// Sets the count of requests seen (when the store gave only some of them).
+    pub fn set_requests(&mut self, n: i64) {
+        self.facts.requests = n;
     }
 
     pub fn finish(mut self) -> Facts {
@@ -276,14 +347,27 @@ impl<'b> Pass<'b> {
     }
 }
 
-fn note(f: &mut ModelFacts, r: &PassRow<'_>) {
-    if let Some(l) = r.latency_ms {
+/// How long a cache write lives: 5 minutes, or an hour.
+pub const LIFE_5M: i64 = 5 * 60_000;
+pub const LIFE_1H: i64 = 60 * 60_000;
+
+/// A write of `tokens` at `rate` (pico-dollars a token), expiring at `expires`.
+fn pending(expires: i64, tokens: u64, rate: i64) -> Pending {
+    Pending {
+        expires,
+        tokens: tokens.min(i64::MAX as u64) as i64,
+        nanos: (tokens as i128 * rate as i128 / 1000).min(i64::MAX as i128) as i64,
+    }
+}
+
+fn note(f: &mut ModelFacts, latency_ms: Option<u64>, success: bool) {
+    if let Some(l) = latency_ms {
         f.timed += 1;
         f.latency_ms_sum = f
             .latency_ms_sum
             .saturating_add(l.min(i64::MAX as u64) as i64);
     }
-    if !r.success {
+    if !success {
         f.failed += 1;
     }
 }

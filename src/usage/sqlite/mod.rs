@@ -493,6 +493,52 @@ const SCHEMA_7: &str = r#"
     ) WITHOUT ROWID;
     "#;
 
+/// Version 8, for `tokens report` and `tokens statusline` on a large store:
+///
+/// - `cache_unread`, kept by [`Writer`] for a row with a session and cache writes: bit 1 when
+///   its 5-minute write, bit 2 when its 1-hour write, is never read by a later request of the
+///   session within the write's lifetime (see [`UNREAD_MARKS`]); filled here for the rows
+///   there. The report reads only the marked rows (`requests_unread`) instead of every request.
+/// - `requests_session`: a session's requests by time (the statusline's session cost, and the
+///   marks' look-ups).
+/// - `requests_timed` and `requests_short`: the few rows the report's latency and failures, and
+///   its "cheaper model" recommendation, read (partial indexes that hold what they need, so the
+///   report reads no table row for them). The condition of `requests_short` is
+///   [`crate::usage::report::SHORT_OUTPUT`]'s: a change of that number is a new version.
+const SCHEMA_8: &str = r#"
+    ALTER TABLE requests ADD COLUMN cache_unread INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX requests_session ON requests (session, ts) WHERE session IS NOT NULL;
+    CREATE INDEX requests_unread ON requests (ts) WHERE cache_unread <> 0;
+    CREATE INDEX requests_timed ON requests (ts, model, latency_ms, success)
+        WHERE latency_ms IS NOT NULL OR success = 0;
+    CREATE INDEX requests_short ON requests (ts, provider, model, input, output, cache_read,
+        cache_write_5m, cache_write_1h, cost_nanos, success, cost_source)
+        WHERE output <= 200 AND success <> 0 AND cost_source <> 'unpriced';
+    "#;
+
+/// Marks again the cache writes of one session's rows in `[?2, ?3]` (see [`SCHEMA_8`]): a
+/// write is read when a later request of the session (later by time, then by row) reads the
+/// cache at most its lifetime (5 minutes, 1 hour) after it.
+pub(crate) const UNREAD_MARKS: &str = "UPDATE requests AS w SET cache_unread = \
+    (w.cache_write_5m > 0 AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.session = w.session \
+      AND r.ts >= w.ts AND r.ts <= w.ts + 300000 AND r.cache_read > 0 \
+      AND (r.ts > w.ts OR r.id > w.id))) \
+    | ((w.cache_write_1h > 0 AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.session = w.session \
+      AND r.ts >= w.ts AND r.ts <= w.ts + 3600000 AND r.cache_read > 0 \
+      AND (r.ts > w.ts OR r.id > w.id))) << 1) \
+    WHERE w.session = ?1 AND w.ts >= ?2 AND w.ts <= ?3 \
+    AND (w.cache_write_5m > 0 OR w.cache_write_1h > 0 OR w.cache_unread <> 0)";
+
+/// [`UNREAD_MARKS`] for every row of an existing store.
+const FILL_UNREAD_MARKS: &str = "UPDATE requests AS w SET cache_unread = \
+    (w.cache_write_5m > 0 AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.session = w.session \
+      AND r.ts >= w.ts AND r.ts <= w.ts + 300000 AND r.cache_read > 0 \
+      AND (r.ts > w.ts OR r.id > w.id))) \
+    | ((w.cache_write_1h > 0 AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.session = w.session \
+      AND r.ts >= w.ts AND r.ts <= w.ts + 3600000 AND r.cache_read > 0 \
+      AND (r.ts > w.ts OR r.id > w.id))) << 1) \
+    WHERE w.session IS NOT NULL AND (w.cache_write_5m > 0 OR w.cache_write_1h > 0);";
+
 /// Adds an upserted row's sums to a rollup row: the `DO UPDATE SET` of every rollup write in
 /// [`Writer`].
 pub(crate) const ROLLUP_ADD: &str = "requests = requests + excluded.requests, \
@@ -521,6 +567,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(SCHEMA_5)],
     &[Step::Sql(SCHEMA_6), Step::StampMachine],
     &[Step::Sql(SCHEMA_7), Step::StoreId],
+    &[Step::Sql(SCHEMA_8), Step::Sql(FILL_UNREAD_MARKS)],
 ];
 
 /// Per-connection settings: WAL's durable-enough sync, and a page cache and memory map large
@@ -904,6 +951,17 @@ impl Ledger for SqliteStore {
         report::each_pass_row(&self.conn, start, end, f)
     }
 
+    fn report_facts(
+        &self,
+        start: i64,
+        end: i64,
+        judge_end: i64,
+        book: &crate::pricing::PriceBook,
+    ) -> anyhow::Result<crate::usage::report::Facts> {
+        let requests = self.total(start, end, &Scope::Global)?.requests;
+        report::facts(&self.conn, start, end, judge_end, book, requests)
+    }
+
     fn block_points(
         &self,
         start: i64,
@@ -911,6 +969,15 @@ impl Ledger for SqliteStore {
         provider: &str,
     ) -> anyhow::Result<Vec<crate::usage::report::blocks::Point>> {
         report::points(&self.conn, start, end, provider)
+    }
+
+    fn request_hours(
+        &self,
+        provider: &str,
+        start_hour: i64,
+        end_hour: i64,
+    ) -> anyhow::Result<Vec<i64>> {
+        report::request_hours(&self.conn, provider, start_hour, end_hour)
     }
 
     fn session_cost(&self, start: i64, end: i64, session: &str) -> anyhow::Result<(i64, i64)> {
@@ -1773,3 +1840,6 @@ mod reading_tests {
         assert_eq!(day, 2);
     }
 }
+
+#[cfg(test)]
+mod v8_tests;

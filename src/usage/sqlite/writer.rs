@@ -27,7 +27,7 @@ fn insert_sql() -> String {
 /// was recorded (NULL: here).
 const FIND_SQL: &str = "SELECT source, request_id, ts, provider, model, user, project, org, input, \
     output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos, \
-    cost_source = 'unpriced', origin_store, origin FROM requests WHERE id = ?1";
+    cost_source = 'unpriced', origin_store, origin, session FROM requests WHERE id = ?1";
 
 /// The columns a row's content is: what a synced copy is compared on.
 const CONTENT: &str = "ts IS ?1 AND provider IS ?2 AND model IS ?3 AND user IS ?4 AND \
@@ -140,6 +140,7 @@ struct Old {
     names: [String; 5],
     sums: Sums,
     origin: Option<(String, i64)>,
+    session: Option<String>,
 }
 
 /// What [`Writer::put`] did.
@@ -185,6 +186,9 @@ pub struct Writer<'t> {
     by_seq: Vec<i64>,
     /// The last change number given (see [`crate::usage::ledger::Ledger::rows_since`]).
     change: i64,
+    /// The sessions whose cache marks the batch may have changed, with the times of their
+    /// rows written or taken out (see [`Writer::touch`]).
+    touched: FxHashMap<String, (i64, i64)>,
 }
 
 /// What a Writer is told of a request id by its batch.
@@ -217,6 +221,7 @@ impl<'t> Writer<'t> {
             machine,
             rollups: Rollups::default(),
             by_seq: Vec::new(),
+            touched: FxHashMap::default(),
         })
     }
 
@@ -296,6 +301,8 @@ impl<'t> Writer<'t> {
         self.rollups
             .tally(old.ts, [a, b, c, d, e], &old.sums.negated());
         self.rollups.add(r);
+        self.touch_old(&old);
+        self.touch(r.session.as_deref(), r.ts_ms, &sums(r));
         Ok(Put::Replaced)
     }
 
@@ -329,6 +336,7 @@ impl<'t> Writer<'t> {
                     names,
                     sums: Sums::of(&t),
                     origin,
+                    session: row.get(18)?,
                 }))
             })
             .optional()
@@ -386,22 +394,20 @@ impl<'t> Writer<'t> {
                 break;
             };
             // another id's row (or a row deleted by hand): look at the next number
-            let Some(Old {
-                ts: old_ts,
-                names: [a, b, c, d, e],
-                sums: old,
-                origin: old_origin,
-            }) = self.find(row, Some(r))?
-            else {
+            let Some(found) = self.find(row, Some(r))? else {
                 rid = Some(slot.wrapping_add(1));
                 continue;
             };
             let new = sums(r);
+            let old = found.sums;
             let group = [&*r.provider, &r.model, &r.user, &r.project, &r.org];
             if let Some(f) = from {
                 // the same row of the same store, changed there: its new content; the same
                 // request id recorded elsewhere: the larger row
-                let same = old_origin.is_some_and(|(s, o)| s == f.store && o == f.origin);
+                let same = found
+                    .origin
+                    .as_ref()
+                    .is_some_and(|(s, o)| s == f.store && *o == f.origin);
                 if same || new.total_tokens() > old.total_tokens() {
                     return self.replace_synced(row, r, rid, f);
                 }
@@ -426,8 +432,11 @@ impl<'t> Writer<'t> {
                 .chain([&row as &dyn rusqlite::ToSql])
                 .collect();
             self.conn.prepare_cached(UPDATE_SQL)?.execute(&*with_row)?;
+            let [a, b, c, d, e] = &found.names;
             self.rollups
-                .tally(old_ts, [&a, &b, &c, &d, &e], &old.negated());
+                .tally(found.ts, [a, b, c, d, e], &old.negated());
+            self.touch_old(&found);
+            self.touch(r.session.as_deref(), r.ts_ms, &new);
             if counted {
                 self.by_seq.push(row);
             } else {
@@ -452,6 +461,7 @@ impl<'t> Writer<'t> {
         };
         self.insert.execute(values(r, &numbers, &rid, &at))?;
         let row = self.conn.last_insert_rowid();
+        self.touch(r.session.as_deref(), r.ts_ms, &sums(r));
         if let Some(slot) = rid {
             self.ids.add(slot, row);
         }
@@ -461,6 +471,30 @@ impl<'t> Writer<'t> {
             self.rollups.add(r);
         }
         Ok(Put::Added)
+    }
+
+    /// Notes a row of a session written or taken out at `ts`, when it reads or writes the
+    /// cache: the marks of the session's writes up to an hour before it may change.
+    fn touch(&mut self, session: Option<&str>, ts: i64, s: &Sums) {
+        let Some(session) = session else { return };
+        if s.0[3] == 0 && s.0[4] == 0 && s.0[5] == 0 {
+            return;
+        }
+        let lo = ts.saturating_sub(crate::usage::HOUR_MS);
+        match self.touched.get_mut(session) {
+            Some((a, b)) => {
+                *a = (*a).min(lo);
+                *b = (*b).max(ts);
+            }
+            None => {
+                self.touched.insert(session.to_string(), (lo, ts));
+            }
+        }
+    }
+
+    fn touch_old(&mut self, old: &Old) {
+        let session = old.session.clone();
+        self.touch(session.as_deref(), old.ts, &old.sums);
     }
 
     /// Adds the new rows' sums to the rollups. Call it before the transaction commits.
@@ -482,9 +516,14 @@ impl<'t> Writer<'t> {
                     by_group,
                     by_hour,
                 },
+            touched,
             ..
         } = self;
         drop(insert);
+        let mut marks = conn.prepare_cached(super::UNREAD_MARKS)?;
+        for (session, (lo, hi)) in &touched {
+            marks.execute(rusqlite::params![session, lo, hi])?;
+        }
         let mut delta = Sums::default();
         for t in by_hour.values() {
             delta.add(t);

@@ -16,7 +16,7 @@ use super::{price_book, read_store};
 use crate::printer::Printer;
 use crate::settings::Globals;
 use crate::usage::budget::Calendar;
-use crate::usage::report::{self, Input, McpInput, Pass, Report};
+use crate::usage::report::{self, Input, McpInput, Report};
 use crate::usage::{Dim, Key, Ledger, Scope, Totals};
 use crate::window::{WindowSpec, whole_hour_zone, zone_name};
 
@@ -183,9 +183,7 @@ pub fn gather(globals: &Globals, s: &Settings) -> anyhow::Result<Report> {
             breakdown.push((n, t, p));
         }
     }
-    let mut pass = Pass::new(&book, w.end.min(now_ms));
-    conn.report_pass(w.start, w.end, &mut |r| pass.add(r))?;
-    let facts = pass.finish();
+    let facts = conn.report_facts(w.start, w.end, w.end.min(now_ms), &book)?;
     let mut days = Vec::new();
     let mut d = w.first_day;
     while d <= w.last_day {

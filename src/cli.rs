@@ -187,8 +187,9 @@ pub enum McpCommand {
     /// client registration, or the client given with `--client-id`), and opens a browser for the
     /// sign-in (`$BROWSER`, else the platform's opener); with `--no-browser`, without a terminal
     /// or with `CI=true` the URL is printed instead. The answer comes back to a listener on
-    /// 127.0.0.1. Tokens are kept in `<data dir>/aimcp/credentials.json` (mode 0600), never in
-    /// `.mcp.json`, and refreshed when they expire. `test`, `discover` and `call` use them, and
+    /// 127.0.0.1. Tokens are kept in the OS keychain where one answers, else in `<data
+    /// dir>/aimcp/credentials.json` (mode 0600; `AIMCP_CREDENTIALS=file` forces the file), never
+    /// in `.mcp.json`, and refreshed when they expire. `test`, `discover` and `call` use them, and
     /// sign in themselves when needed at a terminal.
     #[command(
         after_help = "Examples:\n  aimcp mcp login linear\n  aimcp mcp login github --scope repo --no-browser\n  \

@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
+use crate::common::keychain::Keychain;
 use crate::common::{Run, TestEnv, repo_root};
 
 /// The test server, stopped on drop.
@@ -257,14 +258,47 @@ fn get_and_list_show_the_sign_in_and_logout_forgets_it() {
 fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
     let server = OAuthServer::start();
     let env = TestEnv::new();
+    token_trail(&server, &env, None);
+}
+
+/// The same with the keychain reachable: the tokens are in the Secret Service and nowhere
+/// on disk under HOME (the keyring's own files are encrypted); no `credentials.json` at all.
+#[test]
+fn with_a_keychain_the_tokens_are_in_it_and_in_no_file_or_output() {
+    let server = OAuthServer::start();
+    let env = TestEnv::new();
+    let Some(keychain) = Keychain::start(&env.home) else {
+        return;
+    };
+    token_trail(&server, &env, Some(&keychain));
+}
+
+/// Signs in, tests, discovers, refreshes, calls, lists, is revoked, signs in again and signs
+/// out, keeping every output; then greps them and every file under the test's root for the
+/// tokens the server issued. With `keychain`, sign-ins go there (found with `secret-tool`).
+fn token_trail(server: &OAuthServer, env: &TestEnv, keychain: Option<&Keychain>) {
+    let mut vars: Vec<(&str, String)> = keychain.map(Keychain::vars).unwrap_or_default();
+    if keychain.is_some() {
+        vars.push(("AIMCP_CREDENTIALS", "auto".into()));
+    }
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let store = env.home.join(".local/share/aimcp/credentials.json");
     let mut outputs = Vec::new();
     let mut go = |args: &[&str], browser: bool, now: Option<&str>| {
-        let r = run(&env, args, browser, now);
+        let r = run_env(env, args, browser, now, &vars);
         outputs.push(format!("{}\n{}", r.stdout, r.stderr));
         r
     };
     go(&["mcp", "add", "oauth", &server.url("/mcp")], false, None).assert_code(0);
-    go(&["-vv", "mcp", "login", "oauth"], true, None).assert_code(0);
+    let login = go(&["-vv", "mcp", "login", "oauth"], true, None);
+    login.assert_code(0);
+    if keychain.is_some() {
+        assert!(
+            login.stderr.contains("kept in the Secret Service keychain"),
+            "{}",
+            login.stderr
+        );
+    }
     go(&["-vv", "mcp", "test", "oauth"], false, None).assert_code(0);
     go(&["-vvv", "mcp", "discover", "oauth"], false, None).assert_code(0);
     // Expired: refreshed before the request, with the traffic shown.
@@ -278,8 +312,26 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
     .assert_code(0);
     go(&["-vv", "--json", "mcp", "get", "oauth"], false, None).assert_code(0);
     go(&["-vv", "mcp", "get", "oauth"], false, None).assert_code(0);
-    go(&["-vv", "mcp", "list"], false, None).assert_code(0);
+    let list = go(&["-vv", "mcp", "list"], false, None);
+    list.assert_code(0);
+    assert!(list.stdout.contains("signed in until"), "{}", list.stdout);
     go(&["-vv", "--json", "mcp", "list"], false, None).assert_code(0);
+    if let Some(k) = keychain {
+        // The refreshed token is the one kept, in the keychain and not in the file.
+        let issued = server.admin("GET", "/admin/log")["issued"].clone();
+        let latest = issued[issued.as_array().unwrap().len() - 2]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let secret = k
+            .lookup(&server.url("/mcp"))
+            .expect("a secret in the keychain");
+        assert!(
+            secret.contains(&latest),
+            "the refreshed access token is kept"
+        );
+        assert!(!store.exists(), "no `credentials.json` beside a keychain");
+    }
     server.admin("POST", "/admin/revoke");
     // A revoked sign-in: the refused refresh and the error say nothing of the tokens.
     go(
@@ -296,7 +348,17 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
         Some(&later(4)),
     )
     .assert_code(0);
+    if let Some(k) = keychain {
+        assert!(k.lookup(&server.url("/mcp")).is_some());
+    }
     go(&["-vv", "mcp", "logout", "oauth"], false, None).assert_code(0);
+    if let Some(k) = keychain {
+        assert_eq!(
+            k.lookup(&server.url("/mcp")),
+            None,
+            "logout removes the secret"
+        );
+    }
 
     let log = server.admin("GET", "/admin/log");
     let tokens: Vec<String> = log["issued"]
@@ -307,15 +369,15 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
         .collect();
     // Two sign-ins and a refresh, each an access and a refresh token.
     assert!(tokens.len() >= 6, "{tokens:?}");
-    let store = env.home.join(".local/share/aimcp/credentials.json");
     let mut files = Vec::new();
     let mut stack = vec![env.root.path().to_path_buf()];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
+            // (the keychain's runtime folder holds its sockets, not files)
             if p.is_dir() {
                 stack.push(p);
-            } else if p != store {
+            } else if p != store && !p.starts_with(env.home.join(".run")) {
                 files.push(p);
             }
         }
@@ -324,8 +386,20 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
         files.iter().any(|f| f.ends_with(".mcp.tools.json")),
         "{files:?}"
     );
-    // The store held them (the test looks in the right place); after the logout it is empty.
-    assert!(store.exists(), "{files:?}");
+    match keychain {
+        // The keyring's own files are there (the grep covers them), the file never was.
+        Some(_) => {
+            assert!(!store.exists(), "{files:?}");
+            assert!(
+                files
+                    .iter()
+                    .any(|f| f.to_string_lossy().contains("keyrings")),
+                "{files:?}"
+            );
+        }
+        // The store held them (the test looks in the right place); after the logout it is empty.
+        None => assert!(store.exists(), "{files:?}"),
+    }
     for token in &tokens {
         for f in &files {
             let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
@@ -342,6 +416,109 @@ fn no_token_appears_in_any_file_aimcp_wrote_or_in_any_output() {
             );
         }
     }
+}
+
+/// An old `credentials.json` moves into the keychain on first use and the file goes; the
+/// sign-in goes on working from there.
+#[test]
+fn a_credentials_file_moves_into_a_keychain_that_answers() {
+    let server = OAuthServer::start();
+    let env = signed_in_env(&server);
+    let file = env.home.join(".local/share/aimcp/credentials.json");
+    assert!(file.exists());
+    let Some(keychain) = Keychain::start(&env.home) else {
+        return;
+    };
+    let mut vars = keychain.vars();
+    vars.push(("AIMCP_CREDENTIALS", "auto".into()));
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let list = run_env(&env, &["mcp", "list"], false, None, &vars);
+    list.assert_code(0);
+    assert!(list.stdout.contains("signed in until"), "{}", list.stdout);
+    assert!(
+        !file.exists(),
+        "the file is gone once its entries are in the keychain"
+    );
+    let secret = keychain.lookup(&server.url("/mcp")).expect("moved");
+    assert!(secret.contains(&server.url("")), "{}", secret.len());
+    // Refreshed from the keychain: no browser, the refresh grant used.
+    run_env(
+        &env,
+        &["mcp", "call", "oauth", "whoami"],
+        false,
+        Some(&later(2)),
+        &vars,
+    )
+    .assert_code(0);
+    assert_eq!(server.grants(), ["authorization_code", "refresh_token"]);
+    assert!(!file.exists());
+    // Forced to the file, the keychain's sign-in is not seen (and not touched).
+    let file_vars = [("AIMCP_CREDENTIALS", "file")];
+    let get = run_env(&env, &["mcp", "get", "oauth"], false, None, &file_vars);
+    assert!(!get.stdout.contains("signed in"), "{}", get.stdout);
+    assert!(keychain.lookup(&server.url("/mcp")).is_some());
+}
+
+/// `auto` without a session bus takes the file at once; a forced keychain without one is an
+/// error; an unknown value is bad input (exit 2).
+#[test]
+fn without_a_session_bus_the_file_is_used_and_a_bad_setting_is_exit_2() {
+    let server = OAuthServer::start();
+    let env = TestEnv::new();
+    let empty = env.root.path().join("no-bus");
+    std::fs::create_dir_all(&empty).unwrap();
+    let empty = empty.display().to_string();
+    let no_bus = |choice: &'static str| {
+        vec![
+            ("AIMCP_CREDENTIALS", choice),
+            ("DBUS_SESSION_BUS_ADDRESS", ""),
+            ("XDG_RUNTIME_DIR", empty.as_str()),
+        ]
+    };
+    run_env(
+        &env,
+        &["mcp", "add", "oauth", &server.url("/mcp")],
+        false,
+        None,
+        &[],
+    )
+    .assert_code(0);
+    let login = run_env(
+        &env,
+        &["mcp", "login", "oauth"],
+        true,
+        None,
+        &no_bus("auto"),
+    );
+    login.assert_code(0);
+    assert!(
+        login.stderr.contains("kept in `credentials.json`"),
+        "{}",
+        login.stderr
+    );
+    assert_eq!(
+        credentials(&env)["servers"][0]["server"],
+        server.url("/mcp")
+    );
+    let forced = run_env(
+        &env,
+        &["mcp", "get", "oauth"],
+        false,
+        None,
+        &no_bus("keychain"),
+    );
+    assert!(
+        forced.stderr.contains("does not answer"),
+        "{}",
+        forced.stderr
+    );
+    let bad = run_env(&env, &["mcp", "list"], false, None, &no_bus("vault"));
+    bad.assert_code(2);
+    assert!(
+        bad.stderr.contains("`AIMCP_CREDENTIALS` is `vault`"),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]

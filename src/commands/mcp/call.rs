@@ -40,7 +40,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         printer,
         &targets,
         super::SignIn::automatic(globals, printer),
-    );
+    )?;
     let spinner = printer.spinner(format!("calling `{tool}` on `{}`", target.name));
     // The server may ask the user for input (elicitation): at a terminal they are asked.
     let asks = printer.is_interactive() && !globals.no_input;

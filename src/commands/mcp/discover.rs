@@ -95,7 +95,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         printer,
         &targets,
         super::SignIn::automatic(globals, printer),
-    );
+    )?;
     let opts = targets
         .options(timeout)
         .with_trace(printer.mcp_trace())

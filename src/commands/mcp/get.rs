@@ -46,7 +46,14 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         })
         .unwrap_or_default();
     let extra = file.extra_keys(&server.name);
-    let auth = super::signed_in(server, &located.dir());
+    let store = super::credential_store()?;
+    let auth = super::signed_in(
+        server,
+        &located.dir(),
+        store.as_ref(),
+        printer,
+        &std::cell::Cell::new(false),
+    );
     let off = file.disabled_tools(&server.name)?;
 
     if printer.is_json() {

@@ -26,7 +26,13 @@ pub fn run(globals: &Globals, printer: &Printer) -> anyhow::Result<()> {
     };
     let count = |name: &str| counts.get(name).copied();
     let config_dir = located.dir();
-    let auth = |s: &crate::config::Server| super::signed_in(s, &config_dir);
+    // The store is chosen on its first read: a list without a remote server never asks the
+    // keychain.
+    let store = super::credential_store()?;
+    let warned = std::cell::Cell::new(false);
+    let auth = |s: &crate::config::Server| {
+        super::signed_in(s, &config_dir, store.as_ref(), printer, &warned)
+    };
 
     if printer.is_json() {
         let servers: Vec<ServerView> = file

@@ -46,7 +46,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         }),
         scopes,
     };
-    let Some(auth) = oauth(globals, printer, &targets, sign_in) else {
+    let Some(auth) = oauth(globals, printer, &targets, sign_in)? else {
         return Err(anyhow::anyhow!(
             "there is no data folder to keep the sign-in in (`dirs::data_dir()`)"
         ));
@@ -58,8 +58,12 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         .and_then(|t| jiff::Timestamp::from_second(t).ok())
         .map(|t| format!(" until {}", t.strftime("%Y-%m-%d %H:%M UTC")))
         .unwrap_or_default();
+    let kept = match auth.store().backend() {
+        Ok(mcp::auth::store::Backend::Keychain) => mcp::auth::keychain::name().to_string(),
+        _ => "`credentials.json`".to_string(),
+    };
     printer.info(format!(
-        "signed in to `{name}` with `{}`{until}",
+        "signed in to `{name}` with `{}`{until} (kept in {kept})",
         entry.issuer
     ));
     Ok(())

@@ -1,7 +1,6 @@
 //! `aimcp mcp logout NAME`: forget a server's OAuth tokens.
 
 use super::Targets;
-use crate::mcp;
 use crate::printer::Printer;
 use crate::settings::Globals;
 
@@ -19,15 +18,13 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         return Ok(());
     };
     let url = targets.resolver.expand(url, &name)?;
-    let Some(path) = mcp::auth::store::default_path() else {
+    let Some(store) = super::credential_store()? else {
         printer.info(format!("server `{name}` has no sign-in"));
         return Ok(());
     };
-    let removed = mcp::auth::store::update(&path, |c| {
-        let r = c.remove(&url);
-        (r, r)
-    })
-    .map_err(|e| anyhow::anyhow!(e.full()))?;
+    let removed = store
+        .remove(&url)
+        .map_err(|e| super::server_failure(format!("cannot sign out of `{name}`"), &e))?;
     if removed {
         printer.info(format!("signed out of `{name}`"));
     } else {

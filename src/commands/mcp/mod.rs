@@ -146,15 +146,47 @@ impl SignIn {
     }
 }
 
-/// The OAuth authorizer for `targets` (tokens in `<data dir>/aimcp/credentials.json`); none
-/// when there is no data folder.
+/// Where this run keeps sign-ins: `AIMCP_CREDENTIALS` (`auto`, `keychain` or `file`), by
+/// default the OS keychain when one answers, else `<data dir>/aimcp/credentials.json`. None
+/// when there is no data folder. Nothing is contacted until a sign-in is read or written.
+pub(crate) fn credential_store() -> anyhow::Result<Option<mcp::auth::store::Store>> {
+    use mcp::auth::store::{Choice, Store};
+    let choice =
+        Choice::parse(std::env::var("AIMCP_CREDENTIALS").ok().as_deref()).map_err(|e| {
+            crate::error::usage(e).hint("unset it to use the keychain where one answers")
+        })?;
+    let Some(file) = mcp::auth::store::default_path() else {
+        return Ok(None);
+    };
+    Ok(Some(Store::new(choice, file, keychain_possible())))
+}
+
+/// Whether an OS keychain may answer: always on macOS and Windows; elsewhere only with a D-Bus
+/// session bus (`DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus`), so that a machine
+/// without one (CI, a container, ssh) takes the file without waiting on a connection.
+fn keychain_possible() -> bool {
+    if cfg!(any(target_os = "macos", windows)) {
+        return true;
+    }
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty()) {
+        return true;
+    }
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .filter(|d| !d.is_empty())
+        .is_some_and(|d| Path::new(&d).join("bus").exists())
+}
+
+/// The OAuth authorizer for `targets` (tokens where [`credential_store`] says); none when there
+/// is no data folder.
 pub(crate) fn oauth(
     globals: &Globals,
     printer: &Printer,
     targets: &Targets,
     sign_in: SignIn,
-) -> Option<Arc<mcp::auth::OAuth>> {
-    let store = mcp::auth::store::default_path()?;
+) -> anyhow::Result<Option<Arc<mcp::auth::OAuth>>> {
+    let Some(store) = credential_store()? else {
+        return Ok(None);
+    };
     let names = targets
         .servers
         .iter()
@@ -185,7 +217,7 @@ pub(crate) fn oauth(
         wait: Duration::from_secs(300),
         notify: Arc::new(move |text| notify_printer.notice(text)),
     };
-    mcp::auth::OAuth::new(opts).ok().map(Arc::new)
+    Ok(mcp::auth::OAuth::new(opts).ok().map(Arc::new))
 }
 
 /// A server's OAuth sign-in as `mcp get` and `mcp list` show it (never a token).
@@ -217,9 +249,17 @@ impl SignedIn {
     }
 }
 
-/// The stored OAuth sign-in of `server` (a remote one), if any.
-pub(crate) fn signed_in(server: &Server, config_dir: &Path) -> Option<SignedIn> {
+/// The stored OAuth sign-in of `server` (a remote one), if any; a store that cannot be read
+/// is said once on stderr (`warned`) and reads as no sign-in.
+pub(crate) fn signed_in(
+    server: &Server,
+    config_dir: &Path,
+    store: Option<&mcp::auth::store::Store>,
+    printer: &Printer,
+    warned: &std::cell::Cell<bool>,
+) -> Option<SignedIn> {
     let url = server.url.as_deref()?;
+    let store = store?;
     let url = if url.contains("${") {
         EnvResolver::for_project(config_dir)
             .expand(url, &server.name)
@@ -227,9 +267,18 @@ pub(crate) fn signed_in(server: &Server, config_dir: &Path) -> Option<SignedIn> 
     } else {
         url.to_string()
     };
-    let path = mcp::auth::store::default_path()?;
-    let creds = mcp::auth::store::Credentials::load(&path).ok()?;
-    let e = creds.find(&url)?;
+    let e = match store.find(&url) {
+        Ok(e) => e?,
+        Err(e) => {
+            if !warned.replace(true) {
+                printer.warn(format!("cannot read the sign-ins: {}", e.full()));
+                if let Some(h) = &e.hint {
+                    printer.hint(h);
+                }
+            }
+            return None;
+        }
+    };
     Some(SignedIn {
         issuer: e.issuer.clone(),
         expires_at: e

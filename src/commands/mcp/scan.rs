@@ -274,7 +274,11 @@ fn list_live(
     targets: &Targets,
     timeout: Option<Duration>,
 ) -> HashMap<String, Result<Vec<Value>, McpError>> {
-    let auth = super::oauth(globals, printer, targets, super::SignIn::default());
+    let auth =
+        super::oauth(globals, printer, targets, super::SignIn::default()).unwrap_or_else(|e| {
+            printer.warn(format!("{e:#}"));
+            None
+        });
     let opts = targets
         .options(timeout)
         .with_trace(printer.mcp_trace())

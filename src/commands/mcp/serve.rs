@@ -105,7 +105,7 @@ pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::
         None
     };
     // Stored OAuth tokens (refreshed when they expire); the gateway never starts a sign-in.
-    let auth = super::oauth(globals, printer, &targets, super::SignIn::default());
+    let auth = super::oauth(globals, printer, &targets, super::SignIn::default())?;
     let connect = targets
         .options(None)
         .with_trace(printer.mcp_trace())

@@ -452,7 +452,7 @@ pub(crate) fn setup(
         printer,
         &targets,
         super::SignIn::automatic(globals, printer),
-    );
+    )?;
     let opts = targets
         .options(None)
         .with_trace(printer.mcp_trace())

@@ -8,10 +8,10 @@
 
 pub mod discovery;
 pub mod flow;
+pub mod keychain;
 pub mod store;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,7 @@ use reqwest::{Client, Url};
 
 use self::discovery::{Challenge, ServerMetadata};
 use self::flow::{ClientCreds, Redirect};
-use self::store::Entry;
+use self::store::{Entry, Store};
 use super::{BoxFuture, McpError, Result};
 
 /// What the HTTP link asks before each request and tells after a refusal.
@@ -98,8 +98,8 @@ impl std::fmt::Debug for PreRegistered {
 
 /// The settings of one command's sign-ins.
 pub struct OAuthOptions {
-    /// `credentials.json`.
-    pub store: PathBuf,
+    /// Where sign-ins are kept (the keychain or `credentials.json`).
+    pub store: Store,
     /// May a sign-in start (`None`: no; a missing or refused token is an error that says to
     /// run `aimcp mcp login NAME`)?
     pub sign_in: Option<Opener>,
@@ -171,6 +171,11 @@ impl OAuth {
         })
     }
 
+    /// Where the sign-ins are kept.
+    pub fn store(&self) -> &Store {
+        &self.opts.store
+    }
+
     fn now(&self) -> i64 {
         self.opts.now + self.started.elapsed().as_secs() as i64
     }
@@ -196,11 +201,22 @@ impl OAuth {
         }
     }
 
+    /// Runs a call on the store on a blocking thread (a keychain call blocks on its round trip).
+    async fn stored<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.opts.store.clone();
+        tokio::task::spawn_blocking(move || call(&store))
+            .await
+            .map_err(|e| McpError::new(format!("the sign-in store failed: {e}")))?
+    }
+
     /// The stored entry of `url`, refreshed when it has (nearly) expired; `None` when there is
     /// none or it can no longer be refreshed (then it is dropped).
     async fn current(&self, url: &str) -> Result<Option<Entry>> {
-        let creds = store::Credentials::load(&self.opts.store)?;
-        let Some(entry) = creds.find(url).cloned() else {
+        let server = url.to_string();
+        let Some(entry) = self.stored(move |s| s.find(&server)).await? else {
             return Ok(None);
         };
         let expired = entry.expires_at.is_some_and(|t| t <= self.now() + EARLY);
@@ -239,17 +255,14 @@ impl OAuth {
                 }
                 next.saved_at = self.now();
                 let saved = next.clone();
-                store::update(&self.opts.store, |c| {
-                    c.put(saved);
-                    (true, ())
-                })?;
+                self.stored(move |s| s.put(saved)).await?;
                 Ok(Some(next))
             }
             Err(refused) if refused.error.as_deref() == Some("invalid_grant") => {
                 // The refresh token is gone for good. Other errors (`server_error`,
                 // `temporarily_unavailable`, ...) keep the sign-in for the next try.
                 let server = entry.server.clone();
-                store::update(&self.opts.store, |c| (c.remove(&server), ()))?;
+                self.stored(move |s| s.remove(&server)).await?;
                 Ok(None)
             }
             Err(refused) => Err(refused.err),
@@ -406,10 +419,7 @@ impl OAuth {
             saved_at: self.now(),
         };
         let saved = entry.clone();
-        store::update(&self.opts.store, |c| {
-            c.put(saved);
-            (true, ())
-        })?;
+        self.stored(move |s| s.put(saved)).await?;
         Ok(entry)
     }
 
@@ -519,11 +529,11 @@ impl OAuth {
                 auth_method: flow::auth_method(meta, pre.client_secret.is_some(), None),
             });
         }
-        let stored = store::Credentials::load(&self.opts.store)?;
+        let server = url.to_string();
+        let stored = self.stored(move |s| s.entries(&server)).await?;
         if let Some(e) = stored
-            .servers
             .iter()
-            .filter(|e| e.server == url && e.issuer == meta.issuer)
+            .filter(|e| e.issuer == meta.issuer)
             .max_by_key(|e| e.saved_at)
             && !e.client_id.starts_with("https://")
         {
@@ -627,8 +637,8 @@ impl Authorizer for OAuth {
             if self.count(url) > MAX_ATTEMPTS {
                 return Ok(false);
             }
-            let stored = store::Credentials::load(&self.opts.store)?;
-            let had = stored.find(url).cloned();
+            let server = url.to_string();
+            let had = self.stored(move |s| s.find(&server)).await?;
             if status == 403 {
                 // Step-up: keep what was granted, add what is asked.
                 let mut scopes: Vec<String> = had

@@ -6,6 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
+pub mod keychain;
 pub mod pg;
 pub mod servers;
 pub mod setup;
@@ -86,6 +87,8 @@ impl TestEnv {
             .env("COLUMNS", "100")
             .env_remove("AIMCP_DB")
             .env_remove("AIMCP_PRICING")
+            // sign-ins go to the test's own `credentials.json`, never a developer's keychain
+            .env("AIMCP_CREDENTIALS", "file")
             .env_remove("GITHUB_ACTIONS")
             .env_remove("CLAUDE_CONFIG_DIR")
             .env_remove("CODEX_HOME")

@@ -63,6 +63,7 @@ impl TestEnv {
             .env("npm_config_update_notifier", "false")
             .env_remove("CI")
             .env_remove("AIMCP_DB")
+            .env("AIMCP_CREDENTIALS", "file")
             .env_remove("GITHUB_ACTIONS");
         cmd
     }

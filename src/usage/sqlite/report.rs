@@ -7,22 +7,12 @@ use jiff::tz::TimeZone;
 use rusqlite::{Connection, params};
 use rustc_hash::FxHashMap;
 
-use super::read::read_totals;
+use super::read::{DIALECT, read_totals};
 use crate::pricing::Tokens;
+use crate::usage::plan::{ceil_to, floor_to};
 use crate::usage::report::blocks::Point;
 use crate::usage::report::{Cell, Facts, LIFE_1H, LIFE_5M, Pass, PassRow};
 use crate::usage::{HOUR_MS, Totals};
-
-const SUMS: &str = "sum(input), sum(output), sum(cache_read), sum(cache_write_5m), \
-    sum(cache_write_1h), sum(reasoning), sum(cost_nanos)";
-
-fn floor_to(ms: i64, unit: i64) -> i64 {
-    ms.div_euclid(unit) * unit
-}
-
-fn ceil_to(ms: i64, unit: i64) -> i64 {
-    -(-ms).div_euclid(unit) * unit
-}
 
 /// The sums by hour (minute for zones off whole hours), provider, model, user and project,
 /// in `[start, end)`: whole hours from the hourly rollup, the edges from the requests. The
@@ -35,8 +25,9 @@ const CELLS_ROLLUP: &str = "SELECT hour * 3600000, provider, model, user, projec
 fn cells_raw(unit_ms: i64) -> String {
     format!(
         "SELECT ts / {unit_ms} * {unit_ms}, provider, model, user, project, count(*), \
-         sum(cost_source = 'unpriced'), {SUMS} FROM requests WHERE ts >= ?1 AND ts < ?2 \
-         GROUP BY 1, 2, 3, 4, 5"
+         {}, {} FROM requests WHERE ts >= ?1 AND ts < ?2 GROUP BY 1, 2, 3, 4, 5",
+        DIALECT.unpriced,
+        DIALECT.sums()
     )
 }
 

@@ -183,15 +183,7 @@ pub(crate) fn aggregate<'a>(
 mod tests {
     use super::*;
 
-    const D: Dialect = Dialect {
-        start: "?1",
-        end: "?2",
-        name: "?3",
-        user_column: "user",
-        sum_cast: "",
-        unpriced: "sum(cost_source = 'unpriced')",
-        machine_rollups: false,
-    };
+    use crate::usage::sqlite::DIALECT as D;
 
     fn ranges(p: &Plan<'_>) -> Vec<(String, i64, i64)> {
         p.queries

@@ -647,15 +647,7 @@ fn insert_sql() -> String {
     // floor division (the rollups' hours and days of times before 1970 are whole too)
     let hour = "(ts - (ts % 3600000 + 3600000) % 3600000) / 3600000";
     let day = "(hour - (hour % 24 + 24) % 24) / 24";
-    let sums = [
-        "input",
-        "output",
-        "cache_read",
-        "cache_write_5m",
-        "cache_write_1h",
-        "reasoning",
-        "cost_nanos",
-    ];
+    let sums = plan::SUM_COLUMNS;
     let sum = |of: &[&str]| -> String {
         of.iter()
             .map(|c| format!("sum({c}) AS {c}"))

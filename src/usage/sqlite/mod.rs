@@ -5,6 +5,8 @@
 mod calls;
 pub(crate) mod ids;
 mod read;
+#[cfg(test)]
+pub(crate) use read::DIALECT;
 mod report;
 mod writer;
 

@@ -3,7 +3,8 @@
 #   1. a bulk write of ROWS requests (`tokens sync` from a SQLite file when this build has it,
 #      else `tokens record --jsonl` of the same rows: the same COPY + INSERT ... ON CONFLICT path),
 #      goal >= 100k rows/s into a local PostgreSQL;
-#   2. `tokens summary --days 30` on a ledger of BIG requests (goal < 150 ms);
+#   2. `tokens summary --days 30` on a ledger of BIG requests (goal < 150 ms), and `tokens
+#      report --days 30` on it;
 #   3. `tokens record` of one request, the whole process (goal < 15 ms).
 # Usage: bash bench/tokens_pg.sh [ROWS=1000000] [BIG=10000000] [RUNS=15]
 #   OLD=/path/to/old/aimcp: every figure also for the old binary, interleaved with the new
@@ -109,6 +110,18 @@ for b in "${BINS[@]}"; do
   echo "$b summary --days 30 (median of $RUNS): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
 done
 [ -z "$OLD" ] || echo "summary postgresql new/old: $(ratio "$(cat "$WORK/s.med.new")" "$(cat "$WORK/s.med.old")")"
+for b in "${BINS[@]}"; do : > "$WORK/p.sq.$b"; : > "$WORK/p.pg.$b"; done
+for _ in $(seq 5); do
+  for b in "${BINS[@]}"; do
+    run_ms "$(bin "$b")" --db "$WORK/big.db" tokens report --days 30 --format json >> "$WORK/p.sq.$b"
+    run_ms "$(bin "$b")" --db "$(url big)" tokens report --days 30 --format json >> "$WORK/p.pg.$b"
+  done
+done
+for b in "${BINS[@]}"; do
+  x=$(median < "$WORK/p.sq.$b"); y=$(median < "$WORK/p.pg.$b"); echo "$y" > "$WORK/p.med.$b"
+  echo "$b report --days 30 (median of 5): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
+done
+[ -z "$OLD" ] || echo "report postgresql new/old: $(ratio "$(cat "$WORK/p.med.new")" "$(cat "$WORK/p.med.old")")"
 REC_DB=big
 else
 REC_DB=bulk_new; cp "$WORK/src.db" "$WORK/big.db"

@@ -374,6 +374,21 @@ pub trait Ledger: Send {
         Ok(out)
     }
 
+    /// The 5-hour blocks of `provider`'s requests in `[start, end)`, following the chain from
+    /// the first of them (see [`super::report::blocks`]).
+    fn blocks_of(
+        &self,
+        provider: &str,
+        start: i64,
+        end: i64,
+    ) -> anyhow::Result<super::report::blocks::Blocks> {
+        let mut b = super::report::blocks::Blocks::default();
+        for p in self.block_points(start, end, provider)? {
+            b.add(p);
+        }
+        Ok(b)
+    }
+
     /// The UTC hours (`ts / 3,600,000`, floored) in `[start_hour, end_hour)` in which
     /// `provider` has requests, in order.
     fn request_hours(

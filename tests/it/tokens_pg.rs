@@ -409,6 +409,159 @@ fn both_stores_import_the_same() {
     });
 }
 
+/// 400 requests over about four days (xorshift, fixed seed): Claude models mostly, some
+/// OpenAI, in sessions, with cache writes (5-minute and 1-hour), short and long outputs,
+/// latencies and failures, quiet stretches of more than 5 hours between busy ones.
+fn report_rows() -> String {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let models = [
+        ("anthropic", "claude-opus-4-5"),
+        ("anthropic", "claude-sonnet-4-5"),
+        ("anthropic", "claude-haiku-4-5"),
+        ("openai", "gpt-5"),
+    ];
+    let mut ts: i64 = 1_772_323_200_000; // 2026-03-01T00:00:00Z
+    let mut out = String::new();
+    for i in 0..400 {
+        ts += match next(40) {
+            0 => 6 * 3_600_000 + next(3_600_000) as i64,
+            1..=3 => 3_600_000 + next(3_600_000) as i64,
+            _ => next(900_000) as i64,
+        };
+        let (provider, model) = models[next(4) as usize];
+        let at = jiff::Timestamp::from_millisecond(ts).unwrap();
+        let mut line = format!(
+            r#"{{"provider":"{provider}","model":"{model}","input":{},"output":{},"cache_read":{},"at":"{at}","user":"{}","project":"{}","request_id":"q{i}""#,
+            next(5000),
+            if next(3) == 0 { next(150) } else { next(3000) },
+            if next(3) == 0 { next(20000) } else { 0 },
+            ["alice", "bob", "carol"][next(3) as usize],
+            ["web", "api"][next(2) as usize],
+        );
+        match next(4) {
+            0 => {}
+            n => line += &format!(r#","session":"s{n}""#),
+        }
+        match next(5) {
+            0 => line += &format!(r#","cache_write":{}"#, 1 + next(8000)),
+            1 => line += &format!(r#","cache_write_1h":{}"#, 1 + next(8000)),
+            _ => {}
+        }
+        if next(3) == 0 {
+            line += &format!(r#","latency_ms":{}"#, 100 + next(5000));
+        }
+        if next(12) == 0 {
+            line += r#","failed":true"#;
+        }
+        out += &line;
+        out += "}\n";
+    }
+    out
+}
+
+/// `tokens report` (every format, by every dimension, ragged windows, a zone off whole
+/// hours), `tokens blocks` and `tokens statusline` over the same rows: the same output from
+/// both stores, at clocks after the rows and inside them.
+#[test]
+fn both_stores_report_the_same() {
+    let Some(ledgers) = both() else { return };
+    let rows = report_rows();
+    same(&ledgers, |s| {
+        s.run_stdin(&["tokens", "record", "--jsonl", "-"], &rows)
+    });
+    same(&ledgers, |s| {
+        s.run(&["tokens", "budget", "set", "--daily", "0.5"])
+    });
+    let at = |s: &Ledger, now: &str, args: &[&str], input: &str| -> Run {
+        use std::io::Write;
+        let mut child = s
+            .cmd(args)
+            .env("AIMCP_NOW", now)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        Run::from(child.wait_with_output().unwrap())
+    };
+    // the JSON report has what the comparison must cover
+    let json = at(
+        &ledgers[0],
+        "2026-03-05T12:00:00Z",
+        &["tokens", "report", "--days", "7", "--format", "json"],
+        "",
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let text = v.to_string();
+    for needle in ["claude-opus-4-5", "latency", "cache"] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    for now in [
+        "2026-03-05T12:00:00Z",
+        "2026-03-02T06:00:00Z",
+        "2026-03-02T06:03:00Z",
+    ] {
+        for args in [
+            &["tokens", "report", "--days", "7", "--format", "json"][..],
+            &["tokens", "report", "--days", "3", "--format", "markdown"][..],
+            &["tokens", "report", "--days", "30", "--format", "text"][..],
+            &[
+                "tokens",
+                "report",
+                "--since",
+                "2026-03-01",
+                "--until",
+                "2026-03-06",
+                "--format",
+                "json",
+            ][..],
+            &[
+                "tokens",
+                "report",
+                "--since",
+                "2026-03-01T05:17:00Z",
+                "--until",
+                "2026-03-03T19:41:00Z",
+                "--format",
+                "json",
+            ][..],
+            &[
+                "tokens", "report", "--days", "7", "--tz", "+05:30", "--by", "user", "--format",
+                "json",
+            ][..],
+            &[
+                "tokens", "report", "--days", "7", "--by", "project", "--format", "json",
+            ][..],
+            &["--json", "tokens", "blocks", "--days", "4"][..],
+            &["--json", "tokens", "blocks", "--days", "30"][..],
+            &["tokens", "blocks", "--active"][..],
+        ] {
+            same(&ledgers, |s| at(s, now, args, ""));
+        }
+        for hook in [
+            r#"{"session_id":"s1","model":{"display_name":"Opus"}}"#,
+            r#"{"session_id":"s3"}"#,
+            r#"{"session_id":"none"}"#,
+            "",
+        ] {
+            same(&ledgers, |s| at(s, now, &["tokens", "statusline"], hook));
+        }
+    }
+}
+
 /// `mcp stats` of the calls the gateway's recorder wrote: the same from both stores.
 #[test]
 fn both_stores_keep_the_same_call_stats() {
@@ -734,7 +887,7 @@ fn a_database_without_the_schema_is_migrated_or_refused_clearly() {
     let Store::Postgres(db) = &fresh.store else {
         unreachable!()
     };
-    assert_eq!(db.sql_i64("SELECT version FROM aimcp_schema"), 2);
+    assert_eq!(db.sql_i64("SELECT version FROM aimcp_schema"), 3);
     // a second database, and a role that may only connect to it
     let empty = pg::db().unwrap();
     let role = format!("reader_{}", empty.name);

@@ -19,6 +19,7 @@
 //! drives async tasks (the gateway calls the ledger from `spawn_blocking`).
 
 pub mod connect;
+mod report;
 mod schema;
 
 use std::cell::RefCell;
@@ -1230,6 +1231,57 @@ impl Ledger for PostgresStore {
             }
         }
         tx.commit().map_err(|e| failed(shown, e))
+    }
+
+    fn report_cells(
+        &self,
+        start: i64,
+        end: i64,
+        tz: &TimeZone,
+        hour_buckets: bool,
+    ) -> anyhow::Result<Vec<super::report::Cell>> {
+        self.cells(start, end, tz, hour_buckets)
+    }
+
+    fn report_facts(
+        &self,
+        start: i64,
+        end: i64,
+        judge_end: i64,
+        book: &crate::pricing::PriceBook,
+    ) -> anyhow::Result<super::report::Facts> {
+        self.facts(start, end, judge_end, book)
+    }
+
+    fn block_points(
+        &self,
+        start: i64,
+        end: i64,
+        provider: &str,
+    ) -> anyhow::Result<Vec<super::report::blocks::Point>> {
+        self.points_of(start, end, provider)
+    }
+
+    fn blocks_of(
+        &self,
+        provider: &str,
+        start: i64,
+        end: i64,
+    ) -> anyhow::Result<super::report::blocks::Blocks> {
+        self.blocks_in(provider, start, end)
+    }
+
+    fn request_hours(
+        &self,
+        provider: &str,
+        start_hour: i64,
+        end_hour: i64,
+    ) -> anyhow::Result<Vec<i64>> {
+        self.hours_of(provider, start_hour, end_hour)
+    }
+
+    fn session_cost(&self, start: i64, end: i64, session: &str) -> anyhow::Result<(i64, i64)> {
+        self.session_sums(start, end, session)
     }
 
     fn count(&self) -> anyhow::Result<i64> {

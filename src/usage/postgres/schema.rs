@@ -169,9 +169,15 @@ const V2: &str = r#"
     INSERT INTO aimcp_meta VALUES ('store_id', md5(random()::text || clock_timestamp()::text));
     "#;
 
+/// Version 3: the index that finds a session's requests (`tokens statusline`'s session cost,
+/// the report's cache writes never read), as the SQLite store's version 8.
+const V3: &str = r#"
+    CREATE INDEX requests_session ON requests (session, ts) WHERE session IS NOT NULL;
+    "#;
+
 /// Every version's statements, in order: the database is at version `n` once the first `n`
 /// have run.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema's version: `aimcp_schema`'s one row, 0 without it. One round trip (the check
 /// that every command makes).

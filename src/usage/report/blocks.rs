@@ -98,9 +98,60 @@ pub fn scan(
             break;
         }
     }
+    ledger.blocks_of(provider, from * HOUR_MS, end)
+}
+
+/// One UTC hour's sums of a provider's requests (the store's hourly rollup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HourSum {
+    pub hour: i64,
+    pub requests: i64,
+    pub tokens: i64,
+    pub cost_nanos: i64,
+}
+
+/// The blocks of requests known by their hourly sums (`hours`, oldest first, whole hours)
+/// and then one by one (`tail`, oldest first, all after the last of `hours`): what
+/// [`Blocks::add`] makes of the same requests one by one. A block is the 5 hours from the hour
+/// of its first request (a request before its end is never more than 5 hours after the one
+/// before it), so its sums are those of its hours; `span(start, end)` gives the first and the
+/// last request in `[start, end)` (both in there), for a block's first and last request.
+pub fn from_hours(
+    hours: &[HourSum],
+    tail: &[Point],
+    mut span: impl FnMut(i64, i64) -> anyhow::Result<(i64, i64)>,
+) -> anyhow::Result<Blocks> {
     let mut b = Blocks::default();
-    for p in ledger.block_points(from * HOUR_MS, end, provider)? {
-        b.add(p);
+    // each block's last hour with requests
+    let mut last_hours: Vec<i64> = Vec::new();
+    for h in hours.iter().filter(|h| h.requests > 0) {
+        let start = h.hour * HOUR_MS;
+        match b.blocks.last_mut() {
+            Some(x) if start < x.end_ms => {
+                x.requests += h.requests;
+                x.tokens = x.tokens.saturating_add(h.tokens);
+                x.cost_nanos = x.cost_nanos.saturating_add(h.cost_nanos);
+                *last_hours.last_mut().expect("one per block") = h.hour;
+            }
+            _ => {
+                b.blocks.push(Block {
+                    start_ms: start,
+                    end_ms: start + BLOCK_MS,
+                    first_ms: start,
+                    last_ms: start,
+                    requests: h.requests,
+                    tokens: h.tokens,
+                    cost_nanos: h.cost_nanos,
+                });
+                last_hours.push(h.hour);
+            }
+        }
+    }
+    for (x, last) in b.blocks.iter_mut().zip(&last_hours) {
+        (x.first_ms, x.last_ms) = span(x.start_ms, (last + 1) * HOUR_MS)?;
+    }
+    for p in tail {
+        b.add(*p);
     }
     Ok(b)
 }

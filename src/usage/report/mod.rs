@@ -178,6 +178,15 @@ impl<'b> Pass<'b> {
         }
     }
 
+    /// Adds a model's latencies and failures summed by the store (as [`Pass::add_model`] for
+    /// each of its requests).
+    pub fn add_model_facts(&mut self, model: &str, f: &ModelFacts) {
+        let m = self.facts.models.entry(model.to_string()).or_default();
+        m.timed += f.timed;
+        m.latency_ms_sum = m.latency_ms_sum.saturating_add(f.latency_ms_sum);
+        m.failed += f.failed;
+    }
+
     /// The price of a model and its cheaper one, found once; `self.key` is left holding
     /// `provider \0 model`.
     fn priced(&mut self, provider: &str, model: &str) -> &Priced {
@@ -197,7 +206,12 @@ impl<'b> Pass<'b> {
     /// A request with a short output on a model with a cheaper one: what it cost, and what it
     /// would have cost there.
     pub fn add_short(&mut self, r: &PassRow<'_>) {
-        if r.tokens.output > SHORT_OUTPUT || !r.success || r.unpriced {
+        self.add_short_times(r, 1);
+    }
+
+    /// [`Pass::add_short`] for `n` requests the same as `r` (a store's group of them).
+    pub fn add_short_times(&mut self, r: &PassRow<'_>, n: i64) {
+        if r.tokens.output > SHORT_OUTPUT || !r.success || r.unpriced || n <= 0 {
             return;
         }
         self.priced(r.provider, r.model);
@@ -225,9 +239,11 @@ impl<'b> Pass<'b> {
                 cheaper_nanos: 0,
             }),
         };
-        s.requests += 1;
-        s.cost_nanos = s.cost_nanos.saturating_add(r.cost_nanos);
-        s.cheaper_nanos = s.cheaper_nanos.saturating_add(other.min(r.cost_nanos));
+        s.requests += n;
+        s.cost_nanos = s.cost_nanos.saturating_add(r.cost_nanos.saturating_mul(n));
+        s.cheaper_nanos = s
+            .cheaper_nanos
+            .saturating_add(other.min(r.cost_nanos).saturating_mul(n));
     }
 
     /// A request's cache writes and reads, by session.
@@ -394,6 +410,101 @@ pub struct McpInput {
 // ---- what the ledger gives: the defaults of the `Ledger` methods, through `each_request`
 // (correct for any store; the SQLite store answers from its rollups instead) -----------------
 
+/// Where a store reads the sums of `[start, end)` for [`super::Ledger::report_cells`]: whole
+/// hours from its hourly rollup, the rest from the requests, by hour (`unit_ms` 3,600,000), or
+/// all of it from the requests by minute for zones off whole hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellSource {
+    Rollup,
+    Requests { unit_ms: i64 },
+}
+
+/// The ranges of `[start, end)` and where to read each (none empty).
+pub fn cell_ranges(start: i64, end: i64, hour_buckets: bool) -> Vec<(CellSource, i64, i64)> {
+    use crate::usage::plan::{ceil_to, floor_to};
+    let hour = super::HOUR_MS;
+    let by = |unit_ms| CellSource::Requests { unit_ms };
+    let (inner_start, inner_end) = (ceil_to(start, hour), floor_to(end, hour));
+    let v = if !hour_buckets {
+        vec![(by(60_000), start, end)]
+    } else if inner_start < inner_end {
+        vec![
+            (by(hour), start, inner_start),
+            (CellSource::Rollup, inner_start, inner_end),
+            (by(hour), inner_end, end),
+        ]
+    } else {
+        vec![(by(hour), start, end)]
+    };
+    v.into_iter().filter(|(_, s, e)| s < e).collect()
+}
+
+/// Adds a store's sums, by time bucket and names, into [`Cell`]s by local day.
+pub struct CellSums {
+    tz: jiff::tz::TimeZone,
+    out: FxHashMap<(Date, String, String, String, String), Totals>,
+    dates: FxHashMap<i64, Date>,
+}
+
+impl CellSums {
+    pub fn new(tz: &jiff::tz::TimeZone) -> Self {
+        CellSums {
+            tz: tz.clone(),
+            out: FxHashMap::default(),
+            dates: FxHashMap::default(),
+        }
+    }
+
+    /// Adds the sums of one group: its bucket's start (ms) and provider, model, user, project.
+    pub fn add(&mut self, bucket_ms: i64, names: [&str; 4], t: &Totals) -> anyhow::Result<()> {
+        if t.requests == 0 {
+            return Ok(()); // a group whose rows were all replaced by others
+        }
+        let day = match self.dates.get(&bucket_ms) {
+            Some(d) => *d,
+            None => {
+                let d = jiff::Timestamp::from_millisecond(bucket_ms)?
+                    .to_zoned(self.tz.clone())
+                    .date();
+                self.dates.insert(bucket_ms, d);
+                d
+            }
+        };
+        let [provider, model, user, project] = names.map(str::to_string);
+        self.out
+            .entry((day, provider, model, user, project))
+            .or_default()
+            .add(t);
+        Ok(())
+    }
+
+    /// The cells, by day and names.
+    pub fn finish(self) -> Vec<Cell> {
+        let mut v: Vec<Cell> = self
+            .out
+            .into_iter()
+            .map(|((day, provider, model, user, project), totals)| Cell {
+                day,
+                provider,
+                model,
+                user,
+                project,
+                totals,
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            (a.day, &a.provider, &a.model, &a.user, &a.project).cmp(&(
+                b.day,
+                &b.provider,
+                &b.model,
+                &b.user,
+                &b.project,
+            ))
+        });
+        v
+    }
+}
+
 /// [`super::Ledger::report_cells`] from every request of the window.
 pub fn cells_from_requests(
     ledger: &(impl super::Ledger + ?Sized),
@@ -401,22 +512,10 @@ pub fn cells_from_requests(
     end: i64,
     tz: &jiff::tz::TimeZone,
 ) -> anyhow::Result<Vec<Cell>> {
-    let mut out: HashMap<(Date, String, String, String, String), Totals> = HashMap::new();
+    let mut cells = CellSums::new(tz);
     ledger.each_request(start, end, &mut |r| {
-        let day = jiff::Timestamp::from_millisecond(r.ts_ms)?
-            .to_zoned(tz.clone())
-            .date();
-        let t = out
-            .entry((
-                day,
-                r.provider.clone(),
-                r.model.clone(),
-                r.user.clone(),
-                r.project.clone(),
-            ))
-            .or_default();
         let n = |v: u64| v.min(i64::MAX as u64) as i64;
-        t.add(&Totals {
+        let t = Totals {
             requests: 1,
             input: n(r.tokens.input),
             output: n(r.tokens.output),
@@ -426,30 +525,10 @@ pub fn cells_from_requests(
             reasoning: n(r.reasoning),
             cost_nanos: r.cost_nanos,
             unpriced: i64::from(r.cost_source == super::CostSource::Unpriced),
-        });
-        Ok(())
+        };
+        cells.add(r.ts_ms, [&r.provider, &r.model, &r.user, &r.project], &t)
     })?;
-    let mut v: Vec<Cell> = out
-        .into_iter()
-        .map(|((day, provider, model, user, project), totals)| Cell {
-            day,
-            provider,
-            model,
-            user,
-            project,
-            totals,
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        (a.day, &a.provider, &a.model, &a.user, &a.project).cmp(&(
-            b.day,
-            &b.provider,
-            &b.model,
-            &b.user,
-            &b.project,
-        ))
-    });
-    Ok(v)
+    Ok(cells.finish())
 }
 
 /// [`super::Ledger::report_pass`] from every request of the window.

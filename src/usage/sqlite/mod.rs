@@ -973,6 +973,15 @@ impl Ledger for SqliteStore {
         report::points(&self.conn, start, end, provider)
     }
 
+    fn blocks_of(
+        &self,
+        provider: &str,
+        start: i64,
+        end: i64,
+    ) -> anyhow::Result<crate::usage::report::blocks::Blocks> {
+        report::blocks_of(&self.conn, provider, start, end)
+    }
+
     fn request_hours(
         &self,
         provider: &str,

@@ -1,18 +1,17 @@
 //! The report's queries on the SQLite store (listed, with their SQL, in INTERFACES.md under
 //! "Report methods" so the PostgreSQL store can give the same answers).
 
-use jiff::Timestamp;
-use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rusqlite::{Connection, params};
-use rustc_hash::FxHashMap;
 
 use super::read::{DIALECT, read_totals};
 use crate::pricing::Tokens;
+use crate::usage::HOUR_MS;
 use crate::usage::plan::{ceil_to, floor_to};
-use crate::usage::report::blocks::Point;
-use crate::usage::report::{Cell, Facts, LIFE_1H, LIFE_5M, Pass, PassRow};
-use crate::usage::{HOUR_MS, Totals};
+use crate::usage::report::blocks::{Blocks, HourSum, Point, from_hours};
+use crate::usage::report::{
+    Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, Pass, PassRow, cell_ranges,
+};
 
 /// The sums by hour (minute for zones off whole hours), provider, model, user and project,
 /// in `[start, end)`: whole hours from the hourly rollup, the edges from the requests. The
@@ -39,81 +38,26 @@ pub fn cells(
     tz: &TimeZone,
     hour_buckets: bool,
 ) -> anyhow::Result<Vec<Cell>> {
-    let mut out: FxHashMap<(Date, String, String, String, String), Totals> = FxHashMap::default();
-    let mut dates: FxHashMap<i64, Date> = FxHashMap::default();
-    let mut names: FxHashMap<String, String> = FxHashMap::default();
-    let mut run = |sql: &str, s: i64, e: i64| -> anyhow::Result<()> {
-        if s >= e {
-            return Ok(());
-        }
+    let mut cells = CellSums::new(tz);
+    for (source, s, e) in cell_ranges(start, end, hour_buckets) {
+        let raw;
+        let sql = match source {
+            CellSource::Rollup => CELLS_ROLLUP,
+            CellSource::Requests { unit_ms } => {
+                raw = cells_raw(unit_ms);
+                raw.as_str()
+            }
+        };
         let mut stmt = conn.prepare_cached(sql)?;
         let mut rows = stmt.query(params![s, e])?;
         while let Some(row) = rows.next()? {
             let requests: i64 = row.get::<_, Option<i64>>(5)?.unwrap_or(0);
-            if requests == 0 {
-                continue;
-            }
-            let bucket: i64 = row.get(0)?;
-            let day = match dates.get(&bucket) {
-                Some(d) => *d,
-                None => {
-                    let d = Timestamp::from_millisecond(bucket)?
-                        .to_zoned(tz.clone())
-                        .date();
-                    dates.insert(bucket, d);
-                    d
-                }
-            };
-            let mut name = |i: usize| -> anyhow::Result<String> {
-                let s = row.get_ref(i)?.as_str()?;
-                Ok(match names.get(s) {
-                    Some(n) => n.clone(),
-                    None => {
-                        names.insert(s.to_string(), s.to_string());
-                        s.to_string()
-                    }
-                })
-            };
-            let key = (day, name(1)?, name(2)?, name(3)?, name(4)?);
             let t = read_totals(row, 7, requests, row.get::<_, Option<i64>>(6)?.unwrap_or(0))?;
-            out.entry(key).or_default().add(&t);
+            let name = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
+            cells.add(row.get(0)?, [name(1)?, name(2)?, name(3)?, name(4)?], &t)?;
         }
-        Ok(())
-    };
-    if hour_buckets {
-        let (inner_start, inner_end) = (ceil_to(start, HOUR_MS), floor_to(end, HOUR_MS));
-        if inner_start < inner_end {
-            let raw = cells_raw(HOUR_MS);
-            run(&raw, start, inner_start)?;
-            run(CELLS_ROLLUP, inner_start, inner_end)?;
-            run(&raw, inner_end, end)?;
-        } else {
-            run(&cells_raw(HOUR_MS), start, end)?;
-        }
-    } else {
-        run(&cells_raw(60_000), start, end)?;
     }
-    let mut v: Vec<Cell> = out
-        .into_iter()
-        .map(|((day, provider, model, user, project), totals)| Cell {
-            day,
-            provider,
-            model,
-            user,
-            project,
-            totals,
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        (a.day, &a.provider, &a.model, &a.user, &a.project).cmp(&(
-            b.day,
-            &b.provider,
-            &b.model,
-            &b.user,
-            &b.project,
-        ))
-    });
-    Ok(v)
+    Ok(cells.finish())
 }
 
 /// The columns the report's pass reads of each request.
@@ -180,9 +124,13 @@ pub fn points(
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-/// The hours with requests of a provider, from the hourly rollup.
-const HOURS_SQL: &str = "SELECT DISTINCT hour FROM rollup WHERE hour >= ?1 AND hour < ?2 \
-    AND provider = ?3 AND requests > 0 ORDER BY hour";
+/// The hours with requests of a provider, from the hourly rollup: one seek of its key
+/// (`hour`, `provider`) per hour, instead of reading every row of the range (all providers'
+/// models, users and projects).
+const HOURS_SQL: &str = "WITH RECURSIVE h(x) AS (SELECT ?1 WHERE ?1 < ?2 \
+    UNION ALL SELECT x + 1 FROM h WHERE x + 1 < ?2) \
+    SELECT x FROM h WHERE EXISTS (SELECT 1 FROM rollup \
+    WHERE hour = x AND provider = ?3 AND requests > 0)";
 
 pub fn request_hours(
     conn: &Connection,
@@ -193,6 +141,64 @@ pub fn request_hours(
     let mut stmt = conn.prepare_cached(HOURS_SQL)?;
     let rows = stmt.query_map(params![start_hour, end_hour, provider], |r| r.get(0))?;
     Ok(rows.collect::<Result<Vec<i64>, _>>()?)
+}
+
+/// A provider's sums by hour, from the hourly rollup (one seek per hour, as [`HOURS_SQL`]).
+const HOUR_SUMS_SQL: &str = "WITH RECURSIVE h(x) AS (SELECT ?1 WHERE ?1 < ?2 \
+    UNION ALL SELECT x + 1 FROM h WHERE x + 1 < ?2) \
+    SELECT x, sum(r.requests), sum(r.input + r.output + r.cache_read + r.cache_write_5m \
+    + r.cache_write_1h), sum(r.cost_nanos) FROM h JOIN rollup r ON r.hour = x AND r.provider = ?3 \
+    GROUP BY x ORDER BY x";
+
+/// The first and the last request of a provider in `[start, end)`.
+const FIRST_SQL: &str =
+    "SELECT ts FROM requests WHERE ts >= ?1 AND ts < ?2 AND provider = ?3 ORDER BY ts LIMIT 1";
+const LAST_SQL: &str = "SELECT ts FROM requests WHERE ts >= ?1 AND ts < ?2 AND provider = ?3 \
+    ORDER BY ts DESC LIMIT 1";
+
+/// [`crate::usage::Ledger::blocks_of`] from the hourly rollup: the whole hours' sums, two
+/// requests per block for its first and last, and the requests of the part hour at the end.
+pub fn blocks_of(
+    conn: &Connection,
+    provider: &str,
+    start: i64,
+    end: i64,
+) -> anyhow::Result<Blocks> {
+    let (first_hour, whole_end) = (ceil_to(start, HOUR_MS), floor_to(end, HOUR_MS));
+    if start < 0 || first_hour != start || whole_end <= start {
+        let mut b = Blocks::default();
+        for p in points(conn, start, end, provider)? {
+            b.add(p);
+        }
+        return Ok(b);
+    }
+    let hours = {
+        let mut stmt = conn.prepare_cached(HOUR_SUMS_SQL)?;
+        let rows = stmt.query_map(
+            params![start / HOUR_MS, whole_end / HOUR_MS, provider],
+            |r| {
+                Ok(HourSum {
+                    hour: r.get(0)?,
+                    requests: r.get(1)?,
+                    tokens: r.get(2)?,
+                    cost_nanos: r.get(3)?,
+                })
+            },
+        )?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    let tail = points(conn, whole_end, end, provider)?;
+    let mut first = conn.prepare_cached(FIRST_SQL)?;
+    let mut last = conn.prepare_cached(LAST_SQL)?;
+    from_hours(&hours, &tail, |s, e| {
+        let one = |stmt: &mut rusqlite::CachedStatement<'_>| -> anyhow::Result<i64> {
+            stmt.query_row(params![s, e, provider], |r| r.get(0))
+                .map_err(|err| {
+                    anyhow::anyhow!("the rollup has requests the ledger has not ({err})")
+                })
+        };
+        Ok((one(&mut first)?, one(&mut last)?))
+    })
 }
 
 /// The cost and requests of one session among the requests in `[start, end)`.

@@ -270,6 +270,16 @@ fn blocks_found_from_the_hours_are_those_of_every_request() {
             })
             .collect();
         assert_eq!(got.blocks, want, "from {start}");
+        // the blocks from the hourly sums are those of the requests one by one, for windows
+        // from a whole hour (those `scan` asks for) and from any time
+        for from in [start - start.rem_euclid(3_600_000), start] {
+            let mut one_by_one = Blocks::default();
+            for p in store.block_points(from, end, blocks::PROVIDER).unwrap() {
+                one_by_one.add(p);
+            }
+            let got = store.blocks_of(blocks::PROVIDER, from, end).unwrap();
+            assert_eq!(got.blocks, one_by_one.blocks, "[{from}, {end})");
+        }
     }
 }
 

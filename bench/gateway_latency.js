@@ -62,10 +62,10 @@ class Client {
     if (r.isError) throw new Error(JSON.stringify(r));
     return Number(process.hrtime.bigint() - t) / 1e6;
   }
-  rssKb() {
+  rssKb(field = "VmRSS") {
     try {
       const status = fs.readFileSync(`/proc/${this.child.pid}/status`, "utf8");
-      return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+      return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)[1]);
     } catch {
       return NaN;
     }
@@ -138,7 +138,11 @@ async function main() {
     `${inFlight} in flight: direct ${best(ta).toFixed(0)} calls/s, gateway ${best(tb).toFixed(0)} calls/s ` +
       `(gateway/direct ${(best(tb) / best(ta)).toFixed(2)}, best of 3 runs of 3000)`,
   );
-  console.log(`gateway RSS (its own process): ${(b.rssKb() / 1024).toFixed(1)} MiB`);
+  const mib = (f) => (b.rssKb(f) / 1024).toFixed(1);
+  console.log(
+    `gateway RSS (its own process): ${mib("VmRSS")} MiB (${(b.rssKb() / 1000).toFixed(1)} MB; ` +
+      `anonymous ${mib("RssAnon")} MiB, file ${mib("RssFile")} MiB, peak ${mib("VmHWM")} MiB)`,
+  );
   a.end();
   b.end();
 }

@@ -9,6 +9,7 @@
 #        its store is made with it (an older schema), and the new binary migrates a copy, so
 #        the migration's time is printed too. Without OLD, only the new binary is timed.
 #   ROWS (default 10,000,000): the store's size, as bench/tokens_store.sh makes it.
+#   RUNS (default 5): runs of each report per binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-10000000}
@@ -81,7 +82,7 @@ for fmt in ["text", "json", "html"]:
     if old and fmt == "json":
         same = run(new, db_new, args)[1] == run(old, db_old, args)[1]
         print(f"report --format json: old and new print the same document: {same}")
-    ab(f"report --days 30 --format {fmt}", args, 5, 300)
+    ab(f"report --days 30 --format {fmt}", args, int(os.environ.get("RUNS", "5")), 300)
 hook = b'{"session_id":"s","model":{"display_name":"Sonnet"}}'
 small_new, small_old = f"{tmp}/small-new.db", f"{tmp}/small-old.db"
 run(new, small_new, ["tokens", "statusline"], hook)  # the first run imports the log

@@ -55,6 +55,7 @@ impl std::fmt::Debug for Http {
 }
 
 pub fn run(globals: &Globals, settings: Settings, printer: &Printer) -> anyhow::Result<()> {
+    few_malloc_arenas();
     let Settings {
         names,
         http,
@@ -296,5 +297,18 @@ impl Signals {
     /// Whether a signal came (or comes within `wait`).
     async fn came_within(&mut self, wait: Duration) -> bool {
         tokio::time::timeout(wait, self.next()).await.is_ok()
+    }
+}
+
+/// The gateway runs for hours with a handful of threads (two workers, the blocking pool, the
+/// call ledger's writer): glibc's default of up to 8 arenas a core leaves each thread's freed
+/// memory in an arena of its own. Two arenas hold the gateway's RSS with 4 upstreams about
+/// 2 MiB lower (bench/gateway.sh: 30.5 -> 28.7 MiB), for no measured cost in latency.
+fn few_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of glibc's allocator; it is called before the
+    // gateway starts its threads.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }

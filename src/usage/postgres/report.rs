@@ -10,7 +10,7 @@ use crate::pricing::{PriceBook, Tokens};
 use crate::usage::plan::{ceil_to, floor_to};
 use crate::usage::report::blocks::{Blocks, HourSum, Point, from_hours};
 use crate::usage::report::{
-    Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, ModelFacts, Pass, PassRow, cell_ranges,
+    Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, ModelFacts, Pass, ShortSums, cell_ranges,
 };
 use crate::usage::{HOUR_MS, Ledger, Scope};
 
@@ -159,20 +159,13 @@ impl PostgresStore {
                 };
                 pass.add_model_facts(row.try_get(0)?, &f);
             }
+            let mut short = ShortSums::default();
             for row in c.query_typed(SHORT_SQL, &range)? {
-                let r = PassRow {
-                    ts_ms: 0,
-                    provider: row.try_get(0)?,
-                    model: row.try_get(1)?,
-                    session: None,
-                    tokens: tokens(&row, 2)?,
-                    cost_nanos: row.try_get(7)?,
-                    unpriced: false,
-                    latency_ms: None,
-                    success: true,
-                };
-                pass.add_short_times(&r, row.try_get(8)?);
+                let (provider, model) = (row.try_get(0)?, row.try_get(1)?);
+                let (t, cost, n) = (tokens(&row, 2)?, row.try_get(7)?, row.try_get(8)?);
+                short.add(book, provider, model, &t, cost, n);
             }
+            short.finish(&mut pass);
             let judged: [(&(dyn ToSql + Sync), Type); 3] = [
                 (&start, Type::INT8),
                 (&end, Type::INT8),

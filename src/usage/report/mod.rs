@@ -117,6 +117,14 @@ struct Priced {
     cheaper: Option<ModelPrice>,
 }
 
+impl Priced {
+    fn of(book: &PriceBook, provider: &str, model: &str) -> Priced {
+        let price = book.price(provider, model).cloned();
+        let cheaper = price.as_ref().and_then(|p| cheaper_model(book, p));
+        Priced { price, cheaper }
+    }
+}
+
 /// The cheaper model of the same provider that a short request could have used: among the
 /// price table's models of the provider, the dearest whose input + output price is at most half
 /// this model's (one tier down, not the cheapest of all). From the price book (the user's
@@ -195,10 +203,8 @@ impl<'b> Pass<'b> {
         self.key.push('\0');
         self.key.push_str(model);
         if !self.prices.contains_key(self.key.as_str()) {
-            let price = self.book.price(provider, model).cloned();
-            let cheaper = price.as_ref().and_then(|p| cheaper_model(self.book, p));
-            self.prices
-                .insert(self.key.clone(), Priced { price, cheaper });
+            let priced = Priced::of(self.book, provider, model);
+            self.prices.insert(self.key.clone(), priced);
         }
         &self.prices[self.key.as_str()]
     }
@@ -206,12 +212,7 @@ impl<'b> Pass<'b> {
     /// A request with a short output on a model with a cheaper one: what it cost, and what it
     /// would have cost there.
     pub fn add_short(&mut self, r: &PassRow<'_>) {
-        self.add_short_times(r, 1);
-    }
-
-    /// [`Pass::add_short`] for `n` requests the same as `r` (a store's group of them).
-    pub fn add_short_times(&mut self, r: &PassRow<'_>, n: i64) {
-        if r.tokens.output > SHORT_OUTPUT || !r.success || r.unpriced || n <= 0 {
+        if r.tokens.output > SHORT_OUTPUT || !r.success || r.unpriced {
             return;
         }
         self.priced(r.provider, r.model);
@@ -219,31 +220,40 @@ impl<'b> Pass<'b> {
         let Some(cheaper) = &priced.cheaper else {
             return;
         };
-        // the request's cost (given or computed) scaled by the two models' prices for its
-        // tokens, so a given cost is compared like for like
-        let own = priced
-            .price
-            .as_ref()
-            .map_or(0, |p| p.cost(&r.tokens))
-            .max(1);
-        let other = (r.cost_nanos as i128 * cheaper.cost(&r.tokens) / own)
-            .clamp(0, i64::MAX as i128) as i64;
+        let other = cost_on_cheaper(priced.price.as_ref(), cheaper, &r.tokens, r.cost_nanos);
+        let id = cheaper.id.clone();
+        self.add_short_sums(r.provider, r.model, &id, 1, r.cost_nanos, other);
+    }
+
+    /// Adds short requests of a model: how many, what they cost, and what they would have cost
+    /// on `cheaper` (see [`Pass::add_short`]).
+    pub fn add_short_sums(
+        &mut self,
+        provider: &str,
+        model: &str,
+        cheaper: &str,
+        requests: i64,
+        cost_nanos: i64,
+        cheaper_nanos: i64,
+    ) {
+        self.key.clear();
+        self.key.push_str(provider);
+        self.key.push('\0');
+        self.key.push_str(model);
         let s = match self.short.get_mut(self.key.as_str()) {
             Some(s) => s,
             None => self.short.entry(self.key.clone()).or_insert_with(|| Short {
-                provider: r.provider.to_string(),
-                model: r.model.to_string(),
-                cheaper: cheaper.id.clone(),
+                provider: provider.to_string(),
+                model: model.to_string(),
+                cheaper: cheaper.to_string(),
                 requests: 0,
                 cost_nanos: 0,
                 cheaper_nanos: 0,
             }),
         };
-        s.requests += n;
-        s.cost_nanos = s.cost_nanos.saturating_add(r.cost_nanos.saturating_mul(n));
-        s.cheaper_nanos = s
-            .cheaper_nanos
-            .saturating_add(other.min(r.cost_nanos).saturating_mul(n));
+        s.requests += requests;
+        s.cost_nanos = s.cost_nanos.saturating_add(cost_nanos);
+        s.cheaper_nanos = s.cheaper_nanos.saturating_add(cheaper_nanos);
     }
 
     /// A request's cache writes and reads, by session.
@@ -363,6 +373,113 @@ impl<'b> Pass<'b> {
     }
 }
 
+/// What a short request that cost `cost_nanos` on a model priced `price` would have cost on
+/// `cheaper`: its cost scaled by the two models' prices for its tokens (so that a given cost is
+/// compared like for like), at most what it cost.
+fn cost_on_cheaper(
+    price: Option<&ModelPrice>,
+    cheaper: &ModelPrice,
+    tokens: &Tokens,
+    cost_nanos: i64,
+) -> i64 {
+    let own = price.map_or(0, |p| p.cost(tokens)).max(1);
+    let other = (cost_nanos as i128 * cheaper.cost(tokens) / own).clamp(0, i64::MAX as i128) as i64;
+    other.min(cost_nanos)
+}
+
+/// The short-output requests of a store's scan added up by model, as [`Pass::add_short`] adds
+/// them one by one: each model's prices are found once, then each row is arithmetic only. Two
+/// scans of parts of a window (on two threads) add up with [`ShortSums::merge`].
+#[derive(Default)]
+pub struct ShortSums {
+    slots: Vec<ShortSlot>,
+}
+
+struct ShortSlot {
+    provider: String,
+    model: String,
+    priced: Priced,
+    requests: i64,
+    cost_nanos: i64,
+    cheaper_nanos: i64,
+}
+
+impl ShortSums {
+    fn slot(&mut self, book: &PriceBook, provider: &str, model: &str) -> &mut ShortSlot {
+        // a window has few models: a scan of them is cheaper than hashing two names a row
+        let i = match self
+            .slots
+            .iter()
+            .position(|s| s.model == model && s.provider == provider)
+        {
+            Some(i) => i,
+            None => {
+                self.slots.push(ShortSlot {
+                    provider: provider.to_string(),
+                    model: model.to_string(),
+                    priced: Priced::of(book, provider, model),
+                    requests: 0,
+                    cost_nanos: 0,
+                    cheaper_nanos: 0,
+                });
+                self.slots.len() - 1
+            }
+        };
+        &mut self.slots[i]
+    }
+
+    /// Adds `n` requests alike (a short output, succeeded, priced) of these tokens and cost.
+    pub fn add(
+        &mut self,
+        book: &PriceBook,
+        provider: &str,
+        model: &str,
+        tokens: &Tokens,
+        cost_nanos: i64,
+        n: i64,
+    ) {
+        if tokens.output > SHORT_OUTPUT || n <= 0 {
+            return;
+        }
+        let s = self.slot(book, provider, model);
+        let Some(cheaper) = &s.priced.cheaper else {
+            return;
+        };
+        let other = cost_on_cheaper(s.priced.price.as_ref(), cheaper, tokens, cost_nanos);
+        s.requests += n;
+        s.cost_nanos = s.cost_nanos.saturating_add(cost_nanos.saturating_mul(n));
+        s.cheaper_nanos = s.cheaper_nanos.saturating_add(other.saturating_mul(n));
+    }
+
+    /// Adds the sums of another scan.
+    pub fn merge(&mut self, book: &PriceBook, other: ShortSums) {
+        for o in other.slots {
+            let s = self.slot(book, &o.provider, &o.model);
+            s.requests += o.requests;
+            s.cost_nanos = s.cost_nanos.saturating_add(o.cost_nanos);
+            s.cheaper_nanos = s.cheaper_nanos.saturating_add(o.cheaper_nanos);
+        }
+    }
+
+    /// Gives the sums to the pass.
+    pub fn finish(self, pass: &mut Pass<'_>) {
+        for s in self.slots {
+            if let Some(cheaper) = &s.priced.cheaper
+                && s.requests > 0
+            {
+                pass.add_short_sums(
+                    &s.provider,
+                    &s.model,
+                    &cheaper.id,
+                    s.requests,
+                    s.cost_nanos,
+                    s.cheaper_nanos,
+                );
+            }
+        }
+    }
+}
+
 /// How long a cache write lives: 5 minutes, or an hour.
 pub const LIFE_5M: i64 = 5 * 60_000;
 pub const LIFE_1H: i64 = 60 * 60_000;
@@ -439,20 +556,37 @@ pub fn cell_ranges(start: i64, end: i64, hour_buckets: bool) -> Vec<(CellSource,
     v.into_iter().filter(|(_, s, e)| s < e).collect()
 }
 
-/// Adds a store's sums, by time bucket and names, into [`Cell`]s by local day.
+/// Adds a store's sums, by time bucket and names, into [`Cell`]s by local day. Names are
+/// kept once each and groups keyed by their numbers: a row costs no allocation.
 pub struct CellSums {
     tz: jiff::tz::TimeZone,
-    out: FxHashMap<(Date, String, String, String, String), Totals>,
+    ids: FxHashMap<String, u32>,
+    names: Vec<String>,
+    out: FxHashMap<(Date, [u32; 4]), Totals>,
     dates: FxHashMap<i64, Date>,
+    last: Option<(i64, Date)>,
 }
 
 impl CellSums {
     pub fn new(tz: &jiff::tz::TimeZone) -> Self {
         CellSums {
             tz: tz.clone(),
+            ids: FxHashMap::default(),
+            names: Vec::new(),
             out: FxHashMap::default(),
             dates: FxHashMap::default(),
+            last: None,
         }
+    }
+
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.ids.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), i);
+        i
     }
 
     /// Adds the sums of one group: its bucket's start (ms) and provider, model, user, project.
@@ -460,36 +594,42 @@ impl CellSums {
         if t.requests == 0 {
             return Ok(()); // a group whose rows were all replaced by others
         }
-        let day = match self.dates.get(&bucket_ms) {
-            Some(d) => *d,
-            None => {
-                let d = jiff::Timestamp::from_millisecond(bucket_ms)?
-                    .to_zoned(self.tz.clone())
-                    .date();
-                self.dates.insert(bucket_ms, d);
+        // rows come in time order mostly: the last bucket's day is kept at hand
+        let day = match self.last {
+            Some((b, d)) if b == bucket_ms => d,
+            _ => {
+                let d = match self.dates.get(&bucket_ms) {
+                    Some(d) => *d,
+                    None => {
+                        let d = jiff::Timestamp::from_millisecond(bucket_ms)?
+                            .to_zoned(self.tz.clone())
+                            .date();
+                        self.dates.insert(bucket_ms, d);
+                        d
+                    }
+                };
+                self.last = Some((bucket_ms, d));
                 d
             }
         };
-        let [provider, model, user, project] = names.map(str::to_string);
-        self.out
-            .entry((day, provider, model, user, project))
-            .or_default()
-            .add(t);
+        let ids = names.map(|n| self.id(n));
+        self.out.entry((day, ids)).or_default().add(t);
         Ok(())
     }
 
     /// The cells, by day and names.
     pub fn finish(self) -> Vec<Cell> {
+        let name = |i: u32| self.names[i as usize].clone();
         let mut v: Vec<Cell> = self
             .out
-            .into_iter()
-            .map(|((day, provider, model, user, project), totals)| Cell {
+            .iter()
+            .map(|(&(day, [p, m, u, j]), totals)| Cell {
                 day,
-                provider,
-                model,
-                user,
-                project,
-                totals,
+                provider: name(p),
+                model: name(m),
+                user: name(u),
+                project: name(j),
+                totals: *totals,
             })
             .collect();
         v.sort_by(|a, b| {

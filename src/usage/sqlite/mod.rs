@@ -927,6 +927,24 @@ impl SqliteStore {
         retry(|| Transaction::new_unchecked(conn, TransactionBehavior::Immediate))
     }
 
+    /// Another connection to the store's file, read-only, for a scan on a second thread;
+    /// `None` when it cannot be opened (the caller then reads on its own connection).
+    fn second_reader(&self) -> Option<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .ok()?;
+        conn.busy_timeout(BUSY_TIMEOUT).ok()?;
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .ok()?;
+        conn.execute_batch(SESSION_PRAGMAS).ok()?;
+        Some(conn)
+    }
+
     /// A read-only connection's view (reads in WAL mode never wait for writers).
     pub fn conn(&self) -> &Connection {
         &self.conn
@@ -961,7 +979,10 @@ impl Ledger for SqliteStore {
         book: &crate::pricing::PriceBook,
     ) -> anyhow::Result<crate::usage::report::Facts> {
         let requests = self.total(start, end, &Scope::Global)?.requests;
-        report::facts(&self.conn, start, end, judge_end, book, requests)
+        let second = (requests >= report::SPLIT_SHORT_AT)
+            .then(|| self.second_reader())
+            .flatten();
+        report::facts(&self.conn, start, end, judge_end, book, requests, second)
     }
 
     fn block_points(

@@ -10,7 +10,7 @@ use crate::usage::HOUR_MS;
 use crate::usage::plan::{ceil_to, floor_to};
 use crate::usage::report::blocks::{Blocks, HourSum, Point, from_hours};
 use crate::usage::report::{
-    Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, Pass, PassRow, cell_ranges,
+    Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, Pass, PassRow, ShortSums, cell_ranges,
 };
 
 /// The sums by hour (minute for zones off whole hours), provider, model, user and project,
@@ -236,6 +236,36 @@ const UNREAD_SQL: &str = "SELECT ts, provider, model, session, input, output, ca
 const LATER_SQL: &str =
     "SELECT EXISTS (SELECT 1 FROM requests WHERE session = ?1 AND ts > ?2 AND ts < ?3)";
 
+/// From how many requests in the window the store reads the short ones in two halves at once
+/// (see [`facts`]).
+pub const SPLIT_SHORT_AT: i64 = 200_000;
+
+/// The short-output requests in `[start, end)` (`requests_short`: the index holds every
+/// column read), added up by model.
+fn short_sums(
+    conn: &Connection,
+    book: &crate::pricing::PriceBook,
+    start: i64,
+    end: i64,
+) -> anyhow::Result<ShortSums> {
+    let u = |v: i64| v.max(0) as u64;
+    let mut stmt = conn.prepare_cached(SHORT_SQL)?;
+    let mut rows = stmt.query(params![start, end])?;
+    let mut short = ShortSums::default();
+    while let Some(row) = rows.next()? {
+        let tokens = Tokens {
+            input: u(row.get(2)?),
+            output: u(row.get(3)?),
+            cache_read: u(row.get(4)?),
+            cache_write_5m: u(row.get(5)?),
+            cache_write_1h: u(row.get(6)?),
+        };
+        let (provider, model) = (row.get_ref(0)?.as_str()?, row.get_ref(1)?.as_str()?);
+        short.add(book, provider, model, &tokens, row.get(7)?, 1);
+    }
+    Ok(short)
+}
+
 /// [`crate::usage::Ledger::report_facts`] from the narrow indexes of version 8: the same
 /// answers as [`Pass`] over every request, reading only the rows that change them.
 pub fn facts(
@@ -245,6 +275,7 @@ pub fn facts(
     judge_end: i64,
     book: &crate::pricing::PriceBook,
     requests: i64,
+    second: Option<Connection>,
 ) -> anyhow::Result<Facts> {
     const _: () = assert!(
         crate::usage::report::SHORT_OUTPUT == 200,
@@ -261,29 +292,23 @@ pub fn facts(
             pass.add_model(row.get_ref(0)?.as_str()?, latency, row.get(2)?);
         }
     }
-    {
-        let mut stmt = conn.prepare_cached(SHORT_SQL)?;
-        let mut rows = stmt.query(params![start, end])?;
-        while let Some(row) = rows.next()? {
-            pass.add_short(&PassRow {
-                ts_ms: 0,
-                provider: row.get_ref(0)?.as_str()?,
-                model: row.get_ref(1)?.as_str()?,
-                session: None,
-                tokens: Tokens {
-                    input: u(row.get(2)?),
-                    output: u(row.get(3)?),
-                    cache_read: u(row.get(4)?),
-                    cache_write_5m: u(row.get(5)?),
-                    cache_write_1h: u(row.get(6)?),
-                },
-                cost_nanos: row.get(7)?,
-                unpriced: false,
-                latency_ms: None,
-                success: true,
+    // with a second connection, the short requests are read in two halves at once, the second
+    // on a thread (for a large window: the scan is most of the report's time)
+    let short = match second {
+        Some(other) => {
+            let mid = start + (end - start) / 2;
+            let (first, last) = std::thread::scope(|scope| {
+                let last = scope.spawn(move || short_sums(&other, book, mid, end));
+                (short_sums(conn, book, start, mid), last.join())
             });
+            let mut short = first?;
+            let last = last.map_err(|_| anyhow::anyhow!("the short requests' scan failed"))??;
+            short.merge(book, last);
+            short
         }
-    }
+        _ => short_sums(conn, book, start, end)?,
+    };
+    short.finish(&mut pass);
     {
         let mut stmt = conn.prepare_cached(UNREAD_SQL)?;
         let mut later = conn.prepare_cached(LATER_SQL)?;

@@ -126,6 +126,15 @@ fn both(store: &SqliteStore, book: &PriceBook, start: i64, end: i64, judge: i64)
     let mut pass = Pass::new(book, judge);
     store.report_pass(start, end, &mut |r| pass.add(r)).unwrap();
     let fast = store.report_facts(start, end, judge, book).unwrap();
+    // the short requests read in two halves at once (a large window's way) add up the same
+    let requests = store.total(start, end, &Scope::Global).unwrap().requests;
+    let second = store.second_reader().expect("a second connection");
+    let split = report::facts(&store.conn, start, end, judge, book, requests, Some(second));
+    assert_eq!(
+        plain(split.unwrap()),
+        plain(fast.clone()),
+        "split {start}..{end}"
+    );
     (plain(fast), plain(pass.finish()))
 }
 

@@ -86,7 +86,18 @@ if [ -n "$OLD" ]; then
 fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-run_ms() { local t0 t1; t0=$(secs); "$@" >/dev/null 2>&1; t1=$(secs); python3 -c "print(f'{($t1-$t0)*1000:.1f}')"; }
+run_ms() {
+  local t0 t1
+  t0=$(secs)
+  if ! "$@" >/dev/null 2>"$WORK/err"; then echo "failed: $* ($(cat "$WORK/err"))" >&2; exit 1; fi
+  t1=$(secs)
+  python3 -c "print(f'{($t1-$t0)*1000:.1f}')"
+}
+# the PostgreSQL ledger each binary reads: with OLD, the old binary's (an older schema) and a
+# copy of it for the new binary
+LOADER=$AIMCP
+[ -z "$OLD" ] || LOADER=$WORK/aimcp-old
+big() { if [ -n "$OLD" ] && [ "$1" = new ]; then url big_new; else url big; fi; }
 if [ "$BIG" -gt 0 ]; then
 echo "== 2. summary --days 30 on $BIG rows"
 psql -d postgres -c "CREATE DATABASE big"
@@ -94,15 +105,22 @@ left=$BIG; chunk=1000000
 while [ "$left" -gt 0 ]; do
   n=$(( left < chunk ? left : chunk )); gen "$n" | sed "s/\"r-/\"b$left-/" > "$WORK/chunk.jsonl"
   "$AIMCP" --db "$WORK/big.db" tokens record --jsonl "$WORK/chunk.jsonl" >/dev/null
-  "$AIMCP" --db "$(url big)" tokens record --jsonl "$WORK/chunk.jsonl" >/dev/null
+  "$LOADER" --db "$(url big)" tokens record --jsonl "$WORK/chunk.jsonl" >/dev/null
   left=$(( left - n ))
 done
 psql -d big -c "VACUUM ANALYZE" >/dev/null
+if [ -n "$OLD" ]; then
+  # the new binary's copy of the old binary's ledger (a newer schema cannot be read by the old)
+  psql -d postgres -c "CREATE DATABASE big_new TEMPLATE big"
+  t0=$(secs); "$AIMCP" --db "$(url big_new)" tokens summary --days 1 >/dev/null; t1=$(secs)
+  echo "migration of the old binary's ledger by the new one: $(python3 -c "print(f'{($t1-$t0):.1f}')") s"
+  psql -d big_new -c "VACUUM ANALYZE" >/dev/null
+fi
 for b in "${BINS[@]}"; do : > "$WORK/s.sq.$b"; : > "$WORK/s.pg.$b"; done
 for _ in $(seq "$RUNS"); do
   for b in "${BINS[@]}"; do
     run_ms "$(bin "$b")" --db "$WORK/big.db" tokens summary --days 30 >> "$WORK/s.sq.$b"
-    run_ms "$(bin "$b")" --db "$(url big)" tokens summary --days 30 >> "$WORK/s.pg.$b"
+    run_ms "$(bin "$b")" --db "$(big "$b")" tokens summary --days 30 >> "$WORK/s.pg.$b"
   done
 done
 for b in "${BINS[@]}"; do
@@ -114,7 +132,7 @@ for b in "${BINS[@]}"; do : > "$WORK/p.sq.$b"; : > "$WORK/p.pg.$b"; done
 for _ in $(seq 5); do
   for b in "${BINS[@]}"; do
     run_ms "$(bin "$b")" --db "$WORK/big.db" tokens report --days 30 --format json >> "$WORK/p.sq.$b"
-    run_ms "$(bin "$b")" --db "$(url big)" tokens report --days 30 --format json >> "$WORK/p.pg.$b"
+    run_ms "$(bin "$b")" --db "$(big "$b")" tokens report --days 30 --format json >> "$WORK/p.pg.$b"
   done
 done
 for b in "${BINS[@]}"; do
@@ -122,9 +140,8 @@ for b in "${BINS[@]}"; do
   echo "$b report --days 30 (median of 5): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
 done
 [ -z "$OLD" ] || echo "report postgresql new/old: $(ratio "$(cat "$WORK/p.med.new")" "$(cat "$WORK/p.med.old")")"
-REC_DB=big
 else
-REC_DB=bulk_new; cp "$WORK/src.db" "$WORK/big.db"
+cp "$WORK/src.db" "$WORK/big.db"
 fi
 
 echo "== 3. record of one request (whole process)"
@@ -132,7 +149,8 @@ for b in "${BINS[@]}"; do : > "$WORK/r.sq.$b"; : > "$WORK/r.pg.$b"; done
 for i in $(seq "$RUNS"); do
   for b in "${BINS[@]}"; do
     run_ms "$(bin "$b")" --db "$WORK/big.db" tokens record --provider openai --model gpt-5 --input 1 --output 1 --request-id "one-$b-$i" >> "$WORK/r.sq.$b"
-    run_ms "$(bin "$b")" --db "$(url "$REC_DB")" tokens record --provider openai --model gpt-5 --input 1 --output 1 --request-id "one-$b-$i" >> "$WORK/r.pg.$b"
+    if [ "$BIG" -gt 0 ]; then rec=$(big "$b"); else rec=$(url "bulk_$b"); fi
+    run_ms "$(bin "$b")" --db "$rec" tokens record --provider openai --model gpt-5 --input 1 --output 1 --request-id "one-$b-$i" >> "$WORK/r.pg.$b"
   done
 done
 for b in "${BINS[@]}"; do

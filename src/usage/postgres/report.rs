@@ -7,12 +7,11 @@ use postgres::types::{ToSql, Type};
 
 use super::{DIALECT, PostgresStore, failed, totals_at};
 use crate::pricing::{PriceBook, Tokens};
-use crate::usage::plan::{ceil_to, floor_to};
-use crate::usage::report::blocks::{Blocks, HourSum, Point, from_hours};
+use crate::usage::report::blocks::{Blocks, HourSum, Point, from_rollup};
 use crate::usage::report::{
     Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, ModelFacts, Pass, ShortSums, cell_ranges,
 };
-use crate::usage::{HOUR_MS, Ledger, Scope};
+use crate::usage::{Ledger, Scope};
 
 /// The sums by hour, provider, model, user and project of the whole hours in `[$1, $2)`.
 fn cells_rollup() -> String {
@@ -238,37 +237,29 @@ impl PostgresStore {
     /// [`crate::usage::Ledger::blocks_of`]: the whole hours' sums from the rollup, one query
     /// per block for its first and last request, the part hour at the end from its requests.
     pub(super) fn blocks_in(&self, provider: &str, start: i64, end: i64) -> anyhow::Result<Blocks> {
-        let whole_end = floor_to(end, HOUR_MS);
-        if start < 0 || ceil_to(start, HOUR_MS) != start || whole_end <= start {
-            let mut b = Blocks::default();
-            for p in self.points_of(start, end, provider)? {
-                b.add(p);
-            }
-            return Ok(b);
-        }
-        let (lo, hi) = (start / HOUR_MS, whole_end / HOUR_MS);
-        let hours = self.read(|c| {
-            let rows = c.query_typed(
-                HOUR_SUMS_SQL,
-                &[
-                    (&lo, Type::INT8),
-                    (&hi, Type::INT8),
-                    (&provider, Type::TEXT),
-                ],
-            )?;
-            rows.iter()
-                .map(|r| {
-                    Ok(HourSum {
-                        hour: r.try_get(0)?,
-                        requests: r.try_get(1)?,
-                        tokens: r.try_get(2)?,
-                        cost_nanos: r.try_get(3)?,
+        let hour_sums = |lo: i64, hi: i64| {
+            self.read(|c| {
+                let rows = c.query_typed(
+                    HOUR_SUMS_SQL,
+                    &[
+                        (&lo, Type::INT8),
+                        (&hi, Type::INT8),
+                        (&provider, Type::TEXT),
+                    ],
+                )?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(HourSum {
+                            hour: r.try_get(0)?,
+                            requests: r.try_get(1)?,
+                            tokens: r.try_get(2)?,
+                            cost_nanos: r.try_get(3)?,
+                        })
                     })
-                })
-                .collect::<Result<Vec<_>, postgres::Error>>()
-        })?;
-        let tail = self.points_of(whole_end, end, provider)?;
-        from_hours(&hours, &tail, |s, e| {
+                    .collect()
+            })
+        };
+        let span = |s: i64, e: i64| {
             let (first, last): (Option<i64>, Option<i64>) = self.read(|c| {
                 let r = c.query_typed_one(
                     SPAN_SQL,
@@ -279,7 +270,14 @@ impl PostgresStore {
             first
                 .zip(last)
                 .ok_or_else(|| anyhow::anyhow!("the rollup has requests the ledger has not"))
-        })
+        };
+        from_rollup(
+            start,
+            end,
+            |s, e| self.points_of(s, e, provider),
+            hour_sums,
+            span,
+        )
     }
 
     pub(super) fn session_sums(

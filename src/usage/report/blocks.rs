@@ -110,13 +110,37 @@ pub struct HourSum {
     pub cost_nanos: i64,
 }
 
+/// The blocks of a provider's requests in `[start, end)` as a store with an hourly rollup finds
+/// them: from `hour_sums(first_hour, end_hour)` (the rollup's sums of the whole hours), `span`
+/// (as for [`from_hours`]) and `points(start, end)` (the requests one by one) for the part hour
+/// at the end, or for all of the window when it does not start on a whole hour.
+pub fn from_rollup(
+    start: i64,
+    end: i64,
+    mut points: impl FnMut(i64, i64) -> anyhow::Result<Vec<Point>>,
+    hour_sums: impl FnOnce(i64, i64) -> anyhow::Result<Vec<HourSum>>,
+    span: impl FnMut(i64, i64) -> anyhow::Result<(i64, i64)>,
+) -> anyhow::Result<Blocks> {
+    let whole_end = end.div_euclid(HOUR_MS) * HOUR_MS;
+    if start < 0 || start % HOUR_MS != 0 || whole_end <= start {
+        let mut b = Blocks::default();
+        for p in points(start, end)? {
+            b.add(p);
+        }
+        return Ok(b);
+    }
+    let hours = hour_sums(start / HOUR_MS, whole_end / HOUR_MS)?;
+    let tail = points(whole_end, end)?;
+    from_hours(&hours, &tail, span)
+}
+
 /// The blocks of requests known by their hourly sums (`hours`, oldest first, whole hours)
 /// and then one by one (`tail`, oldest first, all after the last of `hours`): what
 /// [`Blocks::add`] makes of the same requests one by one. A block is the 5 hours from the hour
 /// of its first request (a request before its end is never more than 5 hours after the one
 /// before it), so its sums are those of its hours; `span(start, end)` gives the first and the
 /// last request in `[start, end)` (both in there), for a block's first and last request.
-pub fn from_hours(
+fn from_hours(
     hours: &[HourSum],
     tail: &[Point],
     mut span: impl FnMut(i64, i64) -> anyhow::Result<(i64, i64)>,

@@ -1,14 +1,12 @@
-//! The report's queries on the SQLite store (listed, with their SQL, in INTERFACES.md under
-//! "Report methods" so the PostgreSQL store can give the same answers).
+//! The report's queries on the SQLite store (the PostgreSQL store's, in `postgres/report.rs`,
+//! give the same answers: `tests/it/tokens_pg.rs` compares them).
 
 use jiff::tz::TimeZone;
 use rusqlite::{Connection, params};
 
 use super::read::{DIALECT, read_totals};
 use crate::pricing::Tokens;
-use crate::usage::HOUR_MS;
-use crate::usage::plan::{ceil_to, floor_to};
-use crate::usage::report::blocks::{Blocks, HourSum, Point, from_hours};
+use crate::usage::report::blocks::{Blocks, HourSum, Point, from_rollup};
 use crate::usage::report::{
     Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, Pass, PassRow, ShortSums, cell_ranges,
 };
@@ -164,41 +162,35 @@ pub fn blocks_of(
     start: i64,
     end: i64,
 ) -> anyhow::Result<Blocks> {
-    let (first_hour, whole_end) = (ceil_to(start, HOUR_MS), floor_to(end, HOUR_MS));
-    if start < 0 || first_hour != start || whole_end <= start {
-        let mut b = Blocks::default();
-        for p in points(conn, start, end, provider)? {
-            b.add(p);
-        }
-        return Ok(b);
-    }
-    let hours = {
+    let hour_sums = |lo: i64, hi: i64| -> anyhow::Result<Vec<HourSum>> {
         let mut stmt = conn.prepare_cached(HOUR_SUMS_SQL)?;
-        let rows = stmt.query_map(
-            params![start / HOUR_MS, whole_end / HOUR_MS, provider],
-            |r| {
-                Ok(HourSum {
-                    hour: r.get(0)?,
-                    requests: r.get(1)?,
-                    tokens: r.get(2)?,
-                    cost_nanos: r.get(3)?,
-                })
-            },
-        )?;
-        rows.collect::<Result<Vec<_>, _>>()?
+        let rows = stmt.query_map(params![lo, hi, provider], |r| {
+            Ok(HourSum {
+                hour: r.get(0)?,
+                requests: r.get(1)?,
+                tokens: r.get(2)?,
+                cost_nanos: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     };
-    let tail = points(conn, whole_end, end, provider)?;
     let mut first = conn.prepare_cached(FIRST_SQL)?;
     let mut last = conn.prepare_cached(LAST_SQL)?;
-    from_hours(&hours, &tail, |s, e| {
-        let one = |stmt: &mut rusqlite::CachedStatement<'_>| -> anyhow::Result<i64> {
-            stmt.query_row(params![s, e, provider], |r| r.get(0))
-                .map_err(|err| {
-                    anyhow::anyhow!("the rollup has requests the ledger has not ({err})")
-                })
-        };
-        Ok((one(&mut first)?, one(&mut last)?))
-    })
+    from_rollup(
+        start,
+        end,
+        |s, e| points(conn, s, e, provider),
+        hour_sums,
+        |s, e| {
+            let one = |stmt: &mut rusqlite::CachedStatement<'_>| -> anyhow::Result<i64> {
+                stmt.query_row(params![s, e, provider], |r| r.get(0))
+                    .map_err(|err| {
+                        anyhow::anyhow!("the rollup has requests the ledger has not ({err})")
+                    })
+            };
+            Ok((one(&mut first)?, one(&mut last)?))
+        },
+    )
 }
 
 /// The cost and requests of one session among the requests in `[start, end)`.

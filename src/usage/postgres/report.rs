@@ -1,6 +1,7 @@
-//! The queries of `tokens blocks` and `tokens statusline` on the PostgreSQL ledger: the same
-//! answers as the defaults of [`crate::usage::Ledger`] (which read every request of the
-//! window), from the hourly rollup and a few rows, as the SQLite store gives them.
+//! The queries of `tokens report`, `tokens blocks` and `tokens statusline` on the PostgreSQL
+//! ledger: the same answers as the defaults of [`crate::usage::Ledger`] (which read every
+//! request of the window), from the hourly rollup and narrow queries, as the SQLite store gives
+//! them (`tests/it/tokens_pg.rs` compares the two).
 
 use jiff::tz::TimeZone;
 use postgres::types::{ToSql, Type};
@@ -39,6 +40,7 @@ const TIMED_SQL: &str = "SELECT model, count(latency_ms), coalesce(sum(latency_m
     WHERE ts >= $1 AND ts < $2 AND (latency_ms IS NOT NULL OR NOT success) GROUP BY model";
 
 /// The requests with a short output, the same ones counted once.
+const _: () = assert!(crate::usage::report::SHORT_OUTPUT == 200, "see SHORT_SQL");
 const SHORT_SQL: &str = "SELECT provider, model, input, output, cache_read, cache_write_5m, \
     cache_write_1h, cost_nanos, count(*) FROM requests \
     WHERE ts >= $1 AND ts < $2 AND output <= 200 AND success AND cost_source <> 'unpriced' \

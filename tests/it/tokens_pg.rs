@@ -127,9 +127,17 @@ impl Ledger {
     }
 
     fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        self.run_at(None, args, input)
+    }
+
+    /// A run with `input` on stdin and, with `now`, the clock pinned there (`AIMCP_NOW`).
+    fn run_at(&self, now: Option<&str>, args: &[&str], input: &str) -> Run {
         use std::io::Write;
-        let mut child = self
-            .cmd(args)
+        let mut cmd = self.cmd(args);
+        if let Some(now) = now {
+            cmd.env("AIMCP_NOW", now);
+        }
+        let mut child = cmd
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -478,24 +486,7 @@ fn both_stores_report_the_same() {
     same(&ledgers, |s| {
         s.run(&["tokens", "budget", "set", "--daily", "0.5"])
     });
-    let at = |s: &Ledger, now: &str, args: &[&str], input: &str| -> Run {
-        use std::io::Write;
-        let mut child = s
-            .cmd(args)
-            .env("AIMCP_NOW", now)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        Run::from(child.wait_with_output().unwrap())
-    };
+    let at = |s: &Ledger, now: &str, args: &[&str], input: &str| s.run_at(Some(now), args, input);
     // the JSON report has what the comparison must cover
     let json = at(
         &ledgers[0],

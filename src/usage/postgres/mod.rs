@@ -976,6 +976,7 @@ const DIALECT: Dialect = Dialect {
     sum_cast: "::bigint",
     unpriced: "sum((cost_source = 'unpriced')::int)::bigint",
     machine_rollups: true,
+    group_rollup: true,
 };
 
 fn totals_at(row: &postgres::Row, at: usize) -> Result<Totals, postgres::Error> {

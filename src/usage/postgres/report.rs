@@ -8,31 +8,10 @@ use postgres::types::{ToSql, Type};
 
 use super::{DIALECT, PostgresStore, failed, totals_at};
 use crate::pricing::{PriceBook, Tokens};
+use crate::usage::plan;
 use crate::usage::report::blocks::{Blocks, HourSum, Point, from_rollup};
-use crate::usage::report::{
-    Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, ModelFacts, Pass, ShortSums, cell_ranges,
-};
+use crate::usage::report::{Cell, CellSums, Facts, LIFE_1H, LIFE_5M, ModelFacts, Pass, ShortSums};
 use crate::usage::{Ledger, Scope};
-
-/// The sums by hour, provider, model, user and project of the whole hours in `[$1, $2)`.
-fn cells_rollup() -> String {
-    format!(
-        "SELECT hour * 3600000, provider, model, username, project, sum(requests)::bigint, \
-         sum(unpriced)::bigint, {} FROM rollup WHERE hour >= $1 / 3600000 AND hour < $2 / 3600000 \
-         GROUP BY 1, 2, 3, 4, 5",
-        DIALECT.sums()
-    )
-}
-
-/// The same from the requests, by `unit_ms`.
-fn cells_raw(unit_ms: i64) -> String {
-    format!(
-        "SELECT ts / {unit_ms} * {unit_ms}, provider, model, username, project, count(*), {}, {} \
-         FROM requests WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2, 3, 4, 5",
-        DIALECT.unpriced,
-        DIALECT.sums()
-    )
-}
 
 /// Latencies and failures by model.
 const TIMED_SQL: &str = "SELECT model, count(latency_ms), coalesce(sum(latency_ms), 0)::bigint, \
@@ -98,7 +77,8 @@ const SESSION_SQL: &str = "SELECT count(*), coalesce(sum(cost_nanos), 0)::bigint
     WHERE session = $3 AND ts >= $1 AND ts < $2";
 
 impl PostgresStore {
-    /// [`Ledger::report_cells`]: whole hours from the rollup, the edges from the requests.
+    /// [`Ledger::report_cells`]: the queries of [`plan::cells`] (the rollup's rows summed by
+    /// the server), added up by [`CellSums`].
     pub(super) fn cells(
         &self,
         start: i64,
@@ -107,12 +87,10 @@ impl PostgresStore {
         hour_buckets: bool,
     ) -> anyhow::Result<Vec<Cell>> {
         let mut cells = CellSums::new(tz);
-        for (source, s, e) in cell_ranges(start, end, hour_buckets) {
-            let sql = match source {
-                CellSource::Rollup => cells_rollup(),
-                CellSource::Requests { unit_ms } => cells_raw(unit_ms),
-            };
-            let rows = self.read(|c| c.query_typed(&sql, &[(&s, Type::INT8), (&e, Type::INT8)]))?;
+        for q in plan::cells(&DIALECT, start, end, hour_buckets) {
+            let (s, e) = (q.start, q.end);
+            let rows =
+                self.read(|c| c.query_typed(&q.sql, &[(&s, Type::INT8), (&e, Type::INT8)]))?;
             for row in &rows {
                 let cell = (|| {
                     let name = |i| row.try_get::<_, &str>(i);

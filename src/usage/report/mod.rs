@@ -527,35 +527,6 @@ pub struct McpInput {
 // ---- what the ledger gives: the defaults of the `Ledger` methods, through `each_request`
 // (correct for any store; the SQLite store answers from its rollups instead) -----------------
 
-/// Where a store reads the sums of `[start, end)` for [`super::Ledger::report_cells`]: whole
-/// hours from its hourly rollup, the rest from the requests, by hour (`unit_ms` 3,600,000), or
-/// all of it from the requests by minute for zones off whole hours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CellSource {
-    Rollup,
-    Requests { unit_ms: i64 },
-}
-
-/// The ranges of `[start, end)` and where to read each (none empty).
-pub fn cell_ranges(start: i64, end: i64, hour_buckets: bool) -> Vec<(CellSource, i64, i64)> {
-    use crate::usage::plan::{ceil_to, floor_to};
-    let hour = super::HOUR_MS;
-    let by = |unit_ms| CellSource::Requests { unit_ms };
-    let (inner_start, inner_end) = (ceil_to(start, hour), floor_to(end, hour));
-    let v = if !hour_buckets {
-        vec![(by(60_000), start, end)]
-    } else if inner_start < inner_end {
-        vec![
-            (by(hour), start, inner_start),
-            (CellSource::Rollup, inner_start, inner_end),
-            (by(hour), inner_end, end),
-        ]
-    } else {
-        vec![(by(hour), start, end)]
-    };
-    v.into_iter().filter(|(_, s, e)| s < e).collect()
-}
-
 /// Adds a store's sums, by time bucket and names, into [`Cell`]s by local day. Names are
 /// kept once each and groups keyed by their numbers: a row costs no allocation.
 pub struct CellSums {

@@ -22,6 +22,7 @@ pub(crate) const DIALECT: Dialect = Dialect {
     unpriced: "sum(cost_source = 'unpriced')",
     // the rollups are not kept by machine: that is read from the rows
     machine_rollups: false,
+    group_rollup: false,
 };
 
 pub(crate) fn read_totals(

@@ -6,29 +6,13 @@ use rusqlite::{Connection, params};
 
 use super::read::{DIALECT, read_totals};
 use crate::pricing::Tokens;
+use crate::usage::plan;
 use crate::usage::report::blocks::{Blocks, HourSum, Point, from_rollup};
-use crate::usage::report::{
-    Cell, CellSource, CellSums, Facts, LIFE_1H, LIFE_5M, Pass, PassRow, ShortSums, cell_ranges,
-};
+use crate::usage::report::{Cell, CellSums, Facts, LIFE_1H, LIFE_5M, Pass, PassRow, ShortSums};
 
-/// The sums by hour (minute for zones off whole hours), provider, model, user and project,
-/// in `[start, end)`: whole hours from the hourly rollup, the edges from the requests. The
-/// rollup's rows are read as they are (one per org too) and added up by [`cells`]: a `GROUP
-/// BY` here sorted them all in a temporary b-tree first (a third of the report's time).
-const CELLS_ROLLUP: &str = "SELECT hour * 3600000, provider, model, user, project, requests, \
-    unpriced, input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_nanos \
-    FROM rollup WHERE hour >= ?1 / 3600000 AND hour < ?2 / 3600000";
-
-fn cells_raw(unit_ms: i64) -> String {
-    format!(
-        "SELECT ts / {unit_ms} * {unit_ms}, provider, model, user, project, count(*), \
-         {}, {} FROM requests WHERE ts >= ?1 AND ts < ?2 GROUP BY 1, 2, 3, 4, 5",
-        DIALECT.unpriced,
-        DIALECT.sums()
-    )
-}
-
-/// Every group of the store's sums in `[start, end)`, by its day in `tz`.
+/// Every group of the store's sums in `[start, end)`, by its day in `tz` (the queries of
+/// [`plan::cells`]: the rollup's rows are read as they are, one per org too, and added up by
+/// [`CellSums`]).
 pub fn cells(
     conn: &Connection,
     start: i64,
@@ -37,17 +21,9 @@ pub fn cells(
     hour_buckets: bool,
 ) -> anyhow::Result<Vec<Cell>> {
     let mut cells = CellSums::new(tz);
-    for (source, s, e) in cell_ranges(start, end, hour_buckets) {
-        let raw;
-        let sql = match source {
-            CellSource::Rollup => CELLS_ROLLUP,
-            CellSource::Requests { unit_ms } => {
-                raw = cells_raw(unit_ms);
-                raw.as_str()
-            }
-        };
-        let mut stmt = conn.prepare_cached(sql)?;
-        let mut rows = stmt.query(params![s, e])?;
+    for q in plan::cells(&DIALECT, start, end, hour_buckets) {
+        let mut stmt = conn.prepare_cached(&q.sql)?;
+        let mut rows = stmt.query(params![q.start, q.end])?;
         while let Some(row) = rows.next()? {
             let requests: i64 = row.get::<_, Option<i64>>(5)?.unwrap_or(0);
             let t = read_totals(row, 7, requests, row.get::<_, Option<i64>>(6)?.unwrap_or(0))?;

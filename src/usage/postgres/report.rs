@@ -144,7 +144,7 @@ impl PostgresStore {
                 let (t, cost, n) = (tokens(&row, 2)?, row.try_get(7)?, row.try_get(8)?);
                 short.add(book, provider, model, &t, cost, n);
             }
-            short.finish(&mut pass);
+            pass.add_short_sums(short);
             let judged: [(&(dyn ToSql + Sync), Type); 3] = [
                 (&start, Type::INT8),
                 (&end, Type::INT8),

@@ -151,7 +151,7 @@ pub struct Pass<'b> {
     key: String,
     sessions: FxHashMap<String, SessionState>,
     facts: Facts,
-    short: FxHashMap<String, Short>,
+    short: ShortSums,
 }
 
 impl<'b> Pass<'b> {
@@ -164,7 +164,7 @@ impl<'b> Pass<'b> {
             key: String::new(),
             sessions: FxHashMap::default(),
             facts: Facts::default(),
-            short: FxHashMap::default(),
+            short: ShortSums::default(),
         }
     }
 
@@ -215,45 +215,15 @@ impl<'b> Pass<'b> {
         if r.tokens.output > SHORT_OUTPUT || !r.success || r.unpriced {
             return;
         }
-        self.priced(r.provider, r.model);
-        let priced = &self.prices[self.key.as_str()];
-        let Some(cheaper) = &priced.cheaper else {
-            return;
-        };
-        let other = cost_on_cheaper(priced.price.as_ref(), cheaper, &r.tokens, r.cost_nanos);
-        let id = cheaper.id.clone();
-        self.add_short_sums(r.provider, r.model, &id, 1, r.cost_nanos, other);
+        let book = self.book;
+        self.short
+            .add(book, r.provider, r.model, &r.tokens, r.cost_nanos, 1);
     }
 
-    /// Adds short requests of a model: how many, what they cost, and what they would have cost
-    /// on `cheaper` (see [`Pass::add_short`]).
-    pub fn add_short_sums(
-        &mut self,
-        provider: &str,
-        model: &str,
-        cheaper: &str,
-        requests: i64,
-        cost_nanos: i64,
-        cheaper_nanos: i64,
-    ) {
-        self.key.clear();
-        self.key.push_str(provider);
-        self.key.push('\0');
-        self.key.push_str(model);
-        let s = match self.short.get_mut(self.key.as_str()) {
-            Some(s) => s,
-            None => self.short.entry(self.key.clone()).or_insert_with(|| Short {
-                provider: provider.to_string(),
-                model: model.to_string(),
-                cheaper: cheaper.to_string(),
-                requests: 0,
-                cost_nanos: 0,
-                cheaper_nanos: 0,
-            }),
-        };
-        s.requests += requests;
-        s.cost_nanos = s.cost_nanos.saturating_add(cost_nanos);
-        s.cheaper_nanos = s.cheaper_nanos.saturating_add(cheaper_nanos);
+    /// Adds the short requests a store added up itself (see [`ShortSums`]).
+    pub fn add_short_sums(&mut self, sums: ShortSums) {
+        let book = self.book;
+        self.short.merge(book, sums);
     }
 
     /// A request's cache writes and reads, by session.
@@ -362,7 +332,7 @@ impl<'b> Pass<'b> {
                 add_unread(&mut self.facts.unread, &unread, &mut state.unread);
             }
         }
-        let mut short: Vec<Short> = self.short.into_values().collect();
+        let mut short = self.short.into_shorts();
         short.sort_by(|a, b| {
             (b.cost_nanos - b.cheaper_nanos)
                 .cmp(&(a.cost_nanos - a.cheaper_nanos))
@@ -461,22 +431,22 @@ impl ShortSums {
         }
     }
 
-    /// Gives the sums to the pass.
-    pub fn finish(self, pass: &mut Pass<'_>) {
-        for s in self.slots {
-            if let Some(cheaper) = &s.priced.cheaper
-                && s.requests > 0
-            {
-                pass.add_short_sums(
-                    &s.provider,
-                    &s.model,
-                    &cheaper.id,
-                    s.requests,
-                    s.cost_nanos,
-                    s.cheaper_nanos,
-                );
-            }
-        }
+    /// The models with a cheaper one that short requests went to, with their sums.
+    fn into_shorts(self) -> Vec<Short> {
+        self.slots
+            .into_iter()
+            .filter_map(|s| {
+                let cheaper = s.priced.cheaper?;
+                (s.requests > 0).then_some(Short {
+                    provider: s.provider,
+                    model: s.model,
+                    cheaper: cheaper.id,
+                    requests: s.requests,
+                    cost_nanos: s.cost_nanos,
+                    cheaper_nanos: s.cheaper_nanos,
+                })
+            })
+            .collect()
     }
 }
 

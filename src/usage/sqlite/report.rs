@@ -276,7 +276,7 @@ pub fn facts(
         }
         _ => short_sums(conn, book, start, end)?,
     };
-    short.finish(&mut pass);
+    pass.add_short_sums(short);
     {
         let mut stmt = conn.prepare_cached(UNREAD_SQL)?;
         let mut later = conn.prepare_cached(LATER_SQL)?;

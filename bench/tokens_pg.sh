@@ -116,30 +116,25 @@ if [ -n "$OLD" ]; then
   echo "migration of the old binary's ledger by the new one: $(python3 -c "print(f'{($t1-$t0):.1f}')") s"
   psql -d big_new -c "VACUUM ANALYZE" >/dev/null
 fi
-for b in "${BINS[@]}"; do : > "$WORK/s.sq.$b"; : > "$WORK/s.pg.$b"; done
-for _ in $(seq "$RUNS"); do
-  for b in "${BINS[@]}"; do
-    run_ms "$(bin "$b")" --db "$WORK/big.db" tokens summary --days 30 >> "$WORK/s.sq.$b"
-    run_ms "$(bin "$b")" --db "$(big "$b")" tokens summary --days 30 >> "$WORK/s.pg.$b"
+# both_stores TAG RUNS ARGS...: `aimcp ARGS` on the SQLite and the PostgreSQL ledger, RUNS
+# times per binary, interleaved; prints the medians and the ratios
+both_stores() {
+  local tag=$1 runs=$2 b x y; shift 2
+  for b in "${BINS[@]}"; do : > "$WORK/$tag.sq.$b"; : > "$WORK/$tag.pg.$b"; done
+  for _ in $(seq "$runs"); do
+    for b in "${BINS[@]}"; do
+      run_ms "$(bin "$b")" --db "$WORK/big.db" "$@" >> "$WORK/$tag.sq.$b"
+      run_ms "$(bin "$b")" --db "$(big "$b")" "$@" >> "$WORK/$tag.pg.$b"
+    done
   done
-done
-for b in "${BINS[@]}"; do
-  x=$(median < "$WORK/s.sq.$b"); y=$(median < "$WORK/s.pg.$b"); echo "$y" > "$WORK/s.med.$b"
-  echo "$b summary --days 30 (median of $RUNS): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
-done
-[ -z "$OLD" ] || echo "summary postgresql new/old: $(ratio "$(cat "$WORK/s.med.new")" "$(cat "$WORK/s.med.old")")"
-for b in "${BINS[@]}"; do : > "$WORK/p.sq.$b"; : > "$WORK/p.pg.$b"; done
-for _ in $(seq 5); do
   for b in "${BINS[@]}"; do
-    run_ms "$(bin "$b")" --db "$WORK/big.db" tokens report --days 30 --format json >> "$WORK/p.sq.$b"
-    run_ms "$(bin "$b")" --db "$(big "$b")" tokens report --days 30 --format json >> "$WORK/p.pg.$b"
+    x=$(median < "$WORK/$tag.sq.$b"); y=$(median < "$WORK/$tag.pg.$b"); echo "$y" > "$WORK/$tag.med.$b"
+    echo "$b $* (median of $runs): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
   done
-done
-for b in "${BINS[@]}"; do
-  x=$(median < "$WORK/p.sq.$b"); y=$(median < "$WORK/p.pg.$b"); echo "$y" > "$WORK/p.med.$b"
-  echo "$b report --days 30 (median of 5): sqlite $x ms, postgresql $y ms (postgresql/sqlite $(ratio "$y" "$x"))"
-done
-[ -z "$OLD" ] || echo "report postgresql new/old: $(ratio "$(cat "$WORK/p.med.new")" "$(cat "$WORK/p.med.old")")"
+  [ -z "$OLD" ] || echo "$* postgresql new/old: $(ratio "$(cat "$WORK/$tag.med.new")" "$(cat "$WORK/$tag.med.old")")"
+}
+both_stores s "$RUNS" tokens summary --days 30
+both_stores p 5 tokens report --days 30 --format json
 else
 cp "$WORK/src.db" "$WORK/big.db"
 fi

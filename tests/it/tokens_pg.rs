@@ -878,7 +878,7 @@ fn a_database_without_the_schema_is_migrated_or_refused_clearly() {
     let Store::Postgres(db) = &fresh.store else {
         unreachable!()
     };
-    assert_eq!(db.sql_i64("SELECT version FROM aimcp_schema"), 3);
+    assert_eq!(db.sql_i64("SELECT version FROM aimcp_schema"), 4);
     // a second database, and a role that may only connect to it
     let empty = pg::db().unwrap();
     let role = format!("reader_{}", empty.name);
@@ -1278,4 +1278,92 @@ fn sslmodes_check_what_libpq_checks() {
         }
         assert!(!run.stderr.contains(pg::PASSWORD_IN_URL), "{}", run.stderr);
     }
+}
+
+/// A ledger made by an aimcp of schema version 3 (the request-id and origin indexes of then,
+/// the key on `id`) is brought to version 4 by the next command, keeps every row and sum, and
+/// still finds repeats: the same rows synced and recorded again add nothing.
+#[test]
+fn a_version_3_ledger_is_migrated_and_keeps_finding_repeats() {
+    let Some(db) = pg::db() else { return };
+    let env = TestEnv::new();
+    let url = db.url();
+    let local = sqlite_ledger(&env, "m0", 600);
+    assert_eq!(sync_to(&env, "m0", &local, &url).sent, 600);
+    let summary = |what: &str| {
+        let run = Run::from(
+            sync_cmd(
+                &env,
+                "m0",
+                std::path::Path::new(&url),
+                &[
+                    "--json", "tokens", "summary", "--by", what, "--days", "4000",
+                ],
+            )
+            .output()
+            .unwrap(),
+        );
+        run.assert_code(0);
+        run.stdout
+    };
+    let before = (summary("machine"), summary("model"));
+    // version 4 undone: version 3's indexes and key, as that build made them
+    db.sql(
+        "ALTER TABLE requests DROP CONSTRAINT requests_pkey; \
+         DROP INDEX requests_request_id; DROP INDEX requests_origin; \
+         ALTER TABLE requests ADD CONSTRAINT requests_pkey PRIMARY KEY (id); \
+         CREATE UNIQUE INDEX requests_request_id ON requests (source, request_id); \
+         CREATE UNIQUE INDEX requests_origin ON requests (origin_store, origin); \
+         CREATE INDEX requests_seq ON requests (seq); \
+         UPDATE aimcp_schema SET version = 3",
+    );
+    assert_eq!(summary("machine"), before.0);
+    assert_eq!(db.sql_i64("SELECT version FROM aimcp_schema"), 4);
+    assert_eq!(
+        db.sql_i64(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'requests' AND \
+             indexdef LIKE '%(seq)%'"
+        ),
+        1,
+        "the change number is the key, with no second index"
+    );
+    assert_eq!(summary("model"), before.1);
+    // repeats are still found: by request id and, for rows without one, by origin
+    let copy = env.root.path().join("copy.db");
+    std::fs::copy(&local, &copy).unwrap();
+    // a second store with the same rows (a copy of the file made again: a new store id would
+    // resend; here the same file's marks are cleared so everything goes again)
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute("DELETE FROM sync_marks", [])
+        .unwrap();
+    let s = sync_to(&env, "m0", &copy, &url);
+    assert_eq!((s.sent, s.updated, s.already_there), (0, 0, 600), "{s:?}");
+    assert_eq!(db.sql_i64("SELECT count(*) FROM requests"), 600);
+    assert_rollups_match_a_recount(&db);
+    assert_eq!(summary("machine"), before.0);
+    // a request id recorded again replaces its row (found by its key, the change number)
+    let again = env.root.path().join("again.jsonl");
+    std::fs::write(
+        &again,
+        r#"{"provider":"anthropic","model":"claude-sonnet-4-5","input":77777,"output":1,"at":"2026-03-02T10:00:00Z","request_id":"shared-5"}"#,
+    )
+    .unwrap();
+    let record = Run::from(
+        sync_cmd(
+            &env,
+            "m0",
+            std::path::Path::new(&url),
+            &["tokens", "record", "--jsonl", again.to_str().unwrap()],
+        )
+        .output()
+        .unwrap(),
+    );
+    record.assert_code(0);
+    assert_eq!(
+        db.sql_i64("SELECT input FROM requests WHERE request_id = 'shared-5'"),
+        77777
+    );
+    assert_eq!(db.sql_i64("SELECT count(*) FROM requests"), 600);
+    assert_rollups_match_a_recount(&db);
 }

@@ -2,12 +2,13 @@
 //! the SQLite file, for a team.
 //!
 //! - Writes go in bulk and in few round trips: `BEGIN` with the write lock; one statement
-//!   (`INSERT ... SELECT FROM unnest($1, ...) ON CONFLICT DO NOTHING RETURNING`, the batch as
-//!   one array per column) adds the rows that are new and, in the same statement, their sums to
-//!   the rollups; `COMMIT`. The unique indexes find repeats (request ids per source, synced
-//!   rows per store and origin row), so two machines sending the same rows at once cannot both
-//!   add them. Every statement goes with its parameters' types (`query_typed`): no round trip
-//!   to prepare it.
+//!   (`INSERT ... SELECT FROM unnest($1, ...) ON CONFLICT (key) DO NOTHING RETURNING key`, the
+//!   batch as one array per column, rows with a request id and rows without in two sets, each
+//!   checked against its own unique index only) adds the rows that are new; one more adds their
+//!   sums, summed by the client, to the rollups; `COMMIT`. The unique indexes find repeats
+//!   (request ids per source; synced rows without one per store and origin row), so two
+//!   machines sending the same rows at once cannot both add them. Every statement goes with
+//!   its parameters' types (`query_typed`): no round trip to prepare it.
 //! - A repeated request id that replaces its row (or, for imports and syncs, is larger) locks
 //!   the old row (`FOR UPDATE`) before it takes its sums out of the rollups.
 //! - The rollups (by hour and group, by day and group, by hour) are kept with
@@ -612,10 +613,11 @@ struct Outcome {
 type Repeated = (i64, usize);
 
 /// The columns of an old row a repeat reads (locked until the commit): id, the incoming
-/// row's seq, then [`request_from`]'s from 2, then origin_store (17) and origin (18).
+/// row's seq, then [`request_from`]'s from 2, then origin_store (17), origin (18) and the
+/// row's change number (19, its key).
 const OLD_COLUMNS: &str = "r.id, i.seq, r.ts, r.provider, r.model, r.username, r.project, \
     r.org, r.machine, r.input, r.output, r.cache_read, r.cache_write_5m, r.cache_write_1h, \
-    r.reasoning, r.cost_nanos, r.cost_source, r.origin_store, r.origin";
+    r.reasoning, r.cost_nanos, r.cost_source, r.origin_store, r.origin, r.seq";
 
 /// The columns a synced copy is compared on (`r.` the row, `i.` the copy).
 const SYNCED_CONTENT: [&str; 21] = [
@@ -642,51 +644,22 @@ const SYNCED_CONTENT: [&str; 21] = [
     "origin",
 ];
 
-/// The statement that adds the rows of a batch that are new, and their sums to the rollups:
-/// one round trip. It returns the keys of the rows it added.
+/// The statement that adds the rows of a batch that are new; it returns the keys of the rows
+/// it added (their sums then go to the rollups from what the client holds, see [`Deltas`]).
+/// Its parameters are two sets of [`Arrays`]: the rows with a request id, then those without
+/// (each set's repeats are found by its own unique index, named in its `ON CONFLICT`).
 fn insert_sql() -> String {
-    // floor division (the rollups' hours and days of times before 1970 are whole too)
-    let hour = "(ts - (ts % 3600000 + 3600000) % 3600000) / 3600000";
-    let day = "(hour - (hour % 24 + 24) % 24) / 24";
-    let sums = plan::SUM_COLUMNS;
-    let sum = |of: &[&str]| -> String {
-        of.iter()
-            .map(|c| format!("sum({c}) AS {c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let all: Vec<&str> = ["requests"]
-        .into_iter()
-        .chain(sums)
-        .chain(["unpriced"])
-        .collect();
-    let cast = all
-        .iter()
-        .map(|c| format!("{c}::bigint"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let group = "provider, model, username, project, org, machine";
-    let rollup = format!("{group}, {}", all.join(", "));
+    let keys = "source, request_id, origin_store, origin";
     format!(
-        "WITH n AS (INSERT INTO requests ({REQUEST_COLUMNS}) SELECT {REQUEST_COLUMNS} FROM {rows} \
-         ON CONFLICT DO NOTHING RETURNING ts, {group}, source, request_id, origin_store, origin, \
-         cost_source, {sums}), \
-         h AS (SELECT {hour} AS hour, {group}, count(*) AS requests, {sum_rows}, \
-         count(*) FILTER (WHERE cost_source = 'unpriced') AS unpriced FROM n GROUP BY 1, {group}), \
-         g AS (INSERT INTO rollup AS t (hour, {rollup}) SELECT hour, {group}, {cast} FROM h {on_hour}), \
-         d AS (INSERT INTO rollup_day AS t (day, {rollup}) SELECT day, {group}, {cast} FROM \
-         (SELECT {day} AS day, {group}, {sum_all} FROM h GROUP BY 1, {group}) x {on_day}), \
-         o AS (INSERT INTO rollup_hour AS t (hour, {all}) SELECT hour, {cast} FROM \
-         (SELECT hour, {sum_all} FROM h GROUP BY 1) x {on_all}) \
-         SELECT source, request_id, origin_store, origin FROM n",
-        rows = unnest_incoming(1, &[]),
-        sums = sums.join(", "),
-        sum_rows = sum(&sums),
-        sum_all = sum(&all),
-        all = all.join(", "),
-        on_hour = on_conflict("rollup"),
-        on_day = on_conflict("rollup_day"),
-        on_all = on_conflict("rollup_hour"),
+        "WITH a AS (INSERT INTO requests ({REQUEST_COLUMNS}) SELECT {REQUEST_COLUMNS} FROM {with_id} \
+         ON CONFLICT (request_id, source) WHERE request_id IS NOT NULL DO NOTHING \
+         RETURNING {keys}), \
+         b AS (INSERT INTO requests ({REQUEST_COLUMNS}) SELECT {REQUEST_COLUMNS} FROM {without} \
+         ON CONFLICT (origin, origin_store) WHERE request_id IS NULL DO NOTHING \
+         RETURNING {keys}) \
+         SELECT * FROM a UNION ALL SELECT * FROM b",
+        with_id = unnest_incoming(1, &[]),
+        without = unnest_incoming(1 + INCOMING.len(), &[]),
     )
 }
 
@@ -742,8 +715,18 @@ fn write_rows(
     // (seq, row) of rows there already: by request id, and (synced rows) by origin
     let (mut by_id, mut by_origin): (Vec<Repeated>, Vec<Repeated>) = Default::default();
     if !sent.is_empty() {
-        let arrays = Arrays::of(rows, sent.iter().enumerate().map(|(s, &i)| (s as i64, i)));
-        let inserted = c.query_typed(&insert_sql(), &arrays.params())?;
+        let (with_id, without): (Vec<Repeated>, Vec<Repeated>) = sent
+            .iter()
+            .enumerate()
+            .map(|(s, &i)| (s as i64, i))
+            .partition(|&(_, i)| rows[i].r.request_id.is_some());
+        let (with_id, without) = (
+            Arrays::of(rows, with_id.into_iter()),
+            Arrays::of(rows, without.into_iter()),
+        );
+        let mut params = with_id.params();
+        params.extend(without.params());
+        let inserted = c.query_typed(&insert_sql(), &params)?;
         let mut new_ids: HashSet<(&str, &str)> = HashSet::new();
         let mut new_origins: HashSet<(&str, i64)> = HashSet::new();
         for row in &inserted {
@@ -764,8 +747,7 @@ fn write_rows(
                 (None, None) => true,
             };
             if new {
-                // its rollups were added by the insert
-                deltas.all.add(&Sums::of(row.r), 1);
+                deltas.add(row.r.ts_ms, &group(row.r, row.machine), &Sums::of(row.r), 1);
                 added.insert(i);
             } else if row.r.request_id.is_some() {
                 by_id.push((seq as i64, i));
@@ -799,7 +781,8 @@ fn write_rows(
             &arrays.params(),
         )?;
         let row_of: HashMap<i64, usize> = repeats.iter().copied().collect();
-        let (mut ids, mut with) = (Vec::new(), Vec::new());
+        // the old rows' keys (their change numbers: locked, nothing else changes them)
+        let (mut keys, mut with) = (Vec::new(), Vec::new());
         let mut taken: HashMap<i64, (Request, String, usize)> = HashMap::new();
         for o in &old {
             let seq: i64 = o.get(1);
@@ -827,10 +810,10 @@ fn write_rows(
                 continue;
             }
             taken.insert(id, (old_request, o.get(8), i));
-            ids.push(id);
+            keys.push(o.get::<_, i64>(19));
             with.push((seq, i));
         }
-        if ids.is_empty() {
+        if keys.is_empty() {
             continue;
         }
         let (place, only_changed) = match repeat {
@@ -847,7 +830,7 @@ fn write_rows(
             _ => ("", String::new()),
         };
         let arrays = Arrays::of(rows, with.iter().copied());
-        let mut params: Vec<(&(dyn ToSql + Sync), Type)> = vec![(&ids, Type::INT8_ARRAY)];
+        let mut params: Vec<(&(dyn ToSql + Sync), Type)> = vec![(&keys, Type::INT8_ARRAY)];
         params.extend(arrays.params());
         let changed = c.query_typed(
             &format!(
@@ -858,8 +841,8 @@ fn write_rows(
                  reasoning = i.reasoning, cost_nanos = i.cost_nanos, cost_source = i.cost_source, \
                  price_version = i.price_version, latency_ms = i.latency_ms, success = i.success, \
                  seq = nextval('requests_change'){place} \
-                 FROM {} WHERE r.id = i.id{only_changed} RETURNING r.id",
-                unnest_incoming(1, &["id"])
+                 FROM {} WHERE r.seq = i.old_seq{only_changed} RETURNING r.id",
+                unnest_incoming(1, &["old_seq"])
             ),
             &params,
         )?;

@@ -175,9 +175,35 @@ const V3: &str = r#"
     CREATE INDEX requests_session ON requests (session, ts) WHERE session IS NOT NULL;
     "#;
 
+/// Version 4, for writes in bulk (`tokens sync`): fewer index entries per row, and keys that
+/// compare on their most varied column first.
+///
+/// - The change number `seq` is the primary key (it is unique: from one sequence, and V2 gave
+///   the rows before it their `id`); the index on `id` goes. `id` stays the row's lasting name
+///   (a row recorded here is known by it in other ledgers) but nothing looks a row up by it.
+/// - A request id is unique per source as before, indexed (request_id, source): the request
+///   id decides almost every comparison (the source is mostly the same on every row).
+/// - The store and row a synced copy came from is its key only when it has no request id (a
+///   row with one is found by that), so only those rows are in its index, (origin,
+///   origin_store): the row number first.
+///
+/// Each insert names the one unique index that finds its repeats (`ON CONFLICT (...) WHERE`),
+/// so a row is checked against one index before it is written instead of three.
+const V4: &str = r#"
+    ALTER TABLE requests DROP CONSTRAINT requests_pkey;
+    DROP INDEX requests_seq;
+    ALTER TABLE requests ADD CONSTRAINT requests_pkey PRIMARY KEY (seq);
+    DROP INDEX requests_request_id;
+    CREATE UNIQUE INDEX requests_request_id ON requests (request_id, source)
+        WHERE request_id IS NOT NULL;
+    DROP INDEX requests_origin;
+    CREATE UNIQUE INDEX requests_origin ON requests (origin, origin_store)
+        WHERE request_id IS NULL;
+    "#;
+
 /// Every version's statements, in order: the database is at version `n` once the first `n`
 /// have run.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema's version: `aimcp_schema`'s one row, 0 without it. One round trip (the check
 /// that every command makes).

@@ -608,8 +608,8 @@ struct Outcome {
     change: Change,
 }
 
-/// A row of the batch that the ledger held already: its place in `incoming` (`seq`), and in
-/// the batch.
+/// A row sent to the database: its place among the rows sent (`seq` of the incoming arrays),
+/// and in the batch. Repeats (rows the ledger held already) are kept as these too.
 type Repeated = (i64, usize);
 
 /// The columns of an old row a repeat reads (locked until the commit): id, the incoming

@@ -450,16 +450,9 @@ struct Deltas {
 }
 
 impl Deltas {
-    fn add(&mut self, ts: i64, group: &Group, s: &Sums, sign: i128) {
+    fn add(&mut self, ts: i64, group: Group, s: &Sums, sign: i128) {
         let hour = ts.div_euclid(HOUR_MS);
-        match self.by_group.get_mut(&(hour, group.clone())) {
-            Some(v) => v.add(s, sign),
-            None => {
-                let mut v = Sums::default();
-                v.add(s, sign);
-                self.by_group.insert((hour, group.clone()), v);
-            }
-        }
+        self.by_group.entry((hour, group)).or_default().add(s, sign);
         self.all.add(s, sign);
     }
 
@@ -747,7 +740,7 @@ fn write_rows(
                 (None, None) => true,
             };
             if new {
-                deltas.add(row.r.ts_ms, &group(row.r, row.machine), &Sums::of(row.r), 1);
+                deltas.add(row.r.ts_ms, group(row.r, row.machine), &Sums::of(row.r), 1);
                 added.insert(i);
             } else if row.r.request_id.is_some() {
                 by_id.push((seq as i64, i));
@@ -853,7 +846,7 @@ fn write_rows(
             let new = &rows[i];
             deltas.add(
                 old_request.ts_ms,
-                &group(&old_request, &old_machine),
+                group(&old_request, &old_machine),
                 &Sums::of(&old_request),
                 -1,
             );
@@ -861,7 +854,7 @@ fn write_rows(
                 Repeat::Synced(_) => new.machine,
                 _ => old_machine.as_str(),
             };
-            deltas.add(new.r.ts_ms, &group(new.r, machine), &Sums::of(new.r), 1);
+            deltas.add(new.r.ts_ms, group(new.r, machine), &Sums::of(new.r), 1);
             if matches!(repeat, Repeat::Synced(_)) {
                 updated += 1;
             }
